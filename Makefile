@@ -1,0 +1,40 @@
+# The patched toolchain: go1.26.8's net/http has known vulnerabilities. go.mod keeps `go 1.26`
+# so that the machine's own Go can still build the module (and fetches this one).
+export GOTOOLCHAIN := go1.27.3
+
+GO ?= go
+DB := scripts/db.sh
+
+.PHONY: run test build openapi fmt vet bench fuzz clean-db help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+run: ## find or start PostgreSQL, migrate, load the sample data, serve on :8080 (docs at /docs)
+	@url=$$($(DB)) && \
+	$(GO) build -o bin/digitalcities ./cmd/digitalcities && \
+	DATABASE_URL="$$url" bin/digitalcities seed && \
+	DATABASE_URL="$$url" bin/digitalcities serve
+
+test: ## vet, then the whole test suite against a real PostgreSQL
+	@url=$$($(DB) postgres) && \
+	$(GO) vet ./... && \
+	TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 8m ./...
+
+build: ## build bin/digitalcities
+	$(GO) build -o bin/digitalcities ./cmd/digitalcities
+
+openapi: ## regenerate the committed contract openapi/openapi.yaml
+	$(GO) run ./cmd/digitalcities openapi > openapi/openapi.yaml
+
+fmt: ## gofmt every Go file
+	gofmt -w $$(git ls-files '*.go')
+
+bench: ## benchmarks against a real PostgreSQL
+	@url=$$($(DB) postgres) && \
+	TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+clean-db: ## stop and delete the private PostgreSQL cluster, if one was started
+	@if [ -d .pgdata ]; then \
+	  bin=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV | head -1); \
+	  $${bin:+$$bin/}pg_ctl -D .pgdata stop -m fast || true; rm -rf .pgdata .pgdata.initdb.log; fi

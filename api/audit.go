@@ -1,0 +1,40 @@
+package api
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// AuditListInput filters the audit trail.
+type AuditListInput struct {
+	Resource   string `query:"resource" enum:"city,token" doc:"Only entries about this kind of resource."`
+	ResourceID string `query:"resource_id" maxLength:"200" doc:"Only entries about this resource (with resource)."`
+	PageParams
+}
+
+func (h *handlers) listAudit(ctx context.Context, in *AuditListInput) (*ListOutput[domain.AuditEntry], error) {
+	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	after, err := domain.DecodeCursor(in.Cursor, "-id")
+	if err != nil {
+		return nil, err
+	}
+	f := domain.AuditFilter{Resource: in.Resource, ResourceID: in.ResourceID, Limit: in.Limit}
+	if after != nil {
+		if f.BeforeID, err = strconv.ParseInt(after.ID, 10, 64); err != nil {
+			return nil, domain.Invalid("query.cursor", "not a cursor issued by this API")
+		}
+	}
+	entries, more, err := h.db.ListAudit(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	next := ""
+	if more {
+		next = domain.Cursor{Sort: "-id", ID: strconv.FormatInt(entries[len(entries)-1].ID, 10)}.Encode()
+	}
+	return newPage(&in.PageParams, entries, next), nil
+}

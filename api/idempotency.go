@@ -1,0 +1,125 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
+)
+
+// maxIdempotentBody bounds the body of a POST that carries an Idempotency-Key: it is read whole
+// to be hashed. It is the largest body any POST accepts (imports).
+const maxIdempotentBody = 64 << 20
+
+// replayedHeaders are the response headers kept with an idempotency key and replayed.
+var replayedHeaders = []string{"Content-Type", "Location", "ETag", "Content-Language"}
+
+// idempotency implements Idempotency-Key for POSTs: a retry with the same key and body replays
+// the first response, the same key with another body is 422, and a retry while the first is
+// still running is 409. The key is claimed by the store inside the write's transaction.
+func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key := r.Header.Get("Idempotency-Key")
+			if r.Method != http.MethodPost || key == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if len(key) > 255 {
+				writeProblem(w, http.StatusUnprocessableEntity, "Idempotency-Key must be 1 to 255 characters.")
+				return
+			}
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxIdempotentBody))
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				writeProblem(w, http.StatusRequestEntityTooLarge, "The request body is too large.")
+				return
+			}
+			if err != nil {
+				writeProblem(w, http.StatusBadRequest, "The request body could not be read.")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			h := sha256.New()
+			io.WriteString(h, r.Method+" "+r.URL.RequestURI()+"\n"+r.Header.Get("Content-Type")+"\n") //nolint:errcheck
+			h.Write(body)
+			claim := &domain.IdempotencyClaim{Client: clientKey(r), Key: key, RequestHash: h.Sum(nil)}
+
+			stored, err := db.LookupIdempotencyKey(r.Context(), claim.Client, key)
+			switch {
+			case err != nil:
+				w.Header().Set("Retry-After", retryAfterUnavailable)
+				writeProblem(w, http.StatusServiceUnavailable, "The database is unavailable.")
+				return
+			case stored != nil && !bytes.Equal(stored.RequestHash, claim.RequestHash):
+				writeProblem(w, http.StatusUnprocessableEntity,
+					"This Idempotency-Key was already used with another request; use a new key.")
+				return
+			case stored != nil && !stored.Completed:
+				w.Header().Set("Retry-After", "1")
+				writeProblem(w, http.StatusConflict, "A request with this Idempotency-Key is still being processed; retry later.")
+				return
+			case stored != nil:
+				for _, name := range replayedHeaders {
+					if v := stored.Header.Get(name); v != "" {
+						w.Header().Set(name, v)
+					}
+				}
+				w.Header().Set("Idempotent-Replayed", "true")
+				w.WriteHeader(stored.Status)
+				w.Write(stored.Body) //nolint:errcheck
+				return
+			}
+
+			rec := &capturingWriter{ResponseWriter: w}
+			next.ServeHTTP(rec, r.WithContext(domain.NewContextWithClaim(r.Context(), claim)))
+			if rec.status < 200 || rec.status > 299 {
+				return // the write rolled back and released the key
+			}
+			header := http.Header{}
+			for _, name := range replayedHeaders {
+				if v := w.Header().Get(name); v != "" {
+					header.Set(name, v)
+				}
+			}
+			// The client may have gone; the response must still be kept for its retry.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
+			defer cancel()
+			if err := db.CompleteIdempotencyKey(ctx, claim.Client, key, rec.status, header, rec.body.Bytes()); err != nil {
+				log.Error("idempotency: response not stored", "error", err.Error(), "request_id", w.Header().Get("X-Request-Id"))
+			}
+		})
+	}
+}
+
+// capturingWriter copies the response it passes through, for storing with the key.
+type capturingWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (c *capturingWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *capturingWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	c.body.Write(b)
+	return c.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (c *capturingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }

@@ -1,0 +1,60 @@
+package api
+
+import (
+	"net/url"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// Page is the envelope of every list.
+type Page[T any] struct {
+	Items      []T     `json:"items" doc:"This page's items."`
+	NextCursor *string `json:"next_cursor" doc:"Pass as cursor to get the next page; null on the last page."`
+}
+
+// PageParams are the paging query parameters of every list.
+type PageParams struct {
+	Limit  int    `query:"limit" default:"50" minimum:"1" maximum:"500" doc:"Items per page (default 50, maximum 500)."`
+	Cursor string `query:"cursor" maxLength:"2048" doc:"The next_cursor of the previous page."`
+	url    url.URL
+}
+
+// Resolve keeps the request URL so that the next page's link can be built from it.
+func (p *PageParams) Resolve(ctx huma.Context) []error {
+	p.url = ctx.URL()
+	return nil
+}
+
+// ListOutput is the response of every list: the page and its Link header.
+type ListOutput[T any] struct {
+	Link string `header:"Link" doc:"<…>; rel=\"next\" when there is a next page."`
+	Body Page[T]
+}
+
+// newPage builds a list response: items (never null) and, when there is a next page, its cursor
+// and a Link header that repeats the request with that cursor.
+func newPage[T any](p *PageParams, items []T, next string) *ListOutput[T] {
+	if items == nil {
+		items = []T{}
+	}
+	out := &ListOutput[T]{Body: Page[T]{Items: items}}
+	if next != "" {
+		out.Body.NextCursor = &next
+		u := p.url
+		q := u.Query()
+		q.Set("cursor", next)
+		u.RawQuery = q.Encode()
+		out.Link = "<" + u.RequestURI() + `>; rel="next"`
+	}
+	return out
+}
+
+// nextCursor encodes a store cursor, "" for none.
+func nextCursor(c *domain.Cursor) string {
+	if c == nil {
+		return ""
+	}
+	return c.Encode()
+}

@@ -1,0 +1,85 @@
+// Package api is the HTTP layer of the Digital Cities API: Huma operations on a chi router,
+// one file per resource, every route registered in routes.go and every error mapped to HTTP
+// in errors.go.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/config"
+	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
+)
+
+// Version is the API's version as published in the contract.
+const Version = "1.0.0"
+
+// Deps are what the HTTP layer needs from the rest of the service.
+type Deps struct {
+	DB     *postgres.DB
+	Logger *slog.Logger
+	Config config.Config
+}
+
+// New returns the service's HTTP handler and its Huma API (whose OpenAPI document is the contract).
+func New(d Deps) (http.Handler, huma.API) {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	installErrorModel(d.Logger)
+
+	router := chi.NewMux()
+	limiter := newRateLimiter(d.Config.Limits)
+	router.Use(
+		requestID,
+		accessLog(d.Logger),
+		recoverPanics(d.Logger),
+		cors,
+		cacheControl,
+		limiter.middleware,
+		idempotency(d.DB, d.Logger),
+	)
+	router.NotFound(notFound)
+	router.MethodNotAllowed(methodNotAllowed(router))
+
+	api := humachi.New(router, humaConfig())
+	api.UseMiddleware(authenticate(api, d.DB, limiter, d.Logger))
+	h := &handlers{db: d.DB, log: d.Logger, cfg: d.Config}
+	registerRoutes(api, h)
+	registerDocs(router)
+	return router, api
+}
+
+// handlers holds what every operation needs.
+type handlers struct {
+	db  *postgres.DB
+	log *slog.Logger
+	cfg config.Config
+}
+
+func humaConfig() huma.Config {
+	cfg := huma.DefaultConfig("Digital Cities API", Version)
+	cfg.CreateHooks = nil // no $schema field and no describedBy link on every response
+	cfg.DocsPath = ""     // /docs is served from embedded assets, see docs.go
+	cfg.Info.Description = apiDescription
+	cfg.Info.License = &huma.License{Name: "CC BY 4.0 (data); the API contract is public",
+		URL: "https://creativecommons.org/licenses/by/4.0/"}
+	cfg.Info.Contact = &huma.Contact{Name: "UCLG Community of Practice on Digital Cities"}
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "This server"}}
+	cfg.Formats["application/merge-patch+json"] = huma.DefaultJSONFormat
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "dcapi_…",
+			Description: "An API token created by an admin (`digitalcities token create` or `POST /v1/tokens`)."},
+	}
+	cfg.Tags = []*huma.Tag{
+		{Name: "cities", Description: "Local governments and their membership of the Community of Practice."},
+		{Name: "tokens", Description: "API tokens (admins only)."},
+		{Name: "audit", Description: "The audit trail of every write (secretariat and admins)."},
+		{Name: "health", Description: "Liveness and readiness probes."},
+	}
+	return cfg
+}

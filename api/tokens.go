@@ -1,0 +1,101 @@
+package api
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/auth"
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// TokenListInput pages through tokens by id.
+type TokenListInput struct {
+	PageParams
+}
+
+// TokenCreateInput is create-token's input.
+type TokenCreateInput struct {
+	Body domain.TokenCreate
+}
+
+// CreatedToken is a new token with its secret, shown this once and never again.
+type CreatedToken struct {
+	domain.Token
+	Secret string `json:"secret" doc:"The bearer token. It is shown only now: store it safely."`
+}
+
+// TokenCreatedOutput is create-token's output.
+type TokenCreatedOutput struct {
+	Location string `header:"Location"`
+	Body     CreatedToken
+}
+
+// TokenPathInput names one token.
+type TokenPathInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+// TokenOutput is one token.
+type TokenOutput struct {
+	Body *domain.Token
+}
+
+func (h *handlers) listTokens(ctx context.Context, in *TokenListInput) (*ListOutput[domain.Token], error) {
+	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	after, err := domain.DecodeCursor(in.Cursor, "id")
+	if err != nil {
+		return nil, err
+	}
+	var afterID int64
+	if after != nil {
+		if afterID, err = strconv.ParseInt(after.ID, 10, 64); err != nil {
+			return nil, domain.Invalid("query.cursor", "not a cursor issued by this API")
+		}
+	}
+	tokens, more, err := h.db.ListTokens(ctx, afterID, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	next := ""
+	if more {
+		next = domain.Cursor{Sort: "id", ID: strconv.FormatInt(tokens[len(tokens)-1].ID, 10)}.Encode()
+	}
+	return newPage(&in.PageParams, tokens, next), nil
+}
+
+func (h *handlers) createToken(ctx context.Context, in *TokenCreateInput) (*TokenCreatedOutput, error) {
+	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	secret, prefix, hash := auth.NewSecret()
+	t, err := h.db.CreateToken(ctx, in.Body, prefix, hash)
+	if err != nil {
+		return nil, err
+	}
+	return &TokenCreatedOutput{Location: "/v1/tokens/" + strconv.FormatInt(t.ID, 10),
+		Body: CreatedToken{Token: *t, Secret: secret}}, nil
+}
+
+func (h *handlers) getToken(ctx context.Context, in *TokenPathInput) (*TokenOutput, error) {
+	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	t, err := h.db.GetToken(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &TokenOutput{Body: t}, nil
+}
+
+func (h *handlers) revokeToken(ctx context.Context, in *TokenPathInput) (*TokenOutput, error) {
+	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	t, err := h.db.RevokeToken(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &TokenOutput{Body: t}, nil
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/uclg-digital-cities/digitalcities/api"
+	"github.com/uclg-digital-cities/digitalcities/internal/config"
+	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
+)
+
+// serve applies the migrations and serves the API until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, cfg config.Config, args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	port := fs.Int("port", cfg.Port, "port to listen on (env PORT)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withDB(ctx, cfg, func(db *postgres.DB) error {
+		handler, _ := api.New(api.Deps{DB: db, Logger: log, Config: cfg})
+		srv := &http.Server{
+			Addr:              net.JoinHostPort("", fmt.Sprint(*port)),
+			Handler:           handler,
+			ReadHeaderTimeout: 5 * time.Second, // slow clients sending headers are cut
+			ReadTimeout:       2 * time.Minute, // whole body, imports included
+			WriteTimeout:      2 * time.Minute, // exports extend their own deadline as they stream
+			IdleTimeout:       2 * time.Minute, // keep-alive connections
+			MaxHeaderBytes:    64 << 10,        // 64 KiB of headers
+			BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		}
+		go purgeIdempotencyKeys(ctx, db, log)
+
+		errc := make(chan error, 1)
+		go func() { errc <- srv.ListenAndServe() }()
+		log.Info("serving", "addr", srv.Addr, "docs", fmt.Sprintf("http://localhost:%d/docs", *port))
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+		}
+		log.Info("shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+}
+
+// purgeIdempotencyKeys deletes expired idempotency keys every hour.
+func purgeIdempotencyKeys(ctx context.Context, db *postgres.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := db.PurgeIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge idempotency keys", "error", err.Error())
+		} else if n > 0 {
+			log.Info("purged idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

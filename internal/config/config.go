@@ -1,0 +1,84 @@
+// Package config reads the service's settings from the environment.
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Config is every setting of the service, with its default.
+type Config struct {
+	DatabaseURL      string        // DATABASE_URL
+	Port             int           // PORT (8080)
+	DBMaxConns       int           // DB_MAX_CONNS (12)
+	StatementTimeout time.Duration // DB_STATEMENT_TIMEOUT (15s)
+	RequestTimeout   time.Duration // REQUEST_TIMEOUT (20s): the deadline of one ordinary request
+	LogLevel         string        // LOG_LEVEL (info): debug, info, warn, error
+	Limits           Limits
+}
+
+// Limits are the per-client rate limits, per minute, and the per-client concurrency bound.
+type Limits struct {
+	ReadsPerMinute    int // RATE_READS_PER_MINUTE (600)
+	WritesPerMinute   int // RATE_WRITES_PER_MINUTE (120)
+	ExportsPerMinute  int // RATE_EXPORTS_PER_MINUTE (20)
+	AuthFailPerMinute int // RATE_AUTH_FAILURES_PER_MINUTE (10)
+	Concurrent        int // MAX_CONCURRENT_PER_CLIENT (16)
+}
+
+// DefaultDatabaseURL is the local PostgreSQL that `make run` finds or starts.
+const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/digitalcities?sslmode=disable"
+
+// FromEnv reads the configuration; getenv is os.Getenv in production and a map in tests.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Config{DatabaseURL: getenv("DATABASE_URL"), LogLevel: getenv("LOG_LEVEL")}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = DefaultDatabaseURL
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	ints := []struct {
+		name string
+		dst  *int
+		def  int
+	}{
+		{"PORT", &c.Port, 8080},
+		{"DB_MAX_CONNS", &c.DBMaxConns, 12},
+		{"RATE_READS_PER_MINUTE", &c.Limits.ReadsPerMinute, 600},
+		{"RATE_WRITES_PER_MINUTE", &c.Limits.WritesPerMinute, 120},
+		{"RATE_EXPORTS_PER_MINUTE", &c.Limits.ExportsPerMinute, 20},
+		{"RATE_AUTH_FAILURES_PER_MINUTE", &c.Limits.AuthFailPerMinute, 10},
+		{"MAX_CONCURRENT_PER_CLIENT", &c.Limits.Concurrent, 16},
+	}
+	for _, v := range ints {
+		*v.dst = v.def
+		if s := getenv(v.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("%s must be a positive whole number, not %q", v.name, s)
+			}
+			*v.dst = n
+		}
+	}
+	durations := []struct {
+		name string
+		dst  *time.Duration
+		def  time.Duration
+	}{
+		{"DB_STATEMENT_TIMEOUT", &c.StatementTimeout, 15 * time.Second},
+		{"REQUEST_TIMEOUT", &c.RequestTimeout, 20 * time.Second},
+	}
+	for _, v := range durations {
+		*v.dst = v.def
+		if s := getenv(v.name); s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil || d <= 0 {
+				return c, fmt.Errorf("%s must be a positive duration such as 15s, not %q", v.name, s)
+			}
+			*v.dst = d
+		}
+	}
+	return c, nil
+}

@@ -1,0 +1,25 @@
+package domain
+
+import "context"
+
+// IdempotencyClaim is a client's Idempotency-Key for a create. The HTTP layer puts it in the
+// request context; the store inserts it in the same transaction as the write, so that a key is
+// claimed exactly when the write commits.
+type IdempotencyClaim struct {
+	Client      string // hash of the token, or the client's address
+	Key         string
+	RequestHash []byte // hash of method, path and body
+}
+
+type claimKey struct{}
+
+// NewContextWithClaim returns a context carrying an idempotency claim.
+func NewContextWithClaim(ctx context.Context, c *IdempotencyClaim) context.Context {
+	return context.WithValue(ctx, claimKey{}, c)
+}
+
+// ClaimFromContext returns the request's idempotency claim, or nil.
+func ClaimFromContext(ctx context.Context) *IdempotencyClaim {
+	c, _ := ctx.Value(claimKey{}).(*IdempotencyClaim)
+	return c
+}

@@ -1,0 +1,243 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+const cityColumns = `slug, name, country, section, metropolis_member, population, population_year,
+	latitude, longitude, website, open_data_portal, cop_member, cop_role, provenance, version,
+	created_at, updated_at`
+
+// citySort is one whitelisted order: a non-null SQL expression, the type its cursor value is
+// cast to, and how the cursor value is read off a city.
+type citySort struct {
+	expr string
+	cast string
+	desc bool
+	key  func(c *domain.City) string
+}
+
+var citySorts = func() map[string]citySort {
+	base := map[string]citySort{
+		"slug":       {expr: "slug", cast: "text", key: func(c *domain.City) string { return c.Slug }},
+		"name":       {expr: "(name->>'en')", cast: "text", key: func(c *domain.City) string { return c.Name.EN }},
+		"population": {expr: "coalesce(population, -1)", cast: "bigint", key: populationKey},
+		"updated_at": {expr: "updated_at", cast: "timestamptz", key: func(c *domain.City) string { return c.UpdatedAt.Format(time.RFC3339Nano) }},
+	}
+	all := map[string]citySort{}
+	for name, s := range base {
+		all[name] = s
+		s.desc = true
+		all["-"+name] = s
+	}
+	return all
+}()
+
+func populationKey(c *domain.City) string {
+	if c.Population == nil {
+		return "-1"
+	}
+	return strconv.FormatInt(*c.Population, 10)
+}
+
+// ListCities returns one page of cities and the cursor of the next page (nil on the last).
+func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.City, *domain.Cursor, error) {
+	sort, ok := citySorts[f.Sort]
+	if !ok {
+		return nil, nil, domain.Invalid("query.sort", "unknown sort %q", f.Sort)
+	}
+	args := []any{f.Country, f.Section, f.CopMember, likePattern(f.Query), f.UpdatedSince}
+	keyset := "true"
+	if f.After != nil {
+		op := ">"
+		if sort.desc {
+			op = "<"
+		}
+		keyset = fmt.Sprintf("(%s, slug) %s (CAST($6 AS %s), $7)", sort.expr, op, sort.cast)
+		args = append(args, f.After.Value, f.After.ID)
+	}
+	dir := "ASC"
+	if sort.desc {
+		dir = "DESC"
+	}
+	args = append(args, f.Limit+1)
+	query := `SELECT ` + cityColumns + ` FROM cities
+		WHERE ($1 = '' OR country = $1)
+		  AND ($2 = '' OR section = $2)
+		  AND ($3::boolean IS NULL OR cop_member = $3)
+		  AND ($4 = '' OR f_unaccent(concat_ws(' ', name->>'en', name->>'fr', name->>'es')) ILIKE f_unaccent($4))
+		  AND ($5::timestamptz IS NULL OR updated_at >= $5)
+		  AND ` + keyset + `
+		ORDER BY ` + sort.expr + ` ` + dir + `, slug ` + dir + `
+		LIMIT $` + strconv.Itoa(len(args))
+	var cities []domain.City
+	if err := sqlx.SelectContext(ctx, db.db, &cities, query, args...); err != nil {
+		return nil, nil, mapError(err)
+	}
+	if len(cities) <= f.Limit {
+		return cities, nil, nil
+	}
+	cities = cities[:f.Limit]
+	last := &cities[len(cities)-1]
+	return cities, &domain.Cursor{Sort: f.Sort, Value: sort.key(last), ID: last.Slug}, nil
+}
+
+// likePattern turns a search text into an ILIKE pattern matching it anywhere, with the
+// pattern's own wildcards escaped; "" stays "" (no filter).
+func likePattern(q string) string {
+	if q == "" {
+		return ""
+	}
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(q) + "%"
+}
+
+// GetCity returns one city by slug.
+func (db *DB) GetCity(ctx context.Context, slug string) (*domain.City, error) {
+	var c domain.City
+	if err := db.stmts.getCity.GetContext(ctx, &c, slug); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, domain.Errorf(domain.ENOTFOUND, "no city %q", slug)
+		}
+		return nil, mapError(err)
+	}
+	return &c, nil
+}
+
+// CreateCity inserts a city; ECONFLICT when the slug is taken.
+func (db *DB) CreateCity(ctx context.Context, slug string, f domain.CityFields) (*domain.City, error) {
+	if !domain.ValidSlug(slug) {
+		return nil, domain.Invalid("body.slug", "must be lowercase letters and digits joined by single hyphens")
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	var c domain.City
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &c, `
+			INSERT INTO cities (slug, name, country, section, metropolis_member, population, population_year,
+				latitude, longitude, website, open_data_portal, cop_member, cop_role, provenance)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			RETURNING `+cityColumns,
+			slug, f.Name, f.Country, f.Section, f.MetropolisMember, f.Population, f.PopulationYear,
+			f.Latitude, f.Longitude, f.Website, f.OpenDataPortal, f.CopMember, f.CopRole, f.Provenance)
+		var pe *pq.Error
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			return domain.Errorf(domain.ECONFLICT, "a city with slug %q already exists", slug)
+		}
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, "create", "city", slug, nil, &c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// UpdateCity replaces the writable fields of a city with what change returns, given the current
+// city locked in the transaction. ifVersion is the version the client saw (0 for If-Match: *).
+// The version and the editor's city scope are checked in the UPDATE itself.
+func (db *DB) UpdateCity(ctx context.Context, slug string, ifVersion int,
+	change func(current *domain.City) (domain.CityFields, error)) (*domain.City, error) {
+	actor := domain.ActorFromContext(ctx)
+	var after domain.City
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		before, err := lockCity(ctx, tx, slug, ifVersion)
+		if err != nil {
+			return err
+		}
+		if !actor.AllCities() && !slices.Contains(actor.ScopeCities(), slug) {
+			return domain.Errorf(domain.EFORBIDDEN, "this token may not write city %q", slug)
+		}
+		f, err := change(before)
+		if err != nil {
+			return err
+		}
+		if err := f.Validate(); err != nil {
+			return err
+		}
+		err = tx.GetContext(ctx, &after, `
+			UPDATE cities SET name = $4, country = $5, section = $6, metropolis_member = $7,
+				population = $8, population_year = $9, latitude = $10, longitude = $11, website = $12,
+				open_data_portal = $13, cop_member = $14, cop_role = $15, provenance = $16,
+				version = version + 1, updated_at = now()
+			WHERE slug = $1 AND ($2 = 0 OR version = $2)
+			  AND ($3::text[] IS NULL OR slug = ANY($3))
+			RETURNING `+cityColumns,
+			slug, ifVersion, nullableArray(actor.ScopeCities()), f.Name, f.Country, f.Section, f.MetropolisMember,
+			f.Population, f.PopulationYear, f.Latitude, f.Longitude, f.Website, f.OpenDataPortal,
+			f.CopMember, f.CopRole, f.Provenance)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.EPRECONDITION, "city %q changed since it was read", slug)
+		}
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, "update", "city", slug, before, &after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &after, nil
+}
+
+// DeleteCity deletes a city at the given version (0 for If-Match: *).
+func (db *DB) DeleteCity(ctx context.Context, slug string, ifVersion int) error {
+	actor := domain.ActorFromContext(ctx)
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		before, err := lockCity(ctx, tx, slug, ifVersion)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `
+			DELETE FROM cities WHERE slug = $1 AND ($2 = 0 OR version = $2)
+			  AND ($3::text[] IS NULL OR slug = ANY($3))`,
+			slug, ifVersion, nullableArray(actor.ScopeCities()))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return domain.Errorf(domain.EFORBIDDEN, "this token may not delete city %q", slug)
+		}
+		return audit(ctx, tx, "delete", "city", slug, before, nil)
+	})
+}
+
+// lockCity reads a city FOR UPDATE and says why a write cannot go on: ENOTFOUND or EPRECONDITION.
+func lockCity(ctx context.Context, tx *sqlx.Tx, slug string, ifVersion int) (*domain.City, error) {
+	var c domain.City
+	err := tx.GetContext(ctx, &c, `SELECT `+cityColumns+` FROM cities WHERE slug = $1 FOR UPDATE`, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no city %q", slug)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ifVersion != 0 && c.Version != ifVersion {
+		return nil, domain.Errorf(domain.EPRECONDITION,
+			"city %q is at version %d, not %d: read it again and reapply your change", slug, c.Version, ifVersion)
+	}
+	return &c, nil
+}
+
+// nullableArray passes nil as SQL NULL (no scope) and any other slice as a text[].
+func nullableArray(s []string) any {
+	if s == nil {
+		return nil
+	}
+	return pq.Array(s)
+}

@@ -1,0 +1,81 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/lib/pq"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// mapError turns driver errors into domain errors: what the client caused becomes a clear code,
+// an unreachable or restarting database becomes EUNAVAILABLE, and everything else stays an
+// internal error whose text is logged but never sent.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.Errorf(domain.ENOTFOUND, "not found")
+	}
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "23505":
+			return domain.Errorf(domain.ECONFLICT, "a resource with this identifier already exists")
+		case pe.Code == "23503":
+			return domain.Errorf(domain.ECONFLICT, "the resource is referenced by other data, or refers to data that does not exist")
+		case pe.Code == "23514", pe.Code == "22P02", pe.Code == "22003", pe.Code == "22007", pe.Code == "22008":
+			return domain.Errorf(domain.EINVALID, "a value breaks a rule of the data (%s)", pe.Constraint)
+		case pe.Code == "57014":
+			return unavailable(err, "the database took too long to answer")
+		case pe.Code.Class() == "08", pe.Code.Class() == "53", pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
+			return unavailable(err, "the database is unavailable")
+		}
+		return err
+	}
+	if isConnectionError(err) {
+		return unavailable(err, "the database is unavailable")
+	}
+	return err
+}
+
+// unavailableError is EUNAVAILABLE that keeps the driver error for logs.
+type unavailableError struct {
+	public *domain.Error
+	cause  error
+}
+
+func (e *unavailableError) Error() string   { return e.public.Error() + ": " + e.cause.Error() }
+func (e *unavailableError) Unwrap() []error { return []error{e.public, e.cause} }
+
+func unavailable(cause error, msg string) error {
+	return &unavailableError{public: &domain.Error{Code: domain.EUNAVAILABLE, Message: msg}, cause: cause}
+}
+
+func isConnectionError(err error) bool {
+	var ne net.Error
+	var oe *net.OpError
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, sql.ErrConnDone),
+		errors.As(err, &ne), errors.As(err, &oe):
+		return true
+	}
+	msg := err.Error()
+	// "sql: database/statement is closed": the pool was closed during shutdown while requests were still in flight.
+	return strings.Contains(msg, "database is closed") || strings.Contains(msg, "statement is closed") || strings.Contains(msg, "connection refused") || strings.Contains(msg, "bad connection") ||
+		strings.Contains(msg, "server closed the connection")
+}

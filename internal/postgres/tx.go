@@ -1,0 +1,79 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// inTx runs fn in a transaction and commits it when fn succeeds. When the request carries an
+// idempotency claim, the key is inserted first, in the same transaction: a concurrent request
+// with the same key waits on the key's unique index and then fails with ECONFLICT, and a write
+// that rolls back releases its key. Every write of the store goes through here, once per request.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if c := domain.ClaimFromContext(ctx); c != nil {
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO idempotency_keys (client, key, request_hash) VALUES ($1, $2, $3)`,
+			c.Client, c.Key, c.RequestHash)
+		var pe *pq.Error
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			return domain.Errorf(domain.ECONFLICT, "a request with this Idempotency-Key is still being processed; retry later")
+		}
+		if err != nil {
+			return mapError(err)
+		}
+	}
+	if err := fn(tx); err != nil {
+		return mapError(err)
+	}
+	return mapError(tx.Commit())
+}
+
+// audit records a write in the audit trail, inside the write's transaction. before and after
+// are the resource's representations (nil for a create's before and a delete's after).
+func audit(ctx context.Context, tx *sqlx.Tx, action, resource, id string, before, after any) error {
+	a := domain.ActorFromContext(ctx)
+	var tokenID *int64
+	if a != nil && a.TokenID != 0 {
+		tokenID = &a.TokenID
+	}
+	var reqID *string
+	if r := domain.RequestIDFromContext(ctx); r != "" {
+		reqID = &r
+	}
+	b, err := jsonOrNull(before)
+	if err != nil {
+		return err
+	}
+	af, err := jsonOrNull(after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO audit_log (token_id, actor, action, resource, resource_id, before, after, request_id)
+		VALUES ($1, $2, $3, $4, $5, CAST($6 AS jsonb), CAST($7 AS jsonb), $8)`,
+		tokenID, a.Label(), action, resource, id, b, af, reqID)
+	return err
+}
+
+func jsonOrNull(v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	s := string(b)
+	return &s, nil
+}

@@ -1,0 +1,75 @@
+package seed
+
+import "github.com/uclg-digital-cities/digitalcities/internal/domain"
+
+type seedCity struct {
+	slug   string
+	fields domain.CityFields
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func text(en, fr, es string) domain.Text { return domain.Text{EN: en, FR: fr, ES: es} }
+
+// cities: Bilbao with public facts only; the other cities' names, countries, sections and
+// coordinates are real, but their membership of the Community is invented for demos, so the
+// whole record is marked "sample". No population is invented.
+var cities = []seedCity{
+	{"bilbao", domain.CityFields{Name: text("Bilbao", "Bilbao", "Bilbao"), Country: "ES", Section: "europe",
+		Latitude: ptr(43.2630), Longitude: ptr(-2.9350), Website: ptr("https://www.bilbao.eus"),
+		CopMember: true, CopRole: ptr("chair"), Provenance: "reported"}},
+	sample("malaga", text("Málaga", "Malaga", "Málaga"), "ES", "europe", 36.7213, -4.4214, "member"),
+	sample("durban", text("Durban", "Durban", "Durban"), "ZA", "africa", -29.8587, 31.0218, "member"),
+	sample("dakar", text("Dakar", "Dakar", "Dakar"), "SN", "africa", 14.7167, -17.4677, "member"),
+	sample("seoul", text("Seoul", "Séoul", "Seúl"), "KR", "asia_pacific", 37.5665, 126.9780, "vice_chair"),
+	sample("jakarta", text("Jakarta", "Jakarta", "Yakarta"), "ID", "asia_pacific", -6.2088, 106.8456, "member"),
+	sample("kazan", text("Kazan", "Kazan", "Kazán"), "RU", "eurasia", 55.7963, 49.1088, "member"),
+	sample("istanbul", text("Istanbul", "Istanbul", "Estambul"), "TR", "middle_east_west_asia", 41.0082, 28.9784, "member"),
+	sample("amman", text("Amman", "Amman", "Amán"), "JO", "middle_east_west_asia", 31.9454, 35.9284, ""),
+	sample("montevideo", text("Montevideo", "Montevideo", "Montevideo"), "UY", "latin_america", -34.9011, -56.1645, "member"),
+	sample("mexico-city", text("Mexico City", "Mexico", "Ciudad de México"), "MX", "latin_america", 19.4326, -99.1332, "member"),
+	sample("montreal", text("Montréal", "Montréal", "Montreal"), "CA", "north_america", 45.5017, -73.5673, ""),
+}
+
+func sample(slug string, name domain.Text, country, section string, lat, lon float64, role string) seedCity {
+	f := domain.CityFields{Name: name, Country: country, Section: section, Latitude: &lat, Longitude: &lon,
+		Provenance: "sample"}
+	if role != "" {
+		f.CopMember, f.CopRole = true, &role
+	}
+	return seedCity{slug, f}
+}
+
+// community is the Community of Practice on Digital Cities, as its 2019–2020 report describes it.
+var community = struct {
+	slug              string
+	name, description domain.Text
+	website           *string
+}{
+	slug: "digital-cities",
+	name: text("Community of Practice on Digital Cities",
+		"Communauté de pratique sur les villes numériques",
+		"Comunidad de Práctica sobre Ciudades Digitales"),
+	description: domain.Text{EN: "UCLG's consultation mechanism on digital cities, formerly the Committee of " +
+		"Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the " +
+		"Smart Cities Study every 2-3 years."},
+}
+
+// organisations are the partners the report names for learning events and the 6th UCLG Congress.
+var organisations = []struct {
+	slug, acronym, kind string
+	name                domain.Text
+	website             *string
+}{
+	{"un-habitat", "UN-Habitat", "un_agency", text("United Nations Human Settlements Programme",
+		"Programme des Nations unies pour les établissements humains",
+		"Programa de las Naciones Unidas para los Asentamientos Humanos"), ptr("https://unhabitat.org")},
+	{"uraia", "Uraía", "platform", text("Uraía Platform", "Plateforme Uraía", "Plataforma Uraía"), nil},
+	{"wego", "WeGO", "city_network", text("World Smart Sustainable Cities Organization",
+		"Organisation mondiale des villes intelligentes et durables",
+		"Organización Mundial de Ciudades Inteligentes y Sostenibles"), nil},
+	{"wba", "WBA", "industry_alliance", text("Wireless Broadband Alliance", "Wireless Broadband Alliance",
+		"Wireless Broadband Alliance"), nil},
+	{"uclg", "UCLG", "city_network", text("United Cities and Local Governments",
+		"Cités et Gouvernements Locaux Unis", "Ciudades y Gobiernos Locales Unidos"), ptr("https://www.uclg.org")},
+}

@@ -1,0 +1,60 @@
+// Package seed loads the sample data: the Community of Practice on Digital Cities and its chair,
+// Bilbao, the partner organisations named in its 2019–2020 report, and sample cities across
+// UCLG's sections for demos. Real facts are marked provenance "reported"; anything invented for
+// a demo (here: the sample cities' membership of the Community) is marked "sample".
+// Loading is idempotent: records that exist are left as they are.
+package seed
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
+)
+
+// seedActor signs the audit rows that seeding leaves.
+var seedActor = &domain.Actor{Name: "seed", Role: domain.RoleSecretariat}
+
+// Run loads the sample data and reports how many records it added.
+func Run(ctx context.Context, db *postgres.DB) (added int, err error) {
+	ctx = domain.NewContextWithActor(ctx, seedActor)
+	for _, c := range cities {
+		_, err := db.CreateCity(ctx, c.slug, c.fields)
+		switch domain.ErrorCode(err) {
+		case "":
+			added++
+		case domain.ECONFLICT:
+		default:
+			return added, fmt.Errorf("seed city %s: %w", c.slug, err)
+		}
+	}
+	n, err := loadReference(ctx, db)
+	return added + n, err
+}
+
+// loadReference inserts the Community and the partner organisations.
+func loadReference(ctx context.Context, db *postgres.DB) (int, error) {
+	added := 0
+	res, err := db.SQL().ExecContext(ctx, `
+		INSERT INTO communities (slug, name, description, chair_city, website)
+		VALUES ($1, $2, $3, 'bilbao', $4) ON CONFLICT (slug) DO NOTHING`,
+		community.slug, community.name, community.description, community.website)
+	if err != nil {
+		return 0, fmt.Errorf("seed community: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	added += int(n)
+	for _, o := range organisations {
+		res, err := db.SQL().ExecContext(ctx, `
+			INSERT INTO organisations (slug, name, acronym, kind, website)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING`,
+			o.slug, o.name, o.acronym, o.kind, o.website)
+		if err != nil {
+			return added, fmt.Errorf("seed organisation %s: %w", o.slug, err)
+		}
+		n, _ := res.RowsAffected()
+		added += int(n)
+	}
+	return added, nil
+}
