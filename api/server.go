@@ -41,6 +41,7 @@ func New(d Deps) (http.Handler, huma.API) {
 		cors,
 		cacheControl,
 		limiter.middleware,
+		requestTimeout(d.Config.RequestTimeout),
 		idempotency(d.DB, d.Logger),
 	)
 	router.NotFound(notFound)

@@ -24,16 +24,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, log *slog.Logg
 	}
 	return withDB(ctx, cfg, func(db *postgres.DB) error {
 		handler, _ := api.New(api.Deps{DB: db, Logger: log, Config: cfg})
-		srv := &http.Server{
-			Addr:              net.JoinHostPort("", fmt.Sprint(*port)),
-			Handler:           handler,
-			ReadHeaderTimeout: 5 * time.Second, // slow clients sending headers are cut
-			ReadTimeout:       2 * time.Minute, // whole body, imports included
-			WriteTimeout:      2 * time.Minute, // exports extend their own deadline as they stream
-			IdleTimeout:       2 * time.Minute, // keep-alive connections
-			MaxHeaderBytes:    64 << 10,        // 64 KiB of headers
-			BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-		}
+		srv := api.NewHTTPServer(ctx, net.JoinHostPort("", fmt.Sprint(*port)), handler)
 		go purgeIdempotencyKeys(ctx, db, log)
 
 		errc := make(chan error, 1)
