@@ -136,7 +136,7 @@ func TestContractIsCommitted(t *testing.T) {
 	}
 }
 
-var kebabVerbNoun = regexp.MustCompile(`^(list|get|create|update|patch|delete|revoke|export|import|rank|compare|publish|submit|set|retire)(-[a-z0-9]+)+$`)
+var kebabVerbNoun = regexp.MustCompile(`^(list|get|create|update|patch|delete|revoke|export|import|compare|publish|submit|retire|add|remove|verify)(-[a-z0-9]+)+$`)
 
 // TestEveryOperationIsDocumented checks the contract's house rules on every operation: a
 // kebab verb-noun id, a summary, one tag, declared security, documented errors including 5xx,

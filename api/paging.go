@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -50,6 +51,27 @@ func newPage[T any](p *PageParams, items []T, next string) *ListOutput[T] {
 	}
 	return out
 }
+
+// idCursor decodes a cursor of a list ordered by numeric id; 0 for the first page.
+func idCursor(s string) (int64, error) {
+	c, err := domain.DecodeCursor(s, "id")
+	if err != nil || c == nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(c.ID, 10, 64)
+	if err != nil || id < 0 {
+		return 0, domain.Invalid("query.cursor", "not a cursor issued by this API")
+	}
+	return id, nil
+}
+
+// newIDCursor is the cursor after the item with the given id.
+func newIDCursor(id int64) string {
+	return domain.Cursor{Sort: "id", ID: strconv.FormatInt(id, 10)}.Encode()
+}
+
+// observationPath is an observation's URL path.
+func observationPath(id int64) string { return "/v1/observations/" + strconv.FormatInt(id, 10) }
 
 // nextCursor encodes a store cursor, "" for none.
 func nextCursor(c *domain.Cursor) string {

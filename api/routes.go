@@ -38,6 +38,42 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("patch-city", http.MethodPatch, "/v1/cities/{slug}", "Change some fields of a city (JSON merge patch; secretariat, or an editor of the city)", "cities", requiredAuth, changeErrs), h.patchCity)
 	register(api, h, withStatus(op("delete-city", http.MethodDelete, "/v1/cities/{slug}", "Delete a city (secretariat)", "cities", requiredAuth, changeErrs), http.StatusNoContent), h.deleteCity)
 
+	// Study editions
+	register(api, h, op("list-studies", http.MethodGet, "/v1/studies", "List the Smart Cities Study's editions", "studies", optionalAuth, readErrors), h.listStudies)
+	register(api, h, op("get-study", http.MethodGet, "/v1/studies/{edition}", "Get a study edition", "studies", optionalAuth, getErrors), h.getStudy)
+	register(api, h, withStatus(op("create-study", http.MethodPost, "/v1/studies", "Create a study edition (secretariat)", "studies", requiredAuth, createErrs), http.StatusCreated), h.createStudy)
+	register(api, h, op("update-study", http.MethodPut, "/v1/studies/{edition}", "Replace a study edition (secretariat)", "studies", requiredAuth, changeErrs), h.updateStudy)
+	register(api, h, op("list-study-cities", http.MethodGet, "/v1/studies/{edition}/cities", "List an edition's participating cities", "studies", optionalAuth, getErrors), h.listStudyCities)
+	register(api, h, op("add-study-city", http.MethodPut, "/v1/studies/{edition}/cities/{city}", "Add a city to an edition (secretariat); 201 when new, 200 when it was there", "studies", requiredAuth, append(writeErrors, http.StatusNotFound)), h.addStudyCity)
+	register(api, h, withStatus(op("remove-study-city", http.MethodDelete, "/v1/studies/{edition}/cities/{city}", "Remove a city from an edition (secretariat)", "studies", requiredAuth, append(writeErrors, http.StatusNotFound)), http.StatusNoContent), h.removeStudyCity)
+
+	// Frameworks and indicators
+	register(api, h, op("list-frameworks", http.MethodGet, "/v1/frameworks", "List indicator frameworks with their dimension trees", "indicators", optionalAuth, readErrors), h.listFrameworks)
+	register(api, h, op("get-framework", http.MethodGet, "/v1/frameworks/{slug}", "Get a framework with its dimension tree", "indicators", optionalAuth, getErrors), h.getFramework)
+	register(api, h, withStatus(op("create-framework", http.MethodPost, "/v1/frameworks", "Create a framework with its dimensions (secretariat)", "indicators", requiredAuth, createErrs), http.StatusCreated), h.createFramework)
+	register(api, h, op("list-indicators", http.MethodGet, "/v1/indicators", "List indicators", "indicators", optionalAuth, readErrors), h.listIndicators)
+	register(api, h, op("get-indicator", http.MethodGet, "/v1/indicators/{slug}", "Get an indicator", "indicators", optionalAuth, getErrors), h.getIndicator)
+	register(api, h, withStatus(op("create-indicator", http.MethodPost, "/v1/indicators", "Create an indicator (secretariat)", "indicators", requiredAuth, createErrs), http.StatusCreated), h.createIndicator)
+	register(api, h, op("update-indicator", http.MethodPut, "/v1/indicators/{slug}", "Replace an indicator (secretariat)", "indicators", requiredAuth, changeErrs), h.updateIndicator)
+	register(api, h, op("retire-indicator", http.MethodDelete, "/v1/indicators/{slug}", "Retire an indicator (secretariat): it stays readable and keeps its observations", "indicators", requiredAuth, changeErrs), h.retireIndicator)
+	register(api, h, op("get-indicator-ranking", http.MethodGet, "/v1/indicators/{slug}/ranking", "Rank cities by an indicator, best first by its direction", "analysis", optionalAuth, getErrors), h.getRanking)
+
+	// Observations
+	register(api, h, op("list-observations", http.MethodGet, "/v1/observations", "List observations", "observations", optionalAuth, readErrors), h.listObservations)
+	register(api, h, exportOp(op("export-observations", http.MethodGet, "/v1/observations/export", "Export observations as CSV, NDJSON or JSON, streamed with no row cap", "observations", optionalAuth, append(readErrors, http.StatusNotAcceptable))), h.exportObservations)
+	register(api, h, importOp(op("import-observations", http.MethodPost, "/v1/observations/import", "Import observations from CSV (secretariat, or editors for their cities)", "observations", requiredAuth, append(createErrs, http.StatusRequestEntityTooLarge))), h.importObservations)
+	register(api, h, op("get-observation", http.MethodGet, "/v1/observations/{id}", "Get an observation", "observations", optionalAuth, getErrors), h.getObservation)
+	register(api, h, withStatus(op("create-observation", http.MethodPost, "/v1/observations", "Create an observation (secretariat, or an editor of the city)", "observations", requiredAuth, createErrs), http.StatusCreated), h.createObservation)
+	register(api, h, op("update-observation", http.MethodPut, "/v1/observations/{id}", "Replace an observation's value and notes (secretariat, or an editor of the city)", "observations", requiredAuth, changeErrs), h.updateObservation)
+	register(api, h, op("patch-observation", http.MethodPatch, "/v1/observations/{id}", "Change some fields of an observation (JSON merge patch)", "observations", requiredAuth, changeErrs), h.patchObservation)
+	register(api, h, withStatus(op("delete-observation", http.MethodDelete, "/v1/observations/{id}", "Delete an observation (its history stays)", "observations", requiredAuth, changeErrs), http.StatusNoContent), h.deleteObservation)
+	register(api, h, op("verify-observation", http.MethodPut, "/v1/observations/{id}/verification", "Set an observation's verification (secretariat)", "observations", requiredAuth, changeErrs), h.verifyObservation)
+	register(api, h, op("list-observation-revisions", http.MethodGet, "/v1/observations/{id}/revisions", "List an observation's previous values, newest first", "observations", optionalAuth, getErrors), h.listRevisions)
+
+	// Analysis
+	register(api, h, op("get-city-scorecard", http.MethodGet, "/v1/cities/{slug}/scorecard", "A city's scorecard: its observations aggregated per dimension", "analysis", optionalAuth, getErrors), h.getScorecard)
+	register(api, h, op("compare-cities", http.MethodGet, "/v1/compare", "Compare two to five cities side by side", "analysis", optionalAuth, readErrors), h.compareCities)
+
 	// Tokens
 	register(api, h, op("list-tokens", http.MethodGet, "/v1/tokens", "List API tokens (admin)", "tokens", requiredAuth, append(readErrors, http.StatusForbidden)), h.listTokens)
 	register(api, h, withStatus(op("create-token", http.MethodPost, "/v1/tokens", "Create an API token (admin); the secret is shown once", "tokens", requiredAuth, createErrs), http.StatusCreated), h.createToken)
@@ -46,6 +82,41 @@ func registerRoutes(api huma.API, h *handlers) {
 
 	// Audit
 	register(api, h, op("list-audit-entries", http.MethodGet, "/v1/audit", "List the audit trail, newest first (secretariat, admin)", "audit", requiredAuth, append(readErrors, http.StatusForbidden)), h.listAudit)
+
+	refineSchemas(api)
+}
+
+// exportOp documents the streamed formats of an export and gives it the exports' budget.
+func exportOp(o huma.Operation) huma.Operation {
+	o.Responses = exportResponses
+	o.Description = "Streams every matching observation in id order with constant memory. CSV columns are the " +
+		"JSON field names. Exports spend the per-client export budget and have no request deadline."
+	return o
+}
+
+// importOp documents the streamed CSV body of an import and its larger size limit.
+func importOp(o huma.Operation) huma.Operation {
+	o.RequestBody = importRequestBody
+	o.Description = "Loads a CSV file in one transaction through COPY and answers with a per-row report."
+	return o
+}
+
+// refineSchemas documents the JSON types of observation values, which Go's any cannot express.
+func refineSchemas(api huma.API) {
+	value := func() *huma.Schema {
+		return &huma.Schema{
+			Description: "Typed by the indicator's value_type: a number (numeric, percentage, count), a boolean, " +
+				"or a string (an ordinal level's code, or text); null when status is M or NR.",
+			// Written as an extension so that Huma's own validation leaves the value to the domain's
+			// rules (which know the indicator) and only the document shows the JSON types.
+			Extensions: map[string]any{"type": []string{"number", "boolean", "string", "null"}},
+		}
+	}
+	for _, name := range []string{"Observation", "ObservationFields", "ObservationPatch", "RankingEntry", "ComparedValue"} {
+		if s := api.OpenAPI().Components.Schemas.Map()[name]; s != nil && s.Properties["value"] != nil {
+			s.Properties["value"] = value()
+		}
+	}
 }
 
 // op describes an operation; errors are its own error statuses, to which the ones every

@@ -78,6 +78,10 @@ func humaConfig() huma.Config {
 	}
 	cfg.Tags = []*huma.Tag{
 		{Name: "cities", Description: "Local governments and their membership of the Community of Practice."},
+		{Name: "studies", Description: "Editions of the Smart Cities Study and their participating cities."},
+		{Name: "indicators", Description: "Indicator frameworks, their dimension trees and indicators."},
+		{Name: "observations", Description: "Per-city values of indicators, with flags, notes, verification and history; bulk import and streaming export."},
+		{Name: "analysis", Description: "Scorecards, rankings and comparisons computed from observations."},
 		{Name: "tokens", Description: "API tokens (admins only)."},
 		{Name: "audit", Description: "The audit trail of every write (secretariat and admins)."},
 		{Name: "health", Description: "Liveness and readiness probes."},

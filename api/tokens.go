@@ -44,15 +44,9 @@ func (h *handlers) listTokens(ctx context.Context, in *TokenListInput) (*ListOut
 	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
 		return nil, err
 	}
-	after, err := domain.DecodeCursor(in.Cursor, "id")
+	afterID, err := idCursor(in.Cursor)
 	if err != nil {
 		return nil, err
-	}
-	var afterID int64
-	if after != nil {
-		if afterID, err = strconv.ParseInt(after.ID, 10, 64); err != nil {
-			return nil, domain.Invalid("query.cursor", "not a cursor issued by this API")
-		}
 	}
 	tokens, more, err := h.db.ListTokens(ctx, afterID, in.Limit)
 	if err != nil {
@@ -60,7 +54,7 @@ func (h *handlers) listTokens(ctx context.Context, in *TokenListInput) (*ListOut
 	}
 	next := ""
 	if more {
-		next = domain.Cursor{Sort: "id", ID: strconv.FormatInt(tokens[len(tokens)-1].ID, 10)}.Encode()
+		next = newIDCursor(tokens[len(tokens)-1].ID)
 	}
 	return newPage(&in.PageParams, tokens, next), nil
 }

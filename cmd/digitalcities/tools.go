@@ -23,8 +23,12 @@ var commandLineActor = &domain.Actor{Name: "command line", Role: domain.RoleAdmi
 
 func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	synthetic := fs.Int("synthetic", 0, "also replace the synthetic observations with this many (for benchmarks and demos)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *synthetic < 0 {
+		return usageError{"seed: --synthetic takes a number of observations"}
 	}
 	return withDB(ctx, cfg, func(db *postgres.DB) error {
 		n, err := seed.Run(ctx, db)
@@ -32,6 +36,16 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 			return err
 		}
 		fmt.Fprintf(stdout, "sample data loaded: %d records added\n", n)
+		if *synthetic == 0 {
+			return nil
+		}
+		start := time.Now()
+		if err := db.LoadSynthetic(ctx, *synthetic); err != nil {
+			return err
+		}
+		d := time.Since(start)
+		fmt.Fprintf(stdout, "synthetic observations loaded: %d in %s (%.0f rows/s)\n", *synthetic, d.Round(time.Millisecond),
+			float64(*synthetic)/d.Seconds())
 		return nil
 	})
 }

@@ -79,3 +79,17 @@ func isConnectionError(err error) bool {
 	return strings.Contains(msg, "database is closed") || strings.Contains(msg, "statement is closed") || strings.Contains(msg, "connection refused") || strings.Contains(msg, "bad connection") ||
 		strings.Contains(msg, "server closed the connection")
 }
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation (23505).
+func isUniqueViolation(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// nonNilSlice returns s, or an empty slice for nil, so that JSON shows [] rather than null.
+func nonNilSlice[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

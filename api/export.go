@@ -1,0 +1,198 @@
+package api
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+	"github.com/danielgtaylor/huma/v2/negotiation"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// Export formats and their media types.
+var exportTypes = map[string]string{
+	"csv":    "text/csv; charset=utf-8",
+	"ndjson": "application/x-ndjson",
+	"json":   "application/json",
+}
+
+// exportColumns are the CSV columns: the JSON field names of an observation, in the same order.
+var exportColumns = []string{"id", "indicator", "city", "year", "edition", "value", "status", "quality", "source",
+	"footnote", "provenance", "value_type", "verification", "version", "created_at", "updated_at"}
+
+// flushEvery is how many rows are written between flushes (and write-deadline extensions).
+const flushEvery = 5000
+
+// ExportInput is export-observations' input: the list's filters and a format.
+type ExportInput struct {
+	ObservationFilterParams
+	Format string `query:"format" enum:"csv,ndjson,json" doc:"Output format; without it, chosen from Accept (text/csv, application/x-ndjson, application/json), CSV by default."`
+	Accept string `header:"Accept"`
+}
+
+// exportResponses documents the streamed formats, which Huma cannot infer from a stream.
+var exportResponses = map[string]*huma.Response{
+	"200": {
+		Description: "Every matching observation, streamed in id order, with no row cap.",
+		Content: map[string]*huma.MediaType{
+			"text/csv":             {Schema: &huma.Schema{Type: huma.TypeString, Description: "Header row: " + csvHeader()}},
+			"application/x-ndjson": {Schema: &huma.Schema{Type: huma.TypeString, Description: "One Observation JSON object per line."}},
+			"application/json":     {Schema: &huma.Schema{Type: huma.TypeArray, Items: &huma.Schema{Ref: "#/components/schemas/Observation"}}},
+		},
+	},
+}
+
+func csvHeader() string {
+	b, _ := json.Marshal(exportColumns)
+	return string(b)
+}
+
+// exportFormat picks the format from the query, else from Accept; 406 when nothing fits.
+func exportFormat(in *ExportInput) (string, error) {
+	if in.Format != "" {
+		return in.Format, nil
+	}
+	if in.Accept == "" {
+		return "csv", nil
+	}
+	switch negotiation.SelectQValueFast(in.Accept, []string{"text/csv", "application/x-ndjson", "application/json"}) {
+	case "text/csv":
+		return "csv", nil
+	case "application/x-ndjson":
+		return "ndjson", nil
+	case "application/json":
+		return "json", nil
+	}
+	return "", domain.Errorf(domain.ENOTACCEPTABLE, "exports are text/csv, application/x-ndjson or application/json")
+}
+
+func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*huma.StreamResponse, error) {
+	format, err := exportFormat(in)
+	if err != nil {
+		return nil, err
+	}
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	return &huma.StreamResponse{Body: func(hctx huma.Context) {
+		_, w := humachi.Unwrap(hctx)
+		h.streamExport(ctx, w, format, f)
+	}}, nil
+}
+
+// streamExport writes the export row by row. Until the first row is written a failure is still
+// a problem response; after it, the connection is aborted so that a client never mistakes a
+// truncated file for a whole one.
+func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, format string, f domain.ObservationFilter) {
+	rc := http.NewResponseController(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	cw := csv.NewWriter(bw)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	rows := 0
+	record := make([]string, len(exportColumns))
+	started := false
+	start := func() {
+		started = true
+		w.Header().Set("Content-Type", exportTypes[format])
+		w.Header().Set("Content-Disposition", `attachment; filename="observations.`+format+`"`)
+		w.WriteHeader(http.StatusOK)
+		rc.SetWriteDeadline(time.Now().Add(WriteTimeout)) //nolint:errcheck // not every writer has deadlines
+		switch format {
+		case "csv":
+			cw.Write(exportColumns) //nolint:errcheck // errors surface at flush
+		case "json":
+			bw.WriteString("[") //nolint:errcheck
+		}
+	}
+	err := h.db.StreamObservations(ctx, f, func(o *domain.Observation) error {
+		if !started {
+			start()
+		}
+		switch format {
+		case "csv":
+			observationRecord(o, record)
+			cw.Write(record) //nolint:errcheck // errors surface at flush
+		case "json":
+			if rows > 0 {
+				bw.WriteString(",") //nolint:errcheck
+			}
+			if err := enc.Encode(o); err != nil {
+				return err
+			}
+		default:
+			if err := enc.Encode(o); err != nil {
+				return err
+			}
+		}
+		rows++
+		if rows%flushEvery == 0 {
+			cw.Flush()
+			if err := bw.Flush(); err != nil {
+				return err // the client is gone
+			}
+			rc.Flush()                                        //nolint:errcheck
+			rc.SetWriteDeadline(time.Now().Add(WriteTimeout)) //nolint:errcheck
+		}
+		return nil
+	})
+	if err != nil && !started {
+		p, _ := toHTTP(ctx, h.log, err).(*problem)
+		for k, v := range p.headers {
+			w.Header()[k] = v
+		}
+		writeProblem(w, p.Status, p.Detail)
+		return
+	}
+	if err != nil {
+		h.log.Error("export aborted", "error", err.Error(), "rows", rows, "request_id", domain.RequestIDFromContext(ctx))
+		panic(http.ErrAbortHandler)
+	}
+	if !started {
+		start()
+	}
+	if format == "json" {
+		bw.WriteString("]\n") //nolint:errcheck
+	}
+	cw.Flush()
+	bw.Flush() //nolint:errcheck // the client may be gone; nothing more to do
+}
+
+// observationRecord fills a CSV record in exportColumns order. Values are written as in JSON.
+func observationRecord(o *domain.Observation, rec []string) {
+	opt := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	rec[0] = strconv.FormatInt(o.ID, 10)
+	rec[1], rec[2] = o.Indicator, o.City
+	rec[3] = strconv.Itoa(o.Year)
+	rec[4] = ""
+	if o.Edition != nil {
+		rec[4] = strconv.Itoa(*o.Edition)
+	}
+	switch v := o.Value.(type) {
+	case float64:
+		rec[5] = strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		rec[5] = strconv.FormatBool(v)
+	case string:
+		rec[5] = v
+	default:
+		rec[5] = ""
+	}
+	rec[6], rec[7], rec[8], rec[9] = o.Status, opt(o.Quality), opt(o.Source), opt(o.Footnote)
+	rec[10], rec[11], rec[12] = o.Provenance, o.ValueType, o.Verification
+	rec[13] = strconv.Itoa(o.Version)
+	rec[14], rec[15] = o.CreatedAt.UTC().Format(time.RFC3339Nano), o.UpdatedAt.UTC().Format(time.RFC3339Nano)
+}

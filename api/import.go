@@ -1,0 +1,99 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// MaxImportBytes bounds an import's body (about two million rows of a typical file).
+const MaxImportBytes = 100 << 20
+
+// ImportInput is import-observations' input. The CSV body is streamed, never held in memory.
+type ImportInput struct {
+	Mode        string `query:"mode" enum:"all_or_nothing,valid_rows" default:"all_or_nothing" doc:"all_or_nothing (default): any problem imports nothing. valid_rows: import the rows without problems and report the others."`
+	ContentType string `header:"Content-Type" doc:"text/csv (UTF-8)."`
+	body        *limitedBody
+}
+
+// Resolve takes the request body as a stream, capped at MaxImportBytes.
+func (in *ImportInput) Resolve(ctx huma.Context) []error {
+	r, w := humachi.Unwrap(ctx)
+	in.body = &limitedBody{r: http.MaxBytesReader(w, r.Body, MaxImportBytes)}
+	return nil
+}
+
+// limitedBody remembers whether the body went over its cap, to answer 413 rather than 422.
+type limitedBody struct {
+	r        io.Reader
+	tooLarge bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		b.tooLarge = true
+	}
+	return n, err
+}
+
+// ImportOutput is the import report.
+type ImportOutput struct {
+	Body *domain.ImportReport
+}
+
+// importRequestBody documents the CSV body, which Huma does not read itself.
+var importRequestBody = &huma.RequestBody{
+	Required: true,
+	Description: "UTF-8 CSV with a header row. Columns: city, indicator, year, value, status (required) and " +
+		"edition, quality, source, footnote, provenance, verification (optional); id, value_type, version, " +
+		"created_at and updated_at, as written by export-observations, are ignored. Values are written as " +
+		"in JSON: numbers like 12.5, booleans true or false, an ordinal level's code, text; an empty value is " +
+		"null (status M or NR). One row per indicator, city, year and edition: a key already stored is " +
+		"updated, a key repeated in the file is a problem. Only the secretariat may set verification. " +
+		"At most 100 MiB.",
+	Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Type: huma.TypeString, Format: "binary"}}},
+}
+
+func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*ImportOutput, error) {
+	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
+		return nil, err
+	}
+	if mt, _, err := mime.ParseMediaType(in.ContentType); err != nil || mt != "text/csv" {
+		return nil, huma.Error415UnsupportedMediaType("send the file as text/csv")
+	}
+	report, err := h.db.ImportObservations(ctx, in.body, in.Mode)
+	if in.body.tooLarge {
+		return nil, domain.Errorf(domain.ETOOLARGE, "an import is at most %d MiB; split the file", MaxImportBytes>>20)
+	}
+	if err != nil && report != nil {
+		return nil, importProblem(err, report)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &ImportOutput{Body: report}, nil
+}
+
+// importProblem is the 422 of an all-or-nothing import with problems: every listed row problem
+// becomes an error entry located at body.row[N].column.
+func importProblem(err error, r *domain.ImportReport) error {
+	status := statusByCode[domain.EINVALID]
+	model := &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: domain.ErrorMessage(err)}
+	for _, p := range r.Problems {
+		model.Errors = append(model.Errors, &huma.ErrorDetail{Message: p.Problem, Location: fmt.Sprintf("body.row[%d].%s", p.Row, p.Field)})
+	}
+	if r.ProblemsTruncated {
+		model.Detail += fmt.Sprintf(" (the first %d problems are listed)", domain.MaxImportProblems)
+	}
+	return &problem{ErrorModel: model, headers: http.Header{}}
+}

@@ -1,0 +1,141 @@
+package api
+
+import (
+	"context"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// IndicatorListInput filters indicators.
+type IndicatorListInput struct {
+	Framework string `query:"framework" maxLength:"100" doc:"Only this framework's indicators."`
+	Dimension string `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)."`
+	ValueType string `query:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text"`
+	Status    string `query:"status" enum:"active,retired"`
+	PageParams
+}
+
+// IndicatorPathInput names an indicator.
+type IndicatorPathInput struct {
+	Slug string `path:"slug" maxLength:"100" example:"sg2019-open-data-portal"`
+}
+
+// IndicatorGetInput is get-indicator's input.
+type IndicatorGetInput struct {
+	IndicatorPathInput
+	IfNoneMatch string `header:"If-None-Match" doc:"An ETag you hold; 304 when it is still current."`
+}
+
+// IndicatorOutput is one indicator with its ETag.
+type IndicatorOutput struct {
+	ETag string `header:"ETag"`
+	Body *domain.Indicator
+}
+
+// IndicatorCreateBody is create-indicator's body.
+type IndicatorCreateBody struct {
+	Slug string `json:"slug" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" maxLength:"100"`
+	domain.IndicatorFields
+}
+
+// IndicatorCreateInput is create-indicator's input.
+type IndicatorCreateInput struct {
+	Body IndicatorCreateBody
+}
+
+// IndicatorCreatedOutput is a created indicator.
+type IndicatorCreatedOutput struct {
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     *domain.Indicator
+}
+
+// IndicatorPutInput is update-indicator's input.
+type IndicatorPutInput struct {
+	IndicatorPathInput
+	IfMatch string `header:"If-Match" doc:"The ETag of the indicator as you read it (required)."`
+	Body    domain.IndicatorFields
+}
+
+// IndicatorRetireInput is retire-indicator's input.
+type IndicatorRetireInput struct {
+	IndicatorPathInput
+	IfMatch string `header:"If-Match" doc:"The ETag of the indicator as you read it (required)."`
+}
+
+func (h *handlers) listIndicators(ctx context.Context, in *IndicatorListInput) (*ListOutput[domain.Indicator], error) {
+	if in.Dimension != "" && in.Framework == "" {
+		return nil, domain.Invalid("query.dimension", "needs framework: dimension slugs are unique within a framework")
+	}
+	after, err := domain.DecodeCursor(in.Cursor, "slug")
+	if err != nil {
+		return nil, err
+	}
+	f := domain.IndicatorFilter{Framework: in.Framework, Dimension: in.Dimension, ValueType: in.ValueType,
+		Status: in.Status, Limit: in.Limit}
+	if after != nil {
+		f.After = after.ID
+	}
+	inds, more, err := h.db.ListIndicators(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	next := ""
+	if more {
+		next = domain.Cursor{Sort: "slug", ID: inds[len(inds)-1].Slug}.Encode()
+	}
+	return newPage(&in.PageParams, inds, next), nil
+}
+
+func (h *handlers) getIndicator(ctx context.Context, in *IndicatorGetInput) (*IndicatorOutput, error) {
+	ind, err := h.db.GetIndicator(ctx, in.Slug)
+	if err != nil {
+		return nil, err
+	}
+	tag := etag(ind.Version)
+	if notModified(in.IfNoneMatch, tag) {
+		return nil, &notModifiedError{etag: tag}
+	}
+	return &IndicatorOutput{ETag: tag, Body: ind}, nil
+}
+
+func (h *handlers) createIndicator(ctx context.Context, in *IndicatorCreateInput) (*IndicatorCreatedOutput, error) {
+	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
+		return nil, err
+	}
+	ind, err := h.db.CreateIndicator(ctx, in.Body.Slug, in.Body.IndicatorFields)
+	if err != nil {
+		return nil, err
+	}
+	return &IndicatorCreatedOutput{ETag: etag(ind.Version), Location: "/v1/indicators/" + ind.Slug, Body: ind}, nil
+}
+
+func (h *handlers) updateIndicator(ctx context.Context, in *IndicatorPutInput) (*IndicatorOutput, error) {
+	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
+		return nil, err
+	}
+	version, err := ifMatchVersion(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	ind, err := h.db.UpdateIndicator(ctx, in.Slug, version, in.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &IndicatorOutput{ETag: etag(ind.Version), Body: ind}, nil
+}
+
+func (h *handlers) retireIndicator(ctx context.Context, in *IndicatorRetireInput) (*IndicatorOutput, error) {
+	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
+		return nil, err
+	}
+	version, err := ifMatchVersion(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	ind, err := h.db.RetireIndicator(ctx, in.Slug, version)
+	if err != nil {
+		return nil, err
+	}
+	return &IndicatorOutput{ETag: etag(ind.Version), Body: ind}, nil
+}

@@ -1,0 +1,243 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// ObservationFilterParams are the filters shared by list-observations and export-observations.
+type ObservationFilterParams struct {
+	City         []string  `query:"city" maxItems:"100" doc:"City slugs, comma-separated."`
+	Indicator    []string  `query:"indicator" maxItems:"100" doc:"Indicator slugs, comma-separated."`
+	Framework    string    `query:"framework" maxLength:"100" doc:"Only indicators of this framework."`
+	Dimension    string    `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)."`
+	Edition      int       `query:"edition" minimum:"2000" maximum:"2100" doc:"Only values from this study edition."`
+	From         int       `query:"from" minimum:"1900" maximum:"2200" doc:"Only periods from this year on."`
+	To           int       `query:"to" minimum:"1900" maximum:"2200" doc:"Only periods up to this year."`
+	Status       []string  `query:"status" enum:"A,E,P,M,NR" maxItems:"5" doc:"Status flags, comma-separated."`
+	Verification string    `query:"verification" enum:"self_reported,verified,rejected"`
+	Provenance   string    `query:"provenance" enum:"reported,sample,synthetic" doc:"Only real (reported), sample or synthetic data."`
+	Latest       bool      `query:"latest" doc:"Only the most recent period of each city and indicator."`
+	UpdatedSince time.Time `query:"updated_since" doc:"Only observations changed at or after this time, for incremental sync."`
+}
+
+// filter turns the parameters into a store filter, checking what the schema cannot.
+func (p *ObservationFilterParams) filter() (domain.ObservationFilter, error) {
+	f := domain.ObservationFilter{Cities: p.City, Indicators: p.Indicator, Framework: p.Framework,
+		Dimension: p.Dimension, Status: p.Status, Verification: p.Verification, Provenance: p.Provenance,
+		Latest: p.Latest}
+	if p.Dimension != "" && p.Framework == "" {
+		return f, domain.Invalid("query.dimension", "needs framework: dimension slugs are unique within a framework")
+	}
+	if p.From != 0 && p.To != 0 && p.From > p.To {
+		return f, domain.Invalid("query.from", "from (%d) is after to (%d)", p.From, p.To)
+	}
+	if p.Edition != 0 {
+		f.Edition = &p.Edition
+	}
+	if p.From != 0 {
+		f.From = &p.From
+	}
+	if p.To != 0 {
+		f.To = &p.To
+	}
+	if !p.UpdatedSince.IsZero() {
+		f.UpdatedSince = &p.UpdatedSince
+	}
+	return f, nil
+}
+
+// ObservationListInput is list-observations' input.
+type ObservationListInput struct {
+	ObservationFilterParams
+	PageParams
+}
+
+// ObservationPathInput names an observation.
+type ObservationPathInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+// ObservationGetInput is get-observation's input.
+type ObservationGetInput struct {
+	ObservationPathInput
+	IfNoneMatch string `header:"If-None-Match" doc:"An ETag you hold; 304 when it is still current."`
+}
+
+// ObservationOutput is one observation with its ETag.
+type ObservationOutput struct {
+	ETag string `header:"ETag"`
+	Body *domain.Observation
+}
+
+// ObservationCreateInput is create-observation's input.
+type ObservationCreateInput struct {
+	Body domain.ObservationFields
+}
+
+// ObservationCreatedOutput is a created observation.
+type ObservationCreatedOutput struct {
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     *domain.Observation
+}
+
+// ObservationPutInput is update-observation's input: the whole writable representation (its
+// indicator, city, year and edition must stay the same).
+type ObservationPutInput struct {
+	ObservationPathInput
+	IfMatch string `header:"If-Match" doc:"The ETag of the observation as you read it (required)."`
+	Body    domain.ObservationFields
+}
+
+// ObservationPatchInput is patch-observation's input: a JSON merge patch.
+type ObservationPatchInput struct {
+	ObservationPathInput
+	IfMatch string           `header:"If-Match" doc:"The ETag of the observation as you read it (required)."`
+	Body    ObservationPatch `contentType:"application/merge-patch+json"`
+	RawBody []byte
+}
+
+// ObservationPatch lists the fields a merge patch may change.
+type ObservationPatch struct {
+	Value      any     `json:"value,omitempty" doc:"Typed by the indicator's value type; null with status M or NR."`
+	Status     *string `json:"status,omitempty" enum:"A,E,P,M,NR"`
+	Quality    *string `json:"quality,omitempty" enum:"A,B,C,D" nullable:"true"`
+	Source     *string `json:"source,omitempty" maxLength:"500" nullable:"true"`
+	Footnote   *string `json:"footnote,omitempty" maxLength:"2000" nullable:"true"`
+	Provenance *string `json:"provenance,omitempty" enum:"reported,sample,synthetic"`
+}
+
+// ObservationDeleteInput is delete-observation's input.
+type ObservationDeleteInput struct {
+	ObservationPathInput
+	IfMatch string `header:"If-Match" doc:"The ETag of the observation as you read it (required)."`
+}
+
+// ObservationVerifyInput is verify-observation's input.
+type ObservationVerifyInput struct {
+	ObservationPathInput
+	IfMatch string `header:"If-Match" doc:"The ETag of the observation as you read it (required)."`
+	Body    struct {
+		Verification string `json:"verification" enum:"self_reported,verified,rejected"`
+	}
+}
+
+// RevisionsOutput lists an observation's previous states.
+type RevisionsOutput struct {
+	Body Page[domain.Revision]
+}
+
+func (h *handlers) listObservations(ctx context.Context, in *ObservationListInput) (*ListOutput[domain.Observation], error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	if f.AfterID, err = idCursor(in.Cursor); err != nil {
+		return nil, err
+	}
+	f.Limit = in.Limit
+	obs, more, err := h.db.ListObservations(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	next := ""
+	if more {
+		next = newIDCursor(obs[len(obs)-1].ID)
+	}
+	return newPage(&in.PageParams, obs, next), nil
+}
+
+func (h *handlers) getObservation(ctx context.Context, in *ObservationGetInput) (*ObservationOutput, error) {
+	o, err := h.db.GetObservation(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	tag := etag(o.Version)
+	if notModified(in.IfNoneMatch, tag) {
+		return nil, &notModifiedError{etag: tag}
+	}
+	return &ObservationOutput{ETag: tag, Body: o}, nil
+}
+
+func (h *handlers) createObservation(ctx context.Context, in *ObservationCreateInput) (*ObservationCreatedOutput, error) {
+	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
+		return nil, err
+	}
+	o, err := h.db.CreateObservation(ctx, in.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &ObservationCreatedOutput{ETag: etag(o.Version), Location: observationPath(o.ID), Body: o}, nil
+}
+
+func (h *handlers) updateObservation(ctx context.Context, in *ObservationPutInput) (*ObservationOutput, error) {
+	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
+		return nil, err
+	}
+	version, err := ifMatchVersion(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	o, err := h.db.UpdateObservation(ctx, in.ID, version, func(*domain.Observation) (domain.ObservationFields, error) {
+		return in.Body, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ObservationOutput{ETag: etag(o.Version), Body: o}, nil
+}
+
+func (h *handlers) patchObservation(ctx context.Context, in *ObservationPatchInput) (*ObservationOutput, error) {
+	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
+		return nil, err
+	}
+	version, err := ifMatchVersion(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	o, err := h.db.UpdateObservation(ctx, in.ID, version, func(current *domain.Observation) (domain.ObservationFields, error) {
+		var f domain.ObservationFields
+		return f, mergePatch(current.ObservationFields, in.RawBody, &f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ObservationOutput{ETag: etag(o.Version), Body: o}, nil
+}
+
+func (h *handlers) deleteObservation(ctx context.Context, in *ObservationDeleteInput) (*struct{}, error) {
+	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
+		return nil, err
+	}
+	version, err := ifMatchVersion(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	return nil, h.db.DeleteObservation(ctx, in.ID, version)
+}
+
+func (h *handlers) verifyObservation(ctx context.Context, in *ObservationVerifyInput) (*ObservationOutput, error) {
+	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
+		return nil, err
+	}
+	version, err := ifMatchVersion(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	o, err := h.db.SetVerification(ctx, in.ID, version, in.Body.Verification)
+	if err != nil {
+		return nil, err
+	}
+	return &ObservationOutput{ETag: etag(o.Version), Body: o}, nil
+}
+
+func (h *handlers) listRevisions(ctx context.Context, in *ObservationPathInput) (*RevisionsOutput, error) {
+	revs, err := h.db.ListRevisions(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &RevisionsOutput{Body: Page[domain.Revision]{Items: revs}}, nil
+}

@@ -1,0 +1,76 @@
+package domain
+
+import (
+	"slices"
+	"time"
+)
+
+// Framework is a set of indicators organised in a tree of dimensions, such as the 2019 study's
+// Smart Governance framework, ITU-T Y.4903 (U4SSC KPIs), ISO 37122 or UN LOSI.
+type Framework struct {
+	Slug        string      `json:"slug" db:"slug" example:"uclg-smart-governance-2019"`
+	Name        Text        `json:"name" db:"name"`
+	Description Text        `json:"description" db:"description"`
+	Publisher   *string     `json:"publisher" db:"publisher" example:"UCLG"`
+	URL         *string     `json:"url" db:"url"`
+	Provenance  string      `json:"provenance" db:"provenance" enum:"reported,sample,synthetic"`
+	Dimensions  []Dimension `json:"dimensions" db:"-" doc:"The dimension tree, flattened: parents before their children."`
+	Version     int         `json:"version" db:"version"`
+	CreatedAt   time.Time   `json:"created_at" db:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at" db:"updated_at"`
+}
+
+// Dimension is a node of a framework's tree.
+type Dimension struct {
+	Slug     string  `json:"slug" db:"slug" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" maxLength:"100" example:"transparency"`
+	Parent   *string `json:"parent" db:"parent" doc:"The parent dimension's slug; null at the top." example:"open-government"`
+	Name     Text    `json:"name" db:"name"`
+	Position int     `json:"position" db:"position" doc:"Order among its siblings."`
+}
+
+// FrameworkCreate is what the secretariat sends to create a framework with its dimensions.
+type FrameworkCreate struct {
+	Slug        string      `json:"slug" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" maxLength:"100"`
+	Name        Text        `json:"name"`
+	Description *Text       `json:"description,omitempty"`
+	Publisher   *string     `json:"publisher,omitempty" maxLength:"200"`
+	URL         *string     `json:"url,omitempty" format:"uri" maxLength:"500"`
+	Provenance  string      `json:"provenance,omitempty" enum:"reported,sample,synthetic" default:"reported"`
+	Dimensions  []Dimension `json:"dimensions" minItems:"1" maxItems:"500" doc:"Parents must come before their children."`
+}
+
+// Validate checks the framework and that its dimensions form a tree.
+func (f *FrameworkCreate) Validate() error {
+	if f.Provenance == "" {
+		f.Provenance = "reported"
+	}
+	if !ValidSlug(f.Slug) {
+		return Invalid("body.slug", "must be lowercase words joined by hyphens")
+	}
+	if err := f.Name.Validate("body.name"); err != nil {
+		return err
+	}
+	if !slices.Contains(Provenances, f.Provenance) {
+		return Invalid("body.provenance", "unknown provenance %q", f.Provenance)
+	}
+	if f.URL != nil && !validWebURL(*f.URL) {
+		return Invalid("body.url", "must be an absolute http or https URL")
+	}
+	seen := map[string]bool{}
+	for i, d := range f.Dimensions {
+		if !ValidSlug(d.Slug) {
+			return Invalid("body.dimensions", "item %d: slug must be lowercase words joined by hyphens", i)
+		}
+		if seen[d.Slug] {
+			return Invalid("body.dimensions", "item %d: dimension %q appears twice", i, d.Slug)
+		}
+		if d.Parent != nil && !seen[*d.Parent] {
+			return Invalid("body.dimensions", "item %d: parent %q must come earlier in the list", i, *d.Parent)
+		}
+		if err := d.Name.Validate("body.dimensions"); err != nil {
+			return err
+		}
+		seen[d.Slug] = true
+	}
+	return nil
+}

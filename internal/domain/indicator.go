@@ -1,0 +1,139 @@
+package domain
+
+import (
+	"regexp"
+	"slices"
+	"time"
+)
+
+// ValueTypes are the kinds of value an indicator takes.
+var ValueTypes = []string{"numeric", "percentage", "count", "boolean", "ordinal", "text"}
+
+// Directions say which way is better for an indicator's values.
+var Directions = []string{"higher_is_better", "lower_is_better", "none"}
+
+// Level is one level of an ordinal indicator. Levels are listed lowest first; Rank orders them.
+type Level struct {
+	Code  string `json:"code" pattern:"^[a-z0-9]+(_[a-z0-9]+)*$" maxLength:"50" example:"advanced"`
+	Label Text   `json:"label"`
+	Rank  int    `json:"rank" doc:"Position on the scale: higher ranks are further along."`
+}
+
+// Indicator is a measure of a framework, in one of its dimensions.
+type Indicator struct {
+	Slug string `json:"slug" db:"slug" example:"sg2019-open-data-portal"`
+	IndicatorFields
+	Status    string     `json:"status" db:"status" enum:"active,retired" doc:"Retired indicators stay readable but take no new observations."`
+	RetiredAt *time.Time `json:"retired_at" db:"retired_at"`
+	Version   int        `json:"version" db:"version"`
+	CreatedAt time.Time  `json:"created_at" db:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at" db:"updated_at"`
+}
+
+// IndicatorFields are the client-writable fields of an indicator.
+type IndicatorFields struct {
+	Framework   string   `json:"framework" db:"framework" doc:"The framework's slug."`
+	Dimension   string   `json:"dimension" db:"dimension" doc:"The dimension's slug within the framework."`
+	Code        string   `json:"code" db:"code" minLength:"1" maxLength:"50" doc:"The framework's own code." example:"EC: ICT: PS: 1A"`
+	Name        Text     `json:"name" db:"name"`
+	Description Text     `json:"description" db:"description" required:"false"`
+	ValueType   string   `json:"value_type" db:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text"`
+	Unit        *string  `json:"unit" db:"unit" required:"false" maxLength:"50" doc:"Unit of numeric values." example:"%"`
+	ScaleMin    *float64 `json:"scale_min" db:"scale_min" required:"false" doc:"Lowest valid value, when bounded."`
+	ScaleMax    *float64 `json:"scale_max" db:"scale_max" required:"false" doc:"Highest valid value, when bounded."`
+	Levels      Levels   `json:"levels" db:"levels" required:"false" maxItems:"20" doc:"Ordinal levels, lowest first; empty for other types."`
+	Direction   string   `json:"direction" db:"direction" required:"false" enum:"higher_is_better,lower_is_better,none"`
+	Methodology *Text    `json:"methodology,omitempty" db:"methodology"`
+	Sources     []string `json:"sources" db:"-" required:"false" maxItems:"20" doc:"Where the definition comes from."`
+	Equivalents []string `json:"equivalents" db:"-" required:"false" maxItems:"20" doc:"Slugs of equivalent indicators in other frameworks."`
+	Provenance  string   `json:"provenance" db:"provenance" required:"false" enum:"reported,sample,synthetic"`
+}
+
+// Validate checks an indicator's definition: the type's scale and levels must make sense.
+func (f *IndicatorFields) Validate() error {
+	if f.Provenance == "" {
+		f.Provenance = "reported"
+	}
+	if f.Direction == "" {
+		f.Direction = "none"
+	}
+	if f.Levels == nil {
+		f.Levels = Levels{}
+	}
+	if f.Sources == nil {
+		f.Sources = []string{}
+	}
+	if f.Equivalents == nil {
+		f.Equivalents = []string{}
+	}
+	switch {
+	case !ValidSlug(f.Framework):
+		return Invalid("body.framework", "not a framework slug")
+	case !ValidSlug(f.Dimension):
+		return Invalid("body.dimension", "not a dimension slug")
+	case f.Code == "" || len(f.Code) > 50:
+		return Invalid("body.code", "is required (at most 50 characters)")
+	case !slices.Contains(ValueTypes, f.ValueType):
+		return Invalid("body.value_type", "unknown value type %q", f.ValueType)
+	case !slices.Contains(Directions, f.Direction):
+		return Invalid("body.direction", "unknown direction %q", f.Direction)
+	case !slices.Contains(Provenances, f.Provenance):
+		return Invalid("body.provenance", "unknown provenance %q", f.Provenance)
+	case f.ScaleMin != nil && f.ScaleMax != nil && *f.ScaleMin >= *f.ScaleMax:
+		return Invalid("body.scale_max", "must be greater than scale_min")
+	case f.ValueType == "ordinal" && len(f.Levels) < 2:
+		return Invalid("body.levels", "an ordinal indicator needs at least two levels")
+	case f.ValueType != "ordinal" && len(f.Levels) > 0:
+		return Invalid("body.levels", "only ordinal indicators have levels")
+	case (f.ValueType == "boolean" || f.ValueType == "text" || f.ValueType == "ordinal") && (f.ScaleMin != nil || f.ScaleMax != nil):
+		return Invalid("body.scale_min", "a %s indicator has no numeric scale", f.ValueType)
+	case f.ValueType == "percentage" && ((f.ScaleMin != nil && *f.ScaleMin < 0) || (f.ScaleMax != nil && *f.ScaleMax > 100)):
+		return Invalid("body.scale_max", "a percentage stays within 0 and 100")
+	case f.ValueType == "text" && f.Direction != "none":
+		return Invalid("body.direction", "text values have no direction")
+	}
+	if err := f.Name.Validate("body.name"); err != nil {
+		return err
+	}
+	codes, ranks := map[string]bool{}, map[int]bool{}
+	for i, l := range f.Levels {
+		if !levelCodeRE.MatchString(l.Code) || codes[l.Code] || ranks[l.Rank] {
+			return Invalid("body.levels", "level %d: codes must be unique snake_case words and ranks unique", i)
+		}
+		if i > 0 && l.Rank <= f.Levels[i-1].Rank {
+			return Invalid("body.levels", "level %d: levels are listed lowest rank first", i)
+		}
+		if err := l.Label.Validate("body.levels"); err != nil {
+			return err
+		}
+		codes[l.Code], ranks[l.Rank] = true, true
+	}
+	for i, e := range f.Equivalents {
+		if !ValidSlug(e) {
+			return Invalid("body.equivalents", "item %d is not an indicator slug", i)
+		}
+	}
+	return nil
+}
+
+var levelCodeRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+
+// Level returns the ordinal level with the given code.
+func (f *IndicatorFields) Level(code string) (Level, bool) {
+	for _, l := range f.Levels {
+		if l.Code == code {
+			return l, true
+		}
+	}
+	return Level{}, false
+}
+
+// IndicatorFilter selects indicators, ordered by slug.
+type IndicatorFilter struct {
+	Framework string
+	Dimension string // with its descendants
+	ValueType string
+	Status    string // "" for any
+	Limit     int
+	After     string // slug
+}

@@ -1,0 +1,89 @@
+package domain
+
+import (
+	"regexp"
+	"slices"
+	"time"
+)
+
+// StudyStatuses are the stages of a study edition.
+var StudyStatuses = []string{"planned", "in_progress", "completed", "published"}
+
+// Milestone is one step of an edition's schedule; Period is a year or a year and month.
+type Milestone struct {
+	Period    string `json:"period" pattern:"^[0-9]{4}(-[0-9]{2})?$" doc:"A year (2020) or a year and month (2019-12)." example:"2019-12"`
+	Milestone Text   `json:"milestone" doc:"What happens then."`
+}
+
+// Study is one edition of the Smart Cities Study, identified by its year.
+type Study struct {
+	Edition int `json:"edition" db:"edition" doc:"The edition's year." example:"2019"`
+	StudyFields
+	Version   int       `json:"version" db:"version"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
+}
+
+// StudyFields are the client-writable fields of an edition.
+type StudyFields struct {
+	Title                Text       `json:"title" db:"title"`
+	Focus                Text       `json:"focus" db:"focus" doc:"What the edition studies."`
+	Framework            *string    `json:"framework" db:"framework" required:"false" doc:"Slug of the indicator framework the edition uses, when it has one."`
+	DeclaredCityCount    *int       `json:"declared_city_count" db:"declared_city_count" required:"false" minimum:"0" doc:"How many cities the edition says took part."`
+	DeclaredCountryCount *int       `json:"declared_country_count" db:"declared_country_count" required:"false" minimum:"0" doc:"How many countries the edition says took part."`
+	Status               string     `json:"status" db:"status" enum:"planned,in_progress,completed,published"`
+	Schedule             Milestones `json:"schedule" db:"schedule" required:"false" maxItems:"50" doc:"Planned and past milestones."`
+	Conclusions          *Text      `json:"conclusions,omitempty" db:"conclusions" doc:"Published conclusions, quoted; null when none are published."`
+	Provenance           string     `json:"provenance" db:"provenance" required:"false" enum:"reported,sample,synthetic"`
+}
+
+var periodRE = regexp.MustCompile(`^[0-9]{4}(-(0[1-9]|1[0-2]))?$`)
+
+// Validate checks an edition's fields.
+func (s *StudyFields) Validate() error {
+	if s.Provenance == "" {
+		s.Provenance = "reported"
+	}
+	if s.Schedule == nil {
+		s.Schedule = Milestones{}
+	}
+	if err := s.Title.Validate("body.title"); err != nil {
+		return err
+	}
+	if err := s.Focus.Validate("body.focus"); err != nil {
+		return err
+	}
+	if !slices.Contains(StudyStatuses, s.Status) {
+		return Invalid("body.status", "unknown status %q", s.Status)
+	}
+	if s.Conclusions != nil {
+		if err := s.Conclusions.Validate("body.conclusions"); err != nil {
+			return err
+		}
+	}
+	for i, m := range s.Schedule {
+		if !periodRE.MatchString(m.Period) {
+			return Invalid("body.schedule", "item %d: period must be YYYY or YYYY-MM", i)
+		}
+		if err := m.Milestone.Validate("body.schedule"); err != nil {
+			return err
+		}
+	}
+	if !slices.Contains(Provenances, s.Provenance) {
+		return Invalid("body.provenance", "unknown provenance %q", s.Provenance)
+	}
+	return nil
+}
+
+// ValidEdition reports whether y can be an edition's year.
+func ValidEdition(y int) bool { return y >= 2000 && y <= 2100 }
+
+// StudyCity is a city's participation in an edition.
+type StudyCity struct {
+	Edition    int       `json:"edition" db:"edition"`
+	City       string    `json:"city" db:"city" doc:"The city's slug."`
+	Name       Text      `json:"name" db:"name" doc:"The city's name."`
+	Country    string    `json:"country" db:"country"`
+	Provenance string    `json:"provenance" db:"provenance" enum:"reported,sample,synthetic" doc:"sample when the participation was invented for demos (the 2019 list is not public)."`
+	CreatedAt  time.Time `json:"created_at" db:"created_at"`
+}

@@ -1,0 +1,242 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+const indicatorColumns = `slug, framework, dimension, code, name, description, value_type, unit, scale_min,
+	scale_max, levels, direction, methodology, sources, equivalents, status, retired_at, provenance, version,
+	created_at, updated_at`
+
+// indicatorRow carries the text[] columns that domain.Indicator keeps as plain slices.
+type indicatorRow struct {
+	domain.Indicator
+	SourceList     pq.StringArray `db:"sources"`
+	EquivalentList pq.StringArray `db:"equivalents"`
+}
+
+func (r *indicatorRow) indicator() domain.Indicator {
+	i := r.Indicator
+	i.Sources = append([]string{}, r.SourceList...)
+	i.Equivalents = append([]string{}, r.EquivalentList...)
+	return i
+}
+
+// ListIndicators returns indicators by slug after f.After, with whether more follow.
+func (db *DB) ListIndicators(ctx context.Context, f domain.IndicatorFilter) ([]domain.Indicator, bool, error) {
+	var rows []indicatorRow
+	err := db.db.SelectContext(ctx, &rows, `
+		WITH RECURSIVE sub AS (
+			SELECT framework, slug FROM dimensions WHERE framework = $1 AND slug = $2
+			UNION ALL
+			SELECT d.framework, d.slug FROM dimensions d JOIN sub ON d.framework = sub.framework AND d.parent = sub.slug
+		)
+		SELECT `+indicatorColumns+` FROM indicators i
+		WHERE ($1 = '' OR framework = $1)
+		  AND ($2 = '' OR (framework, dimension) IN (SELECT framework, slug FROM sub))
+		  AND ($3 = '' OR value_type = $3)
+		  AND ($4 = '' OR status = $4)
+		  AND slug > $5
+		ORDER BY slug
+		LIMIT $6`, f.Framework, f.Dimension, f.ValueType, f.Status, f.After, f.Limit+1)
+	if err != nil {
+		return nil, false, mapError(err)
+	}
+	more := len(rows) > f.Limit
+	if more {
+		rows = rows[:f.Limit]
+	}
+	out := make([]domain.Indicator, len(rows))
+	for i := range rows {
+		out[i] = rows[i].indicator()
+	}
+	return out, more, nil
+}
+
+// GetIndicator returns one indicator.
+func (db *DB) GetIndicator(ctx context.Context, slug string) (*domain.Indicator, error) {
+	return getIndicator(ctx, db.db, slug, "")
+}
+
+func getIndicator(ctx context.Context, q sqlx.QueryerContext, slug, lock string) (*domain.Indicator, error) {
+	var row indicatorRow
+	err := sqlx.GetContext(ctx, q, &row, `SELECT `+indicatorColumns+` FROM indicators WHERE slug = $1 `+lock, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no indicator %q", slug)
+	}
+	if err != nil {
+		return nil, mapError(err)
+	}
+	i := row.indicator()
+	return &i, nil
+}
+
+// CreateIndicator stores a new indicator; its dimension must exist in its framework and its
+// equivalents must exist.
+func (db *DB) CreateIndicator(ctx context.Context, slug string, f domain.IndicatorFields) (*domain.Indicator, error) {
+	if !domain.ValidSlug(slug) {
+		return nil, domain.Invalid("body.slug", "must be lowercase words joined by hyphens")
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	var out domain.Indicator
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := checkIndicatorRefs(ctx, tx, slug, &f); err != nil {
+			return err
+		}
+		var row indicatorRow
+		err := tx.GetContext(ctx, &row, `
+			INSERT INTO indicators (slug, framework, dimension, code, name, description, value_type, unit,
+				scale_min, scale_max, levels, direction, methodology, sources, equivalents, provenance)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			RETURNING `+indicatorColumns,
+			slug, f.Framework, f.Dimension, f.Code, f.Name, f.Description, f.ValueType, f.Unit, f.ScaleMin,
+			f.ScaleMax, f.Levels, f.Direction, f.Methodology, pq.Array(f.Sources), pq.Array(f.Equivalents), f.Provenance)
+		if isUniqueViolation(err) {
+			return domain.Errorf(domain.ECONFLICT, "an indicator with slug %q, or with code %q in %s, already exists", slug, f.Code, f.Framework)
+		}
+		if err != nil {
+			return err
+		}
+		out = row.indicator()
+		return audit(ctx, tx, "create", "indicator", slug, nil, &out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// checkIndicatorRefs checks that the dimension exists in the framework and that equivalents exist.
+func checkIndicatorRefs(ctx context.Context, tx *sqlx.Tx, slug string, f *domain.IndicatorFields) error {
+	var ok bool
+	if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM dimensions WHERE framework = $1 AND slug = $2)`,
+		f.Framework, f.Dimension); err != nil {
+		return err
+	}
+	if !ok {
+		return domain.Invalid("body.dimension", "framework %q has no dimension %q", f.Framework, f.Dimension)
+	}
+	var missing []string
+	if err := tx.SelectContext(ctx, &missing, `
+		SELECT e FROM unnest($1::text[]) AS e
+		WHERE e = $2 OR NOT EXISTS (SELECT 1 FROM indicators WHERE slug = e) ORDER BY e`,
+		pq.Array(f.Equivalents), slug); err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return domain.Invalid("body.equivalents", "unknown or self-referencing indicators: %v", missing)
+	}
+	return nil
+}
+
+// UpdateIndicator replaces an indicator's fields at the given version (0 for If-Match: *).
+// Its value type cannot change once it has observations.
+func (db *DB) UpdateIndicator(ctx context.Context, slug string, ifVersion int, f domain.IndicatorFields) (*domain.Indicator, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	var out domain.Indicator
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		before, err := getIndicator(ctx, tx, slug, "FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		if ifVersion != 0 && before.Version != ifVersion {
+			return domain.Errorf(domain.EPRECONDITION, "indicator %q is at version %d, not %d", slug, before.Version, ifVersion)
+		}
+		if err := checkIndicatorRefs(ctx, tx, slug, &f); err != nil {
+			return err
+		}
+		if before.ValueType != f.ValueType || !sameLevels(before.Levels, f.Levels) {
+			var used bool
+			if err := tx.GetContext(ctx, &used, `SELECT EXISTS (SELECT 1 FROM observations WHERE indicator = $1)`, slug); err != nil {
+				return err
+			}
+			if used {
+				return domain.Invalid("body.value_type", "the value type and levels cannot change once the indicator has observations")
+			}
+		}
+		var row indicatorRow
+		err = tx.GetContext(ctx, &row, `
+			UPDATE indicators SET framework = $3, dimension = $4, code = $5, name = $6, description = $7,
+				value_type = $8, unit = $9, scale_min = $10, scale_max = $11, levels = $12, direction = $13,
+				methodology = $14, sources = $15, equivalents = $16, provenance = $17,
+				version = version + 1, updated_at = now()
+			WHERE slug = $1 AND ($2 = 0 OR version = $2)
+			RETURNING `+indicatorColumns,
+			slug, ifVersion, f.Framework, f.Dimension, f.Code, f.Name, f.Description, f.ValueType, f.Unit,
+			f.ScaleMin, f.ScaleMax, f.Levels, f.Direction, f.Methodology, pq.Array(f.Sources),
+			pq.Array(f.Equivalents), f.Provenance)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.EPRECONDITION, "indicator %q changed since it was read", slug)
+		}
+		if isUniqueViolation(err) {
+			return domain.Errorf(domain.ECONFLICT, "framework %s already has an indicator with code %q", f.Framework, f.Code)
+		}
+		if err != nil {
+			return err
+		}
+		out = row.indicator()
+		return audit(ctx, tx, "update", "indicator", slug, before, &out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// RetireIndicator marks an indicator retired: it stays readable, keeps its observations and
+// takes no new ones.
+func (db *DB) RetireIndicator(ctx context.Context, slug string, ifVersion int) (*domain.Indicator, error) {
+	var out domain.Indicator
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		before, err := getIndicator(ctx, tx, slug, "FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		if ifVersion != 0 && before.Version != ifVersion {
+			return domain.Errorf(domain.EPRECONDITION, "indicator %q is at version %d, not %d", slug, before.Version, ifVersion)
+		}
+		if before.Status == "retired" {
+			out = *before
+			return nil
+		}
+		var row indicatorRow
+		err = tx.GetContext(ctx, &row, `UPDATE indicators SET status = 'retired', retired_at = now(),
+				version = version + 1, updated_at = now()
+			WHERE slug = $1 AND ($2 = 0 OR version = $2) RETURNING `+indicatorColumns, slug, ifVersion)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.EPRECONDITION, "indicator %q changed since it was read", slug)
+		}
+		if err != nil {
+			return err
+		}
+		out = row.indicator()
+		return audit(ctx, tx, "update", "indicator", slug, before, &out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func sameLevels(a, b domain.Levels) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Code != b[i].Code || a[i].Rank != b[i].Rank {
+			return false
+		}
+	}
+	return true
+}
