@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
-	"github.com/danielgtaylor/huma/v2/negotiation"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -54,23 +55,37 @@ func csvHeader() string {
 	return string(b)
 }
 
-// exportFormat picks the format from the query, else from Accept; 406 when nothing fits.
+// exportFormat picks the format from the query, else from Accept (highest q wins; */* and
+// text/* mean CSV, application/* JSON); 406 when nothing fits.
 func exportFormat(in *ExportInput) (string, error) {
 	if in.Format != "" {
 		return in.Format, nil
 	}
-	if in.Accept == "" {
+	if strings.TrimSpace(in.Accept) == "" {
 		return "csv", nil
 	}
-	switch negotiation.SelectQValueFast(in.Accept, []string{"text/csv", "application/x-ndjson", "application/json"}) {
-	case "text/csv":
-		return "csv", nil
-	case "application/x-ndjson":
-		return "ndjson", nil
-	case "application/json":
-		return "json", nil
+	ranges := map[string]string{"text/csv": "csv", "application/x-ndjson": "ndjson", "application/json": "json",
+		"*/*": "csv", "text/*": "csv", "application/*": "json"}
+	best, bestQ := "", 0.0
+	for _, part := range strings.Split(in.Accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if s, ok := params["q"]; ok {
+			if q, err = strconv.ParseFloat(s, 64); err != nil {
+				continue
+			}
+		}
+		if f, ok := ranges[mt]; ok && q > bestQ {
+			best, bestQ = f, q
+		}
 	}
-	return "", domain.Errorf(domain.ENOTACCEPTABLE, "exports are text/csv, application/x-ndjson or application/json")
+	if best == "" {
+		return "", domain.Errorf(domain.ENOTACCEPTABLE, "exports are text/csv, application/x-ndjson or application/json")
+	}
+	return best, nil
 }
 
 func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*huma.StreamResponse, error) {

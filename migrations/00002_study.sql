@@ -6,7 +6,7 @@
 CREATE TABLE frameworks (
     slug        text PRIMARY KEY CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND length(slug) <= 100),
     name        jsonb NOT NULL CHECK (name ? 'en'),
-    description jsonb NOT NULL DEFAULT '{"en": ""}',
+    description jsonb CHECK (description IS NULL OR description ? 'en'),
     publisher   text,
     url         text,
     provenance  text NOT NULL DEFAULT 'reported' CHECK (provenance IN ('reported', 'sample', 'synthetic')),
@@ -33,7 +33,7 @@ CREATE TABLE indicators (
     dimension   text NOT NULL,
     code        text NOT NULL CHECK (length(code) BETWEEN 1 AND 50),
     name        jsonb NOT NULL CHECK (name ? 'en'),
-    description jsonb NOT NULL DEFAULT '{"en": ""}',
+    description jsonb CHECK (description IS NULL OR description ? 'en'),
     value_type  text NOT NULL CHECK (value_type IN ('numeric', 'percentage', 'count', 'boolean', 'ordinal', 'text')),
     unit        text,
     scale_min   double precision,

@@ -10,7 +10,7 @@ import (
 type Framework struct {
 	Slug        string      `json:"slug" db:"slug" example:"uclg-smart-governance-2019"`
 	Name        Text        `json:"name" db:"name"`
-	Description Text        `json:"description" db:"description"`
+	Description *Text       `json:"description,omitempty" db:"description"`
 	Publisher   *string     `json:"publisher" db:"publisher" example:"UCLG"`
 	URL         *string     `json:"url" db:"url"`
 	Provenance  string      `json:"provenance" db:"provenance" enum:"reported,sample,synthetic"`
@@ -23,9 +23,9 @@ type Framework struct {
 // Dimension is a node of a framework's tree.
 type Dimension struct {
 	Slug     string  `json:"slug" db:"slug" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" maxLength:"100" example:"transparency"`
-	Parent   *string `json:"parent" db:"parent" doc:"The parent dimension's slug; null at the top." example:"open-government"`
+	Parent   *string `json:"parent" db:"parent" required:"false" doc:"The parent dimension's slug; null at the top." example:"open-government"`
 	Name     Text    `json:"name" db:"name"`
-	Position int     `json:"position" db:"position" doc:"Order among its siblings."`
+	Position int     `json:"position" db:"position" required:"false" readOnly:"true" doc:"Order among its siblings, set from the order of the list."`
 }
 
 // FrameworkCreate is what the secretariat sends to create a framework with its dimensions.

@@ -36,7 +36,7 @@ type IndicatorFields struct {
 	Dimension   string   `json:"dimension" db:"dimension" doc:"The dimension's slug within the framework."`
 	Code        string   `json:"code" db:"code" minLength:"1" maxLength:"50" doc:"The framework's own code." example:"EC: ICT: PS: 1A"`
 	Name        Text     `json:"name" db:"name"`
-	Description Text     `json:"description" db:"description" required:"false"`
+	Description *Text    `json:"description,omitempty" db:"description"`
 	ValueType   string   `json:"value_type" db:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text"`
 	Unit        *string  `json:"unit" db:"unit" required:"false" maxLength:"50" doc:"Unit of numeric values." example:"%"`
 	ScaleMin    *float64 `json:"scale_min" db:"scale_min" required:"false" doc:"Lowest valid value, when bounded."`

@@ -20,9 +20,10 @@ func (db *DB) ListFrameworks(ctx context.Context) ([]domain.Framework, error) {
 	}
 	var dims []struct {
 		Framework string `db:"framework"`
+		Ord       int    `db:"ord"`
 		domain.Dimension
 	}
-	if err := db.db.SelectContext(ctx, &dims, dimensionsSQL+` ORDER BY framework, ord`); err != nil {
+	if err := db.db.SelectContext(ctx, &dims, dimensionsSQL+` ORDER BY ord`); err != nil {
 		return nil, mapError(err)
 	}
 	byFramework := map[string][]domain.Dimension{}
@@ -76,13 +77,9 @@ func (db *DB) CreateFramework(ctx context.Context, in domain.FrameworkCreate) (*
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	desc := domain.Text{}
-	if in.Description != nil {
-		desc = *in.Description
-	}
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO frameworks (slug, name, description, publisher, url, provenance)
-			VALUES ($1, $2, $3, $4, $5, $6)`, in.Slug, in.Name, desc, in.Publisher, in.URL, in.Provenance)
+			VALUES ($1, $2, $3, $4, $5, $6)`, in.Slug, in.Name, in.Description, in.Publisher, in.URL, in.Provenance)
 		if isUniqueViolation(err) {
 			return domain.Errorf(domain.ECONFLICT, "a framework with slug %q already exists", in.Slug)
 		}

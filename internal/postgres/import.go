@@ -296,13 +296,21 @@ func upsertRows(ctx context.Context, tx *sqlx.Tx, report *domain.ImportReport) e
 		Created int `db:"created"`
 		Updated int `db:"updated"`
 	}
+	// Lock the rows the file will update first, so that the before-images read by the next
+	// statement (a new snapshot) are the versions the upsert replaces. A row locked in the same
+	// statement that updates it would be invisible to the lock.
+	if _, err := tx.ExecContext(ctx, `
+		SELECT 1 FROM observations o
+		JOIN import_rows r ON r.indicator = o.indicator AND r.city = o.city AND r.year = o.year
+			AND coalesce(r.edition, 0) = coalesce(o.edition, 0)
+		FOR UPDATE OF o`); err != nil {
+		return err
+	}
 	err := tx.GetContext(ctx, &counts, `
 		WITH before AS (
-			SELECT o.*, i.value_type FROM observations o
+			SELECT o.* FROM observations o
 			JOIN import_rows r ON r.indicator = o.indicator AND r.city = o.city AND r.year = o.year
 				AND coalesce(r.edition, 0) = coalesce(o.edition, 0)
-			JOIN indicators i ON i.slug = o.indicator
-			FOR UPDATE OF o
 		), written AS (
 			INSERT INTO observations AS o (indicator, city, year, edition, value_number, value_boolean, value_text,
 				status, quality, source, footnote, provenance, verification)

@@ -74,7 +74,7 @@ func levels(codes ...string) domain.Levels {
 // not public, so these are marked "sample".
 func sampleIndicator(slug, dimension, code, name, valueType, direction string) seedIndicator {
 	return seedIndicator{slug, domain.IndicatorFields{Framework: sg2019, Dimension: dimension, Code: code,
-		Name: domain.Text{EN: name}, Description: domain.Text{EN: name + " (sample indicator for demonstrations)."},
+		Name: domain.Text{EN: name}, Description: &domain.Text{EN: name + " (sample indicator for demonstrations)."},
 		ValueType: valueType, Direction: direction, Provenance: "sample"}}
 }
 

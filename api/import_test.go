@@ -1,0 +1,264 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+func importCSV(h *harness, token, mode, body string) *response {
+	path := "/v1/observations/import"
+	if mode != "" {
+		path += "?mode=" + mode
+	}
+	return h.do(req{method: "POST", path: path, token: token, body: body, header: map[string]string{"Content-Type": "text/csv"}})
+}
+
+func countObservations(t *testing.T, h *harness) int {
+	t.Helper()
+	var n int
+	if err := h.db.SQL().Get(&n, `SELECT count(*) FROM observations`); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestImportReportsAndModes(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	sec, _ := h.token(domain.RoleSecretariat)
+	good := "city,indicator,year,edition,value,status,footnote\n" +
+		"alpha,num,2019,2019,5,A,\n" +
+		"alpha,pct,2019,2019,12.5,E,\"estimate, rounded\"\n" +
+		"alpha,bool,2019,2019,true,A,\n" +
+		"alpha,ord,2019,2019,mid,P,\n" +
+		"alpha,txt,2019,2019,\"multi\nline\",A,\n" +
+		"beta,num,2019,2019,,NR,not reported\n"
+	var rep domain.ImportReport
+	importCSV(h, sec, "", good).expect(t, 200).JSON(t, &rep)
+	if rep.Rows != 6 || rep.Created != 6 || rep.Updated != 0 || rep.Rejected != 0 || rep.Mode != "all_or_nothing" {
+		t.Fatalf("first import: %+v", rep)
+	}
+	importCSV(h, sec, "", good).expect(t, 200).JSON(t, &rep)
+	if rep.Created != 0 || rep.Updated != 0 || rep.Unchanged != 6 {
+		t.Fatalf("same file again: %+v", rep)
+	}
+	changed := strings.Replace(good, "alpha,num,2019,2019,5,A", "alpha,num,2019,2019,6,A", 1)
+	importCSV(h, sec, "", changed).expect(t, 200).JSON(t, &rep)
+	if rep.Updated != 1 || rep.Unchanged != 5 {
+		t.Fatalf("one changed row: %+v", rep)
+	}
+	// The update kept the previous value as a revision, through the audit trail.
+	var id int64
+	if err := h.db.SQL().Get(&id, `SELECT id FROM observations WHERE city = 'alpha' AND indicator = 'num'`); err != nil {
+		t.Fatal(err)
+	}
+	var revs struct {
+		Items []domain.Revision `json:"items"`
+	}
+	h.do(req{method: "GET", path: fmt.Sprintf("/v1/observations/%d/revisions", id)}).expect(t, 200).JSON(t, &revs)
+	if len(revs.Items) != 1 || revs.Items[0].Observation.Value != 5.0 || revs.Items[0].Version != 1 {
+		t.Fatalf("revisions after import: %+v", revs.Items)
+	}
+
+	before := countObservations(t, h)
+	bad := "city,indicator,year,edition,value,status\n" +
+		"gamma,num,2019,2019,3,A\n" + // row 1: fine
+		"atlantis,num,2019,2019,3,A\n" + // 2: unknown city
+		"gamma,nope,2019,2019,3,A\n" + // 3: unknown indicator
+		"gamma,pct,2019,2019,140,A\n" + // 4: percentage of 140
+		"gamma,num,2018,2019,\"5\",A\n" + // 5: fine: CSV quoting is not typing
+		"gamma,ord,2019,2019,extreme,A\n" + // 6: level not in the list
+		"gamma,bool,2019,2019,yes,A\n" + // 7: not a boolean
+		"gamma,cnt,twenty,2019,3,A\n" + // 8: year not a number
+		"gamma,cnt,2019,2019,3,M\n" + // 9: value with M
+		"gamma,txt,2019,2031,x,A\n" + // 10: unknown edition
+		"gamma,bool,2019,2019,true,A\n" + // 11: fine
+		"gamma,bool,2019,2019,false,A\n" + // 12: repeats row 11
+		"gamma,cnt,2019,2019,\xff\xfe,A\n" // 13: not UTF-8
+	r := importCSV(h, sec, "", bad).expect(t, 422)
+	wantAt := []string{"body.row[2].city", "body.row[3].indicator", "body.row[4].value", "body.row[6].value",
+		"body.row[7].value", "body.row[8].year", "body.row[9].value", "body.row[10].edition", "body.row[12].row", "body.row[13].row"}
+	for _, at := range wantAt {
+		r.errorAt(t, at)
+	}
+	var p struct {
+		Errors []any `json:"errors"`
+	}
+	r.JSON(t, &p)
+	if len(p.Errors) != len(wantAt) {
+		t.Fatalf("%d problems, want %d: %s", len(p.Errors), len(wantAt), r.Body)
+	}
+	if countObservations(t, h) != before {
+		t.Fatal("an all-or-nothing import with problems wrote rows")
+	}
+
+	importCSV(h, sec, "valid_rows", bad).expect(t, 200).JSON(t, &rep)
+	if rep.Mode != "valid_rows" || rep.Rows != 13 || rep.Valid != 3 || rep.Rejected != 10 || rep.Created != 3 || rep.Updated != 0 ||
+		len(rep.Problems) != 10 {
+		t.Fatalf("valid_rows report: %+v", rep)
+	}
+	rows := []int{}
+	for _, pr := range rep.Problems {
+		rows = append(rows, pr.Row)
+	}
+	if !sort.IntsAreSorted(rows) {
+		t.Fatalf("problems not in row order: %v", rows)
+	}
+	if countObservations(t, h) != before+3 {
+		t.Fatal("valid_rows did not import exactly the valid rows")
+	}
+}
+
+func TestImportRefusesBadFiles(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	sec, _ := h.token(domain.RoleSecretariat)
+	ed, _ := h.token(domain.RoleEditor, "alpha")
+	for name, c := range map[string]struct {
+		body, contains string
+	}{
+		"empty":          {"", "empty"},
+		"unknown column": {"city,indicator,year,value,status,colour\n", "unknown column"},
+		"missing column": {"city,indicator,year,value\n", "status"},
+		"twice a column": {"city,city,indicator,year,value,status\n", "twice"},
+		"bare quote":     {"city,indicator,year,value,status\nalpha,num,2019,5,A\nalpha,num,2018,5\"x,A\n", "line 3"},
+		"field count":    {"city,indicator,year,value,status\nalpha,num,2019,5\n", "line 2"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := importCSV(h, sec, "", c.body).expect(t, 422)
+			if !strings.Contains(string(r.Body), c.contains) {
+				t.Fatalf("problem does not say %q: %s", c.contains, r.Body)
+			}
+		})
+	}
+	if countObservations(t, h) != 0 {
+		t.Fatal("a refused file wrote rows")
+	}
+	h.do(req{method: "POST", path: "/v1/observations/import", token: sec, body: "x",
+		header: map[string]string{"Content-Type": "application/json"}}).expect(t, 415)
+	importCSV(h, "", "", "city\n").expect(t, 401)
+	importCSV(h, sec, "sometimes", "city\n").expect(t, 422).errorAt(t, "query.mode")
+
+	// Editors import their own cities only, and cannot verify.
+	r := importCSV(h, ed, "", "city,indicator,year,value,status,verification\nalpha,num,2019,1,A,\nbeta,num,2019,1,A,\nalpha,pct,2019,1,A,verified\n").expect(t, 422)
+	r.errorAt(t, "body.row[2].city")
+	r.errorAt(t, "body.row[3].verification")
+	var rep domain.ImportReport
+	importCSV(h, ed, "valid_rows", "city,indicator,year,value,status\nalpha,num,2019,1,A\nbeta,num,2019,1,A\n").expect(t, 200).JSON(t, &rep)
+	if rep.Created != 1 || rep.Rejected != 1 {
+		t.Fatalf("editor valid_rows: %+v", rep)
+	}
+	var audits int
+	if err := h.db.SQL().Get(&audits, `SELECT count(*) FROM audit_log WHERE resource = 'observation' AND actor LIKE 'editor:%'`); err != nil || audits != 1 {
+		t.Fatalf("%d audit rows for the editor's import (%v)", audits, err)
+	}
+}
+
+// TestExportRoundTrip exports every kind of value, imports the CSV into a fresh database with
+// the same reference data, and checks that exporting that gives the same data.
+func TestExportRoundTrip(t *testing.T) {
+	src := newHarness(t)
+	studyFixture(t, src)
+	src.observe("alpha", "num", 2019, 7.125, "A")
+	src.observe("alpha", "pct", 2018, 0.5, "E")
+	src.observe("alpha", "cnt", 2019, 1234567.0, "P")
+	src.observe("alpha", "bool", 2019, false, "A")
+	src.observe("alpha", "ord", 2019, "high", "A")
+	src.observe("alpha", "txt", 2019, "Comma, \"quote\"\nnew line — ñ", "A")
+	src.observe("beta", "num", 2019, nil, "NR")
+	src.observe("beta", "pct", 2019, nil, "M")
+	sec, _ := src.token(domain.RoleSecretariat)
+	note, quality := "footnote, with comma", "B"
+	if _, err := src.db.UpdateObservation(fixtureCtx(), 1, 0, func(o *domain.Observation) (domain.ObservationFields, error) {
+		f := o.ObservationFields
+		f.Footnote, f.Quality = &note, &quality
+		return f, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.db.SetVerification(fixtureCtx(), 2, 0, "verified"); err != nil {
+		t.Fatal(err)
+	}
+
+	exported := src.do(req{method: "GET", path: "/v1/observations/export?format=csv"})
+	if exported.Status != 200 || !strings.HasPrefix(exported.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("export: %d %s", exported.Status, exported.Header.Get("Content-Type"))
+	}
+	header := strings.SplitN(string(exported.Body), "\n", 2)[0]
+	if header != "id,indicator,city,year,edition,value,status,quality,source,footnote,provenance,value_type,verification,version,created_at,updated_at" {
+		t.Fatalf("CSV header %q", header)
+	}
+
+	dst := newHarness(t)
+	studyFixture(t, dst)
+	dsec, _ := dst.token(domain.RoleSecretariat)
+	var rep domain.ImportReport
+	importCSV(dst, dsec, "", string(exported.Body)).expect(t, 200).JSON(t, &rep)
+	if rep.Created != 8 {
+		t.Fatalf("re-import: %+v", rep)
+	}
+	again := dst.do(req{method: "GET", path: "/v1/observations/export?format=csv"})
+	if a, b := comparable(t, exported.Body), comparable(t, again.Body); a != b {
+		t.Fatalf("round trip changed the data:\n%s\nvs\n%s", a, b)
+	}
+	_ = sec
+}
+
+// comparable drops the server-owned columns (id, version, times) and sorts the records.
+func comparable(t *testing.T, body []byte) string {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range recs[1:] {
+		out = append(out, strings.Join(r[1:13], "|"))
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}
+
+func TestExportFormats(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	h.observe("alpha", "num", 2019, 7.0, "A")
+	h.observe("alpha", "bool", 2019, true, "A")
+	h.observe("beta", "num", 2019, nil, "NR")
+
+	nd := h.do(req{method: "GET", path: "/v1/observations/export", header: map[string]string{"Accept": "application/x-ndjson"}})
+	if nd.Status != 200 || nd.Header.Get("Content-Type") != "application/x-ndjson" {
+		t.Fatalf("ndjson: %d %q", nd.Status, nd.Header.Get("Content-Type"))
+	}
+	lines := strings.Split(strings.TrimSpace(string(nd.Body)), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d NDJSON lines", len(lines))
+	}
+	var first map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || first["value"] != 7.0 {
+		t.Fatalf("first line %s (%v): the value must be a JSON number", lines[0], err)
+	}
+	var arr []domain.Observation
+	h.do(req{method: "GET", path: "/v1/observations/export?format=json&city=beta"}).JSON(t, &arr)
+	if len(arr) != 1 || arr[0].Value != nil || arr[0].Status != "NR" {
+		t.Fatalf("json export: %+v", arr)
+	}
+	empty := h.do(req{method: "GET", path: "/v1/observations/export?format=csv&city=gamma"})
+	if empty.Status != 200 || strings.Count(string(empty.Body), "\n") != 1 {
+		t.Fatalf("empty CSV export: %d %q", empty.Status, empty.Body)
+	}
+	h.do(req{method: "GET", path: "/v1/observations/export", header: map[string]string{"Accept": "application/xml"}}).expect(t, 406)
+	h.do(req{method: "GET", path: "/v1/observations/export?format=xml"}).expect(t, 422)
+	h.do(req{method: "GET", path: "/v1/observations/export?from=2020&to=2010"}).expect(t, 422)
+	csvByDefault := h.do(req{method: "GET", path: "/v1/observations/export", header: map[string]string{"Accept": "*/*"}})
+	if !strings.HasPrefix(csvByDefault.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("default format %q", csvByDefault.Header.Get("Content-Type"))
+	}
+}

@@ -1,0 +1,53 @@
+package seed_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/seed"
+	"github.com/uclg-digital-cities/digitalcities/internal/testdb"
+)
+
+func TestSeedIsIdempotentAndHonest(t *testing.T) {
+	db, _ := testdb.New(t)
+	ctx := context.Background()
+	n, err := seed.Run(ctx, db)
+	if err != nil || n == 0 {
+		t.Fatalf("first run: %d records, %v", n, err)
+	}
+	if n, err := seed.Run(ctx, db); err != nil || n != 0 {
+		t.Fatalf("second run added %d records (%v); seeding must be idempotent", n, err)
+	}
+	q := func(sql string) int {
+		t.Helper()
+		var v int
+		if err := db.SQL().Get(&v, sql); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	checks := map[string]int{
+		// The chair is real data; Bilbao is the only city presented as real.
+		`SELECT count(*) FROM cities WHERE slug = 'bilbao' AND cop_role = 'chair' AND provenance = 'reported'`: 1,
+		`SELECT count(*) FROM cities WHERE provenance = 'reported'`:                                            1,
+		`SELECT count(DISTINCT section) FROM cities`:                                                           7,
+		`SELECT count(*) FROM communities WHERE chair_city = 'bilbao'`:                                         1,
+		`SELECT count(*) FROM organisations WHERE slug IN ('un-habitat', 'uraia', 'wego', 'wba')`:              4,
+		// The five real editions with their declared city counts.
+		`SELECT count(*) FROM studies WHERE (edition, declared_city_count) IN ((2012, 28), (2017, 20), (2019, 24), (2021, 35), (2023, 20))`: 5,
+		`SELECT count(*) FROM dimensions WHERE framework = 'uclg-smart-governance-2019'`:                                                    11,
+		`SELECT count(*) FROM indicators WHERE code = 'EC: ICT: PS: 1A'`:                                                                    1,
+		// Every invented observation and participation is marked as sample: the study published no scores.
+		`SELECT count(*) FROM observations WHERE provenance <> 'sample'`:                                       0,
+		`SELECT count(*) FROM study_cities WHERE provenance <> 'sample'`:                                       0,
+		`SELECT count(*) FROM observations o JOIN cities c ON c.slug = o.city WHERE c.provenance = 'reported'`: 0,
+	}
+	for sql, want := range checks {
+		if got := q(sql); got != want {
+			t.Errorf("%s: %d, want %d", sql, got, want)
+		}
+	}
+	if q(`SELECT count(*) FROM audit_log WHERE actor = 'secretariat:seed'`) == 0 {
+		t.Error("seeding left no audit rows")
+	}
+}
