@@ -17,6 +17,7 @@ var statusByCode = map[string]int{
 	domain.EINVALID:              http.StatusUnprocessableEntity,
 	domain.ENOTFOUND:             http.StatusNotFound,
 	domain.ECONFLICT:             http.StatusConflict,
+	domain.EINPROGRESS:           http.StatusConflict,
 	domain.EUNAUTHORIZED:         http.StatusUnauthorized,
 	domain.EFORBIDDEN:            http.StatusForbidden,
 	domain.EPRECONDITION:         http.StatusPreconditionFailed,
@@ -64,10 +65,12 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 		model.Errors = []*huma.ErrorDetail{{Message: de.Message, Location: de.Field}}
 	}
 	p := &problem{ErrorModel: model, headers: http.Header{}}
-	switch status {
-	case http.StatusServiceUnavailable:
+	switch code {
+	case domain.EUNAVAILABLE:
 		p.headers.Set("Retry-After", retryAfterUnavailable)
-	case http.StatusUnauthorized:
+	case domain.EINPROGRESS:
+		p.headers.Set("Retry-After", "1")
+	case domain.EUNAUTHORIZED:
 		p.headers.Set("WWW-Authenticate", `Bearer realm="digitalcities"`)
 	}
 	return p

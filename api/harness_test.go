@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/api"
 	"github.com/uclg-digital-cities/digitalcities/internal/auth"
@@ -195,4 +196,39 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
+}
+
+// doBody sends a request whose body is a stream.
+func (h *harness) doBody(method, path, token, contentType string, body io.Reader) *response {
+	hr, err := http.NewRequest(method, h.srv.URL+path, body)
+	if err != nil {
+		h.t.Error(err)
+		return &response{}
+	}
+	hr.Header.Set("Content-Type", contentType)
+	if token != "" {
+		hr.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := h.srv.Client().Do(hr)
+	if err != nil {
+		h.t.Error(err)
+		return &response{}
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+func ioPipe() (*io.PipeReader, *io.PipeWriter) { return io.Pipe() }
+
+// waitFor polls cond for up to five seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached within 5 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -10,6 +10,7 @@ const (
 	EINVALID              = "invalid"               // the input breaks a rule (422)
 	ENOTFOUND             = "not_found"             // no such resource (404)
 	ECONFLICT             = "conflict"              // the resource already exists or a retry is still running (409)
+	EINPROGRESS           = "in_progress"           // the same idempotent request is still running (409 + Retry-After)
 	EUNAUTHORIZED         = "unauthorized"          // no valid credentials (401)
 	EFORBIDDEN            = "forbidden"             // valid credentials, not allowed (403)
 	EPRECONDITION         = "precondition_failed"   // If-Match names a stale version (412)

@@ -27,7 +27,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 			c.Client, c.Key, c.RequestHash)
 		var pe *pq.Error
 		if errors.As(err, &pe) && pe.Code == "23505" {
-			return domain.Errorf(domain.ECONFLICT, "a request with this Idempotency-Key is still being processed; retry later")
+			return domain.Errorf(domain.EINPROGRESS, "a request with this Idempotency-Key is still being processed; retry later")
 		}
 		if err != nil {
 			return mapError(err)
