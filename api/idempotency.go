@@ -48,7 +48,7 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			h := sha256.New()
-			io.WriteString(h, r.Method+" "+r.URL.RequestURI()+"\n"+r.Header.Get("Content-Type")+"\n") //nolint:errcheck
+			_, _ = io.WriteString(h, r.Method+" "+r.URL.RequestURI()+"\n"+r.Header.Get("Content-Type")+"\n") // a hash.Hash never fails
 			h.Write(body)
 			claim := &domain.IdempotencyClaim{Client: clientKey(r), Key: key, RequestHash: h.Sum(nil)}
 
