@@ -63,14 +63,18 @@ check_vet() {
 check_gosec() {
   local gosec
   gosec="$(go_tool gosec github.com/securego/gosec/v2/cmd/gosec "$GOSEC_VERSION")" || return
+  local color=false
+  [ -t 1 ] && color=true
   # -exclude-generated: code marked "Code generated ... DO NOT EDIT." is not ours to fix.
-  "$gosec" -quiet -fmt text -exclude-generated ./...
+  "$gosec" -quiet -fmt text -color="$color" -exclude-generated ./...
 }
 
 check_govulncheck() {
   local govulncheck db
   govulncheck="$(go_tool govulncheck golang.org/x/vuln/cmd/govulncheck "$GOVULNCHECK_VERSION")" || return
   db="$(scripts/vulndb.sh)" || return
+  # The database is as old as its pin: say how old, so that a stale pin shows.
+  say "vulnerability database $(basename "$db"), $(cat "$db/index/db.json")"
   # Exit status 3 means the code calls a vulnerable function (of a dependency or of the
   # standard library of $GOTOOLCHAIN).
   "$govulncheck" -db "file://$db" ./...
