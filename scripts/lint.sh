@@ -33,7 +33,8 @@ say() { echo "lint.sh: $*" >&2; }
 now() { echo "${EPOCHREALTIME/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
 
-gobin="$(go env GOPATH)/bin"
+gopath="$(go env GOPATH)"
+gobin="${gopath%%:*}/bin"  # the first entry, should GOPATH list several
 
 # go_tool NAME PACKAGE VERSION: prints the path of the pinned binary, installing it if missing.
 go_tool() {

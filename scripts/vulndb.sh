@@ -41,7 +41,8 @@ if [ "$version" = latest ]; then
   [ -n "$version" ] || { say "could not resolve $module@latest"; exit 1; }
 fi
 
-cache="${VULNDB_CACHE:-$(go env GOPATH)/pkg/vulndb}"
+gopath="$(go env GOPATH)"
+cache="${VULNDB_CACHE:-${gopath%%:*}/pkg/vulndb}"
 db="$cache/$version"
 if [ -s "$db/index/db.json" ] && [ -s "$db/index/modules.json" ] && [ -d "$db/ID" ]; then
   echo "$db"
