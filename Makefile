@@ -16,9 +16,12 @@ run: ## find or start PostgreSQL, migrate, load the sample data, serve on :8080 
 	DATABASE_URL="$$url" bin/digitalcities seed && \
 	DATABASE_URL="$$url" bin/digitalcities serve
 
-test: ## vet, then the whole test suite against a real PostgreSQL
+.PHONY: lint
+lint: ## static checks (go vet, gosec, govulncheck, Spectral on the contract); installs its tools
+	scripts/lint.sh
+
+test: lint ## lint, then the whole test suite against a real PostgreSQL
 	@url=$$($(DB) postgres) && \
-	$(GO) vet ./... && \
 	TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 8m ./...
 
 build: ## build bin/digitalcities

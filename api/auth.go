@@ -26,14 +26,14 @@ func authenticate(api huma.API, db *postgres.DB, rl *rateLimiter, log *slog.Logg
 		r, _ := humachi.Unwrap(ctx)
 		if !rl.allowAuthAttempt(r) {
 			ctx.SetHeader("Retry-After", "60")
-			huma.WriteErr(api, ctx, http.StatusTooManyRequests, "Too many failed authentications from this address; retry later.")
+			_ = huma.WriteErr(api, ctx, http.StatusTooManyRequests, "Too many failed authentications from this address; retry later.")
 			return
 		}
 		secret, ok := auth.BearerSecret(header)
 		if !ok {
 			rl.authFailed(r)
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="digitalcities"`)
-			huma.WriteErr(api, ctx, http.StatusUnauthorized, "Authorization must be 'Bearer <token>'.")
+			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "Authorization must be 'Bearer <token>'.")
 			return
 		}
 		actor, err := db.Authenticate(ctx.Context(), auth.Hash(secret))
@@ -52,7 +52,7 @@ func authenticate(api huma.API, db *postgres.DB, rl *rateLimiter, log *slog.Logg
 func writeError(api huma.API, log *slog.Logger, ctx huma.Context, err error) {
 	p, ok := toHTTP(ctx.Context(), log, err).(*problem)
 	if !ok {
-		huma.WriteErr(api, ctx, http.StatusInternalServerError, "")
+		_ = huma.WriteErr(api, ctx, http.StatusInternalServerError, "")
 		return
 	}
 	for k, vs := range p.headers {
@@ -60,7 +60,7 @@ func writeError(api huma.API, log *slog.Logger, ctx huma.Context, err error) {
 			ctx.AppendHeader(k, v)
 		}
 	}
-	huma.WriteErr(api, ctx, p.Status, p.Detail)
+	_ = huma.WriteErr(api, ctx, p.Status, p.Detail)
 }
 
 // requireRole returns EUNAUTHORIZED for anonymous callers and EFORBIDDEN for actors without one

@@ -117,7 +117,7 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	b, _ := jsonMarshal(&huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: detail})
-	w.Write(b) //nolint:errcheck // the client may be gone
+	_, _ = w.Write(b) // the client may be gone
 }
 
 // notFound answers unknown routes.

@@ -27,7 +27,7 @@ func EnsureDatabase(ctx context.Context, databaseURL string) error {
 		return err
 	}
 	err = db.PingContext(ctx)
-	db.Close()
+	_ = db.Close()
 	var pe *pq.Error
 	if err == nil || !errors.As(err, &pe) || pe.Code != "3D000" {
 		return nil // it exists, or Open will report the real problem

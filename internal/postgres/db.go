@@ -59,7 +59,7 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*DB, error) {
 	pingCtx, cancel := context.WithTimeout(ctx, opt.ConnectTimeout+time.Second)
 	defer cancel()
 	if err := sdb.PingContext(pingCtx); err != nil {
-		sdb.Close()
+		_ = sdb.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return &DB{db: sdb}, nil

@@ -27,7 +27,7 @@ func (p *preparedStatements) prepare(ctx context.Context, db *sqlx.DB) error {
 func (p *preparedStatements) close() {
 	for _, s := range []*sqlx.Stmt{p.getCity, p.authenticate} {
 		if s != nil {
-			s.Close()
+			_ = s.Close()
 		}
 	}
 }

@@ -49,7 +49,7 @@ type tokenRow struct {
 	CityList pq.StringArray `db:"cities"`
 }
 
-const tokenColumns = `id, name, role, cities, prefix, created_at, last_used_at, revoked_at`
+const tokenColumns = `id, name, role, cities, prefix, created_at, last_used_at, revoked_at` // #nosec G101 -- column names, not a credential
 
 func (r *tokenRow) token() domain.Token {
 	t := r.Token

@@ -65,7 +65,7 @@ func New(t testing.TB) (*postgres.DB, string) {
 	if err := db.Prepare(ctx); err != nil {
 		t.Fatalf("testdb: prepare: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	return db, dbURL
 }
 
@@ -85,14 +85,14 @@ func Create(t testing.TB) (name, dbURL string) {
 	}
 	templateOnce.Do(func() { templateName, templateErr = ensureTemplate(ctx, admin, server) })
 	if templateErr != nil {
-		admin.Close()
+		_ = admin.Close()
 		t.Fatalf("testdb: template: %v", templateErr)
 	}
 	b := make([]byte, 6)
 	rand.Read(b) //nolint:errcheck
 	name = "dc_test_" + hex.EncodeToString(b)
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)+" TEMPLATE "+pq.QuoteIdentifier(templateName)); err != nil {
-		admin.Close()
+		_ = admin.Close()
 		t.Fatalf("testdb: create %s: %v", name, err)
 	}
 	t.Cleanup(func() {
@@ -151,7 +151,7 @@ func ensureTemplate(ctx context.Context, admin *sql.DB, server string) (string, 
 		return "", err
 	}
 	err = db.Migrate(ctx)
-	db.Close()
+	_ = db.Close()
 	if err != nil {
 		return "", fmt.Errorf("migrate template: %w", err)
 	}
