@@ -31,7 +31,7 @@ type RankingOutput struct {
 
 // CompareInput is compare-cities' input.
 type CompareInput struct {
-	Cities    []string `query:"cities" required:"true" minItems:"2" maxItems:"5" doc:"Two to five city slugs, comma-separated, in the order to show them."`
+	Cities    []string `query:"cities" maxLength:"100" required:"true" minItems:"2" maxItems:"5" doc:"Two to five city slugs, comma-separated, in the order to show them."`
 	Edition   int      `query:"edition" minimum:"2000" maximum:"2100" doc:"Compare this edition's values over its framework."`
 	Framework string   `query:"framework" maxLength:"100" doc:"The framework whose indicators are compared (default: the edition's)."`
 }

@@ -10,7 +10,7 @@ import (
 
 // CityListInput are the filters, sort and paging of list-cities.
 type CityListInput struct {
-	Country      string    `query:"country" pattern:"^[A-Z]{2}$" doc:"ISO 3166-1 alpha-2 country code." example:"ES"`
+	Country      string    `query:"country" maxLength:"2" pattern:"^[A-Z]{2}$" doc:"ISO 3166-1 alpha-2 country code." example:"ES"`
 	Section      string    `query:"section" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america" doc:"UCLG section."`
 	CopMember    string    `query:"cop_member" enum:"true,false" doc:"Only members (true) or non-members (false) of the Community of Practice."`
 	Q            string    `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (malaga finds Málaga)."`
@@ -27,7 +27,7 @@ type CityPathInput struct {
 // CityGetInput is get-city's input.
 type CityGetInput struct {
 	CityPathInput
-	IfNoneMatch string `header:"If-None-Match" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
 }
 
 // CityOutput is one city with its ETag.
@@ -57,14 +57,14 @@ type CityCreatedOutput struct {
 // CityPutInput is update-city's input: the whole writable representation.
 type CityPutInput struct {
 	CityPathInput
-	IfMatch string `header:"If-Match" doc:"The ETag of the city as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the city as you read it (required)."`
 	Body    domain.CityFields
 }
 
 // CityPatchInput is patch-city's input: a JSON merge patch (RFC 7396) of the writable fields.
 type CityPatchInput struct {
 	CityPathInput
-	IfMatch string    `header:"If-Match" doc:"The ETag of the city as you read it (required)."`
+	IfMatch string    `header:"If-Match" maxLength:"200" doc:"The ETag of the city as you read it (required)."`
 	Body    CityPatch `contentType:"application/merge-patch+json"`
 	RawBody []byte
 }
@@ -72,10 +72,10 @@ type CityPatchInput struct {
 // CityPatch lists the fields a merge patch may set; null clears a nullable field.
 type CityPatch struct {
 	Name             *TextPatch `json:"name,omitempty"`
-	Country          *string    `json:"country,omitempty" pattern:"^[A-Z]{2}$"`
+	Country          *string    `json:"country,omitempty" pattern:"^[A-Z]{2}$" maxLength:"2"`
 	Section          *string    `json:"section,omitempty" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america"`
 	MetropolisMember *bool      `json:"metropolis_member,omitempty" nullable:"true"`
-	Population       *int64     `json:"population,omitempty" minimum:"0" nullable:"true"`
+	Population       *int64     `json:"population,omitempty" minimum:"0" nullable:"true" maximum:"100000000"`
 	PopulationYear   *int       `json:"population_year,omitempty" minimum:"1800" maximum:"2200" nullable:"true"`
 	Latitude         *float64   `json:"latitude,omitempty" minimum:"-90" maximum:"90" nullable:"true"`
 	Longitude        *float64   `json:"longitude,omitempty" minimum:"-180" maximum:"180" nullable:"true"`
@@ -96,7 +96,7 @@ type TextPatch struct {
 // CityDeleteInput is delete-city's input.
 type CityDeleteInput struct {
 	CityPathInput
-	IfMatch string `header:"If-Match" doc:"The ETag of the city as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the city as you read it (required)."`
 }
 
 func (h *handlers) listCities(ctx context.Context, in *CityListInput) (*ListOutput[domain.City], error) {

@@ -31,9 +31,9 @@ var statusByCode = map[string]int{
 // retryAfterUnavailable is the Retry-After sent with 503s: the database usually returns within seconds.
 const retryAfterUnavailable = "5"
 
-// problem is an RFC 9457 problem with the extra headers it needs (Retry-After, WWW-Authenticate).
+// problem is a Problem with the extra headers it needs (Retry-After, WWW-Authenticate).
 type problem struct {
-	*huma.ErrorModel
+	*Problem
 	headers http.Header
 }
 
@@ -59,12 +59,12 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 		log.ErrorContext(ctx, "request failed", "error", err.Error(), "code", code,
 			"request_id", domain.RequestIDFromContext(ctx))
 	}
-	model := &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: domain.ErrorMessage(err)}
+	model := newProblem(status, domain.ErrorMessage(err))
 	var de *domain.Error
 	if errors.As(err, &de) && de.Field != "" {
-		model.Errors = []*huma.ErrorDetail{{Message: de.Message, Location: de.Field}}
+		model.Errors = []*ProblemDetail{{Message: de.Message, Location: de.Field}}
 	}
-	p := &problem{ErrorModel: model, headers: http.Header{}}
+	p := &problem{Problem: model, headers: http.Header{}}
 	switch code {
 	case domain.EUNAVAILABLE:
 		p.headers.Set("Retry-After", retryAfterUnavailable)
@@ -77,47 +77,58 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 }
 
 // installErrorModel makes every error Huma writes itself (validation, body size, content type)
-// a problem document, and makes sure that no 5xx ever carries the text of its cause.
+// a Problem, and makes sure that no 5xx ever carries the text of its cause. It must run before
+// any operation is registered: Huma documents error responses with the type NewError returns.
 func installErrorModel(log *slog.Logger) {
+	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+		return problemFrom(status, msg, errs)
+	}
 	huma.NewErrorWithContext = func(ctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
-		model := &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: msg}
-		if status >= 500 {
+		if status >= 500 && ctx != nil {
 			var causes []string
 			for _, e := range errs {
 				if e != nil {
 					causes = append(causes, e.Error())
 				}
 			}
-			if ctx != nil {
-				log.Error("request failed", "status", status, "error", msg, "causes", strings.Join(causes, "; "),
-					"request_id", ctx.Header("X-Request-Id"))
-			}
-			if status == http.StatusInternalServerError {
-				model.Detail = "An internal error occurred."
-			}
-			return model // never the causes: they may hold driver or SQL text
+			log.Error("request failed", "status", status, "error", msg, "causes", strings.Join(causes, "; "),
+				"request_id", ctx.Header("X-Request-Id"))
 		}
-		for _, e := range errs {
-			if e == nil {
-				continue
-			}
-			var d huma.ErrorDetailer
-			if errors.As(e, &d) {
-				model.Errors = append(model.Errors, d.ErrorDetail())
-			} else {
-				model.Errors = append(model.Errors, &huma.ErrorDetail{Message: e.Error()})
-			}
-		}
-		return model
+		return problemFrom(status, msg, errs)
 	}
+}
+
+// problemFrom builds the Problem for an error Huma raises. A 5xx never carries its causes,
+// which may hold driver or SQL text, and a 500 says nothing but that it happened.
+func problemFrom(status int, msg string, errs []error) *Problem {
+	p := newProblem(status, msg)
+	if status >= 500 {
+		if status == http.StatusInternalServerError {
+			p.Detail = "An internal error occurred."
+		}
+		return p
+	}
+	for _, e := range errs {
+		if e == nil {
+			continue
+		}
+		var d huma.ErrorDetailer
+		if errors.As(e, &d) {
+			ed := d.ErrorDetail()
+			p.Errors = append(p.Errors, &ProblemDetail{Message: ed.Message, Location: ed.Location, Value: ed.Value})
+		} else {
+			p.Errors = append(p.Errors, &ProblemDetail{Message: e.Error()})
+		}
+	}
+	return p
 }
 
 // writeProblem writes a problem document outside Huma (router fallbacks, middleware).
 func writeProblem(w http.ResponseWriter, status int, detail string) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
-	b, _ := jsonMarshal(&huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: detail})
-	_, _ = w.Write(b) // the client may be gone
+	b, _ := jsonMarshal(newProblem(status, detail))
+	_, _ = w.Write(b) // #nosec G705 -- JSON served as application/problem+json with nosniff, not HTML
 }
 
 // notFound answers unknown routes.

@@ -35,7 +35,7 @@ const flushEvery = 5000
 type ExportInput struct {
 	ObservationFilterParams
 	Format string `query:"format" enum:"csv,ndjson,json" doc:"Output format; without it, chosen from Accept (text/csv, application/x-ndjson, application/json), CSV by default."`
-	Accept string `header:"Accept"`
+	Accept string `header:"Accept" maxLength:"500" doc:"text/csv, application/x-ndjson or application/json, with q-values."`
 }
 
 // exportResponses documents the streamed formats, which Huma cannot infer from a stream.
@@ -43,9 +43,10 @@ var exportResponses = map[string]*huma.Response{
 	"200": {
 		Description: "Every matching observation, streamed in id order, with no row cap.",
 		Content: map[string]*huma.MediaType{
-			"text/csv":             {Schema: &huma.Schema{Type: huma.TypeString, Description: "Header row: " + csvHeader()}},
-			"application/x-ndjson": {Schema: &huma.Schema{Type: huma.TypeString, Description: "One Observation JSON object per line."}},
-			"application/json":     {Schema: &huma.Schema{Type: huma.TypeArray, Items: &huma.Schema{Ref: "#/components/schemas/Observation"}}},
+			// Streams have no length limit: their schemas describe them without a string type.
+			"text/csv":             {Schema: &huma.Schema{Description: "CSV with a header row: " + csvHeader()}},
+			"application/x-ndjson": {Schema: &huma.Schema{Description: "One Observation JSON object per line."}},
+			"application/json":     {Schema: &huma.Schema{Description: "A JSON array of Observation objects.", Items: &huma.Schema{Ref: "#/components/schemas/Observation"}}},
 		},
 	},
 }
@@ -120,12 +121,12 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		w.Header().Set("Content-Type", exportTypes[format])
 		w.Header().Set("Content-Disposition", `attachment; filename="observations.`+format+`"`)
 		w.WriteHeader(http.StatusOK)
-		rc.SetWriteDeadline(time.Now().Add(WriteTimeout)) //nolint:errcheck // not every writer has deadlines
+		_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout)) // not every writer has deadlines
 		switch format {
 		case "csv":
-			cw.Write(exportColumns) //nolint:errcheck // errors surface at flush
+			_ = cw.Write(exportColumns) // errors surface at flush
 		case "json":
-			bw.WriteString("[") //nolint:errcheck
+			_, _ = bw.WriteString("[") // errors surface at flush
 		}
 	}
 	err := h.db.StreamObservations(ctx, f, func(o *domain.Observation) error {
@@ -135,10 +136,10 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		switch format {
 		case "csv":
 			observationRecord(o, record)
-			cw.Write(record) //nolint:errcheck // errors surface at flush
+			_ = cw.Write(record) // errors surface at flush
 		case "json":
 			if rows > 0 {
-				bw.WriteString(",") //nolint:errcheck
+				_, _ = bw.WriteString(",") // errors surface at flush
 			}
 			if err := enc.Encode(o); err != nil {
 				return err
@@ -154,8 +155,8 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 			if err := bw.Flush(); err != nil {
 				return err // the client is gone
 			}
-			rc.Flush()                                        //nolint:errcheck
-			rc.SetWriteDeadline(time.Now().Add(WriteTimeout)) //nolint:errcheck
+			_ = rc.Flush()
+			_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
 		}
 		return nil
 	})
@@ -175,10 +176,10 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		start()
 	}
 	if format == "json" {
-		bw.WriteString("]\n") //nolint:errcheck
+		_, _ = bw.WriteString("]\n")
 	}
 	cw.Flush()
-	bw.Flush() //nolint:errcheck // the client may be gone; nothing more to do
+	_ = bw.Flush() // the client may be gone; nothing more to do
 }
 
 // observationRecord fills a CSV record in exportColumns order. Values are written as in JSON.

@@ -20,7 +20,7 @@ const MaxImportBytes = 100 << 20
 // ImportInput is import-observations' input. The CSV body is streamed, never held in memory.
 type ImportInput struct {
 	Mode        string `query:"mode" enum:"all_or_nothing,valid_rows" default:"all_or_nothing" doc:"all_or_nothing (default): any problem imports nothing. valid_rows: import the rows without problems and report the others."`
-	ContentType string `header:"Content-Type" doc:"text/csv (UTF-8)."`
+	ContentType string `header:"Content-Type" maxLength:"200" doc:"text/csv (UTF-8)."`
 	body        *limitedBody
 }
 
@@ -61,7 +61,9 @@ var importRequestBody = &huma.RequestBody{
 		"null (status M or NR). One row per indicator, city, year and edition: a key already stored is " +
 		"updated, a key repeated in the file is a problem. Only the secretariat may set verification. " +
 		"At most 100 MiB.",
-	Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Type: huma.TypeString, Format: "binary"}}},
+	// format binary, and no string type: Huma then leaves the stream to the handler, and the
+	// document does not pretend that a 100 MiB file is a bounded string.
+	Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Format: "binary", Description: "The CSV file, streamed (at most 100 MiB)."}}},
 }
 
 func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*ImportOutput, error) {
@@ -88,12 +90,12 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 // becomes an error entry located at body.row[N].column.
 func importProblem(err error, r *domain.ImportReport) error {
 	status := statusByCode[domain.EINVALID]
-	model := &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: domain.ErrorMessage(err)}
+	model := newProblem(status, domain.ErrorMessage(err))
 	for _, p := range r.Problems {
-		model.Errors = append(model.Errors, &huma.ErrorDetail{Message: p.Problem, Location: fmt.Sprintf("body.row[%d].%s", p.Row, p.Field)})
+		model.Errors = append(model.Errors, &ProblemDetail{Message: p.Problem, Location: fmt.Sprintf("body.row[%d].%s", p.Row, p.Field)})
 	}
 	if r.ProblemsTruncated {
 		model.Detail += fmt.Sprintf(" (the first %d problems are listed)", domain.MaxImportProblems)
 	}
-	return &problem{ErrorModel: model, headers: http.Header{}}
+	return &problem{Problem: model, headers: http.Header{}}
 }

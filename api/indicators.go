@@ -23,7 +23,7 @@ type IndicatorPathInput struct {
 // IndicatorGetInput is get-indicator's input.
 type IndicatorGetInput struct {
 	IndicatorPathInput
-	IfNoneMatch string `header:"If-None-Match" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
 }
 
 // IndicatorOutput is one indicator with its ETag.
@@ -53,14 +53,14 @@ type IndicatorCreatedOutput struct {
 // IndicatorPutInput is update-indicator's input.
 type IndicatorPutInput struct {
 	IndicatorPathInput
-	IfMatch string `header:"If-Match" doc:"The ETag of the indicator as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the indicator as you read it (required)."`
 	Body    domain.IndicatorFields
 }
 
 // IndicatorRetireInput is retire-indicator's input.
 type IndicatorRetireInput struct {
 	IndicatorPathInput
-	IfMatch string `header:"If-Match" doc:"The ETag of the indicator as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the indicator as you read it (required)."`
 }
 
 func (h *handlers) listIndicators(ctx context.Context, in *IndicatorListInput) (*ListOutput[domain.Indicator], error) {

@@ -9,8 +9,8 @@ import (
 
 // ObservationFilterParams are the filters shared by list-observations and export-observations.
 type ObservationFilterParams struct {
-	City         []string  `query:"city" maxItems:"100" doc:"City slugs, comma-separated."`
-	Indicator    []string  `query:"indicator" maxItems:"100" doc:"Indicator slugs, comma-separated."`
+	City         []string  `query:"city" maxLength:"100" maxItems:"100" doc:"City slugs, comma-separated."`
+	Indicator    []string  `query:"indicator" maxLength:"100" maxItems:"100" doc:"Indicator slugs, comma-separated."`
 	Framework    string    `query:"framework" maxLength:"100" doc:"Only indicators of this framework."`
 	Dimension    string    `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)."`
 	Edition      int       `query:"edition" minimum:"2000" maximum:"2100" doc:"Only values from this study edition."`
@@ -57,13 +57,13 @@ type ObservationListInput struct {
 
 // ObservationPathInput names an observation.
 type ObservationPathInput struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID int64 `path:"id" minimum:"1" maximum:"9007199254740991"`
 }
 
 // ObservationGetInput is get-observation's input.
 type ObservationGetInput struct {
 	ObservationPathInput
-	IfNoneMatch string `header:"If-None-Match" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
 }
 
 // ObservationOutput is one observation with its ETag.
@@ -88,14 +88,14 @@ type ObservationCreatedOutput struct {
 // indicator, city, year and edition must stay the same).
 type ObservationPutInput struct {
 	ObservationPathInput
-	IfMatch string `header:"If-Match" doc:"The ETag of the observation as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)."`
 	Body    domain.ObservationFields
 }
 
 // ObservationPatchInput is patch-observation's input: a JSON merge patch.
 type ObservationPatchInput struct {
 	ObservationPathInput
-	IfMatch string           `header:"If-Match" doc:"The ETag of the observation as you read it (required)."`
+	IfMatch string           `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)."`
 	Body    ObservationPatch `contentType:"application/merge-patch+json"`
 	RawBody []byte
 }
@@ -113,13 +113,13 @@ type ObservationPatch struct {
 // ObservationDeleteInput is delete-observation's input.
 type ObservationDeleteInput struct {
 	ObservationPathInput
-	IfMatch string `header:"If-Match" doc:"The ETag of the observation as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)."`
 }
 
 // ObservationVerifyInput is verify-observation's input.
 type ObservationVerifyInput struct {
 	ObservationPathInput
-	IfMatch string `header:"If-Match" doc:"The ETag of the observation as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)."`
 	Body    struct {
 		Verification string `json:"verification" enum:"self_reported,verified,rejected"`
 	}

@@ -11,8 +11,8 @@ import (
 
 // Page is the envelope of every list.
 type Page[T any] struct {
-	Items      []T     `json:"items" doc:"This page's items."`
-	NextCursor *string `json:"next_cursor" doc:"Pass as cursor to get the next page; null on the last page."`
+	Items      []T     `json:"items" maxItems:"500" doc:"This page's items."`
+	NextCursor *string `json:"next_cursor" maxLength:"2048" pattern:"^[A-Za-z0-9_-]+$" doc:"Pass as cursor to get the next page; null on the last page."`
 }
 
 // PageParams are the paging query parameters of every list.

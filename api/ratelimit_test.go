@@ -53,7 +53,7 @@ func TestConcurrencyPerClientIsBounded(t *testing.T) {
 	go func() {
 		done <- h.doBody("POST", "/v1/observations/import", sec, "text/csv", pr)
 	}()
-	pw.Write([]byte("city,indicator,year,value,status\n")) //nolint:errcheck
+	pw.Write([]byte("city,indicator,year,value,status\n"))
 	waitFor(t, func() bool {
 		return h.do(req{method: "GET", path: "/livez", token: sec}).Status == 429
 	})

@@ -10,6 +10,7 @@ import (
 // Security requirements: anonymous or with a token, and token required.
 var (
 	optionalAuth = []map[string][]string{{}, {"bearer": {}}}
+	anonymous    = []map[string][]string{{}}
 	requiredAuth = []map[string][]string{{"bearer": {}}}
 )
 
@@ -84,20 +85,18 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("list-audit-entries", http.MethodGet, "/v1/audit", "List the audit trail, newest first (secretariat, admin)", "audit", requiredAuth, append(readErrors, http.StatusForbidden)), h.listAudit)
 
 	refineSchemas(api)
+	finishContract(api.OpenAPI())
 }
 
 // exportOp documents the streamed formats of an export and gives it the exports' budget.
 func exportOp(o huma.Operation) huma.Operation {
 	o.Responses = exportResponses
-	o.Description = "Streams every matching observation in id order with constant memory. CSV columns are the " +
-		"JSON field names. Exports spend the per-client export budget and have no request deadline."
 	return o
 }
 
 // importOp documents the streamed CSV body of an import and its larger size limit.
 func importOp(o huma.Operation) huma.Operation {
 	o.RequestBody = importRequestBody
-	o.Description = "Loads a CSV file in one transaction through COPY and answers with a per-row report."
 	return o
 }
 
@@ -109,7 +108,8 @@ func refineSchemas(api huma.API) {
 				"or a string (an ordinal level's code, or text); null when status is M or NR.",
 			// Written as an extension so that Huma's own validation leaves the value to the domain's
 			// rules (which know the indicator) and only the document shows the JSON types.
-			Extensions: map[string]any{"type": []string{"number", "boolean", "string", "null"}},
+			Extensions: map[string]any{"type": []string{"number", "boolean", "string", "null"},
+				"maxLength": 5000, "pattern": safeText},
 		}
 	}
 	for _, name := range []string{"Observation", "ObservationFields", "ObservationPatch", "RankingEntry", "ComparedValue"} {
@@ -123,7 +123,14 @@ func refineSchemas(api huma.API) {
 // operation may answer are added.
 func op(id, method, path, summary, tag string, security []map[string][]string, errors []int) huma.Operation {
 	errs := append(append([]int{}, errors...), alwaysErrors...)
-	return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary,
+	description, ok := descriptions[id]
+	if !ok {
+		panic("api: operation " + id + " has no description in descriptions.go")
+	}
+	if security == nil {
+		security = anonymous
+	}
+	return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Description: description,
 		Tags: []string{tag}, Security: security, Errors: errs}
 }
 

@@ -70,7 +70,8 @@ func humaConfig() huma.Config {
 	cfg.Info.License = &huma.License{Name: "CC BY 4.0 (data); the API contract is public",
 		URL: "https://creativecommons.org/licenses/by/4.0/"}
 	cfg.Info.Contact = &huma.Contact{Name: "UCLG Community of Practice on Digital Cities"}
-	cfg.Servers = []*huma.Server{{URL: "/", Description: "This server"}}
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "The server that serves this document (production, staging or local)",
+		Extensions: map[string]any{"x-internal": false}}}
 	cfg.Formats["application/merge-patch+json"] = huma.DefaultJSONFormat
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "dcapi_…", // #nosec G101 -- the documented token format, not a token

@@ -26,7 +26,7 @@ type StudyPathInput struct {
 // StudyGetInput is get-study's input.
 type StudyGetInput struct {
 	StudyPathInput
-	IfNoneMatch string `header:"If-None-Match" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
 }
 
 // StudyOutput is one edition with its ETag.
@@ -56,7 +56,7 @@ type StudyCreatedOutput struct {
 // StudyPutInput is update-study's input.
 type StudyPutInput struct {
 	StudyPathInput
-	IfMatch string `header:"If-Match" doc:"The ETag of the edition as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the edition as you read it (required)."`
 	Body    domain.StudyFields
 }
 

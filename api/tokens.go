@@ -21,7 +21,7 @@ type TokenCreateInput struct {
 // CreatedToken is a new token with its secret, shown this once and never again.
 type CreatedToken struct {
 	domain.Token
-	Secret string `json:"secret" doc:"The bearer token. It is shown only now: store it safely."`
+	Secret string `json:"secret" doc:"The bearer token. It is shown only now: store it safely." maxLength:"64" pattern:"^dcapi_[a-z0-9]+$"`
 }
 
 // TokenCreatedOutput is create-token's output.
@@ -32,7 +32,7 @@ type TokenCreatedOutput struct {
 
 // TokenPathInput names one token.
 type TokenPathInput struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID int64 `path:"id" minimum:"1" maximum:"9007199254740991"`
 }
 
 // TokenOutput is one token.

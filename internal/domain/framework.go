@@ -8,14 +8,14 @@ import (
 // Framework is a set of indicators organised in a tree of dimensions, such as the 2019 study's
 // Smart Governance framework, ITU-T Y.4903 (U4SSC KPIs), ISO 37122 or UN LOSI.
 type Framework struct {
-	Slug        string      `json:"slug" db:"slug" example:"uclg-smart-governance-2019"`
+	Slug        string      `json:"slug" db:"slug" example:"uclg-smart-governance-2019" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Name        Text        `json:"name" db:"name"`
 	Description *Text       `json:"description,omitempty" db:"description"`
-	Publisher   *string     `json:"publisher" db:"publisher" example:"UCLG"`
-	URL         *string     `json:"url" db:"url"`
+	Publisher   *string     `json:"publisher" db:"publisher" example:"UCLG" maxLength:"200"`
+	URL         *string     `json:"url" db:"url" format:"uri" maxLength:"500"`
 	Provenance  string      `json:"provenance" db:"provenance" enum:"reported,sample,synthetic"`
-	Dimensions  []Dimension `json:"dimensions" db:"-" doc:"The dimension tree, flattened: parents before their children."`
-	Version     int         `json:"version" db:"version"`
+	Dimensions  []Dimension `json:"dimensions" db:"-" doc:"The dimension tree, flattened: parents before their children." maxItems:"500"`
+	Version     int         `json:"version" db:"version" minimum:"1" maximum:"2147483647"`
 	CreatedAt   time.Time   `json:"created_at" db:"created_at"`
 	UpdatedAt   time.Time   `json:"updated_at" db:"updated_at"`
 }
@@ -23,9 +23,9 @@ type Framework struct {
 // Dimension is a node of a framework's tree.
 type Dimension struct {
 	Slug     string  `json:"slug" db:"slug" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" maxLength:"100" example:"transparency"`
-	Parent   *string `json:"parent" db:"parent" required:"false" doc:"The parent dimension's slug; null at the top." example:"open-government"`
+	Parent   *string `json:"parent" db:"parent" required:"false" doc:"The parent dimension's slug; null at the top." example:"open-government" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Name     Text    `json:"name" db:"name"`
-	Position int     `json:"position" db:"position" required:"false" readOnly:"true" doc:"Order among its siblings, set from the order of the list."`
+	Position int     `json:"position" db:"position" required:"false" readOnly:"true" doc:"Order among its siblings, set from the order of the list." minimum:"0" maximum:"1000"`
 }
 
 // FrameworkCreate is what the secretariat sends to create a framework with its dimensions.

@@ -24,21 +24,21 @@ const MaxImportProblems = 1000
 
 // ImportProblem is one problem of one row. Row 1 is the first row after the header.
 type ImportProblem struct {
-	Row     int    `json:"row" doc:"Row number, 1 for the first row after the header."`
-	Field   string `json:"field" doc:"The column at fault, or \"row\" for the whole row."`
-	Problem string `json:"problem"`
+	Row     int    `json:"row" doc:"Row number, 1 for the first row after the header." minimum:"1" maximum:"2147483647"`
+	Field   string `json:"field" doc:"The column at fault, or \"row\" for the whole row." maxLength:"50"`
+	Problem string `json:"problem" maxLength:"500"`
 }
 
 // ImportReport says what an import did.
 type ImportReport struct {
 	Mode              string          `json:"mode" enum:"all_or_nothing,valid_rows"`
-	Rows              int             `json:"rows" doc:"Data rows read."`
-	Valid             int             `json:"valid" doc:"Rows without problems."`
-	Created           int             `json:"created"`
-	Updated           int             `json:"updated"`
-	Unchanged         int             `json:"unchanged"`
-	Rejected          int             `json:"rejected" doc:"Rows not imported because of a problem."`
-	Problems          []ImportProblem `json:"problems" doc:"At most 1000 problems, in row order."`
+	Rows              int             `json:"rows" doc:"Data rows read." minimum:"0" maximum:"2147483647"`
+	Valid             int             `json:"valid" doc:"Rows without problems." minimum:"0" maximum:"2147483647"`
+	Created           int             `json:"created" minimum:"0" maximum:"2147483647"`
+	Updated           int             `json:"updated" minimum:"0" maximum:"2147483647"`
+	Unchanged         int             `json:"unchanged" minimum:"0" maximum:"2147483647"`
+	Rejected          int             `json:"rejected" doc:"Rows not imported because of a problem." minimum:"0" maximum:"2147483647"`
+	Problems          []ImportProblem `json:"problems" doc:"At most 1000 problems, in row order." maxItems:"1000"`
 	ProblemsTruncated bool            `json:"problems_truncated"`
 }
 

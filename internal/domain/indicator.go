@@ -16,24 +16,24 @@ var Directions = []string{"higher_is_better", "lower_is_better", "none"}
 type Level struct {
 	Code  string `json:"code" pattern:"^[a-z0-9]+(_[a-z0-9]+)*$" maxLength:"50" example:"advanced"`
 	Label Text   `json:"label"`
-	Rank  int    `json:"rank" doc:"Position on the scale: higher ranks are further along."`
+	Rank  int    `json:"rank" doc:"Position on the scale: higher ranks are further along." minimum:"-1000" maximum:"1000"`
 }
 
 // Indicator is a measure of a framework, in one of its dimensions.
 type Indicator struct {
-	Slug string `json:"slug" db:"slug" example:"sg2019-open-data-portal"`
+	Slug string `json:"slug" db:"slug" example:"sg2019-open-data-portal" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	IndicatorFields
 	Status    string     `json:"status" db:"status" enum:"active,retired" doc:"Retired indicators stay readable but take no new observations."`
 	RetiredAt *time.Time `json:"retired_at" db:"retired_at"`
-	Version   int        `json:"version" db:"version"`
+	Version   int        `json:"version" db:"version" minimum:"1" maximum:"2147483647"`
 	CreatedAt time.Time  `json:"created_at" db:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at" db:"updated_at"`
 }
 
 // IndicatorFields are the client-writable fields of an indicator.
 type IndicatorFields struct {
-	Framework   string   `json:"framework" db:"framework" doc:"The framework's slug."`
-	Dimension   string   `json:"dimension" db:"dimension" doc:"The dimension's slug within the framework."`
+	Framework   string   `json:"framework" db:"framework" doc:"The framework's slug." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
+	Dimension   string   `json:"dimension" db:"dimension" doc:"The dimension's slug within the framework." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Code        string   `json:"code" db:"code" minLength:"1" maxLength:"50" doc:"The framework's own code." example:"EC: ICT: PS: 1A"`
 	Name        Text     `json:"name" db:"name"`
 	Description *Text    `json:"description,omitempty" db:"description"`
@@ -44,8 +44,8 @@ type IndicatorFields struct {
 	Levels      Levels   `json:"levels" db:"levels" required:"false" maxItems:"20" doc:"Ordinal levels, lowest first; empty for other types."`
 	Direction   string   `json:"direction" db:"direction" required:"false" enum:"higher_is_better,lower_is_better,none"`
 	Methodology *Text    `json:"methodology,omitempty" db:"methodology"`
-	Sources     []string `json:"sources" db:"-" required:"false" maxItems:"20" doc:"Where the definition comes from."`
-	Equivalents []string `json:"equivalents" db:"-" required:"false" maxItems:"20" doc:"Slugs of equivalent indicators in other frameworks."`
+	Sources     []string `json:"sources" db:"-" required:"false" maxItems:"20" doc:"Where the definition comes from." maxLength:"500"`
+	Equivalents []string `json:"equivalents" db:"-" required:"false" maxItems:"20" doc:"Slugs of equivalent indicators in other frameworks." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Provenance  string   `json:"provenance" db:"provenance" required:"false" enum:"reported,sample,synthetic"`
 }
 

@@ -23,11 +23,11 @@ var Verifications = []string{"self_reported", "verified", "rejected"}
 
 // Observation is one value of one indicator for one city and period.
 type Observation struct {
-	ID int64 `json:"id" db:"id"`
+	ID int64 `json:"id" db:"id" minimum:"1" maximum:"9007199254740991"`
 	ObservationFields
 	ValueType    string    `json:"value_type" db:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text" doc:"The indicator's value type, which types value."`
 	Verification string    `json:"verification" db:"verification" enum:"self_reported,verified,rejected" doc:"Set by the secretariat."`
-	Version      int       `json:"version" db:"version"`
+	Version      int       `json:"version" db:"version" minimum:"1" maximum:"2147483647"`
 	CreatedAt    time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at" db:"updated_at"`
 }
@@ -36,8 +36,8 @@ type Observation struct {
 // (numeric, percentage, count), a boolean, a level code (ordinal) or a string (text); null
 // with status M or NR.
 type ObservationFields struct {
-	Indicator  string  `json:"indicator" db:"indicator" maxLength:"100" doc:"The indicator's slug."`
-	City       string  `json:"city" db:"city" maxLength:"100" doc:"The city's slug."`
+	Indicator  string  `json:"indicator" db:"indicator" maxLength:"100" doc:"The indicator's slug." pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
+	City       string  `json:"city" db:"city" maxLength:"100" doc:"The city's slug." pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Year       int     `json:"year" db:"year" minimum:"1900" maximum:"2200" doc:"The period the value describes."`
 	Edition    *int    `json:"edition" db:"edition" required:"false" minimum:"2000" maximum:"2100" doc:"The study edition the value comes from, if any."`
 	Value      any     `json:"value" db:"-" doc:"Typed by the indicator's value_type: number, boolean, or string (an ordinal level's code, or text); null when status is M or NR."`
@@ -247,9 +247,9 @@ type ObservationFilter struct {
 
 // Revision is a previous state of an observation, kept when a change replaced it.
 type Revision struct {
-	Version     int          `json:"version" doc:"The version this state had."`
+	Version     int          `json:"version" doc:"The version this state had." minimum:"1" maximum:"2147483647"`
 	ReplacedAt  time.Time    `json:"replaced_at"`
-	ReplacedBy  string       `json:"replaced_by" doc:"role:name of the token that changed it."`
+	ReplacedBy  string       `json:"replaced_by" doc:"role:name of the token that changed it." maxLength:"300"`
 	Change      string       `json:"change" enum:"update,delete"`
 	Observation *Observation `json:"observation" doc:"The observation as it was."`
 }

@@ -11,15 +11,15 @@ var StudyStatuses = []string{"planned", "in_progress", "completed", "published"}
 
 // Milestone is one step of an edition's schedule; Period is a year or a year and month.
 type Milestone struct {
-	Period    string `json:"period" pattern:"^[0-9]{4}(-[0-9]{2})?$" doc:"A year (2020) or a year and month (2019-12)." example:"2019-12"`
+	Period    string `json:"period" pattern:"^[0-9]{4}(-[0-9]{2})?$" doc:"A year (2020) or a year and month (2019-12)." example:"2019-12" maxLength:"7"`
 	Milestone Text   `json:"milestone" doc:"What happens then."`
 }
 
 // Study is one edition of the Smart Cities Study, identified by its year.
 type Study struct {
-	Edition int `json:"edition" db:"edition" doc:"The edition's year." example:"2019"`
+	Edition int `json:"edition" db:"edition" doc:"The edition's year." example:"2019" minimum:"2000" maximum:"2100"`
 	StudyFields
-	Version   int       `json:"version" db:"version"`
+	Version   int       `json:"version" db:"version" minimum:"1" maximum:"2147483647"`
 	CreatedAt time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
 }
@@ -28,9 +28,9 @@ type Study struct {
 type StudyFields struct {
 	Title                Text       `json:"title" db:"title"`
 	Focus                Text       `json:"focus" db:"focus" doc:"What the edition studies."`
-	Framework            *string    `json:"framework" db:"framework" required:"false" doc:"Slug of the indicator framework the edition uses, when it has one."`
-	DeclaredCityCount    *int       `json:"declared_city_count" db:"declared_city_count" required:"false" minimum:"0" doc:"How many cities the edition says took part."`
-	DeclaredCountryCount *int       `json:"declared_country_count" db:"declared_country_count" required:"false" minimum:"0" doc:"How many countries the edition says took part."`
+	Framework            *string    `json:"framework" db:"framework" required:"false" doc:"Slug of the indicator framework the edition uses, when it has one." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
+	DeclaredCityCount    *int       `json:"declared_city_count" db:"declared_city_count" required:"false" minimum:"0" doc:"How many cities the edition says took part." maximum:"100000"`
+	DeclaredCountryCount *int       `json:"declared_country_count" db:"declared_country_count" required:"false" minimum:"0" doc:"How many countries the edition says took part." maximum:"1000"`
 	Status               string     `json:"status" db:"status" enum:"planned,in_progress,completed,published"`
 	Schedule             Milestones `json:"schedule" db:"schedule" required:"false" maxItems:"50" doc:"Planned and past milestones."`
 	Conclusions          *Text      `json:"conclusions,omitempty" db:"conclusions" doc:"Published conclusions, quoted; null when none are published."`
@@ -80,10 +80,10 @@ func ValidEdition(y int) bool { return y >= 2000 && y <= 2100 }
 
 // StudyCity is a city's participation in an edition.
 type StudyCity struct {
-	Edition    int       `json:"edition" db:"edition"`
-	City       string    `json:"city" db:"city" doc:"The city's slug."`
+	Edition    int       `json:"edition" db:"edition" minimum:"2000" maximum:"2100"`
+	City       string    `json:"city" db:"city" doc:"The city's slug." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Name       Text      `json:"name" db:"name" doc:"The city's name."`
-	Country    string    `json:"country" db:"country"`
+	Country    string    `json:"country" db:"country" maxLength:"2" pattern:"^[A-Z]{2}$"`
 	Provenance string    `json:"provenance" db:"provenance" enum:"reported,sample,synthetic" doc:"sample when the participation was invented for demos (the 2019 list is not public)."`
 	CreatedAt  time.Time `json:"created_at" db:"created_at"`
 }

@@ -19,7 +19,7 @@ func (db *DB) StreamObservations(ctx context.Context, f domain.ObservationFilter
 	if err != nil {
 		return mapError(err)
 	}
-	defer tx.Rollback() //nolint:errcheck // read-only
+	defer tx.Rollback() // read-only
 	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '`+ExportStatementTimeout+`'`); err != nil {
 		return mapError(err)
 	}

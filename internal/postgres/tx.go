@@ -20,7 +20,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if err != nil {
 		return mapError(err)
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	defer tx.Rollback() // a no-op after Commit
 	if c := domain.ClaimFromContext(ctx); c != nil {
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO idempotency_keys (client, key, request_hash) VALUES ($1, $2, $3)`,

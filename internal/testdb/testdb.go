@@ -89,7 +89,7 @@ func Create(t testing.TB) (name, dbURL string) {
 		t.Fatalf("testdb: template: %v", templateErr)
 	}
 	b := make([]byte, 6)
-	rand.Read(b) //nolint:errcheck
+	rand.Read(b)
 	name = "dc_test_" + hex.EncodeToString(b)
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)+" TEMPLATE "+pq.QuoteIdentifier(templateName)); err != nil {
 		_ = admin.Close()
@@ -131,7 +131,7 @@ func ensureTemplate(ctx context.Context, admin *sql.DB, server string) (string, 
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(7213401)"); err != nil {
 		return "", err
 	}
-	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(7213401)") //nolint:errcheck
+	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(7213401)")
 	var exists bool
 	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate)", name).Scan(&exists); err != nil {
 		return "", err

@@ -1,0 +1,55 @@
+package api
+
+// descriptions say, for each operation, what it does beyond its summary: what it returns, its
+// rules and its conditions. registerRoutes refuses an operation without one.
+var descriptions = map[string]string{ // #nosec G101 -- operation descriptions that mention tokens, not credentials
+	"get-livez":  "Answers 200 while the process serves HTTP. It does not touch the database and needs no token.",
+	"get-readyz": "Answers 200 when the database answers within two seconds, else 503 with Retry-After. Load balancers use it to route traffic.",
+
+	"list-cities":  "Cities by slug (or the chosen sort), filtered by country, UCLG section, membership of the Community of Practice and a name search in any language that ignores case and accents. Keyset paging; updated_since gives incremental sync.",
+	"get-city":     "One city with its ETag. Send If-None-Match with a held ETag to get 304 when it has not changed.",
+	"create-city":  "Creates a city; the slug is its permanent identifier. Answers 201 with Location and ETag, 409 when the slug is taken. Accepts Idempotency-Key.",
+	"update-city":  "Replaces every writable field of a city. If-Match with the ETag you read is required: 428 without it, 412 when the city changed since. Editors may write only their own cities.",
+	"patch-city":   "Applies a JSON merge patch (RFC 7396, application/merge-patch+json): fields sent replace, null clears a nullable field, absent fields stay. Texts merge per language. Same conditions as update-city.",
+	"delete-city":  "Deletes a city. If-Match is required. A city that still has observations or study participation cannot be deleted (409).",
+	"list-studies": "Every edition of the Smart Cities Study (2012, 2017, 2019, 2021, 2023, and any planned), oldest first, optionally by status.",
+	"get-study":    "One edition with its focus, declared counts, schedule, conclusions (when published) and framework, with its ETag.",
+	"create-study": "Creates an edition, identified by its year. Accepts Idempotency-Key.",
+	"update-study": "Replaces every writable field of an edition. If-Match is required.",
+
+	"list-study-cities": "The cities taking part in an edition, by slug. Participation invented for demos is marked provenance sample.",
+	"add-study-city":    "Records that a city takes part in an edition; doing it again is harmless (200).",
+	"remove-study-city": "Removes a city from an edition.",
+
+	"list-frameworks":  "Every indicator framework with its dimension tree, flattened with parents before their children.",
+	"get-framework":    "One framework with its dimension tree.",
+	"create-framework": "Creates a framework with its dimensions; list parents before their children. Accepts Idempotency-Key.",
+	"list-indicators":  "Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type and status. Keyset paging.",
+	"get-indicator":    "One indicator with its value type, unit, scale or ordinal levels, direction, methodology, sources and equivalents, with its ETag.",
+	"create-indicator": "Creates an indicator in a framework's dimension. Its code is unique within the framework. Accepts Idempotency-Key.",
+	"update-indicator": "Replaces an indicator's definition. If-Match is required. Its value type and levels cannot change once it has observations.",
+	"retire-indicator": "Retires an indicator: it stays readable with status retired and keeps its observations, but takes no new ones. If-Match is required.",
+
+	"get-indicator-ranking": "Each city's latest value of the indicator (in the edition, when given), ranked best first by the indicator's direction with standard competition ranking; cities without a value come last, unranked. Text indicators and indicators without a direction cannot be ranked (422).",
+
+	"list-observations":   "Observations by id, filtered by cities, indicators, framework, dimension, edition, period, status, verification and provenance. latest=true keeps only the most recent period of each city and indicator. Values are typed JSON; missing values are null with their status. Keyset paging; updated_since gives incremental sync.",
+	"export-observations": "The same filters as list-observations, streamed in id order with no row cap in CSV (columns are the JSON field names), NDJSON or a JSON array. The format comes from format or Accept; anything else is 406.",
+	"import-observations": "Loads a CSV file in one transaction and answers with a per-row report (row, field, problem). all_or_nothing (the default) imports nothing when any row has a problem and answers 422 listing them; valid_rows imports the good rows. Rows are checked with the same rules as create-observation; editors may import only their own cities. Accepts Idempotency-Key.",
+	"get-observation":     "One observation with its ETag.",
+	"create-observation":  "Records one value of one indicator for one city and period, typed and validated by the indicator: a percentage stays within 0–100, an ordinal value is one of its levels, a number is a JSON number. Status M and NR carry no value. 409 when the city already has a value for that indicator, year and edition. Accepts Idempotency-Key.",
+	"update-observation":  "Replaces an observation's value, status and notes; its indicator, city, year and edition cannot change. If-Match is required. A changed value or status goes back to self_reported. The previous state is kept as a revision.",
+	"patch-observation":   "A JSON merge patch of an observation's value, status and notes. Same conditions as update-observation.",
+	"delete-observation":  "Deletes an observation; its history stays readable at its revisions. If-Match is required.",
+	"verify-observation":  "Records the secretariat's check: verified, rejected, or back to self_reported. If-Match is required.",
+
+	"list-observation-revisions": "The states an observation had before each change, newest first, with who replaced them and when; kept after a delete.",
+
+	"get-city-scorecard": "Aggregates a city's observations per dimension of a framework: how many indicators, how many observed, reported and scored, and the mean score from 0 to 1. Booleans score 1 for true; percentages and bounded numbers by their place on the scale; ordinal levels by their rank; lower-is-better indicators are inverted; unbounded numbers, text and indicators without a direction are counted but not scored.",
+	"compare-cities":     "Two to five cities side by side over a framework's active indicators: each row is an indicator, with the cities' values in the order asked.",
+
+	"list-tokens":        "Every API token, by id, without its secret.",
+	"create-token":       "Creates a token and answers with its secret, which is shown only this once: store it. Editors need the cities they may write. Accepts Idempotency-Key.",
+	"get-token":          "One token, without its secret, with when it was last used (to the minute) and when it was revoked.",
+	"revoke-token":       "Revokes a token at once; revoking it again keeps the first time.",
+	"list-audit-entries": "Every write, newest first: who (role:name of the token), what, when, the request id, and the resource before and after.",
+}

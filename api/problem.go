@@ -1,0 +1,41 @@
+package api
+
+import (
+	"net/http"
+)
+
+// Problem is an RFC 9457 problem document: the body of every error response.
+type Problem struct {
+	Type     string           `json:"type,omitempty" format:"uri-reference" maxLength:"200" doc:"A URI reference naming the problem type; about:blank when the status says it all."`
+	Title    string           `json:"title" maxLength:"100" doc:"The HTTP status text." example:"Unprocessable Entity"`
+	Status   int              `json:"status" minimum:"100" maximum:"599" doc:"The HTTP status code." example:"422"`
+	Detail   string           `json:"detail,omitempty" maxLength:"2000" doc:"What went wrong, for people."`
+	Instance string           `json:"instance,omitempty" format:"uri-reference" maxLength:"2048" doc:"The request that failed, when known."`
+	Errors   []*ProblemDetail `json:"errors,omitempty" maxItems:"1000" doc:"The fields at fault, for validation problems (at most 1000)."`
+}
+
+// ProblemDetail names one field at fault.
+type ProblemDetail struct {
+	Message  string `json:"message" maxLength:"2000" doc:"What is wrong with it."`
+	Location string `json:"location,omitempty" maxLength:"200" doc:"Where it is: body.name.en, query.section, body.row[12].value…" example:"body.country"`
+	Value    any    `json:"value,omitempty" doc:"The value that was sent, when it helps."`
+}
+
+// Error implements error.
+func (p *Problem) Error() string { return p.Detail }
+
+// GetStatus is the problem's HTTP status (huma.StatusError).
+func (p *Problem) GetStatus() int { return p.Status }
+
+// ContentType makes problems application/problem+json (huma.ContentTypeFilter).
+func (p *Problem) ContentType(ct string) string {
+	if ct == "application/json" {
+		return "application/problem+json"
+	}
+	return ct
+}
+
+// newProblem builds a problem with the status text as title.
+func newProblem(status int, detail string) *Problem {
+	return &Problem{Status: status, Title: http.StatusText(status), Detail: detail}
+}
