@@ -46,11 +46,11 @@ func newHarnessWith(t *testing.T, limits config.Limits) *harness {
 	return &harness{t: t, srv: srv, db: db}
 }
 
-// secretariat is the actor used to make fixtures directly in the store.
-var secretariat = &domain.Actor{Name: "fixture", Role: domain.RoleSecretariat}
+// fixtureActor is the actor used to make fixtures directly in the store.
+var fixtureActor = &domain.Actor{Name: "fixture", Role: domain.RoleSecretariat}
 
 func fixtureCtx() context.Context {
-	return domain.NewContextWithActor(context.Background(), secretariat)
+	return domain.NewContextWithActor(context.Background(), fixtureActor)
 }
 
 // city creates a city fixture in the store.

@@ -86,10 +86,11 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 	return &ImportOutput{Body: report}, nil
 }
 
-// importProblem is the 422 of an all-or-nothing import with problems: every listed row problem
-// becomes an error entry located at body.row[N].column.
+// importProblem is the answer to an all-or-nothing import with problems: 403 when rows are of
+// cities the token may not write, else 422; every listed row problem becomes an error entry
+// located at body.row[N].column.
 func importProblem(err error, r *domain.ImportReport) error {
-	status := statusByCode[domain.EINVALID]
+	status := statusByCode[domain.ErrorCode(err)]
 	model := newProblem(status, domain.ErrorMessage(err))
 	for _, p := range r.Problems {
 		model.Errors = append(model.Errors, &ProblemDetail{Message: p.Problem, Location: fmt.Sprintf("body.row[%d].%s", p.Row, p.Field)})

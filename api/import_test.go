@@ -147,7 +147,7 @@ func TestImportRefusesBadFiles(t *testing.T) {
 	importCSV(h, sec, "sometimes", "city\n").expect(t, 422).errorAt(t, "query.mode")
 
 	// Editors import their own cities only, and cannot verify.
-	r := importCSV(h, ed, "", "city,indicator,year,value,status,verification\nalpha,num,2019,1,A,\nbeta,num,2019,1,A,\nalpha,pct,2019,1,A,verified\n").expect(t, 422)
+	r := importCSV(h, ed, "", "city,indicator,year,value,status,verification\nalpha,num,2019,1,A,\nbeta,num,2019,1,A,\nalpha,pct,2019,1,A,verified\n").expect(t, 403)
 	r.errorAt(t, "body.row[2].city")
 	r.errorAt(t, "body.row[3].verification")
 	var rep domain.ImportReport

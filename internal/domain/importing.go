@@ -40,6 +40,7 @@ type ImportReport struct {
 	Rejected          int             `json:"rejected" doc:"Rows not imported because of a problem." minimum:"0" maximum:"2147483647"`
 	Problems          []ImportProblem `json:"problems" doc:"At most 1000 problems, in row order." maxItems:"1000"`
 	ProblemsTruncated bool            `json:"problems_truncated"`
+	OutOfScope        int             `json:"-"` // rows of cities the token may not write
 }
 
 // AddProblem records a problem, keeping at most MaxImportProblems of them.

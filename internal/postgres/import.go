@@ -51,7 +51,11 @@ func (db *DB) ImportObservations(ctx context.Context, body io.Reader, mode strin
 			return err
 		}
 		report.Rejected = report.Rows - report.Valid
-		if report.Rejected > 0 && mode == domain.ImportAllOrNothing {
+		switch {
+		case report.OutOfScope > 0 && mode == domain.ImportAllOrNothing:
+			failed = domain.Errorf(domain.EFORBIDDEN, "%d rows are of cities this token may not write; nothing was imported", report.OutOfScope)
+			return failed
+		case report.Rejected > 0 && mode == domain.ImportAllOrNothing:
 			failed = domain.Invalid("body", "%d of %d rows have problems; nothing was imported", report.Rejected, report.Rows)
 			return failed
 		}
@@ -133,6 +137,11 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, body io.Reader, ref *reference, 
 		}
 		report.Rows++
 		f, problem := parseRow(rec, col, ref, scope, actor)
+		if problem == errOutOfScope {
+			report.OutOfScope++
+			report.AddProblem(row, "city", fmt.Sprintf("this token may not write data of city %q", rec[col["city"]]))
+			continue
+		}
 		if problem != nil {
 			report.AddProblem(row, problem.Field, problem.Problem)
 			continue
@@ -184,6 +193,9 @@ func headerColumns(header []string) (map[string]int, error) {
 	return col, nil
 }
 
+// errOutOfScope marks a row of a city the token may not write.
+var errOutOfScope = &domain.ImportProblem{Field: "city"}
+
 // parseRow reads one record into an observation, checking what needs the reference data.
 func parseRow(rec []string, col map[string]int, ref *reference, scope []string, actor *domain.Actor) (*importRow, *domain.ImportProblem) {
 	cell := func(name string) string {
@@ -214,7 +226,7 @@ func parseRow(rec []string, col map[string]int, ref *reference, scope []string, 
 		return bad("city", "no city %q", f.City)
 	}
 	if scope != nil && !slices.Contains(scope, f.City) {
-		return bad("city", "this token may not write data of city %q", f.City)
+		return nil, errOutOfScope
 	}
 	ind := ref.indicators[f.Indicator]
 	if ind == nil {

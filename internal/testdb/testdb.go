@@ -58,7 +58,7 @@ func New(t testing.TB) (*postgres.DB, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	name, dbURL := Create(t)
-	db, err := postgres.Open(ctx, dbURL, postgres.Options{MaxConns: 8})
+	db, err := postgres.Open(ctx, dbURL, postgres.Options{MaxConns: 6})
 	if err != nil {
 		t.Fatalf("testdb: open %s: %v", name, err)
 	}

@@ -1,0 +1,293 @@
+package api_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/uclg-digital-cities/digitalcities/api"
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// The authorization matrix: every operation of the OpenAPI document is called as each kind of
+// caller, on objects of city A (alpha) and city B (beta), and each answer is checked against one
+// policy table. A denied call must change nothing in the database; an allowed write is run on a
+// fresh database so that the calls do not depend on each other.
+
+type caller string
+
+const (
+	anonymous   caller = "anonymous"
+	editorA     caller = "editor of A"
+	editorB     caller = "editor of B"
+	secretariat caller = "secretariat"
+	admin       caller = "admin"
+	revoked     caller = "revoked token"
+)
+
+var callers = []caller{anonymous, revoked, editorB, editorA, admin, secretariat}
+
+// access kinds: who may call an operation.
+const (
+	public          = "public"           // anyone; a revoked token is still refused
+	probe           = "probe"            // anyone, credentials ignored
+	cityScoped      = "city-scoped"      // the secretariat, and editors of the object's city
+	secretariatOnly = "secretariat-only" // the secretariat
+	adminOnly       = "admin-only"       // admins
+	auditReaders    = "audit"            // the secretariat and admins
+)
+
+// policy is the table: the access kind of every operation.
+var policy = map[string]string{
+	"get-livez": probe, "get-readyz": probe,
+	"list-cities": public, "get-city": public, "get-city-scorecard": public, "compare-cities": public,
+	"list-studies": public, "get-study": public, "list-study-cities": public,
+	"list-frameworks": public, "get-framework": public, "list-indicators": public, "get-indicator": public,
+	"get-indicator-ranking": public, "list-observations": public, "export-observations": public,
+	"get-observation": public, "list-observation-revisions": public,
+	"update-city": cityScoped, "patch-city": cityScoped, "create-observation": cityScoped,
+	"update-observation": cityScoped, "patch-observation": cityScoped, "delete-observation": cityScoped,
+	"import-observations": cityScoped,
+	"create-city":         secretariatOnly, "delete-city": secretariatOnly, "create-study": secretariatOnly,
+	"update-study": secretariatOnly, "add-study-city": secretariatOnly, "remove-study-city": secretariatOnly,
+	"create-framework": secretariatOnly, "create-indicator": secretariatOnly, "update-indicator": secretariatOnly,
+	"retire-indicator": secretariatOnly, "verify-observation": secretariatOnly,
+	"list-tokens": adminOnly, "create-token": adminOnly, "get-token": adminOnly, "revoke-token": adminOnly,
+	"list-audit-entries": auditReaders,
+}
+
+// expected is the status class the policy gives: 200 for any 2xx, 401 or 403.
+func expected(kind string, c caller, target string) int {
+	switch {
+	case kind == probe:
+		return 200
+	case c == revoked:
+		return 401
+	case kind == public:
+		return 200
+	case c == anonymous:
+		return 401
+	}
+	allowed := map[string]bool{
+		cityScoped:      c == secretariat || (c == editorA && target == "A") || (c == editorB && target == "B"),
+		secretariatOnly: c == secretariat,
+		adminOnly:       c == admin,
+		auditReaders:    c == secretariat || c == admin,
+	}[kind]
+	if allowed {
+		return 200
+	}
+	return 403
+}
+
+// matrixWorld is the fixture every call runs against.
+type matrixWorld struct {
+	h      *harness
+	tokens map[caller]string
+	obs    map[string]int64 // target → an observation of that city
+	victim int64            // a token to read and revoke
+}
+
+func newMatrixWorld(t *testing.T) *matrixWorld {
+	h := newHarness(t)
+	studyFixture(t, h)
+	w := &matrixWorld{h: h, tokens: map[caller]string{}, obs: map[string]int64{}}
+	w.tokens[editorA], _ = h.token(domain.RoleEditor, "alpha")
+	w.tokens[editorB], _ = h.token(domain.RoleEditor, "beta")
+	w.tokens[secretariat], _ = h.token(domain.RoleSecretariat)
+	w.tokens[admin], _ = h.token(domain.RoleAdmin)
+	var id int64
+	w.tokens[revoked], id = h.token(domain.RoleSecretariat)
+	if _, err := h.db.RevokeToken(fixtureCtx(), id); err != nil {
+		t.Fatal(err)
+	}
+	_, w.victim = h.token(domain.RoleSecretariat)
+	w.obs["A"] = h.observe("alpha", "num", 2019, 5.0, "A")
+	w.obs["B"] = h.observe("beta", "num", 2019, 6.0, "A")
+	for _, c := range []string{"alpha", "beta"} {
+		if _, _, err := h.db.AddStudyCity(fixtureCtx(), 2019, c, "sample"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
+
+// requestFor builds a call of an operation on objects of the target city.
+func (w *matrixWorld) requestFor(op, target string) (req, bool) {
+	city := map[string]string{"A": "alpha", "B": "beta"}[target]
+	other := map[string]string{"A": "gamma", "B": "delta"}[target] // cities with no data, for deletes
+	n := map[string]int{"A": 0, "B": 1}[target]
+	obs := fmt.Sprintf("/v1/observations/%d", w.obs[target])
+	anyVersion := map[string]string{"If-Match": "*"}
+	merge := map[string]string{"If-Match": "*", "Content-Type": "application/merge-patch+json"}
+	cityBody := map[string]any{"name": map[string]any{"en": "Renamed"}, "country": "ES", "section": "europe"}
+	indicator := map[string]any{"framework": "fw", "dimension": "b", "code": "NEW-" + target, "name": map[string]any{"en": "New"},
+		"value_type": "boolean", "direction": "higher_is_better"}
+	withSlug := func(m map[string]any, slug string) map[string]any {
+		c := map[string]any{"slug": slug}
+		for k, v := range m {
+			c[k] = v
+		}
+		return c
+	}
+	study := map[string]any{"title": map[string]any{"en": "Study"}, "focus": map[string]any{"en": "Focus"}, "status": "planned"}
+	r, ok := map[string]req{
+		"get-livez":                  {method: "GET", path: "/livez"},
+		"get-readyz":                 {method: "GET", path: "/readyz"},
+		"list-cities":                {method: "GET", path: "/v1/cities?country=ES"},
+		"get-city":                   {method: "GET", path: "/v1/cities/" + city},
+		"get-city-scorecard":         {method: "GET", path: "/v1/cities/" + city + "/scorecard?edition=2019"},
+		"compare-cities":             {method: "GET", path: "/v1/compare?cities=alpha,beta&edition=2019"},
+		"list-studies":               {method: "GET", path: "/v1/studies"},
+		"get-study":                  {method: "GET", path: "/v1/studies/2019"},
+		"list-study-cities":          {method: "GET", path: "/v1/studies/2019/cities"},
+		"list-frameworks":            {method: "GET", path: "/v1/frameworks"},
+		"get-framework":              {method: "GET", path: "/v1/frameworks/fw"},
+		"list-indicators":            {method: "GET", path: "/v1/indicators?framework=fw"},
+		"get-indicator":              {method: "GET", path: "/v1/indicators/num"},
+		"get-indicator-ranking":      {method: "GET", path: "/v1/indicators/num/ranking"},
+		"list-observations":          {method: "GET", path: "/v1/observations?city=" + city},
+		"export-observations":        {method: "GET", path: "/v1/observations/export?city=" + city},
+		"get-observation":            {method: "GET", path: obs},
+		"list-observation-revisions": {method: "GET", path: obs + "/revisions"},
+		"update-city":                {method: "PUT", path: "/v1/cities/" + city, body: cityBody, header: anyVersion},
+		"patch-city":                 {method: "PATCH", path: "/v1/cities/" + city, body: `{"population": 1000}`, header: merge},
+		"create-observation": {method: "POST", path: "/v1/observations",
+			body: map[string]any{"indicator": "bool", "city": city, "year": 2019, "edition": 2019, "value": true, "status": "A"}},
+		"update-observation": {method: "PUT", path: obs, header: anyVersion,
+			body: map[string]any{"indicator": "num", "city": city, "year": 2019, "edition": 2019, "value": 3, "status": "A"}},
+		"patch-observation":   {method: "PATCH", path: obs, body: `{"value": 4}`, header: merge},
+		"delete-observation":  {method: "DELETE", path: obs, header: anyVersion},
+		"import-observations": {method: "POST", path: "/v1/observations/import", body: "city,indicator,year,value,status\n" + city + ",pct,2019,10,A\n", header: map[string]string{"Content-Type": "text/csv"}},
+		"create-city":         {method: "POST", path: "/v1/cities", body: withSlug(cityBody, "new-"+city)},
+		"delete-city":         {method: "DELETE", path: "/v1/cities/" + other, header: anyVersion},
+		"create-study":        {method: "POST", path: "/v1/studies", body: map[string]any{"edition": 2030 + n, "title": study["title"], "focus": study["focus"], "status": "planned"}},
+		"update-study":        {method: "PUT", path: "/v1/studies/2019", body: study, header: anyVersion},
+		"add-study-city":      {method: "PUT", path: "/v1/studies/2019/cities/" + other, body: map[string]any{}},
+		"remove-study-city":   {method: "DELETE", path: "/v1/studies/2019/cities/" + city},
+		"create-framework": {method: "POST", path: "/v1/frameworks", body: map[string]any{"slug": "fw-" + city, "name": map[string]any{"en": "F"},
+			"dimensions": []any{map[string]any{"slug": "root", "name": map[string]any{"en": "Root"}}}}},
+		"create-indicator":   {method: "POST", path: "/v1/indicators", body: withSlug(indicator, "new-"+city)},
+		"update-indicator":   {method: "PUT", path: "/v1/indicators/bool", body: indicator, header: anyVersion},
+		"retire-indicator":   {method: "DELETE", path: "/v1/indicators/txt", header: anyVersion},
+		"verify-observation": {method: "PUT", path: obs + "/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
+		"list-tokens":        {method: "GET", path: "/v1/tokens"},
+		"create-token":       {method: "POST", path: "/v1/tokens", body: map[string]any{"name": "new " + city, "role": "secretariat"}},
+		"get-token":          {method: "GET", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
+		"revoke-token":       {method: "DELETE", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
+		"list-audit-entries": {method: "GET", path: "/v1/audit"},
+	}[op]
+	return r, ok
+}
+
+// fingerprint summarises every table a write could change (token use times excepted).
+func (w *matrixWorld) fingerprint(t *testing.T) string {
+	t.Helper()
+	var fp string
+	err := w.h.db.SQL().Get(&fp, `SELECT md5(concat_ws('|',
+		(SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY slug) FROM cities c),
+		(SELECT string_agg(to_jsonb(o)::text, ',' ORDER BY id) FROM observations o),
+		(SELECT string_agg(to_jsonb(i)::text, ',' ORDER BY slug) FROM indicators i),
+		(SELECT string_agg(to_jsonb(f)::text, ',' ORDER BY slug) FROM frameworks f),
+		(SELECT string_agg(to_jsonb(d)::text, ',' ORDER BY framework, slug) FROM dimensions d),
+		(SELECT string_agg(to_jsonb(s)::text, ',' ORDER BY edition) FROM studies s),
+		(SELECT string_agg(to_jsonb(s)::text, ',' ORDER BY edition, city) FROM study_cities s),
+		(SELECT string_agg(concat_ws(':', id, name, role, cities, revoked_at), ',' ORDER BY id) FROM api_tokens),
+		(SELECT count(*) FROM audit_log), (SELECT count(*) FROM idempotency_keys)))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fp
+}
+
+func (w *matrixWorld) call(r req, c caller) *response {
+	if c != anonymous {
+		r.token = w.tokens[c]
+	}
+	return w.h.do(r)
+}
+
+// checkCall makes one call and checks its answer against the policy, and that a denied call
+// changed nothing.
+func checkCall(t *testing.T, w *matrixWorld, op, target string, c caller, r req, want int) {
+	t.Helper()
+	before := w.fingerprint(t)
+	res := w.call(r, c)
+	if got := statusClass(res.Status); got != want {
+		t.Errorf("%s on %s as %s: %d, want %d: %.200s", op, target, c, res.Status, want, res.Body)
+		return
+	}
+	if want == 200 {
+		return
+	}
+	if after := w.fingerprint(t); after != before {
+		t.Errorf("%s on %s as %s was denied (%d) but changed the database", op, target, c, res.Status)
+	}
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("%s as %s: a denial that is not a problem document", op, c)
+	}
+}
+
+func statusClass(s int) int {
+	if s >= 200 && s < 300 {
+		return 200
+	}
+	return s
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	_, doc := api.New(api.Deps{})
+	type opRef struct{ id, method, path string }
+	var ops []opRef
+	for path, item := range doc.OpenAPI().Paths {
+		for method, o := range map[string]*huma.Operation{"GET": item.Get, "POST": item.Post, "PUT": item.Put,
+			"PATCH": item.Patch, "DELETE": item.Delete} {
+			if o != nil {
+				ops = append(ops, opRef{o.OperationID, method, path})
+			}
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].id < ops[j].id })
+
+	shared := newMatrixWorld(t)
+	checked, fresh := 0, 0
+	for _, o := range ops {
+		kind, ok := policy[o.id]
+		if !ok {
+			t.Errorf("%s (%s %s) is not in the policy table", o.id, o.method, o.path)
+			continue
+		}
+		for _, target := range []string{"A", "B"} {
+			r, ok := shared.requestFor(o.id, target)
+			if !ok {
+				t.Errorf("%s has no request in the matrix", o.id)
+				break
+			}
+			if r.method != o.method {
+				t.Fatalf("%s: matrix request is %s, the contract says %s", o.id, r.method, o.method)
+			}
+			for _, c := range callers {
+				want := expected(kind, c, target)
+				if want == 200 && r.method != "GET" {
+					// An allowed write gets a database of its own, freed when its subtest ends.
+					t.Run(fmt.Sprintf("%s/%s/%s", o.id, target, c), func(t *testing.T) {
+						w := newMatrixWorld(t)
+						r, _ := w.requestFor(o.id, target)
+						checkCall(t, w, o.id, target, c, r, want)
+					})
+					fresh++
+				} else {
+					checkCall(t, shared, o.id, target, c, r, want)
+				}
+				checked++
+			}
+		}
+	}
+	t.Logf("authorization matrix: %d operations, %d calls checked, %d allowed writes on fresh databases", len(ops), checked, fresh)
+	if len(ops) < len(policy) {
+		t.Errorf("the contract has %d operations but the policy lists %d", len(ops), len(policy))
+	}
+}
