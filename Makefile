@@ -20,9 +20,15 @@ run: ## find or start PostgreSQL, migrate, load the sample data, serve on :8080 
 lint: ## static checks (go vet, gosec, govulncheck, Spectral on the contract); installs its tools
 	scripts/lint.sh
 
-test: lint ## lint, then the whole test suite against a real PostgreSQL
+test: lint ## lint, the whole test suite against a real PostgreSQL, then every fuzzer briefly
 	@url=$$($(DB) postgres) && \
-	TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 8m ./...
+	TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 8m ./... && \
+	TEST_DATABASE_URL="$$url" FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+FUZZTIME ?= 3s
+
+fuzz: ## every fuzz target for FUZZTIME each (make fuzz FUZZTIME=5m)
+	@url=$$($(DB) postgres) && TEST_DATABASE_URL="$$url" FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 build: ## build bin/digitalcities
 	$(GO) build -o bin/digitalcities ./cmd/digitalcities

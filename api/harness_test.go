@@ -22,7 +22,7 @@ import (
 
 // harness is a running API on its own fresh database.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 	db  *postgres.DB
 }
@@ -31,11 +31,11 @@ type harness struct {
 var generousLimits = config.Limits{ReadsPerMinute: 1e6, WritesPerMinute: 1e6, ExportsPerMinute: 1e6,
 	AuthFailPerMinute: 1e6, Concurrent: 1000}
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	return newHarnessWith(t, generousLimits)
 }
 
-func newHarnessWith(t *testing.T, limits config.Limits) *harness {
+func newHarnessWith(t testing.TB, limits config.Limits) *harness {
 	t.Helper()
 	db, _ := testdb.New(t)
 	cfg := config.Config{Limits: limits}
@@ -191,7 +191,7 @@ func (r *response) errorAt(t *testing.T, location string) {
 }
 
 // testWriter sends the service's warnings and errors to the test's log.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))

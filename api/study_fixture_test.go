@@ -17,7 +17,7 @@ import (
 //	txt  text, in b
 //
 // and edition 2019 on fw, cities alpha, beta, gamma, delta.
-func studyFixture(t *testing.T, h *harness) {
+func studyFixture(t testing.TB, h *harness) {
 	t.Helper()
 	ctx := fixtureCtx()
 	p := func(s string) *string { return &s }
