@@ -23,7 +23,7 @@ func serveReal(t *testing.T) string {
 	t.Helper()
 	db, _ := testdb.New(t)
 	handler, _ := api.New(api.Deps{DB: db, Logger: slog.New(slog.DiscardHandler),
-		Config: config.Config{Limits: generousLimits, RequestTimeout: 5 * time.Second}})
+		Config: config.Config{Limits: generousLimits, RequestTimeout: 20 * time.Second}}) // the default
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -153,5 +153,43 @@ func TestHeaderSizeIsCapped(t *testing.T) {
 	res2.Body.Close()
 	if res2.StatusCode != http.StatusOK {
 		t.Fatalf("16 KiB of headers: %d, want 200", res2.StatusCode)
+	}
+}
+
+// TestSlowBodyIsCut sends a request body one byte a second: Huma's body read timeout (5 s) ends
+// it with a 408, well before the request deadline, and the connection is not held for the
+// server's ReadTimeout.
+func TestSlowBodyIsCut(t *testing.T) {
+	t.Parallel()
+	addr := serveReal(t)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"slug":"slow","name":{"en":"Slow"},"country":"ES","section":"europe"}`
+	start := time.Now()
+	if _, err := io.WriteString(conn, "POST /v1/cities HTTP/1.1\r\nHost: slow.example\r\nContent-Type: application/json\r\n"+
+		"Content-Length: "+itoa(int64(len(body)))+"\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for i := 0; i < len(body); i++ {
+			if _, err := conn.Write([]byte{body[i]}); err != nil {
+				return
+			}
+			time.Sleep(time.Second)
+		}
+	}()
+	conn.SetReadDeadline(time.Now().Add(12 * time.Second)) //nolint:errcheck
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a slow body: %v", err)
+	}
+	res.Body.Close()
+	took := time.Since(start)
+	t.Logf("slow body answered %d after %s", res.StatusCode, took.Round(time.Millisecond))
+	if res.StatusCode != http.StatusRequestTimeout || took > 8*time.Second {
+		t.Fatalf("slow body: %d after %s, want 408 after about 5s", res.StatusCode, took)
 	}
 }
