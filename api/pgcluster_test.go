@@ -222,3 +222,63 @@ func (c *pgCluster) logTail() string {
 	}
 	return string(b)
 }
+
+// Freeze stops (SIGSTOP) the postmaster and then every process it started: the server keeps
+// its connections open and answers nothing, as a hung host or a network partition does. The
+// cluster is thawed when the test ends if the test does not do it.
+func (c *pgCluster) Freeze() {
+	c.t.Helper()
+	pm := c.postmasterPID()
+	c.signal(syscall.SIGSTOP, []int{pm}) // first, so that it forks nothing meanwhile
+	c.signal(syscall.SIGSTOP, childrenOf(pm))
+	c.t.Cleanup(c.Thaw) // a no-op when already thawed; runs before the cleanup that stops it
+}
+
+// Thaw continues (SIGCONT) the processes Freeze stopped.
+func (c *pgCluster) Thaw() {
+	pm := c.postmasterPID()
+	c.signal(syscall.SIGCONT, childrenOf(pm))
+	c.signal(syscall.SIGCONT, []int{pm})
+}
+
+func (c *pgCluster) signal(sig syscall.Signal, pids []int) {
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, sig); err != nil && err != syscall.ESRCH {
+			c.t.Errorf("kill -%d %d: %v", sig, pid, err)
+		}
+	}
+}
+
+func (c *pgCluster) postmasterPID() int {
+	b, err := os.ReadFile(filepath.Join(c.dataDir(), "postmaster.pid"))
+	if err == nil {
+		line, _, _ := strings.Cut(string(b), "\n")
+		if pid, err := strconv.Atoi(line); err == nil {
+			return pid
+		}
+	}
+	c.t.Fatalf("no postmaster.pid in %s: %v", c.dataDir(), err)
+	return 0
+}
+
+// childrenOf lists the processes whose parent is pid, from /proc.
+func childrenOf(pid int) []int {
+	var kids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+		i := strings.LastIndexByte(string(stat), ')')
+		if fields := strings.Fields(string(stat[i+1:])); len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			kids = append(kids, child)
+		}
+	}
+	return kids
+}
