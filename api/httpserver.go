@@ -1,10 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,7 +44,10 @@ func isLongRunning(r *http.Request) bool {
 }
 
 // requestTimeout gives every ordinary request a deadline; the store's queries and waits end
-// with it, so that a request never hangs on an unreachable database.
+// with it, so that a request never hangs on an unreachable database. A database that stops
+// answering (frozen, or cut off by the network) does not end them: lib/pq cancels a query by
+// asking the server, and then waits for the server's answer. So the client is answered 503 by
+// serveWithin shortly after the deadline even when the handler has not returned.
 func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,7 +57,83 @@ func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
 			}
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
-			next.ServeHTTP(w, r.WithContext(ctx))
+			serveWithin(w, r.WithContext(ctx), next, d+deadlineGrace)
 		})
 	}
+}
+
+// deadlineGrace is how long after its deadline a request is given to return its own error
+// before serveWithin answers for it.
+const deadlineGrace = 500 * time.Millisecond
+
+// serveWithin runs next on a buffered response and sends that response when next returns
+// within limit; otherwise it answers 503 and leaves next to finish on its own, its response
+// discarded (as http.TimeoutHandler does). A panic in next is raised again here, where
+// recoverPanics sees it.
+func serveWithin(w http.ResponseWriter, r *http.Request, next http.Handler, limit time.Duration) {
+	buf := &bufferedResponse{w: w, header: w.Header().Clone()}
+	done := make(chan any, 1)
+	go func() {
+		defer func() { done <- recover() }()
+		next.ServeHTTP(buf, r)
+	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case p := <-done:
+		if p != nil {
+			panic(p)
+		}
+		h := w.Header()
+		clear(h)
+		maps.Copy(h, buf.header)
+		if buf.status == 0 {
+			buf.status = http.StatusOK
+		}
+		w.WriteHeader(buf.status)
+		w.Write(buf.body.Bytes()) //nolint:errcheck // the client may be gone
+	case <-timer.C:
+		buf.mu.Lock()
+		buf.abandoned = true
+		buf.mu.Unlock()
+		w.Header().Set("Retry-After", retryAfterUnavailable)
+		writeProblem(w, http.StatusServiceUnavailable, "The request could not be completed in time; the database may be unavailable.")
+	}
+}
+
+// bufferedResponse holds a response until serveWithin sends or drops it.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+
+	w         http.ResponseWriter // the real response, reached only for read deadlines
+	mu        sync.Mutex
+	abandoned bool // serveWithin answered without the handler: w may serve the next request
+}
+
+// SetReadDeadline keeps Huma's request body timeout working behind the buffer, and keeps an
+// abandoned handler from changing the deadlines of the connection's next request.
+func (b *bufferedResponse) SetReadDeadline(t time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.abandoned {
+		return http.ErrHandlerTimeout
+	}
+	return http.NewResponseController(b.w).SetReadDeadline(t)
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(code int) {
+	if b.status == 0 && code >= 200 {
+		b.status = code
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
 }
