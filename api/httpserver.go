@@ -91,7 +91,7 @@ func serveWithin(w http.ResponseWriter, r *http.Request, next http.Handler, limi
 			buf.status = http.StatusOK
 		}
 		w.WriteHeader(buf.status)
-		w.Write(buf.body.Bytes()) //nolint:errcheck // the client may be gone
+		_, _ = w.Write(buf.body.Bytes()) // #nosec G705 -- the handler's own response, replayed as it was written; the client may be gone
 	case <-timer.C:
 		buf.mu.Lock()
 		buf.abandoned = true
