@@ -5,7 +5,7 @@ export GOTOOLCHAIN := go1.27.3
 GO ?= go
 DB := scripts/db.sh
 
-.PHONY: run test build openapi fmt vet bench fuzz clean-db help
+.PHONY: run test build openapi fmt bench fuzz clean-db help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -43,7 +43,8 @@ bench: ## benchmarks against a real PostgreSQL
 	@url=$$($(DB) postgres) && \
 	TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
-clean-db: ## stop and delete the private PostgreSQL cluster, if one was started
+clean-db: ## stop and delete the private PostgreSQL cluster, if scripts/db.sh started one
 	@if [ -d .pgdata ]; then \
 	  bin=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV | head -1); \
-	  $${bin:+$$bin/}pg_ctl -D .pgdata stop -m fast || true; rm -rf .pgdata .pgdata.initdb.log; fi
+	  as=""; [ "$$(id -u)" = 0 ] && as="runuser -u postgres --"; \
+	  $$as $${bin:+$$bin/}pg_ctl -D .pgdata stop -m fast || true; rm -rf .pgdata .pgdata.initdb.log; fi

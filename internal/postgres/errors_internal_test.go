@@ -1,0 +1,48 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/lib/pq"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+func TestMapError(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		code string
+	}{
+		{sql.ErrNoRows, domain.ENOTFOUND},
+		{&pq.Error{Code: "23505"}, domain.ECONFLICT},
+		{&pq.Error{Code: "23503"}, domain.ECONFLICT},
+		{&pq.Error{Code: "23514", Constraint: "cities_population_check"}, domain.EINVALID},
+		{&pq.Error{Code: "57014"}, domain.EUNAVAILABLE}, // statement timeout
+		{&pq.Error{Code: "57P01"}, domain.EUNAVAILABLE}, // admin shutdown
+		{&pq.Error{Code: "57P03"}, domain.EUNAVAILABLE}, // cannot connect now
+		{&pq.Error{Code: "08006"}, domain.EUNAVAILABLE},
+		{&pq.Error{Code: "53300"}, domain.EUNAVAILABLE}, // too many connections
+		{driver.ErrBadConn, domain.EUNAVAILABLE},
+		{io.ErrUnexpectedEOF, domain.EUNAVAILABLE},
+		{fmt.Errorf("dial: %w", syscall.ECONNREFUSED), domain.EUNAVAILABLE},
+		{context.DeadlineExceeded, domain.EUNAVAILABLE},
+		{&pq.Error{Code: "42P01", Message: "relation \"x\" does not exist"}, domain.EINTERNAL},
+		{errors.New("something else"), domain.EINTERNAL},
+	} {
+		err := mapError(c.err)
+		if got := domain.ErrorCode(err); got != c.code {
+			t.Errorf("%v: %s, want %s", c.err, got, c.code)
+		}
+		if msg := domain.ErrorMessage(err); strings.Contains(msg, "relation") || strings.Contains(msg, "pq:") {
+			t.Errorf("%v: client message %q leaks driver text", c.err, msg)
+		}
+	}
+}
