@@ -4,9 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/testdb"
 )
@@ -83,4 +90,58 @@ func TestTokenAndSeedCommands(t *testing.T) {
 	if err := run(ctx, []string{"seed", "--synthetic", "2000"}, e, &out, &out); err != nil || !strings.Contains(out.String(), "synthetic observations loaded: 2000") {
 		t.Fatalf("synthetic: %v %q", err, out.String())
 	}
+}
+
+// TestServeShutsDownGracefully serves on a free port, answers a request, and returns cleanly
+// when its context ends (as on SIGTERM).
+func TestServeShutsDownGracefully(t *testing.T) {
+	_, url := testdb.Create(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--port", strconv.Itoa(port)}, env(map[string]string{"DATABASE_URL": url}), io.Discard, &syncWriter{w: &logs})
+	}()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	var res *http.Response
+	for i := 0; i < 100; i++ {
+		if res, err = http.Get(base + "/readyz"); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("readyz: %v", err)
+	}
+	res.Body.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+	if !strings.Contains(logs.String(), `"msg":"shutting down"`) || !strings.Contains(logs.String(), `"route":"/readyz"`) {
+		t.Fatalf("logs: %s", logs.String())
+	}
+}
+
+// syncWriter serialises writes from the server's goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
