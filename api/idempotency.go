@@ -78,7 +78,7 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 				return
 			}
 
-			rec := &capturingWriter{ResponseWriter: w}
+			rec := &capturingWriter{statusRecorder: statusRecorder{ResponseWriter: w}}
 			next.ServeHTTP(rec, r.WithContext(domain.NewContextWithClaim(r.Context(), claim)))
 			if rec.status < 200 || rec.status > 299 {
 				return // the write rolled back and released the key
@@ -101,25 +101,11 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 
 // capturingWriter copies the response it passes through, for storing with the key.
 type capturingWriter struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (c *capturingWriter) WriteHeader(code int) {
-	if c.status == 0 {
-		c.status = code
-	}
-	c.ResponseWriter.WriteHeader(code)
+	statusRecorder
+	body bytes.Buffer
 }
 
 func (c *capturingWriter) Write(b []byte) (int, error) {
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
 	c.body.Write(b)
-	return c.ResponseWriter.Write(b)
+	return c.statusRecorder.Write(b)
 }
-
-// Unwrap lets http.ResponseController reach the connection.
-func (c *capturingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }

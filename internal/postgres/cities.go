@@ -133,8 +133,7 @@ func (db *DB) CreateCity(ctx context.Context, slug string, f domain.CityFields) 
 			RETURNING `+cityColumns,
 			slug, f.Name, f.Country, f.Section, f.MetropolisMember, f.Population, f.PopulationYear,
 			f.Latitude, f.Longitude, f.Website, f.OpenDataPortal, f.CopMember, f.CopRole, f.Provenance)
-		var pe *pq.Error
-		if errors.As(err, &pe) && pe.Code == "23505" {
+		if isUniqueViolation(err) {
 			return domain.Errorf(domain.ECONFLICT, "a city with slug %q already exists", slug)
 		}
 		if err != nil {

@@ -80,7 +80,7 @@ func (db *DB) CreateToken(ctx context.Context, in domain.TokenCreate, prefix str
 		if err := tx.GetContext(ctx, &row, `
 			INSERT INTO api_tokens (name, role, cities, prefix, hash) VALUES ($1, $2, $3, $4, $5)
 			RETURNING `+tokenColumns,
-			in.Name, in.Role, pq.Array(nonNil(in.Cities)), prefix, hash); err != nil {
+			in.Name, in.Role, pq.Array(nonNilSlice(in.Cities)), prefix, hash); err != nil {
 			return err
 		}
 		t = row.token()
@@ -149,11 +149,4 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) (*domain.Token, error) 
 		return nil, err
 	}
 	return &t, nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

@@ -3,10 +3,8 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -25,8 +23,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO idempotency_keys (client, key, request_hash) VALUES ($1, $2, $3)`,
 			c.Client, c.Key, c.RequestHash)
-		var pe *pq.Error
-		if errors.As(err, &pe) && pe.Code == "23505" {
+		if isUniqueViolation(err) {
 			return domain.Errorf(domain.EINPROGRESS, "a request with this Idempotency-Key is still being processed; retry later")
 		}
 		if err != nil {
