@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,16 +13,18 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 )
 
-// maxIdempotentBody bounds the body of a POST that carries an Idempotency-Key: it is read whole
-// to be hashed. It is the largest body any POST accepts (imports).
-const maxIdempotentBody = 64 << 20
+// maxIdempotentBody bounds what is read of a body only to compare it with a stored request's:
+// the largest body any POST accepts (imports).
+const maxIdempotentBody = MaxImportBytes
 
 // replayedHeaders are the response headers kept with an idempotency key and replayed.
 var replayedHeaders = []string{"Content-Type", "Location", "ETag", "Content-Language"}
 
 // idempotency implements Idempotency-Key for POSTs: a retry with the same key and body replays
 // the first response, the same key with another body is 422, and a retry while the first is
-// still running is 409. The key is claimed by the store inside the write's transaction.
+// still running is 409. The key is claimed by the store inside the write's transaction; the
+// request is hashed as the handler reads it, so that no body is ever held in memory, and the
+// hash is stored with the response.
 func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -36,21 +37,9 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 				writeProblem(w, http.StatusUnprocessableEntity, "Idempotency-Key must be 1 to 255 characters.")
 				return
 			}
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxIdempotentBody))
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				writeProblem(w, http.StatusRequestEntityTooLarge, "The request body is too large.")
-				return
-			}
-			if err != nil {
-				writeProblem(w, http.StatusBadRequest, "The request body could not be read.")
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
+			claim := &domain.IdempotencyClaim{Client: clientKey(r), Key: key}
 			h := sha256.New()
 			_, _ = io.WriteString(h, r.Method+" "+r.URL.RequestURI()+"\n"+r.Header.Get("Content-Type")+"\n") // a hash.Hash never fails
-			h.Write(body)
-			claim := &domain.IdempotencyClaim{Client: clientKey(r), Key: key, RequestHash: h.Sum(nil)}
 
 			stored, err := db.LookupIdempotencyKey(r.Context(), claim.Client, key)
 			switch {
@@ -58,15 +47,22 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 				w.Header().Set("Retry-After", retryAfterUnavailable)
 				writeProblem(w, http.StatusServiceUnavailable, "The database is unavailable.")
 				return
-			case stored != nil && !bytes.Equal(stored.RequestHash, claim.RequestHash):
-				writeProblem(w, http.StatusUnprocessableEntity,
-					"This Idempotency-Key was already used with another request; use a new key.")
-				return
 			case stored != nil && !stored.Completed:
 				w.Header().Set("Retry-After", "1")
 				writeProblem(w, http.StatusConflict, "A request with this Idempotency-Key is still being processed; retry later.")
 				return
 			case stored != nil:
+				// Compare the retry with the first request: hash its body as it streams by.
+				_, err := io.Copy(h, http.MaxBytesReader(w, r.Body, maxIdempotentBody))
+				if err != nil {
+					writeProblem(w, http.StatusBadRequest, "The request body could not be read.")
+					return
+				}
+				if !bytes.Equal(stored.RequestHash, h.Sum(nil)) {
+					writeProblem(w, http.StatusUnprocessableEntity,
+						"This Idempotency-Key was already used with another request; use a new key.")
+					return
+				}
 				for _, name := range replayedHeaders {
 					if v := stored.Header.Get(name); v != "" {
 						w.Header().Set(name, v)
@@ -78,11 +74,17 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 				return
 			}
 
+			body := r.Body
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.TeeReader(body, h), body}
 			rec := &capturingWriter{statusRecorder: statusRecorder{ResponseWriter: w}}
 			next.ServeHTTP(rec, r.WithContext(domain.NewContextWithClaim(r.Context(), claim)))
 			if rec.status < 200 || rec.status > 299 {
 				return // the write rolled back and released the key
 			}
+			_, _ = io.Copy(h, io.LimitReader(r.Body, maxIdempotentBody)) // what the handler left unread
 			header := http.Header{}
 			for _, name := range replayedHeaders {
 				if v := w.Header().Get(name); v != "" {
@@ -92,7 +94,7 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 			// The client may have gone; the response must still be kept for its retry.
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
 			defer cancel()
-			if err := db.CompleteIdempotencyKey(ctx, claim.Client, key, rec.status, header, rec.body.Bytes()); err != nil {
+			if err := db.CompleteIdempotencyKey(ctx, claim.Client, key, h.Sum(nil), rec.status, header, rec.body.Bytes()); err != nil {
 				log.Error("idempotency: response not stored", "error", err.Error(), "request_id", w.Header().Get("X-Request-Id"))
 			}
 		})

@@ -101,7 +101,8 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_resource_idx ON audit_log (resource, resource_id, id);
 
 -- Idempotency keys for POSTs that create. The row is inserted in the write's transaction and
--- completed with the response; client is a hash of the token (or the client's address).
+-- completed with the request's hash and the response; client is a hash of the token (or the
+-- client's address).
 CREATE TABLE idempotency_keys (
     client       text NOT NULL,
     key          text NOT NULL CHECK (length(key) BETWEEN 1 AND 255),

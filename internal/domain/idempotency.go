@@ -4,11 +4,10 @@ import "context"
 
 // IdempotencyClaim is a client's Idempotency-Key for a create. The HTTP layer puts it in the
 // request context; the store inserts it in the same transaction as the write, so that a key is
-// claimed exactly when the write commits.
+// claimed exactly when the write commits. The request's hash is stored with its response.
 type IdempotencyClaim struct {
-	Client      string // hash of the token, or the client's address
-	Key         string
-	RequestHash []byte // hash of method, path and body
+	Client string // hash of the token, or the client's address
+	Key    string
 }
 
 type claimKey struct{}

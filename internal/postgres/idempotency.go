@@ -49,15 +49,16 @@ func (db *DB) LookupIdempotencyKey(ctx context.Context, client, key string) (*St
 	return r, nil
 }
 
-// CompleteIdempotencyKey stores the response of the write that claimed the key.
-func (db *DB) CompleteIdempotencyKey(ctx context.Context, client, key string, status int, header http.Header, body []byte) error {
+// CompleteIdempotencyKey stores the hash of the request that claimed the key and its response.
+func (db *DB) CompleteIdempotencyKey(ctx context.Context, client, key string, requestHash []byte, status int, header http.Header, body []byte) error {
 	h, err := json.Marshal(header)
 	if err != nil {
 		return err
 	}
 	_, err = db.db.ExecContext(ctx, `
-		UPDATE idempotency_keys SET status = $3, headers = CAST($4 AS jsonb), body = $5, completed_at = now()
-		WHERE client = $1 AND key = $2`, client, key, status, string(h), body)
+		UPDATE idempotency_keys SET request_hash = $3, status = $4, headers = CAST($5 AS jsonb), body = $6,
+			completed_at = now()
+		WHERE client = $1 AND key = $2`, client, key, requestHash, status, string(h), body)
 	return mapError(err)
 }
 

@@ -21,8 +21,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	defer tx.Rollback() // a no-op after Commit
 	if c := domain.ClaimFromContext(ctx); c != nil {
 		_, err := tx.ExecContext(ctx,
-			`INSERT INTO idempotency_keys (client, key, request_hash) VALUES ($1, $2, $3)`,
-			c.Client, c.Key, c.RequestHash)
+			`INSERT INTO idempotency_keys (client, key, request_hash) VALUES ($1, $2, '')`, c.Client, c.Key)
 		if isUniqueViolation(err) {
 			return domain.Errorf(domain.EINPROGRESS, "a request with this Idempotency-Key is still being processed; retry later")
 		}
