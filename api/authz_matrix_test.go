@@ -44,6 +44,7 @@ const (
 var policy = map[string]string{
 	"get-livez": probe, "get-readyz": probe,
 	"list-cities": public, "get-city": public, "get-city-scorecard": public, "compare-cities": public,
+	"list-communities": public, "get-community": public, "list-organisations": public, "get-organisation": public,
 	"list-studies": public, "get-study": public, "list-study-cities": public,
 	"list-frameworks": public, "get-framework": public, "list-indicators": public, "get-indicator": public,
 	"get-indicator-ranking": public, "list-observations": public, "export-observations": public,
@@ -105,6 +106,11 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 		t.Fatal(err)
 	}
 	_, w.victim = h.token(domain.RoleSecretariat)
+	if _, err := h.db.SQL().Exec(`
+		INSERT INTO organisations (slug, name, kind) VALUES ('wego', '{"en": "WeGO"}', 'city_network');
+		INSERT INTO communities (slug, name, chair_city) VALUES ('digital-cities', '{"en": "Digital Cities"}', 'alpha')`); err != nil {
+		t.Fatal(err)
+	}
 	w.obs["A"] = h.observe("alpha", "num", 2019, 5.0, "A")
 	w.obs["B"] = h.observe("beta", "num", 2019, 6.0, "A")
 	for _, c := range []string{"alpha", "beta"} {
@@ -141,6 +147,10 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 		"get-city":                   {method: "GET", path: "/v1/cities/" + city},
 		"get-city-scorecard":         {method: "GET", path: "/v1/cities/" + city + "/scorecard?edition=2019"},
 		"compare-cities":             {method: "GET", path: "/v1/compare?cities=alpha,beta&edition=2019"},
+		"list-communities":           {method: "GET", path: "/v1/communities"},
+		"get-community":              {method: "GET", path: "/v1/communities/digital-cities"},
+		"list-organisations":         {method: "GET", path: "/v1/organisations"},
+		"get-organisation":           {method: "GET", path: "/v1/organisations/wego"},
 		"list-studies":               {method: "GET", path: "/v1/studies"},
 		"get-study":                  {method: "GET", path: "/v1/studies/2019"},
 		"list-study-cities":          {method: "GET", path: "/v1/studies/2019/cities"},

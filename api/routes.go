@@ -39,6 +39,12 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("patch-city", http.MethodPatch, "/v1/cities/{slug}", "Change some fields of a city (JSON merge patch; secretariat, or an editor of the city)", "cities", requiredAuth, changeErrs), h.patchCity)
 	register(api, h, withStatus(op("delete-city", http.MethodDelete, "/v1/cities/{slug}", "Delete a city (secretariat)", "cities", requiredAuth, changeErrs), http.StatusNoContent), h.deleteCity)
 
+	// The Community and its partners
+	register(api, h, op("list-communities", http.MethodGet, "/v1/communities", "List UCLG communities", "network", optionalAuth, readErrors), h.listCommunities)
+	register(api, h, op("get-community", http.MethodGet, "/v1/communities/{slug}", "Get a community", "network", optionalAuth, getErrors), h.getCommunity)
+	register(api, h, op("list-organisations", http.MethodGet, "/v1/organisations", "List partner organisations", "network", optionalAuth, readErrors), h.listOrganisations)
+	register(api, h, op("get-organisation", http.MethodGet, "/v1/organisations/{slug}", "Get a partner organisation", "network", optionalAuth, getErrors), h.getOrganisation)
+
 	// Study editions
 	register(api, h, op("list-studies", http.MethodGet, "/v1/studies", "List the Smart Cities Study's editions", "studies", optionalAuth, readErrors), h.listStudies)
 	register(api, h, op("get-study", http.MethodGet, "/v1/studies/{edition}", "Get a study edition", "studies", optionalAuth, getErrors), h.getStudy)

@@ -1,0 +1,66 @@
+package api
+
+import (
+	"context"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// NetworkSlugInput names an organisation or a community.
+type NetworkSlugInput struct {
+	Slug string `path:"slug" maxLength:"100" example:"un-habitat"`
+}
+
+// OrganisationsOutput lists the partner organisations.
+type OrganisationsOutput struct {
+	Body Page[domain.Organisation]
+}
+
+// OrganisationOutput is one organisation with its ETag.
+type OrganisationOutput struct {
+	ETag string `header:"ETag"`
+	Body *domain.Organisation
+}
+
+// CommunitiesOutput lists the communities.
+type CommunitiesOutput struct {
+	Body Page[domain.Community]
+}
+
+// CommunityOutput is one community with its ETag.
+type CommunityOutput struct {
+	ETag string `header:"ETag"`
+	Body *domain.Community
+}
+
+func (h *handlers) listOrganisations(ctx context.Context, _ *struct{}) (*OrganisationsOutput, error) {
+	orgs, err := h.db.ListOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &OrganisationsOutput{Body: Page[domain.Organisation]{Items: orgs}}, nil
+}
+
+func (h *handlers) getOrganisation(ctx context.Context, in *NetworkSlugInput) (*OrganisationOutput, error) {
+	o, err := h.db.GetOrganisation(ctx, in.Slug)
+	if err != nil {
+		return nil, err
+	}
+	return &OrganisationOutput{ETag: etag(o.Version), Body: o}, nil
+}
+
+func (h *handlers) listCommunities(ctx context.Context, _ *struct{}) (*CommunitiesOutput, error) {
+	cs, err := h.db.ListCommunities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &CommunitiesOutput{Body: Page[domain.Community]{Items: cs}}, nil
+}
+
+func (h *handlers) getCommunity(ctx context.Context, in *NetworkSlugInput) (*CommunityOutput, error) {
+	c, err := h.db.GetCommunity(ctx, in.Slug)
+	if err != nil {
+		return nil, err
+	}
+	return &CommunityOutput{ETag: etag(c.Version), Body: c}, nil
+}
