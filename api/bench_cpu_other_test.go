@@ -4,5 +4,5 @@ package api_test
 
 import "time"
 
-// processCPU is not measured on this platform.
-func processCPU() time.Duration { return 0 }
+// benchProcessCPU is not measured on this platform.
+func benchProcessCPU() time.Duration { return 0 }

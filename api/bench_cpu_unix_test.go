@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// processCPU is the CPU time (user and system) this process has used so far.
-func processCPU() time.Duration {
+// benchProcessCPU is the CPU time (user and system) this process has used so far.
+func benchProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

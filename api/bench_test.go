@@ -126,16 +126,16 @@ func (e *benchEnv) getDiscard(b *testing.B, path string) bool {
 	return true
 }
 
-// heapSampler records the peak of the heap in use (HeapInuse: live and not yet swept objects
+// benchHeapSampler records the peak of the heap in use (HeapInuse: live and not yet swept objects
 // plus the unused part of in-use spans) from runtime/metrics, which does not stop the world.
-type heapSampler struct {
+type benchHeapSampler struct {
 	peak atomic.Uint64
 	stop chan struct{}
 	done chan struct{}
 }
 
-func startHeapSampler(every time.Duration) *heapSampler {
-	s := &heapSampler{stop: make(chan struct{}), done: make(chan struct{})}
+func startBenchHeapSampler(every time.Duration) *benchHeapSampler {
+	s := &benchHeapSampler{stop: make(chan struct{}), done: make(chan struct{})}
 	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
 	read := func() {
 		metrics.Read(samples)
@@ -161,16 +161,16 @@ func startHeapSampler(every time.Duration) *heapSampler {
 }
 
 // Stop ends the sampling and returns the peak in bytes.
-func (s *heapSampler) Stop() uint64 {
+func (s *benchHeapSampler) Stop() uint64 {
 	close(s.stop)
 	<-s.done
 	return s.peak.Load()
 }
 
-// lineCounter counts the newlines written to it.
-type lineCounter struct{ n int }
+// benchLineCounter counts the newlines written to it.
+type benchLineCounter struct{ n int }
 
-func (c *lineCounter) Write(p []byte) (int, error) {
+func (c *benchLineCounter) Write(p []byte) (int, error) {
 	c.n += bytes.Count(p, []byte{'\n'})
 	return len(p), nil
 }
@@ -189,20 +189,20 @@ func (e *benchEnv) benchExport(b *testing.B, query string, wantRows int) {
 		runtime.GC() // start every export from the same settled heap
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
-		sampler := startHeapSampler(2 * time.Millisecond)
-		cpu0 := processCPU()
+		sampler := startBenchHeapSampler(2 * time.Millisecond)
+		cpu0 := benchProcessCPU()
 		b.StartTimer()
 
 		res, err := e.client.Get(e.srv.URL + path)
 		if err != nil {
 			b.Fatalf("GET %s: %v", path, err)
 		}
-		var lines lineCounter
+		var lines benchLineCounter
 		_, err = io.Copy(&lines, res.Body)
 		res.Body.Close()
 
 		b.StopTimer()
-		cpu += processCPU() - cpu0
+		cpu += benchProcessCPU() - cpu0
 		if p := sampler.Stop(); p > peak {
 			peak = p
 		}
@@ -231,8 +231,8 @@ func (e *benchEnv) benchExport(b *testing.B, query string, wantRows int) {
 	}
 }
 
-// pageCursor is the part of a list page the benchmarks follow.
-type pageCursor struct {
+// benchPage is the part of a list page the benchmarks follow.
+type benchPage struct {
 	Items []struct {
 		ID int64 `json:"id"`
 	} `json:"items"`
@@ -244,7 +244,7 @@ func (e *benchEnv) walkTo(b *testing.B, path string, n int) string {
 	b.Helper()
 	page := path
 	for i := 1; i < n; i++ {
-		var p pageCursor
+		var p benchPage
 		if err := json.Unmarshal(e.get(b, page), &p); err != nil {
 			b.Fatal(err)
 		}
@@ -282,9 +282,9 @@ func (e *benchEnv) benchGetParallel(b *testing.B, path string) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 }
 
-// importCSV writes n import rows of new keys (years from firstYear) for the synthetic
+// benchImportCSV writes n import rows of new keys (years from firstYear) for the synthetic
 // indicators and cities, generated as they are sent so that the client holds no file.
-func importCSV(w io.Writer, n, firstYear int) error {
+func benchImportCSV(w io.Writer, n, firstYear int) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("city,indicator,year,value,status,quality,provenance\n") //nolint:errcheck // surfaces at Flush
 	perYear := postgres.SyntheticIndicators * postgres.SyntheticCities
@@ -312,7 +312,7 @@ func (e *benchEnv) benchImport(b *testing.B, n int) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(importCSV(pw, n, firstYear)) }()
+		go func() { pw.CloseWithError(benchImportCSV(pw, n, firstYear)) }()
 		req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/v1/observations/import", pr)
 		if err != nil {
 			b.Fatal(err)
@@ -369,7 +369,7 @@ func BenchmarkAPI(b *testing.B) {
 	b.Run("List/latest/page1", func(b *testing.B) { e.benchGet(b, latest) })
 
 	// Get-one reads.
-	var first pageCursor
+	var first benchPage
 	if err := json.Unmarshal(e.get(b, list), &first); err != nil || len(first.Items) == 0 {
 		b.Fatalf("first page: %v", err)
 	}
