@@ -39,9 +39,9 @@ openapi: ## regenerate the committed contract openapi/openapi.yaml
 fmt: ## gofmt every Go file
 	gofmt -w $$(git ls-files '*.go')
 
-bench: ## benchmarks against a real PostgreSQL
+bench: ## benchmarks against a real PostgreSQL, one package at a time (see api/bench_test.go)
 	@url=$$($(DB) postgres) && \
-	TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+	TEST_DATABASE_URL="$$url" $(GO) test -p 1 -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 clean-db: ## stop and delete the private PostgreSQL cluster, if scripts/db.sh started one
 	@if [ -d .pgdata ]; then \

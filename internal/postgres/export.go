@@ -3,6 +3,10 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"reflect"
+
+	"github.com/jmoiron/sqlx"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -30,9 +34,13 @@ func (db *DB) StreamObservations(ctx context.Context, f domain.ObservationFilter
 	}
 	defer rows.Close()
 	var row observationRow
+	dest, err := scanDest(rows, &row)
+	if err != nil {
+		return err
+	}
 	for rows.Next() {
 		row = observationRow{}
-		if err := rows.StructScan(&row); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return mapError(err)
 		}
 		o := row.observation()
@@ -41,4 +49,27 @@ func (db *DB) StreamObservations(ctx context.Context, f domain.ObservationFilter
 		}
 	}
 	return mapError(rows.Err())
+}
+
+// scanDest maps the result's columns to the fields of the struct dst points to, as sqlx's
+// StructScan does, and returns pointers to those fields for rows.Scan. A stream maps them once
+// instead of once per row: StructScan's per-row reflection was a fifth of an export's CPU time.
+func scanDest(rows *sqlx.Rows, dst any) ([]any, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, mapError(err)
+	}
+	v := reflect.ValueOf(dst).Elem()
+	dest := make([]any, len(cols))
+	for i, index := range rows.Mapper.TraversalsByName(v.Type(), cols) {
+		if len(index) == 0 {
+			return nil, fmt.Errorf("scan: no field of %T for column %s", dst, cols[i])
+		}
+		f, err := v.FieldByIndexErr(index)
+		if err != nil {
+			return nil, fmt.Errorf("scan: column %s: %w", cols[i], err)
+		}
+		dest[i] = f.Addr().Interface()
+	}
+	return dest, nil
 }

@@ -108,15 +108,24 @@ func (db *DB) ListObservations(ctx context.Context, f domain.ObservationFilter) 
 	return out, more, nil
 }
 
-// GetObservation returns one observation.
+// getObservationSQL reads one observation by id; a lock clause may follow.
+const getObservationSQL = `SELECT ` + observationColumns + `
+		FROM observations o JOIN indicators i ON i.slug = o.indicator WHERE o.id = $1 `
+
+// GetObservation returns one observation, through a prepared statement: planning the join
+// each time cost more than running it.
 func (db *DB) GetObservation(ctx context.Context, id int64) (*domain.Observation, error) {
-	return getObservation(ctx, db.db, id, "")
+	var row observationRow
+	return observationResult(&row, db.stmts.getObservation.GetContext(ctx, &row, id), id)
 }
 
 func getObservation(ctx context.Context, q sqlx.QueryerContext, id int64, lock string) (*domain.Observation, error) {
 	var row observationRow
-	err := sqlx.GetContext(ctx, q, &row, `SELECT `+observationColumns+`
-		FROM observations o JOIN indicators i ON i.slug = o.indicator WHERE o.id = $1 `+lock, id)
+	return observationResult(&row, sqlx.GetContext(ctx, q, &row, getObservationSQL+lock, id), id)
+}
+
+// observationResult is the observation read into row, or the error of reading it.
+func observationResult(row *observationRow, err error, id int64) (*domain.Observation, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no observation %d", id)
 	}
