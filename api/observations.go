@@ -19,7 +19,7 @@ type ObservationFilterParams struct {
 	Status       []string  `query:"status" enum:"A,E,P,M,NR" maxItems:"5" doc:"Status flags, comma-separated."`
 	Verification string    `query:"verification" enum:"self_reported,verified,rejected"`
 	Provenance   string    `query:"provenance" enum:"reported,sample,synthetic" doc:"Only real (reported), sample or synthetic data."`
-	Latest       bool      `query:"latest" doc:"Only the most recent period of each city and indicator."`
+	Latest       bool      `query:"latest" doc:"Only the most recent period of each city and indicator; such lists are ordered by city and indicator."`
 	UpdatedSince time.Time `query:"updated_since" doc:"Only observations changed at or after this time, for incremental sync."`
 }
 
@@ -135,7 +135,15 @@ func (h *handlers) listObservations(ctx context.Context, in *ObservationListInpu
 	if err != nil {
 		return nil, err
 	}
-	if f.AfterID, err = idCursor(in.Cursor); err != nil {
+	if f.Latest {
+		c, err := domain.DecodeCursor(in.Cursor, "latest")
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			f.AfterLatest = &domain.LatestKey{City: c.Value, Indicator: c.ID}
+		}
+	} else if f.AfterID, err = idCursor(in.Cursor); err != nil {
 		return nil, err
 	}
 	f.Limit = in.Limit
@@ -144,8 +152,11 @@ func (h *handlers) listObservations(ctx context.Context, in *ObservationListInpu
 		return nil, err
 	}
 	next := ""
-	if more {
-		next = newIDCursor(obs[len(obs)-1].ID)
+	switch last := len(obs) - 1; {
+	case more && f.Latest:
+		next = domain.Cursor{Sort: "latest", Value: obs[last].City, ID: obs[last].Indicator}.Encode()
+	case more:
+		next = newIDCursor(obs[last].ID)
 	}
 	return newPage(&in.PageParams, obs, next), nil
 }

@@ -268,4 +268,30 @@ func TestListObservations(t *testing.T) {
 	if len(seen) != 6 {
 		t.Fatalf("walked %d observations, want 6", len(seen))
 	}
+	// Latest lists page by city and indicator: each pair once, its most recent period.
+	var pairs []string
+	path = "/v1/observations?latest=true&limit=2"
+	for i := 0; i < 10 && path != ""; i++ {
+		var p struct {
+			Items      []domain.Observation `json:"items"`
+			NextCursor *string              `json:"next_cursor"`
+		}
+		h.do(req{method: "GET", path: path}).expect(t, 200).JSON(t, &p)
+		for _, o := range p.Items {
+			pairs = append(pairs, fmt.Sprintf("%s/%s/%d", o.City, o.Indicator, o.Year))
+		}
+		path = ""
+		if p.NextCursor != nil {
+			path = "/v1/observations?latest=true&limit=2&cursor=" + *p.NextCursor
+		}
+	}
+	if got := strings.Join(pairs, " "); got != "alpha/num/2019 alpha/pct/2018 beta/bool/2019 beta/num/2018 gamma/ord/2016" {
+		t.Fatalf("latest walk: %s", got)
+	}
+	// A cursor of one kind of list is refused by the other.
+	var first struct {
+		NextCursor *string `json:"next_cursor"`
+	}
+	h.do(req{method: "GET", path: "/v1/observations?limit=1"}).expect(t, 200).JSON(t, &first)
+	h.do(req{method: "GET", path: "/v1/observations?latest=true&cursor=" + *first.NextCursor}).expect(t, 422).errorAt(t, "query.cursor")
 }

@@ -228,6 +228,11 @@ func scaleText(lo, hi *float64) string {
 	return "[" + l + ", " + h + "]"
 }
 
+// LatestKey is the position in a latest=true list: one row per city and indicator, in that order.
+type LatestKey struct {
+	City, Indicator string
+}
+
 // ObservationFilter selects observations for lists and exports.
 type ObservationFilter struct {
 	Cities       []string
@@ -241,8 +246,9 @@ type ObservationFilter struct {
 	Provenance   string
 	Latest       bool // only the most recent period per city and indicator
 	UpdatedSince *time.Time
-	Limit        int   // 0 for no limit (exports)
-	AfterID      int64 // keyset
+	Limit        int        // 0 for no limit (exports)
+	AfterID      int64      // keyset of id-ordered lists
+	AfterLatest  *LatestKey // keyset of latest lists, which are ordered by city and indicator
 }
 
 // Revision is a previous state of an observation, kept when a change replaced it.

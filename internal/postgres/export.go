@@ -14,11 +14,12 @@ import (
 // ExportStatementTimeout bounds one export's query; exports have no row cap.
 const ExportStatementTimeout = "30min"
 
-// StreamObservations calls fn for every observation that matches f, in id order, reading rows
+// StreamObservations calls fn for every observation that matches f, in id order (latest lists:
+// in city and indicator order), reading rows
 // from the server as they come (constant memory) inside one read-only snapshot. An error from fn
 // stops the stream and is returned.
 func (db *DB) StreamObservations(ctx context.Context, f domain.ObservationFilter, fn func(*domain.Observation) error) error {
-	f.Limit, f.AfterID = 0, 0
+	f.Limit, f.AfterID, f.AfterLatest = 0, 0, nil
 	tx, err := db.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return mapError(err)

@@ -61,31 +61,38 @@ func observationWhere(f domain.ObservationFilter) (string, []any) {
 	return where, args
 }
 
-// observationQuery returns the SQL and arguments that select the filtered observations in id
-// order after f.AfterID, at most f.Limit of them (all when 0). With f.Latest only the most
-// recent period of each city and indicator is kept.
+// observationQuery returns the SQL and arguments that select the filtered observations, at
+// most f.Limit of them (all when 0): in id order after f.AfterID, or with f.Latest the most
+// recent period of each city and indicator, in city and indicator order after f.AfterLatest.
+// Latest lists are ordered by their key so that a page reads only its own rows through the
+// (city, indicator, year) index, instead of finding every latest row to sort them by id.
 func observationQuery(f domain.ObservationFilter) (string, []any) {
 	where, args := observationWhere(f)
-	args = append(args, f.AfterID)
-	limit := ""
-	if f.Limit > 0 {
+	limit := func() string {
+		if f.Limit <= 0 {
+			return ""
+		}
 		args = append(args, f.Limit)
-		limit = "LIMIT $" + strconv.Itoa(len(args))
+		return "LIMIT $" + strconv.Itoa(len(args))
 	}
 	if f.Latest {
+		var city, indicator *string
+		if f.AfterLatest != nil {
+			city, indicator = &f.AfterLatest.City, &f.AfterLatest.Indicator
+		}
+		args = append(args, city, indicator)
 		return fmt.Sprintf(`
-			SELECT * FROM (
-				SELECT DISTINCT ON (o.city, o.indicator) `+observationColumns+`
-				FROM observations o JOIN indicators i ON i.slug = o.indicator
-				WHERE %s
-				ORDER BY o.city, o.indicator, o.year DESC, coalesce(o.edition, 0) DESC
-			) latest WHERE id > $12 ORDER BY id %s`, where, limit), args
+			SELECT DISTINCT ON (o.city, o.indicator) `+observationColumns+`
+			FROM observations o JOIN indicators i ON i.slug = o.indicator
+			WHERE %s AND ($12::text IS NULL OR (o.city, o.indicator) > ($12, $13::text))
+			ORDER BY o.city, o.indicator, o.year DESC, coalesce(o.edition, 0) DESC %s`, where, limit()), args
 	}
+	args = append(args, f.AfterID)
 	return fmt.Sprintf(`
 		SELECT `+observationColumns+`
 		FROM observations o JOIN indicators i ON i.slug = o.indicator
 		WHERE %s AND o.id > $12
-		ORDER BY o.id %s`, where, limit), args
+		ORDER BY o.id %s`, where, limit()), args
 }
 
 // ListObservations returns one page of observations by id and whether more follow.
