@@ -155,6 +155,30 @@ func ensureTemplate(ctx context.Context, admin *sql.DB, server string) (string, 
 	if err != nil {
 		return "", fmt.Errorf("migrate template: %w", err)
 	}
-	_, err = conn.ExecContext(ctx, "ALTER DATABASE "+pq.QuoteIdentifier(name)+" IS_TEMPLATE true")
-	return name, err
+	if _, err = conn.ExecContext(ctx, "ALTER DATABASE "+pq.QuoteIdentifier(name)+" IS_TEMPLATE true"); err != nil {
+		return "", err
+	}
+	dropOldTemplates(ctx, conn, name)
+	return name, nil
+}
+
+// dropOldTemplates removes templates of earlier schema versions, so that they do not pile up.
+// A template still being cloned elsewhere is left alone (DROP without FORCE fails then).
+func dropOldTemplates(ctx context.Context, conn *sql.Conn, keep string) {
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'dc\_tmpl\_%' AND datname <> $1`, keep)
+	if err != nil {
+		return
+	}
+	var old []string
+	for rows.Next() {
+		var n string
+		if rows.Scan(&n) == nil {
+			old = append(old, n)
+		}
+	}
+	_ = rows.Close()
+	for _, n := range old {
+		_, _ = conn.ExecContext(ctx, "ALTER DATABASE "+pq.QuoteIdentifier(n)+" IS_TEMPLATE false")
+		_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(n))
+	}
 }
