@@ -91,11 +91,21 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 					header.Set(name, v)
 				}
 			}
-			// The client may have gone; the response must still be kept for its retry.
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
+			// The client may have gone; the response must still be kept for its retry. A key left
+			// incomplete answers 409 until it expires, so a failed store is tried again briefly.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
 			defer cancel()
-			if err := db.CompleteIdempotencyKey(ctx, claim.Client, key, h.Sum(nil), rec.status, header, rec.body.Bytes()); err != nil {
-				log.Error("idempotency: response not stored", "error", err.Error(), "request_id", w.Header().Get("X-Request-Id"))
+			sum := h.Sum(nil)
+			for attempt, wait := 1, 200*time.Millisecond; ; attempt, wait = attempt+1, wait*4 {
+				err := db.CompleteIdempotencyKey(ctx, claim.Client, key, sum, rec.status, header, rec.body.Bytes())
+				if err == nil {
+					break
+				}
+				if attempt == 3 {
+					log.Error("idempotency: response not stored", "error", err.Error(), "request_id", w.Header().Get("X-Request-Id"))
+					break
+				}
+				time.Sleep(wait)
 			}
 		})
 	}
