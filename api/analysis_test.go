@@ -58,6 +58,15 @@ func TestScorecardComputedByHand(t *testing.T) {
 		t.Fatalf("dimension order %v", order)
 	}
 
+	// A city without observations scores nothing (no phantom zeros for missing booleans).
+	var gamma domain.Scorecard
+	h.do(req{method: "GET", path: "/v1/cities/gamma/scorecard?framework=fw"}).expect(t, 200).JSON(t, &gamma)
+	for _, d := range gamma.Dimensions {
+		if d.Scored != 0 || d.Score != nil || d.Observed != 0 {
+			t.Fatalf("gamma %s: %+v", d.Dimension, d)
+		}
+	}
+
 	var beta domain.Scorecard
 	h.do(req{method: "GET", path: "/v1/cities/beta/scorecard?framework=fw"}).expect(t, 200).JSON(t, &beta)
 	if d := beta.Dimensions[1]; d.Dimension != "a1" || d.Observed != 1 || d.Reported != 0 || d.Score != nil {

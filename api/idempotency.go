@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/uclg-digital-cities/digitalcities/internal/auth"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 )
@@ -52,6 +53,14 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 				writeProblem(w, http.StatusConflict, "A request with this Idempotency-Key is still being processed; retry later.")
 				return
 			case stored != nil:
+				// Only a live token may have its answer replayed: a revoked one gets 401 as anywhere else.
+				if secret, ok := auth.BearerSecret(r.Header.Get("Authorization")); r.Header.Get("Authorization") != "" {
+					if _, err := db.Authenticate(r.Context(), auth.Hash(secret)); !ok || err != nil {
+						w.Header().Set("WWW-Authenticate", `Bearer realm="digitalcities"`)
+						writeProblem(w, http.StatusUnauthorized, "The bearer token is unknown or revoked.")
+						return
+					}
+				}
 				// Compare the retry with the first request: hash its body as it streams by.
 				_, err := io.Copy(h, http.MaxBytesReader(w, r.Body, maxIdempotentBody))
 				if err != nil {
@@ -61,6 +70,11 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 				if !bytes.Equal(stored.RequestHash, h.Sum(nil)) {
 					writeProblem(w, http.StatusUnprocessableEntity,
 						"This Idempotency-Key was already used with another request; use a new key.")
+					return
+				}
+				if secretBearing(r) {
+					writeProblem(w, http.StatusConflict, "This token was already created with this Idempotency-Key; "+
+						"its secret was shown only once. List the tokens to find it, or revoke it and create another.")
 					return
 				}
 				for _, name := range replayedHeaders {
@@ -97,7 +111,11 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 			defer cancel()
 			sum := h.Sum(nil)
 			for attempt, wait := 1, 200*time.Millisecond; ; attempt, wait = attempt+1, wait*4 {
-				err := db.CompleteIdempotencyKey(ctx, claim.Client, key, sum, rec.status, header, rec.body.Bytes())
+				body := rec.body.Bytes()
+				if secretBearing(r) {
+					body = nil // secrets are never stored: a retry learns the token exists, not its secret
+				}
+				err := db.CompleteIdempotencyKey(ctx, claim.Client, key, sum, rec.status, header, body)
 				if err == nil {
 					break
 				}
@@ -109,6 +127,12 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 			}
 		})
 	}
+}
+
+// secretBearing reports whether a POST's response carries a secret (a new token's), which must
+// not be kept with its idempotency key.
+func secretBearing(r *http.Request) bool {
+	return r.URL.Path == "/v1/tokens"
 }
 
 // capturingWriter copies the response it passes through, for storing with the key.

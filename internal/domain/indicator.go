@@ -89,6 +89,8 @@ func (f *IndicatorFields) Validate() error {
 		return Invalid("body.scale_min", "a %s indicator has no numeric scale", f.ValueType)
 	case f.ValueType == "percentage" && ((f.ScaleMin != nil && *f.ScaleMin < 0) || (f.ScaleMax != nil && *f.ScaleMax > 100)):
 		return Invalid("body.scale_max", "a percentage stays within 0 and 100")
+	case f.ValueType == "percentage" && *orDefault(f.ScaleMin, 0) >= *orDefault(f.ScaleMax, 100):
+		return Invalid("body.scale_max", "a percentage's scale must leave room between its bounds")
 	case f.ValueType == "text" && f.Direction != "none":
 		return Invalid("body.direction", "text values have no direction")
 	}

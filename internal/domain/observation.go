@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -79,6 +80,14 @@ func ValidateObservation(f *ObservationFields, ind *IndicatorFields, field strin
 	case !slices.Contains(Provenances, f.Provenance):
 		return StoredValue{}, Invalid(at("provenance"), "unknown provenance %q", f.Provenance)
 	}
+	for name, v := range map[string]*string{"source": f.Source, "footnote": f.Footnote} {
+		if v == nil {
+			continue
+		}
+		if err := CheckText(*v, map[string]int{"source": 500, "footnote": 2000}[name]); err != nil {
+			return StoredValue{}, Invalid(at(name), "%s", err.Error())
+		}
+	}
 	missing := f.Status == "M" || f.Status == "NR"
 	if f.Value == nil {
 		if !missing {
@@ -136,12 +145,32 @@ func typedValue(v any, ind *IndicatorFields, field string) (StoredValue, error) 
 		if !ok {
 			return StoredValue{}, Invalid(field, "must be a string for a text indicator, not %s", jsonKind(v))
 		}
-		if s == "" || utf8.RuneCountInString(s) > 5000 {
+		if s == "" {
 			return StoredValue{}, Invalid(field, "must be 1 to 5000 characters")
+		}
+		if err := CheckText(s, 5000); err != nil {
+			return StoredValue{}, Invalid(field, "%s", err.Error())
 		}
 		return StoredValue{Text: &s}, nil
 	}
 	return StoredValue{}, Errorf(EINTERNAL, "indicator has unknown value type %q", ind.ValueType)
+}
+
+// CheckText applies the rules of every free text: valid UTF-8, at most max characters, and no
+// control characters but tab, line feed and carriage return (PostgreSQL refuses NUL bytes).
+func CheckText(s string, max int) error {
+	if !utf8.ValidString(s) {
+		return errors.New("is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return fmt.Errorf("is %d characters long; at most %d", n, max)
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return fmt.Errorf("contains the control character U+%04X", r)
+		}
+	}
+	return nil
 }
 
 // ValueOf turns stored columns back into the typed JSON value.

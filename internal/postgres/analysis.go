@@ -11,15 +11,15 @@ import (
 // scoreSQL scores a reported observation from 0 to 1 (see domain.Scorecard), over alias i
 // (indicator) and o (observation); NULL when it cannot be scored.
 const scoreSQL = `
-	CASE WHEN o.status NOT IN ('A', 'E', 'P') OR i.direction = 'none' THEN NULL
+	CASE WHEN o.id IS NULL OR o.status NOT IN ('A', 'E', 'P') OR i.direction = 'none' THEN NULL
 	ELSE (
 		SELECT CASE WHEN i.direction = 'lower_is_better' THEN 1 - n ELSE n END
 		FROM (SELECT CASE
 			WHEN i.value_type = 'boolean' THEN CASE WHEN o.value_boolean THEN 1.0 ELSE 0.0 END
 			WHEN i.value_type = 'percentage' THEN
-				(o.value_number - coalesce(i.scale_min, 0)) / (coalesce(i.scale_max, 100) - coalesce(i.scale_min, 0))
+				(o.value_number - coalesce(i.scale_min, 0)) / nullif(coalesce(i.scale_max, 100) - coalesce(i.scale_min, 0), 0)
 			WHEN i.value_type IN ('numeric', 'count') AND i.scale_min IS NOT NULL AND i.scale_max IS NOT NULL THEN
-				(o.value_number - i.scale_min) / (i.scale_max - i.scale_min)
+				(o.value_number - i.scale_min) / nullif(i.scale_max - i.scale_min, 0)
 			WHEN i.value_type = 'ordinal' THEN (
 				SELECT (o.value_number - min((l->>'rank')::float8)) / nullif(max((l->>'rank')::float8) - min((l->>'rank')::float8), 0)
 				FROM jsonb_array_elements(i.levels) l)

@@ -36,6 +36,8 @@ func mapError(err error) error {
 			return domain.Errorf(domain.ECONFLICT, "a resource with this identifier already exists")
 		case pe.Code == "23503":
 			return domain.Errorf(domain.ECONFLICT, "the resource is referenced by other data, or refers to data that does not exist")
+		case pe.Code == "22021", pe.Code == "22P05":
+			return domain.Errorf(domain.EINVALID, "a text holds a character the database cannot store")
 		case pe.Code == "23514", pe.Code == "22P02", pe.Code == "22003", pe.Code == "22007", pe.Code == "22008":
 			return domain.Errorf(domain.EINVALID, "a value breaks a rule of the data (%s)", pe.Constraint)
 		case pe.Code == "57014":

@@ -94,7 +94,9 @@ func loadReference(ctx context.Context, tx *sqlx.Tx) (*reference, error) {
 		ref.editions[e] = true
 	}
 	var inds []indicatorRow
-	if err := tx.SelectContext(ctx, &inds, `SELECT `+indicatorColumns+` FROM indicators`); err != nil {
+	// FOR SHARE: no indicator may change its type, levels or status while the import checks
+	// rows against it and until they are written.
+	if err := tx.SelectContext(ctx, &inds, `SELECT `+indicatorColumns+` FROM indicators FOR SHARE`); err != nil {
 		return nil, err
 	}
 	for i := range inds {

@@ -326,9 +326,13 @@ func (db *DB) SetVerification(ctx context.Context, id int64, ifVersion int, stat
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE observations SET verification = $2, version = version + 1, updated_at = now()
-			WHERE id = $1`, id, state); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE observations SET verification = $2, version = version + 1, updated_at = now()
+			WHERE id = $1 AND ($3 = 0 OR version = $3)`, id, state, ifVersion)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return domain.Errorf(domain.EPRECONDITION, "observation %d changed since it was read", id)
 		}
 		if out, err = getObservation(ctx, tx, id, ""); err != nil {
 			return err

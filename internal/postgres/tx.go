@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 
 	"github.com/jmoiron/sqlx"
@@ -20,9 +21,14 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	}
 	defer tx.Rollback() // a no-op after Commit
 	if c := domain.ClaimFromContext(ctx); c != nil {
-		_, err := tx.ExecContext(ctx,
-			`INSERT INTO idempotency_keys (client, key, request_hash) VALUES ($1, $2, '')`, c.Client, c.Key)
-		if isUniqueViolation(err) {
+		res, err := tx.ExecContext(ctx,
+			`INSERT INTO idempotency_keys AS k (client, key, request_hash) VALUES ($1, $2, '')
+			 ON CONFLICT (client, key) DO UPDATE SET request_hash = '', status = NULL, headers = NULL, body = NULL,
+				created_at = now(), completed_at = NULL
+			 WHERE k.created_at <= now() - $3 * interval '1 second'`, c.Client, c.Key, IdempotencyTTL.Seconds())
+		// An expired key is taken over; a live one conflicts (or, while its first request still
+		// runs, waits for it and then conflicts).
+		if n, _ := rowsAffected(res); err == nil && n == 0 || isUniqueViolation(err) {
 			return domain.Errorf(domain.EINPROGRESS, "a request with this Idempotency-Key is still being processed; retry later")
 		}
 		if err != nil {
@@ -33,6 +39,13 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		return mapError(err)
 	}
 	return mapError(tx.Commit())
+}
+
+func rowsAffected(res sql.Result) (int64, error) {
+	if res == nil {
+		return 0, nil
+	}
+	return res.RowsAffected()
 }
 
 // audit records a write in the audit trail, inside the write's transaction. before and after
