@@ -102,7 +102,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	w.tokens[admin], _ = h.token(domain.RoleAdmin)
 	var id int64
 	w.tokens[revoked], id = h.token(domain.RoleSecretariat)
-	if _, err := h.db.RevokeToken(fixtureCtx(), id); err != nil {
+	if _, err := h.db.RevokeToken(fixtureCtx(), id, 0); err != nil {
 		t.Fatal(err)
 	}
 	_, w.victim = h.token(domain.RoleSecretariat)
@@ -187,7 +187,7 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 		"list-tokens":        {method: "GET", path: "/v1/tokens"},
 		"create-token":       {method: "POST", path: "/v1/tokens", body: map[string]any{"name": "new " + city, "role": "secretariat"}},
 		"get-token":          {method: "GET", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
-		"revoke-token":       {method: "DELETE", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
+		"revoke-token":       {method: "DELETE", path: fmt.Sprintf("/v1/tokens/%d", w.victim), header: anyVersion},
 		"list-audit-entries": {method: "GET", path: "/v1/audit"},
 	}[op]
 	return r, ok

@@ -254,7 +254,7 @@ func TestUpdateCityAuthAndPreconditions(t *testing.T) {
 	sec, _ := h.token(domain.RoleSecretariat)
 	edBilbao, _ := h.token(domain.RoleEditor, "bilbao")
 	revoked, revokedID := h.token(domain.RoleSecretariat)
-	if _, err := h.db.RevokeToken(fixtureCtx(), revokedID); err != nil {
+	if _, err := h.db.RevokeToken(fixtureCtx(), revokedID, 0); err != nil {
 		t.Fatal(err)
 	}
 	admin, _ := h.token(domain.RoleAdmin)

@@ -22,8 +22,8 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"update-study":       "Replaces every writable field of an edition. If-Match is required.",
 
 	"list-study-cities": "The cities taking part in an edition, by slug. Participation invented for demos is marked provenance sample.",
-	"add-study-city":    "Records that a city takes part in an edition; doing it again is harmless (200).",
-	"remove-study-city": "Removes a city from an edition.",
+	"add-study-city":    "Records that a city takes part in an edition; doing it again is harmless (200). Participation is a membership, not a versioned resource: it takes no If-Match.",
+	"remove-study-city": "Removes a city from an edition (membership: no If-Match).",
 
 	"list-frameworks":  "Every indicator framework with its dimension tree, flattened with parents before their children.",
 	"get-framework":    "One framework with its dimension tree.",
@@ -54,6 +54,6 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"list-tokens":        "Every API token, by id, without its secret.",
 	"create-token":       "Creates a token and answers with its secret, which is shown only this once: store it. Editors need the cities they may write. Accepts Idempotency-Key.",
 	"get-token":          "One token, without its secret, with when it was last used (to the minute) and when it was revoked.",
-	"revoke-token":       "Revokes a token at once; revoking it again keeps the first time.",
+	"revoke-token":       "Revokes a token at once; revoking it again keeps the first time. If-Match is required.",
 	"list-audit-entries": "Every write, newest first: who (role:name of the token), what, when, the request id, and the resource before and after.",
 }

@@ -98,7 +98,15 @@ func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*hu
 	if err != nil {
 		return nil, err
 	}
+	// Each export holds a database connection while it streams: bound how many run at once so
+	// that slow readers cannot take the whole pool.
+	select {
+	case h.exports <- struct{}{}:
+	default:
+		return nil, domain.Errorf(domain.EUNAVAILABLE, "%d exports are already running; retry shortly", cap(h.exports))
+	}
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {
+		defer func() { <-h.exports }()
 		_, w := humachi.Unwrap(hctx)
 		h.streamExport(ctx, w, format, f)
 	}}, nil

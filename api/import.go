@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
@@ -22,12 +23,17 @@ type ImportInput struct {
 	Mode        string `query:"mode" enum:"all_or_nothing,valid_rows" default:"all_or_nothing" doc:"all_or_nothing (default): any problem imports nothing. valid_rows: import the rows without problems and report the others."`
 	ContentType string `header:"Content-Type" maxLength:"200" doc:"text/csv (UTF-8)."`
 	body        *limitedBody
+	rc          *http.ResponseController
 }
+
+// ImportTimeout is an import's budget for reading its body and answering.
+const ImportTimeout = 15 * time.Minute
 
 // Resolve takes the request body as a stream, capped at MaxImportBytes.
 func (in *ImportInput) Resolve(ctx huma.Context) []error {
 	r, w := humachi.Unwrap(ctx)
 	in.body = &limitedBody{r: http.MaxBytesReader(w, r.Body, MaxImportBytes)}
+	in.rc = http.NewResponseController(w)
 	return nil
 }
 
@@ -73,6 +79,10 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 	if mt, _, err := mime.ParseMediaType(in.ContentType); err != nil || mt != "text/csv" {
 		return nil, huma.Error415UnsupportedMediaType("send the file as text/csv")
 	}
+	// Imports have their own budget: the server's two-minute read and write timeouts would cut
+	// a large upload, or the report of an import that committed.
+	_ = in.rc.SetReadDeadline(time.Now().Add(ImportTimeout))
+	_ = in.rc.SetWriteDeadline(time.Now().Add(ImportTimeout))
 	report, err := h.db.ImportObservations(ctx, in.body, in.Mode)
 	if in.body.tooLarge {
 		return nil, domain.Errorf(domain.ETOOLARGE, "an import is at most %d MiB; split the file", MaxImportBytes>>20)

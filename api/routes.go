@@ -85,7 +85,7 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("list-tokens", http.MethodGet, "/v1/tokens", "List API tokens (admin)", "tokens", requiredAuth, append(readErrors, http.StatusForbidden)), h.listTokens)
 	register(api, h, withStatus(op("create-token", http.MethodPost, "/v1/tokens", "Create an API token (admin); the secret is shown once", "tokens", requiredAuth, createErrs), http.StatusCreated), h.createToken)
 	register(api, h, op("get-token", http.MethodGet, "/v1/tokens/{id}", "Get an API token (admin)", "tokens", requiredAuth, append(getErrors, http.StatusForbidden)), h.getToken)
-	register(api, h, op("revoke-token", http.MethodDelete, "/v1/tokens/{id}", "Revoke an API token (admin)", "tokens", requiredAuth, append(getErrors, http.StatusForbidden)), h.revokeToken)
+	register(api, h, op("revoke-token", http.MethodDelete, "/v1/tokens/{id}", "Revoke an API token (admin)", "tokens", requiredAuth, append(changeErrs, http.StatusForbidden)), h.revokeToken)
 
 	// Audit
 	register(api, h, op("list-audit-entries", http.MethodGet, "/v1/audit", "List the audit trail, newest first (secretariat, admin)", "audit", requiredAuth, append(readErrors, http.StatusForbidden)), h.listAudit)

@@ -49,7 +49,7 @@ func New(d Deps) (http.Handler, huma.API) {
 
 	api := humachi.New(router, humaConfig())
 	api.UseMiddleware(authenticate(api, d.DB, limiter, d.Logger))
-	h := &handlers{db: d.DB, log: d.Logger, cfg: d.Config}
+	h := &handlers{db: d.DB, log: d.Logger, cfg: d.Config, exports: make(chan struct{}, maxExports(d.Config))}
 	registerRoutes(api, h)
 	registerDocs(router)
 	return router, api
@@ -57,9 +57,15 @@ func New(d Deps) (http.Handler, huma.API) {
 
 // handlers holds what every operation needs.
 type handlers struct {
-	db  *postgres.DB
-	log *slog.Logger
-	cfg config.Config
+	db      *postgres.DB
+	log     *slog.Logger
+	cfg     config.Config
+	exports chan struct{} // one token per running export
+}
+
+// maxExports is how many exports may stream at once: a third of the pool, at least two.
+func maxExports(c config.Config) int {
+	return max(2, c.DBMaxConns/3)
 }
 
 func humaConfig() huma.Config {

@@ -35,9 +35,16 @@ type TokenPathInput struct {
 	ID int64 `path:"id" minimum:"1" maximum:"9007199254740991"`
 }
 
-// TokenOutput is one token.
+// TokenOutput is one token with its ETag.
 type TokenOutput struct {
+	ETag string `header:"ETag"`
 	Body *domain.Token
+}
+
+// TokenRevokeInput is revoke-token's input.
+type TokenRevokeInput struct {
+	TokenPathInput
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the token as you read it (required)."`
 }
 
 func (h *handlers) listTokens(ctx context.Context, in *TokenListInput) (*ListOutput[domain.Token], error) {
@@ -80,16 +87,20 @@ func (h *handlers) getToken(ctx context.Context, in *TokenPathInput) (*TokenOutp
 	if err != nil {
 		return nil, err
 	}
-	return &TokenOutput{Body: t}, nil
+	return &TokenOutput{ETag: etag(t.Version), Body: t}, nil
 }
 
-func (h *handlers) revokeToken(ctx context.Context, in *TokenPathInput) (*TokenOutput, error) {
+func (h *handlers) revokeToken(ctx context.Context, in *TokenRevokeInput) (*TokenOutput, error) {
 	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
 		return nil, err
 	}
-	t, err := h.db.RevokeToken(ctx, in.ID)
+	version, err := ifMatchVersion(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	return &TokenOutput{Body: t}, nil
+	t, err := h.db.RevokeToken(ctx, in.ID, version)
+	if err != nil {
+		return nil, err
+	}
+	return &TokenOutput{ETag: etag(t.Version), Body: t}, nil
 }

@@ -56,7 +56,9 @@ func TestTokensLifecycle(t *testing.T) {
 	}
 
 	path := "/v1/tokens/" + itoa(created.ID)
-	h.do(req{method: "DELETE", path: path, token: admin}).expect(t, 200)
+	h.do(req{method: "DELETE", path: path, token: admin}).expect(t, 428)
+	h.do(req{method: "DELETE", path: path, token: admin, header: map[string]string{"If-Match": `"v9"`}}).expect(t, 412)
+	h.do(req{method: "DELETE", path: path, token: admin, header: map[string]string{"If-Match": `"v1"`}}).expect(t, 200)
 	h.do(req{method: "GET", path: "/v1/cities/bilbao", token: created.Secret}).expect(t, 401)
 	var tk domain.Token
 	h.do(req{method: "GET", path: path, token: admin}).expect(t, 200).JSON(t, &tk)

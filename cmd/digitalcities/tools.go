@@ -134,7 +134,7 @@ func tokenCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 			return usageError{"token revoke: " + args[1] + " is not a token id"}
 		}
 		return withDB(ctx, cfg, func(db *postgres.DB) error {
-			t, err := db.RevokeToken(ctx, id)
+			t, err := db.RevokeToken(ctx, id, 0)
 			if err != nil {
 				return err
 			}

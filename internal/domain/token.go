@@ -9,6 +9,7 @@ type Token struct {
 	Role       Role       `json:"role" db:"role" enum:"admin,secretariat,editor"`
 	Cities     []string   `json:"cities" db:"-" doc:"Cities an editor may write; empty for other roles." maxItems:"500" maxLength:"100"`
 	Prefix     string     `json:"prefix" db:"prefix" doc:"The first characters of the secret, to recognise it." maxLength:"12" pattern:"^dcapi_[a-z0-9]{6}$"`
+	Version    int        `json:"version" db:"version" minimum:"1" maximum:"2147483647" doc:"Incremented on every change; the ETag is derived from it."`
 	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at" db:"last_used_at"`
 	RevokedAt  *time.Time `json:"revoked_at" db:"revoked_at"`

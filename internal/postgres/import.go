@@ -331,6 +331,7 @@ func upsertRows(ctx context.Context, tx *sqlx.Tx, report *domain.ImportReport) e
 			SELECT indicator, city, year, edition, value_number, value_boolean, value_text, status, quality,
 				source, footnote, coalesce(provenance, 'reported'), coalesce(verification, 'self_reported')
 			FROM import_rows
+			WHERE $4::text[] IS NULL OR city = ANY($4) -- the editor's scope, in the SQL as for every write
 			ON CONFLICT (indicator, city, year, (coalesce(edition, 0))) DO UPDATE SET
 				value_number = EXCLUDED.value_number, value_boolean = EXCLUDED.value_boolean,
 				value_text = EXCLUDED.value_text, status = EXCLUDED.status, quality = EXCLUDED.quality,
@@ -362,7 +363,7 @@ func upsertRows(ctx context.Context, tx *sqlx.Tx, report *domain.ImportReport) e
 			RETURNING 1
 		)
 		SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated
-		FROM written`, tokenID, a.Label(), nullString(domain.RequestIDFromContext(ctx)))
+		FROM written`, tokenID, a.Label(), nullString(domain.RequestIDFromContext(ctx)), nullableArray(a.ScopeCities()))
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ type tokenRow struct {
 	CityList pq.StringArray `db:"cities"`
 }
 
-const tokenColumns = `id, name, role, cities, prefix, created_at, last_used_at, revoked_at` // #nosec G101 -- column names, not a credential
+const tokenColumns = `id, name, role, cities, prefix, version, created_at, last_used_at, revoked_at` // #nosec G101 -- column names, not a credential
 
 func (r *tokenRow) token() domain.Token {
 	t := r.Token
@@ -124,8 +124,9 @@ func (db *DB) GetToken(ctx context.Context, id int64) (*domain.Token, error) {
 	return &t, nil
 }
 
-// RevokeToken revokes a token; revoking twice is harmless and keeps the first time.
-func (db *DB) RevokeToken(ctx context.Context, id int64) (*domain.Token, error) {
+// RevokeToken revokes a token at the given version (0 for If-Match: *); revoking twice is
+// harmless and keeps the first time.
+func (db *DB) RevokeToken(ctx context.Context, id int64, ifVersion int) (*domain.Token, error) {
 	var t domain.Token
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var before tokenRow
@@ -137,8 +138,12 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) (*domain.Token, error) 
 			return err
 		}
 		var row tokenRow
-		if err := tx.GetContext(ctx, &row, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2), version = version + 1
-			WHERE id = $1 RETURNING `+tokenColumns, id, time.Now().UTC()); err != nil {
+		err = tx.GetContext(ctx, &row, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2), version = version + 1
+			WHERE id = $1 AND ($3 = 0 OR version = $3) RETURNING `+tokenColumns, id, time.Now().UTC(), ifVersion)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.EPRECONDITION, "token %d is at version %d, not %d", id, before.Version, ifVersion)
+		}
+		if err != nil {
 			return err
 		}
 		t = row.token()
