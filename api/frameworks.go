@@ -13,7 +13,8 @@ type FrameworkListOutput struct {
 
 // FrameworkPathInput names a framework.
 type FrameworkPathInput struct {
-	Slug string `path:"slug" maxLength:"100" example:"uclg-smart-governance-2019"`
+	Slug        string `path:"slug" maxLength:"100" example:"uclg-smart-governance-2019"`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
 }
 
 // FrameworkOutput is one framework.
@@ -47,7 +48,11 @@ func (h *handlers) getFramework(ctx context.Context, in *FrameworkPathInput) (*F
 	if err != nil {
 		return nil, err
 	}
-	return &FrameworkOutput{ETag: etag(f.Version), Body: f}, nil
+	tag := etag(f.Version)
+	if notModified(in.IfNoneMatch, tag) {
+		return nil, &notModifiedError{etag: tag}
+	}
+	return &FrameworkOutput{ETag: tag, Body: f}, nil
 }
 
 func (h *handlers) createFramework(ctx context.Context, in *FrameworkCreateInput) (*FrameworkCreatedOutput, error) {

@@ -2,13 +2,15 @@ package api
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // NetworkSlugInput names an organisation or a community.
 type NetworkSlugInput struct {
-	Slug string `path:"slug" maxLength:"100" example:"un-habitat"`
+	Slug        string `path:"slug" maxLength:"100" example:"un-habitat"`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
 }
 
 // OrganisationsOutput lists the partner organisations.
@@ -46,7 +48,11 @@ func (h *handlers) getOrganisation(ctx context.Context, in *NetworkSlugInput) (*
 	if err != nil {
 		return nil, err
 	}
-	return &OrganisationOutput{ETag: etag(o.Version), Body: o}, nil
+	tag := etag(o.Version)
+	if notModified(in.IfNoneMatch, tag) {
+		return nil, &notModifiedError{etag: tag}
+	}
+	return &OrganisationOutput{ETag: tag, Body: o}, nil
 }
 
 func (h *handlers) listCommunities(ctx context.Context, _ *struct{}) (*CommunitiesOutput, error) {
@@ -62,5 +68,10 @@ func (h *handlers) getCommunity(ctx context.Context, in *NetworkSlugInput) (*Com
 	if err != nil {
 		return nil, err
 	}
-	return &CommunityOutput{ETag: etag(c.Version), Body: c}, nil
+	// The member count is derived, so it is part of the tag: "v<version>-m<members>".
+	tag := `"v` + strconv.Itoa(c.Version) + "-m" + strconv.Itoa(c.Members) + `"`
+	if notModified(in.IfNoneMatch, tag) {
+		return nil, &notModifiedError{etag: tag}
+	}
+	return &CommunityOutput{ETag: tag, Body: c}, nil
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
@@ -19,8 +20,25 @@ func TestCommunityAndPartners(t *testing.T) {
 	if c.ChairCity == nil || *c.ChairCity != "bilbao" || c.Name.EN != "Community of Practice on Digital Cities" || c.Members < 1 {
 		t.Fatalf("%+v", c)
 	}
-	if r.Header.Get("ETag") != `"v1"` {
-		t.Fatalf("ETag %q", r.Header.Get("ETag"))
+	tag := r.Header.Get("ETag")
+	if !strings.HasPrefix(tag, `"v1-m`) {
+		t.Fatalf("ETag %q", tag)
+	}
+	if nm := h.do(req{method: "GET", path: "/v1/communities/digital-cities", header: map[string]string{"If-None-Match": tag}}); nm.Status != 304 {
+		t.Fatalf("If-None-Match: %d", nm.Status)
+	}
+	// A new member changes the community's tag.
+	if _, err := h.db.UpdateCity(fixtureCtx(), "amman", 0, func(c *domain.City) (domain.CityFields, error) {
+		f := c.Fields()
+		f.CopMember = true
+		return f, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.do(req{method: "GET", path: "/v1/communities/digital-cities", header: map[string]string{"If-None-Match": tag}}).expect(t, 200)
+	org := h.do(req{method: "GET", path: "/v1/organisations/wego"}).expect(t, 200)
+	if nm := h.do(req{method: "GET", path: "/v1/organisations/wego", header: map[string]string{"If-None-Match": org.Header.Get("ETag")}}); nm.Status != 304 {
+		t.Fatalf("organisation If-None-Match: %d", nm.Status)
 	}
 	var orgs struct {
 		Items []domain.Organisation `json:"items"`

@@ -107,6 +107,9 @@ func TestFrameworksAndIndicators(t *testing.T) {
 		t.Fatalf("framework %+v", f)
 	}
 	h.do(req{method: "POST", path: "/v1/frameworks", body: fw, token: sec}).expect(t, 409)
+	if nm := h.do(req{method: "GET", path: "/v1/frameworks/itu-t-y4903", header: map[string]string{"If-None-Match": `"v1"`}}); nm.Status != 304 {
+		t.Fatalf("framework If-None-Match: %d", nm.Status)
+	}
 	bad := map[string]any{"slug": "bad", "name": map[string]any{"en": "Bad"}, "dimensions": []any{
 		map[string]any{"slug": "child", "parent": "later", "name": map[string]any{"en": "Child"}},
 		map[string]any{"slug": "later", "name": map[string]any{"en": "Later"}}}}
