@@ -226,9 +226,8 @@ func lockCity(ctx context.Context, tx *sqlx.Tx, slug string, ifVersion int) (*do
 	if err != nil {
 		return nil, err
 	}
-	if ifVersion != 0 && c.Version != ifVersion {
-		return nil, domain.Errorf(domain.EPRECONDITION,
-			"city %q is at version %d, not %d: read it again and reapply your change", slug, c.Version, ifVersion)
+	if err := checkVersion(fmt.Sprintf("city %q", slug), c.Version, ifVersion); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }

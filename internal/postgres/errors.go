@@ -95,3 +95,13 @@ func nonNilSlice[T any](s []T) []T {
 	}
 	return s
 }
+
+// checkVersion is the If-Match check made on the row read FOR UPDATE (the UPDATE repeats it in
+// its WHERE): EPRECONDITION when the client's version (0 for If-Match: *) is not the current one.
+func checkVersion(what string, current, ifVersion int) error {
+	if ifVersion != 0 && current != ifVersion {
+		return domain.Errorf(domain.EPRECONDITION,
+			"%s is at version %d, not %d: read it again and reapply your change", what, current, ifVersion)
+	}
+	return nil
+}

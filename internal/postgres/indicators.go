@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -150,8 +151,8 @@ func (db *DB) UpdateIndicator(ctx context.Context, slug string, ifVersion int, f
 		if err != nil {
 			return err
 		}
-		if ifVersion != 0 && before.Version != ifVersion {
-			return domain.Errorf(domain.EPRECONDITION, "indicator %q is at version %d, not %d", slug, before.Version, ifVersion)
+		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifVersion); err != nil {
+			return err
 		}
 		if err := checkIndicatorRefs(ctx, tx, slug, &f); err != nil {
 			return err
@@ -203,8 +204,8 @@ func (db *DB) RetireIndicator(ctx context.Context, slug string, ifVersion int) (
 		if err != nil {
 			return err
 		}
-		if ifVersion != 0 && before.Version != ifVersion {
-			return domain.Errorf(domain.EPRECONDITION, "indicator %q is at version %d, not %d", slug, before.Version, ifVersion)
+		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifVersion); err != nil {
+			return err
 		}
 		if before.Status == "retired" {
 			out = *before

@@ -288,9 +288,8 @@ func lockObservation(ctx context.Context, tx *sqlx.Tx, id int64, ifVersion int) 
 	if scope := actor.ScopeCities(); scope != nil && !slices.Contains(scope, o.City) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "this token may not write data of city %q", o.City)
 	}
-	if ifVersion != 0 && o.Version != ifVersion {
-		return nil, domain.Errorf(domain.EPRECONDITION,
-			"observation %d is at version %d, not %d: read it again and reapply your change", id, o.Version, ifVersion)
+	if err := checkVersion(fmt.Sprintf("observation %d", id), o.Version, ifVersion); err != nil {
+		return nil, err
 	}
 	return o, nil
 }

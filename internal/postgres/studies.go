@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/jmoiron/sqlx"
@@ -97,8 +98,8 @@ func (db *DB) UpdateStudy(ctx context.Context, edition, ifVersion int, f domain.
 		if err != nil {
 			return err
 		}
-		if ifVersion != 0 && before.Version != ifVersion {
-			return domain.Errorf(domain.EPRECONDITION, "edition %d is at version %d, not %d", edition, before.Version, ifVersion)
+		if err := checkVersion(fmt.Sprintf("edition %d", edition), before.Version, ifVersion); err != nil {
+			return err
 		}
 		if err := checkFramework(ctx, tx, f.Framework); err != nil {
 			return err
