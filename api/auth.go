@@ -45,7 +45,7 @@ func authenticate(api huma.API, db *postgres.DB, rl *rateLimiter, log *slog.Logg
 			writeError(api, log, ctx, err)
 			return
 		}
-		next(huma.WithContext(ctx, domain.NewContextWithActor(ctx.Context(), actor)))
+		next(huma.WithContext(ctx, withActor(ctx.Context(), actor)))
 	}
 }
 
@@ -67,7 +67,7 @@ func writeError(api huma.API, log *slog.Logger, ctx huma.Context, err error) {
 // requireRole returns EUNAUTHORIZED for anonymous callers and EFORBIDDEN for actors without one
 // of the roles.
 func requireRole(ctx context.Context, roles ...domain.Role) error {
-	a := domain.ActorFromContext(ctx)
+	a := actorOf(ctx)
 	if a == nil {
 		return domain.Errorf(domain.EUNAUTHORIZED, "this operation needs a bearer token")
 	}

@@ -102,7 +102,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	w.tokens[admin], _ = h.token(domain.RoleAdmin)
 	var id int64
 	w.tokens[revoked], id = h.token(domain.RoleSecretariat)
-	if _, err := h.db.RevokeToken(fixtureCtx(), id, 0); err != nil {
+	if _, err := h.db.RevokeToken(fixtureCtx(), fixtureCaller, id, 0); err != nil {
 		t.Fatal(err)
 	}
 	_, w.victim = h.token(domain.RoleSecretariat)
@@ -114,7 +114,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	w.obs["A"] = h.observe("alpha", "num", 2019, 5.0, "A")
 	w.obs["B"] = h.observe("beta", "num", 2019, 6.0, "A")
 	for _, c := range []string{"alpha", "beta"} {
-		if _, _, err := h.db.AddStudyCity(fixtureCtx(), 2019, c, "sample"); err != nil {
+		if _, _, err := h.db.AddStudyCity(fixtureCtx(), fixtureCaller, 2019, c, "sample"); err != nil {
 			t.Fatal(err)
 		}
 	}

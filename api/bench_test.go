@@ -69,7 +69,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	client := &http.Client{Transport: tr}
 	b.Cleanup(tr.CloseIdleConnections)
 	secret, prefix, hash := auth.NewSecret()
-	if _, err := db.CreateToken(fixtureCtx(), domain.TokenCreate{Name: "benchmarks", Role: domain.RoleSecretariat}, prefix, hash); err != nil {
+	if _, err := db.CreateToken(fixtureCtx(), fixtureCaller, domain.TokenCreate{Name: "benchmarks", Role: domain.RoleSecretariat}, prefix, hash); err != nil {
 		b.Fatalf("token: %v", err)
 	}
 	return &benchEnv{srv: srv, db: db, client: client, token: secret}

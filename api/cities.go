@@ -136,7 +136,7 @@ func (h *handlers) createCity(ctx context.Context, in *CityCreateInput) (*CityCr
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	c, err := h.db.CreateCity(ctx, in.Body.Slug, in.Body.CityFields)
+	c, err := h.db.CreateCity(ctx, callerOf(ctx), in.Body.Slug, in.Body.CityFields)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (h *handlers) updateCity(ctx context.Context, in *CityPutInput) (*CityOutpu
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.db.UpdateCity(ctx, in.Slug, version, func(*domain.City) (domain.CityFields, error) {
+	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, version, func(*domain.City) (domain.CityFields, error) {
 		return in.Body, nil
 	})
 	if err != nil {
@@ -168,7 +168,7 @@ func (h *handlers) patchCity(ctx context.Context, in *CityPatchInput) (*CityOutp
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.db.UpdateCity(ctx, in.Slug, version, func(current *domain.City) (domain.CityFields, error) {
+	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, version, func(current *domain.City) (domain.CityFields, error) {
 		var f domain.CityFields
 		return f, mergePatch(current.Fields(), in.RawBody, &f)
 	})
@@ -186,7 +186,7 @@ func (h *handlers) deleteCity(ctx context.Context, in *CityDeleteInput) (*struct
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.db.DeleteCity(ctx, in.Slug, version)
+	return nil, h.db.DeleteCity(ctx, callerOf(ctx), in.Slug, version)
 }
 
 // mergePatch applies an RFC 7396 merge patch to current's JSON form and decodes the result into dst.

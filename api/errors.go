@@ -57,7 +57,7 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 	}
 	if status >= 500 {
 		log.ErrorContext(ctx, "request failed", "error", err.Error(), "code", code,
-			"request_id", domain.RequestIDFromContext(ctx))
+			"request_id", requestIDOf(ctx))
 	}
 	model := newProblem(status, domain.ErrorMessage(err))
 	var de *domain.Error

@@ -177,7 +177,7 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		return
 	}
 	if err != nil {
-		h.log.Error("export aborted", "error", err.Error(), "rows", rows, "request_id", domain.RequestIDFromContext(ctx))
+		h.log.Error("export aborted", "error", err.Error(), "rows", rows, "request_id", requestIDOf(ctx))
 		panic(http.ErrAbortHandler)
 	}
 	if !started {

@@ -59,7 +59,7 @@ func (h *handlers) createFramework(ctx context.Context, in *FrameworkCreateInput
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	f, err := h.db.CreateFramework(ctx, in.Body)
+	f, err := h.db.CreateFramework(ctx, callerOf(ctx), in.Body)
 	if err != nil {
 		return nil, err
 	}

@@ -46,17 +46,15 @@ func newHarnessWith(t testing.TB, limits config.Limits) *harness {
 	return &harness{t: t, srv: srv, db: db}
 }
 
-// fixtureActor is the actor used to make fixtures directly in the store.
-var fixtureActor = &domain.Actor{Name: "fixture", Role: domain.RoleSecretariat}
+// fixtureCaller makes fixtures directly in the store, as the secretariat.
+var fixtureCaller = domain.Caller{Actor: &domain.Actor{Name: "fixture", Role: domain.RoleSecretariat}}
 
-func fixtureCtx() context.Context {
-	return domain.NewContextWithActor(context.Background(), fixtureActor)
-}
+func fixtureCtx() context.Context { return context.Background() }
 
 // city creates a city fixture in the store.
 func (h *harness) city(slug, country, section string) *domain.City {
 	h.t.Helper()
-	c, err := h.db.CreateCity(fixtureCtx(), slug, domain.CityFields{Name: domain.Text{EN: strings.ToUpper(slug[:1]) + slug[1:]},
+	c, err := h.db.CreateCity(fixtureCtx(), fixtureCaller, slug, domain.CityFields{Name: domain.Text{EN: strings.ToUpper(slug[:1]) + slug[1:]},
 		Country: country, Section: section, Provenance: "sample"})
 	if err != nil {
 		h.t.Fatalf("fixture city %s: %v", slug, err)
@@ -68,7 +66,7 @@ func (h *harness) city(slug, country, section string) *domain.City {
 func (h *harness) token(role domain.Role, cities ...string) (string, int64) {
 	h.t.Helper()
 	secret, prefix, hash := auth.NewSecret()
-	tk, err := h.db.CreateToken(fixtureCtx(), domain.TokenCreate{Name: string(role) + " of test", Role: role, Cities: cities}, prefix, hash)
+	tk, err := h.db.CreateToken(fixtureCtx(), fixtureCaller, domain.TokenCreate{Name: string(role) + " of test", Role: role, Cities: cities}, prefix, hash)
 	if err != nil {
 		h.t.Fatalf("fixture token: %v", err)
 	}

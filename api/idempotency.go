@@ -94,7 +94,7 @@ func idempotency(db *postgres.DB, log *slog.Logger) func(http.Handler) http.Hand
 				io.Closer
 			}{io.TeeReader(body, h), body}
 			rec := &capturingWriter{statusRecorder: statusRecorder{ResponseWriter: w}}
-			next.ServeHTTP(rec, r.WithContext(domain.NewContextWithClaim(r.Context(), claim)))
+			next.ServeHTTP(rec, r.WithContext(withClaim(r.Context(), claim)))
 			if rec.status < 200 || rec.status > 299 {
 				return // the write rolled back and released the key
 			}

@@ -83,7 +83,7 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 	// a large upload, or the report of an import that committed.
 	_ = in.rc.SetReadDeadline(time.Now().Add(ImportTimeout))
 	_ = in.rc.SetWriteDeadline(time.Now().Add(ImportTimeout))
-	report, err := h.db.ImportObservations(ctx, in.body, in.Mode)
+	report, err := h.db.ImportObservations(ctx, callerOf(ctx), in.body, in.Mode)
 	if in.body.tooLarge {
 		return nil, domain.Errorf(domain.ETOOLARGE, "an import is at most %d MiB; split the file", MaxImportBytes>>20)
 	}

@@ -103,7 +103,7 @@ func (h *handlers) createIndicator(ctx context.Context, in *IndicatorCreateInput
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	ind, err := h.db.CreateIndicator(ctx, in.Body.Slug, in.Body.IndicatorFields)
+	ind, err := h.db.CreateIndicator(ctx, callerOf(ctx), in.Body.Slug, in.Body.IndicatorFields)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (h *handlers) updateIndicator(ctx context.Context, in *IndicatorPutInput) (
 	if err != nil {
 		return nil, err
 	}
-	ind, err := h.db.UpdateIndicator(ctx, in.Slug, version, in.Body)
+	ind, err := h.db.UpdateIndicator(ctx, callerOf(ctx), in.Slug, version, in.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func (h *handlers) retireIndicator(ctx context.Context, in *IndicatorRetireInput
 	if err != nil {
 		return nil, err
 	}
-	ind, err := h.db.RetireIndicator(ctx, in.Slug, version)
+	ind, err := h.db.RetireIndicator(ctx, callerOf(ctx), in.Slug, version)
 	if err != nil {
 		return nil, err
 	}

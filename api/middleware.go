@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-
-	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -27,7 +25,7 @@ func requestID(next http.Handler) http.Handler {
 			r.Header.Set("X-Request-Id", id)
 		}
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(domain.NewContextWithRequestID(r.Context(), id)))
+		next.ServeHTTP(w, r.WithContext(withRequestID(r.Context(), id)))
 	})
 }
 

@@ -177,7 +177,7 @@ func (h *handlers) createObservation(ctx context.Context, in *ObservationCreateI
 	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
 		return nil, err
 	}
-	o, err := h.db.CreateObservation(ctx, in.Body)
+	o, err := h.db.CreateObservation(ctx, callerOf(ctx), in.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +192,7 @@ func (h *handlers) updateObservation(ctx context.Context, in *ObservationPutInpu
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.db.UpdateObservation(ctx, in.ID, version, func(*domain.Observation) (domain.ObservationFields, error) {
+	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, version, func(*domain.Observation) (domain.ObservationFields, error) {
 		return in.Body, nil
 	})
 	if err != nil {
@@ -209,7 +209,7 @@ func (h *handlers) patchObservation(ctx context.Context, in *ObservationPatchInp
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.db.UpdateObservation(ctx, in.ID, version, func(current *domain.Observation) (domain.ObservationFields, error) {
+	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, version, func(current *domain.Observation) (domain.ObservationFields, error) {
 		var f domain.ObservationFields
 		return f, mergePatch(current.ObservationFields, in.RawBody, &f)
 	})
@@ -227,7 +227,7 @@ func (h *handlers) deleteObservation(ctx context.Context, in *ObservationDeleteI
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.db.DeleteObservation(ctx, in.ID, version)
+	return nil, h.db.DeleteObservation(ctx, callerOf(ctx), in.ID, version)
 }
 
 func (h *handlers) verifyObservation(ctx context.Context, in *ObservationVerifyInput) (*ObservationOutput, error) {
@@ -238,7 +238,7 @@ func (h *handlers) verifyObservation(ctx context.Context, in *ObservationVerifyI
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.db.SetVerification(ctx, in.ID, version, in.Body.Verification)
+	o, err := h.db.SetVerification(ctx, callerOf(ctx), in.ID, version, in.Body.Verification)
 	if err != nil {
 		return nil, err
 	}

@@ -109,7 +109,7 @@ func (h *handlers) createStudy(ctx context.Context, in *StudyCreateInput) (*Stud
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	s, err := h.db.CreateStudy(ctx, in.Body.Edition, in.Body.StudyFields)
+	s, err := h.db.CreateStudy(ctx, callerOf(ctx), in.Body.Edition, in.Body.StudyFields)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (h *handlers) updateStudy(ctx context.Context, in *StudyPutInput) (*StudyOu
 	if err != nil {
 		return nil, err
 	}
-	s, err := h.db.UpdateStudy(ctx, in.Edition, version, in.Body)
+	s, err := h.db.UpdateStudy(ctx, callerOf(ctx), in.Edition, version, in.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func (h *handlers) addStudyCity(ctx context.Context, in *StudyCityPutInput) (*St
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	sc, created, err := h.db.AddStudyCity(ctx, in.Edition, in.City, in.Body.Provenance)
+	sc, created, err := h.db.AddStudyCity(ctx, callerOf(ctx), in.Edition, in.City, in.Body.Provenance)
 	if err != nil {
 		return nil, err
 	}
@@ -158,5 +158,5 @@ func (h *handlers) removeStudyCity(ctx context.Context, in *StudyCityInput) (*st
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	return nil, h.db.RemoveStudyCity(ctx, in.Edition, in.City)
+	return nil, h.db.RemoveStudyCity(ctx, callerOf(ctx), in.Edition, in.City)
 }

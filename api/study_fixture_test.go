@@ -21,7 +21,7 @@ func studyFixture(t testing.TB, h *harness) {
 	t.Helper()
 	ctx := fixtureCtx()
 	p := func(s string) *string { return &s }
-	if _, err := h.db.CreateFramework(ctx, domain.FrameworkCreate{Slug: "fw", Name: domain.Text{EN: "Test framework"},
+	if _, err := h.db.CreateFramework(ctx, fixtureCaller, domain.FrameworkCreate{Slug: "fw", Name: domain.Text{EN: "Test framework"},
 		Dimensions: []domain.Dimension{
 			{Slug: "a", Name: domain.Text{EN: "A"}},
 			{Slug: "a1", Parent: p("a"), Name: domain.Text{EN: "A1"}},
@@ -45,11 +45,11 @@ func studyFixture(t testing.TB, h *harness) {
 		{"txt", domain.IndicatorFields{Dimension: "b", ValueType: "text"}},
 	} {
 		ind.f.Framework, ind.f.Code, ind.f.Name = "fw", ind.slug, domain.Text{EN: ind.slug}
-		if _, err := h.db.CreateIndicator(ctx, ind.slug, ind.f); err != nil {
+		if _, err := h.db.CreateIndicator(ctx, fixtureCaller, ind.slug, ind.f); err != nil {
 			t.Fatalf("indicator %s: %v", ind.slug, err)
 		}
 	}
-	if _, err := h.db.CreateStudy(ctx, 2019, domain.StudyFields{Title: domain.Text{EN: "Test 2019"}, Focus: domain.Text{EN: "Testing"},
+	if _, err := h.db.CreateStudy(ctx, fixtureCaller, 2019, domain.StudyFields{Title: domain.Text{EN: "Test 2019"}, Focus: domain.Text{EN: "Testing"},
 		Framework: p("fw"), Status: "published"}); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func studyFixture(t testing.TB, h *harness) {
 func (h *harness) observe(city, indicator string, year int, value any, status string) int64 {
 	h.t.Helper()
 	edition := 2019
-	o, err := h.db.CreateObservation(fixtureCtx(), domain.ObservationFields{Indicator: indicator, City: city, Year: year,
+	o, err := h.db.CreateObservation(fixtureCtx(), fixtureCaller, domain.ObservationFields{Indicator: indicator, City: city, Year: year,
 		Edition: &edition, Value: value, Status: status})
 	if err != nil {
 		h.t.Fatalf("observe %s %s: %v", city, indicator, err)

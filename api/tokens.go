@@ -71,7 +71,7 @@ func (h *handlers) createToken(ctx context.Context, in *TokenCreateInput) (*Toke
 		return nil, err
 	}
 	secret, prefix, hash := auth.NewSecret()
-	t, err := h.db.CreateToken(ctx, in.Body, prefix, hash)
+	t, err := h.db.CreateToken(ctx, callerOf(ctx), in.Body, prefix, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (h *handlers) revokeToken(ctx context.Context, in *TokenRevokeInput) (*Toke
 	if err != nil {
 		return nil, err
 	}
-	t, err := h.db.RevokeToken(ctx, in.ID, version)
+	t, err := h.db.RevokeToken(ctx, callerOf(ctx), in.ID, version)
 	if err != nil {
 		return nil, err
 	}

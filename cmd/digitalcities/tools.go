@@ -18,8 +18,8 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/seed"
 )
 
-// commandLineActor signs the audit rows of writes made with the command.
-var commandLineActor = &domain.Actor{Name: "command line", Role: domain.RoleAdmin}
+// commandLine signs the audit rows of writes made with the command.
+var commandLine = domain.Caller{Actor: &domain.Actor{Name: "command line", Role: domain.RoleAdmin}}
 
 func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
@@ -81,7 +81,6 @@ func tokenCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	if len(args) == 0 {
 		return usageError{"token needs create, list or revoke"}
 	}
-	ctx = domain.NewContextWithActor(ctx, commandLineActor)
 	switch args[0] {
 	case "create":
 		fs := flag.NewFlagSet("token create", flag.ContinueOnError)
@@ -98,7 +97,7 @@ func tokenCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 		}
 		return withDB(ctx, cfg, func(db *postgres.DB) error {
 			secret, prefix, hash := auth.NewSecret()
-			t, err := db.CreateToken(ctx, in, prefix, hash)
+			t, err := db.CreateToken(ctx, commandLine, in, prefix, hash)
 			if err != nil {
 				return err
 			}
@@ -134,7 +133,7 @@ func tokenCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 			return usageError{"token revoke: " + args[1] + " is not a token id"}
 		}
 		return withDB(ctx, cfg, func(db *postgres.DB) error {
-			t, err := db.RevokeToken(ctx, id, 0)
+			t, err := db.RevokeToken(ctx, commandLine, id, 0)
 			if err != nil {
 				return err
 			}

@@ -1,9 +1,6 @@
 package domain
 
-import (
-	"context"
-	"slices"
-)
+import "slices"
 
 // Role is what a token may do.
 type Role string
@@ -15,9 +12,6 @@ const (
 	RoleSecretariat Role = "secretariat"
 	RoleEditor      Role = "editor"
 )
-
-// Roles lists every role, for validation and documentation.
-var Roles = []Role{RoleAdmin, RoleSecretariat, RoleEditor}
 
 // Actor is the authenticated caller of a request, resolved from its bearer token.
 type Actor struct {
@@ -57,28 +51,10 @@ func (a *Actor) Label() string {
 	return string(a.Role) + ":" + a.Name
 }
 
-type actorKey struct{}
-
-// NewContextWithActor returns a context carrying the request's actor.
-func NewContextWithActor(ctx context.Context, a *Actor) context.Context {
-	return context.WithValue(ctx, actorKey{}, a)
-}
-
-// ActorFromContext returns the request's actor, or nil for an anonymous request.
-func ActorFromContext(ctx context.Context) *Actor {
-	a, _ := ctx.Value(actorKey{}).(*Actor)
-	return a
-}
-
-type requestIDKey struct{}
-
-// NewContextWithRequestID returns a context carrying the request id (for logs and the audit trail).
-func NewContextWithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
-}
-
-// RequestIDFromContext returns the request id, or "".
-func RequestIDFromContext(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+// Caller is who makes a write, handed to the store explicitly: the authenticated actor, the
+// request's id for the audit trail, and the Idempotency-Key claim to insert with the write.
+type Caller struct {
+	Actor     *Actor
+	RequestID string
+	Claim     *IdempotencyClaim // nil when the request carries no Idempotency-Key
 }

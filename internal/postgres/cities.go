@@ -117,7 +117,7 @@ func (db *DB) GetCity(ctx context.Context, slug string) (*domain.City, error) {
 }
 
 // CreateCity inserts a city; ECONFLICT when the slug is taken.
-func (db *DB) CreateCity(ctx context.Context, slug string, f domain.CityFields) (*domain.City, error) {
+func (db *DB) CreateCity(ctx context.Context, caller domain.Caller, slug string, f domain.CityFields) (*domain.City, error) {
 	if !domain.ValidSlug(slug) {
 		return nil, domain.Invalid("body.slug", "must be lowercase letters and digits joined by single hyphens")
 	}
@@ -125,7 +125,7 @@ func (db *DB) CreateCity(ctx context.Context, slug string, f domain.CityFields) 
 		return nil, err
 	}
 	var c domain.City
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &c, `
 			INSERT INTO cities (slug, name, country, section, metropolis_member, population, population_year,
 				latitude, longitude, website, open_data_portal, cop_member, cop_role, provenance)
@@ -139,7 +139,7 @@ func (db *DB) CreateCity(ctx context.Context, slug string, f domain.CityFields) 
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, "create", "city", slug, nil, &c)
+		return audit(ctx, tx, caller, "create", "city", slug, nil, &c)
 	})
 	if err != nil {
 		return nil, err
@@ -150,11 +150,11 @@ func (db *DB) CreateCity(ctx context.Context, slug string, f domain.CityFields) 
 // UpdateCity replaces the writable fields of a city with what change returns, given the current
 // city locked in the transaction. ifVersion is the version the client saw (0 for If-Match: *).
 // The version and the editor's city scope are checked in the UPDATE itself.
-func (db *DB) UpdateCity(ctx context.Context, slug string, ifVersion int,
+func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string, ifVersion int,
 	change func(current *domain.City) (domain.CityFields, error)) (*domain.City, error) {
-	actor := domain.ActorFromContext(ctx)
+	actor := caller.Actor
 	var after domain.City
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		before, err := lockCity(ctx, tx, slug, ifVersion)
 		if err != nil {
 			return err
@@ -186,7 +186,7 @@ func (db *DB) UpdateCity(ctx context.Context, slug string, ifVersion int,
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, "update", "city", slug, before, &after)
+		return audit(ctx, tx, caller, "update", "city", slug, before, &after)
 	})
 	if err != nil {
 		return nil, err
@@ -195,9 +195,9 @@ func (db *DB) UpdateCity(ctx context.Context, slug string, ifVersion int,
 }
 
 // DeleteCity deletes a city at the given version (0 for If-Match: *).
-func (db *DB) DeleteCity(ctx context.Context, slug string, ifVersion int) error {
-	actor := domain.ActorFromContext(ctx)
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string, ifVersion int) error {
+	actor := caller.Actor
+	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		before, err := lockCity(ctx, tx, slug, ifVersion)
 		if err != nil {
 			return err
@@ -212,7 +212,7 @@ func (db *DB) DeleteCity(ctx context.Context, slug string, ifVersion int) error 
 		if n, _ := res.RowsAffected(); n != 1 {
 			return domain.Errorf(domain.EFORBIDDEN, "this token may not delete city %q", slug)
 		}
-		return audit(ctx, tx, "delete", "city", slug, before, nil)
+		return audit(ctx, tx, caller, "delete", "city", slug, before, nil)
 	})
 }
 

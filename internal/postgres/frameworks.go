@@ -73,11 +73,11 @@ func (db *DB) GetFramework(ctx context.Context, slug string) (*domain.Framework,
 }
 
 // CreateFramework stores a framework and its dimension tree.
-func (db *DB) CreateFramework(ctx context.Context, in domain.FrameworkCreate) (*domain.Framework, error) {
+func (db *DB) CreateFramework(ctx context.Context, caller domain.Caller, in domain.FrameworkCreate) (*domain.Framework, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO frameworks (slug, name, description, publisher, url, provenance)
 			VALUES ($1, $2, $3, $4, $5, $6)`, in.Slug, in.Name, in.Description, in.Publisher, in.URL, in.Provenance)
 		if isUniqueViolation(err) {
@@ -92,7 +92,7 @@ func (db *DB) CreateFramework(ctx context.Context, in domain.FrameworkCreate) (*
 				return err
 			}
 		}
-		return audit(ctx, tx, "create", "framework", in.Slug, nil, in)
+		return audit(ctx, tx, caller, "create", "framework", in.Slug, nil, in)
 	})
 	if err != nil {
 		return nil, err

@@ -23,11 +23,11 @@ import (
 // their audit rows. Memory stays bounded: rows are not kept, only the reference data (cities,
 // indicators, editions) and at most MaxImportProblems problems. In all_or_nothing mode any
 // problem leaves the database untouched and the report comes back with an EINVALID error.
-func (db *DB) ImportObservations(ctx context.Context, body io.Reader, mode string) (*domain.ImportReport, error) {
-	actor := domain.ActorFromContext(ctx)
+func (db *DB) ImportObservations(ctx context.Context, caller domain.Caller, body io.Reader, mode string) (*domain.ImportReport, error) {
+	actor := caller.Actor
 	report := &domain.ImportReport{Mode: mode, Problems: []domain.ImportProblem{}}
 	var failed error
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		// Imports have their own, larger statement timeout.
 		if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '10min'`); err != nil {
 			return err
@@ -59,7 +59,7 @@ func (db *DB) ImportObservations(ctx context.Context, body io.Reader, mode strin
 			failed = domain.Invalid("body", "%d of %d rows have problems; nothing was imported", report.Rejected, report.Rows)
 			return failed
 		}
-		return upsertRows(ctx, tx, report)
+		return upsertRows(ctx, tx, caller, report)
 	})
 	if errors.Is(err, failed) && failed != nil {
 		return report, err
@@ -300,8 +300,8 @@ func flagDuplicates(ctx context.Context, tx *sqlx.Tx, report *domain.ImportRepor
 
 // upsertRows writes the staged rows: new keys are inserted, existing ones updated when anything
 // differs, and every created or changed observation gets its audit row with before and after.
-func upsertRows(ctx context.Context, tx *sqlx.Tx, report *domain.ImportReport) error {
-	a := domain.ActorFromContext(ctx)
+func upsertRows(ctx context.Context, tx *sqlx.Tx, caller domain.Caller, report *domain.ImportReport) error {
+	a := caller.Actor
 	var tokenID *int64
 	if a != nil && a.TokenID != 0 {
 		tokenID = &a.TokenID
@@ -363,7 +363,7 @@ func upsertRows(ctx context.Context, tx *sqlx.Tx, report *domain.ImportReport) e
 			RETURNING 1
 		)
 		SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated
-		FROM written`, tokenID, a.Label(), nullString(domain.RequestIDFromContext(ctx)), nullableArray(a.ScopeCities()))
+		FROM written`, tokenID, a.Label(), nullString(caller.RequestID), nullableArray(a.ScopeCities()))
 	if err != nil {
 		return err
 	}

@@ -21,16 +21,17 @@ func FuzzImportCSV(f *testing.F) {
 	f.Add([]byte("city;indicator;year\n"))
 	f.Add([]byte{0xff, 0xfe, 0x00})
 	db, _ := testdb.New(f)
-	ctx := domain.NewContextWithActor(context.Background(), &domain.Actor{Name: "fuzz", Role: domain.RoleSecretariat})
-	if _, err := db.CreateCity(ctx, "bilbao", domain.CityFields{Name: domain.Text{EN: "Bilbao"}, Country: "ES", Section: "europe"}); err != nil {
+	ctx := context.Background()
+	fuzzer := domain.Caller{Actor: &domain.Actor{Name: "fuzz", Role: domain.RoleSecretariat}}
+	if _, err := db.CreateCity(ctx, fuzzer, "bilbao", domain.CityFields{Name: domain.Text{EN: "Bilbao"}, Country: "ES", Section: "europe"}); err != nil {
 		f.Fatal(err)
 	}
-	if _, err := db.CreateFramework(ctx, domain.FrameworkCreate{Slug: "fw", Name: domain.Text{EN: "F"},
+	if _, err := db.CreateFramework(ctx, fuzzer, domain.FrameworkCreate{Slug: "fw", Name: domain.Text{EN: "F"},
 		Dimensions: []domain.Dimension{{Slug: "d", Name: domain.Text{EN: "D"}}}}); err != nil {
 		f.Fatal(err)
 	}
 	for slug, vt := range map[string]string{"pct": "percentage", "flag": "boolean"} {
-		if _, err := db.CreateIndicator(ctx, slug, domain.IndicatorFields{Framework: "fw", Dimension: "d", Code: slug,
+		if _, err := db.CreateIndicator(ctx, fuzzer, slug, domain.IndicatorFields{Framework: "fw", Dimension: "d", Code: slug,
 			Name: domain.Text{EN: slug}, ValueType: vt}); err != nil {
 			f.Fatal(err)
 		}
@@ -44,7 +45,7 @@ func FuzzImportCSV(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		before := count()
-		rep, err := db.ImportObservations(ctx, bytes.NewReader(body), domain.ImportAllOrNothing)
+		rep, err := db.ImportObservations(ctx, fuzzer, bytes.NewReader(body), domain.ImportAllOrNothing)
 		switch domain.ErrorCode(err) {
 		case "":
 			if rep.Rejected != 0 {

@@ -81,7 +81,7 @@ func getIndicator(ctx context.Context, q sqlx.QueryerContext, slug, lock string)
 
 // CreateIndicator stores a new indicator; its dimension must exist in its framework and its
 // equivalents must exist.
-func (db *DB) CreateIndicator(ctx context.Context, slug string, f domain.IndicatorFields) (*domain.Indicator, error) {
+func (db *DB) CreateIndicator(ctx context.Context, caller domain.Caller, slug string, f domain.IndicatorFields) (*domain.Indicator, error) {
 	if !domain.ValidSlug(slug) {
 		return nil, domain.Invalid("body.slug", "must be lowercase words joined by hyphens")
 	}
@@ -89,7 +89,7 @@ func (db *DB) CreateIndicator(ctx context.Context, slug string, f domain.Indicat
 		return nil, err
 	}
 	var out domain.Indicator
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		if err := checkIndicatorRefs(ctx, tx, slug, &f); err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func (db *DB) CreateIndicator(ctx context.Context, slug string, f domain.Indicat
 			return err
 		}
 		out = row.indicator()
-		return audit(ctx, tx, "create", "indicator", slug, nil, &out)
+		return audit(ctx, tx, caller, "create", "indicator", slug, nil, &out)
 	})
 	if err != nil {
 		return nil, err
@@ -141,12 +141,12 @@ func checkIndicatorRefs(ctx context.Context, tx *sqlx.Tx, slug string, f *domain
 
 // UpdateIndicator replaces an indicator's fields at the given version (0 for If-Match: *).
 // Its value type cannot change once it has observations.
-func (db *DB) UpdateIndicator(ctx context.Context, slug string, ifVersion int, f domain.IndicatorFields) (*domain.Indicator, error) {
+func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug string, ifVersion int, f domain.IndicatorFields) (*domain.Indicator, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	var out domain.Indicator
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		before, err := getIndicator(ctx, tx, slug, "FOR UPDATE")
 		if err != nil {
 			return err
@@ -187,7 +187,7 @@ func (db *DB) UpdateIndicator(ctx context.Context, slug string, ifVersion int, f
 			return err
 		}
 		out = row.indicator()
-		return audit(ctx, tx, "update", "indicator", slug, before, &out)
+		return audit(ctx, tx, caller, "update", "indicator", slug, before, &out)
 	})
 	if err != nil {
 		return nil, err
@@ -197,9 +197,9 @@ func (db *DB) UpdateIndicator(ctx context.Context, slug string, ifVersion int, f
 
 // RetireIndicator marks an indicator retired: it stays readable, keeps its observations and
 // takes no new ones.
-func (db *DB) RetireIndicator(ctx context.Context, slug string, ifVersion int) (*domain.Indicator, error) {
+func (db *DB) RetireIndicator(ctx context.Context, caller domain.Caller, slug string, ifVersion int) (*domain.Indicator, error) {
 	var out domain.Indicator
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		before, err := getIndicator(ctx, tx, slug, "FOR UPDATE")
 		if err != nil {
 			return err
@@ -222,7 +222,7 @@ func (db *DB) RetireIndicator(ctx context.Context, slug string, ifVersion int) (
 			return err
 		}
 		out = row.indicator()
-		return audit(ctx, tx, "update", "indicator", slug, before, &out)
+		return audit(ctx, tx, caller, "update", "indicator", slug, before, &out)
 	})
 	if err != nil {
 		return nil, err

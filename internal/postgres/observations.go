@@ -145,10 +145,10 @@ func observationResult(row *observationRow, err error, id int64) (*domain.Observ
 
 // CreateObservation validates an observation against its indicator and stores it. Editors may
 // only write their own cities: the scope is part of the INSERT.
-func (db *DB) CreateObservation(ctx context.Context, f domain.ObservationFields) (*domain.Observation, error) {
-	actor := domain.ActorFromContext(ctx)
+func (db *DB) CreateObservation(ctx context.Context, caller domain.Caller, f domain.ObservationFields) (*domain.Observation, error) {
+	actor := caller.Actor
 	var out *domain.Observation
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		ind, err := observableIndicator(ctx, tx, f.Indicator)
 		if err != nil {
 			return err
@@ -182,7 +182,7 @@ func (db *DB) CreateObservation(ctx context.Context, f domain.ObservationFields)
 		if out, err = getObservation(ctx, tx, id, ""); err != nil {
 			return err
 		}
-		return audit(ctx, tx, "create", "observation", strconv.FormatInt(id, 10), nil, out)
+		return audit(ctx, tx, caller, "create", "observation", strconv.FormatInt(id, 10), nil, out)
 	})
 	return out, err
 }
@@ -227,12 +227,12 @@ func checkCityAndEdition(ctx context.Context, tx *sqlx.Tx, city string, edition 
 // UpdateObservation changes an observation's value and annotations at the given version (0 for
 // If-Match: *). Its key (indicator, city, year, edition) cannot change. A changed value goes
 // back to self_reported until the secretariat verifies it again.
-func (db *DB) UpdateObservation(ctx context.Context, id int64, ifVersion int,
+func (db *DB) UpdateObservation(ctx context.Context, caller domain.Caller, id int64, ifVersion int,
 	change func(current *domain.Observation) (domain.ObservationFields, error)) (*domain.Observation, error) {
-	actor := domain.ActorFromContext(ctx)
+	actor := caller.Actor
 	var out *domain.Observation
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		before, err := lockObservation(ctx, tx, id, ifVersion)
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
+		before, err := lockObservation(ctx, tx, caller.Actor, id, ifVersion)
 		if err != nil {
 			return err
 		}
@@ -269,7 +269,7 @@ func (db *DB) UpdateObservation(ctx context.Context, id int64, ifVersion int,
 		if out, err = getObservation(ctx, tx, id, ""); err != nil {
 			return err
 		}
-		return audit(ctx, tx, "update", "observation", strconv.FormatInt(id, 10), before, out)
+		return audit(ctx, tx, caller, "update", "observation", strconv.FormatInt(id, 10), before, out)
 	})
 	return out, err
 }
@@ -279,12 +279,11 @@ func sameEdition(a, b *int) bool {
 }
 
 // lockObservation reads an observation FOR UPDATE and checks the version and the actor's scope.
-func lockObservation(ctx context.Context, tx *sqlx.Tx, id int64, ifVersion int) (*domain.Observation, error) {
+func lockObservation(ctx context.Context, tx *sqlx.Tx, actor *domain.Actor, id int64, ifVersion int) (*domain.Observation, error) {
 	o, err := getObservation(ctx, tx, id, "FOR UPDATE OF o")
 	if err != nil {
 		return nil, err
 	}
-	actor := domain.ActorFromContext(ctx)
 	if scope := actor.ScopeCities(); scope != nil && !slices.Contains(scope, o.City) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "this token may not write data of city %q", o.City)
 	}
@@ -295,10 +294,10 @@ func lockObservation(ctx context.Context, tx *sqlx.Tx, id int64, ifVersion int) 
 }
 
 // DeleteObservation deletes an observation at the given version; its history stays in the audit trail.
-func (db *DB) DeleteObservation(ctx context.Context, id int64, ifVersion int) error {
-	actor := domain.ActorFromContext(ctx)
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
-		before, err := lockObservation(ctx, tx, id, ifVersion)
+func (db *DB) DeleteObservation(ctx context.Context, caller domain.Caller, id int64, ifVersion int) error {
+	actor := caller.Actor
+	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
+		before, err := lockObservation(ctx, tx, caller.Actor, id, ifVersion)
 		if err != nil {
 			return err
 		}
@@ -310,18 +309,18 @@ func (db *DB) DeleteObservation(ctx context.Context, id int64, ifVersion int) er
 		if n, _ := res.RowsAffected(); n != 1 {
 			return domain.Errorf(domain.EFORBIDDEN, "this token may not write data of city %q", before.City)
 		}
-		return audit(ctx, tx, "delete", "observation", strconv.FormatInt(id, 10), before, nil)
+		return audit(ctx, tx, caller, "delete", "observation", strconv.FormatInt(id, 10), before, nil)
 	})
 }
 
 // SetVerification records the secretariat's check of an observation.
-func (db *DB) SetVerification(ctx context.Context, id int64, ifVersion int, state string) (*domain.Observation, error) {
+func (db *DB) SetVerification(ctx context.Context, caller domain.Caller, id int64, ifVersion int, state string) (*domain.Observation, error) {
 	if state != "verified" && state != "rejected" && state != "self_reported" {
 		return nil, domain.Invalid("body.verification", "must be verified, rejected or self_reported")
 	}
 	var out *domain.Observation
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		before, err := lockObservation(ctx, tx, id, ifVersion)
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
+		before, err := lockObservation(ctx, tx, caller.Actor, id, ifVersion)
 		if err != nil {
 			return err
 		}
@@ -336,7 +335,7 @@ func (db *DB) SetVerification(ctx context.Context, id int64, ifVersion int, stat
 		if out, err = getObservation(ctx, tx, id, ""); err != nil {
 			return err
 		}
-		return audit(ctx, tx, "update", "observation", strconv.FormatInt(id, 10), before, out)
+		return audit(ctx, tx, caller, "update", "observation", strconv.FormatInt(id, 10), before, out)
 	})
 	return out, err
 }

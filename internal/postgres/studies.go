@@ -41,7 +41,7 @@ func getStudy(ctx context.Context, q sqlx.QueryerContext, edition int, lock stri
 }
 
 // CreateStudy stores a new edition.
-func (db *DB) CreateStudy(ctx context.Context, edition int, f domain.StudyFields) (*domain.Study, error) {
+func (db *DB) CreateStudy(ctx context.Context, caller domain.Caller, edition int, f domain.StudyFields) (*domain.Study, error) {
 	if !domain.ValidEdition(edition) {
 		return nil, domain.Invalid("body.edition", "must be a year between 2000 and 2100")
 	}
@@ -49,7 +49,7 @@ func (db *DB) CreateStudy(ctx context.Context, edition int, f domain.StudyFields
 		return nil, err
 	}
 	var out domain.Study
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		if err := checkFramework(ctx, tx, f.Framework); err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func (db *DB) CreateStudy(ctx context.Context, edition int, f domain.StudyFields
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, "create", "study", strconv.Itoa(edition), nil, &out)
+		return audit(ctx, tx, caller, "create", "study", strconv.Itoa(edition), nil, &out)
 	})
 	if err != nil {
 		return nil, err
@@ -88,12 +88,12 @@ func checkFramework(ctx context.Context, tx *sqlx.Tx, slug *string) error {
 }
 
 // UpdateStudy replaces an edition's fields at the given version (0 for If-Match: *).
-func (db *DB) UpdateStudy(ctx context.Context, edition, ifVersion int, f domain.StudyFields) (*domain.Study, error) {
+func (db *DB) UpdateStudy(ctx context.Context, caller domain.Caller, edition, ifVersion int, f domain.StudyFields) (*domain.Study, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	var out domain.Study
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		before, err := getStudy(ctx, tx, edition, "FOR UPDATE")
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func (db *DB) UpdateStudy(ctx context.Context, edition, ifVersion int, f domain.
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, "update", "study", strconv.Itoa(edition), before, &out)
+		return audit(ctx, tx, caller, "update", "study", strconv.Itoa(edition), before, &out)
 	})
 	if err != nil {
 		return nil, err
@@ -140,11 +140,11 @@ func (db *DB) ListStudyCities(ctx context.Context, edition int) ([]domain.StudyC
 
 // AddStudyCity records a city's participation in an edition; adding it twice is harmless.
 // created reports whether it was new.
-func (db *DB) AddStudyCity(ctx context.Context, edition int, city, provenance string) (sc *domain.StudyCity, created bool, err error) {
+func (db *DB) AddStudyCity(ctx context.Context, caller domain.Caller, edition int, city, provenance string) (sc *domain.StudyCity, created bool, err error) {
 	if provenance == "" {
 		provenance = "reported"
 	}
-	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		if _, err := getStudy(ctx, tx, edition, "FOR SHARE"); err != nil {
 			return err
 		}
@@ -171,14 +171,14 @@ func (db *DB) AddStudyCity(ctx context.Context, edition int, city, provenance st
 		if !created {
 			return nil
 		}
-		return audit(ctx, tx, "create", "study_city", strconv.Itoa(edition)+"/"+city, nil, &row)
+		return audit(ctx, tx, caller, "create", "study_city", strconv.Itoa(edition)+"/"+city, nil, &row)
 	})
 	return sc, created, err
 }
 
 // RemoveStudyCity removes a city from an edition.
-func (db *DB) RemoveStudyCity(ctx context.Context, edition int, city string) error {
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+func (db *DB) RemoveStudyCity(ctx context.Context, caller domain.Caller, edition int, city string) error {
+	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		var row domain.StudyCity
 		err := tx.GetContext(ctx, &row, `
 			DELETE FROM study_cities sc USING cities c
@@ -190,6 +190,6 @@ func (db *DB) RemoveStudyCity(ctx context.Context, edition int, city string) err
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, "delete", "study_city", strconv.Itoa(edition)+"/"+city, &row, nil)
+		return audit(ctx, tx, caller, "delete", "study_city", strconv.Itoa(edition)+"/"+city, &row, nil)
 	})
 }

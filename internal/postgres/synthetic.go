@@ -26,7 +26,7 @@ func (db *DB) LoadSynthetic(ctx context.Context, n int) error {
 	if n < 0 || n > SyntheticIndicators*SyntheticCities*250 {
 		return domain.Invalid("synthetic", "must be between 0 and %d", SyntheticIndicators*SyntheticCities*250)
 	}
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return db.inTx(ctx, domain.Caller{}, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '30min'`); err != nil {
 			return err
 		}

@@ -59,12 +59,12 @@ func (r *tokenRow) token() domain.Token {
 
 // CreateToken stores a new token given the SHA-256 of its secret and the secret's visible prefix.
 // An editor's cities must exist.
-func (db *DB) CreateToken(ctx context.Context, in domain.TokenCreate, prefix string, hash []byte) (*domain.Token, error) {
+func (db *DB) CreateToken(ctx context.Context, caller domain.Caller, in domain.TokenCreate, prefix string, hash []byte) (*domain.Token, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var t domain.Token
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		if len(in.Cities) > 0 {
 			var missing []string
 			if err := tx.SelectContext(ctx, &missing, `
@@ -84,7 +84,7 @@ func (db *DB) CreateToken(ctx context.Context, in domain.TokenCreate, prefix str
 			return err
 		}
 		t = row.token()
-		return audit(ctx, tx, "create", "token", itoa(t.ID), nil, &t)
+		return audit(ctx, tx, caller, "create", "token", itoa(t.ID), nil, &t)
 	})
 	if err != nil {
 		return nil, err
@@ -126,9 +126,9 @@ func (db *DB) GetToken(ctx context.Context, id int64) (*domain.Token, error) {
 
 // RevokeToken revokes a token at the given version (0 for If-Match: *); revoking twice is
 // harmless and keeps the first time.
-func (db *DB) RevokeToken(ctx context.Context, id int64, ifVersion int) (*domain.Token, error) {
+func (db *DB) RevokeToken(ctx context.Context, caller domain.Caller, id int64, ifVersion int) (*domain.Token, error) {
 	var t domain.Token
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		var before tokenRow
 		err := tx.GetContext(ctx, &before, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = $1 FOR UPDATE`, id)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -148,7 +148,7 @@ func (db *DB) RevokeToken(ctx context.Context, id int64, ifVersion int) (*domain
 		}
 		t = row.token()
 		b := before.token()
-		return audit(ctx, tx, "update", "token", itoa(id), &b, &t)
+		return audit(ctx, tx, caller, "update", "token", itoa(id), &b, &t)
 	})
 	if err != nil {
 		return nil, err

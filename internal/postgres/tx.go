@@ -10,17 +10,17 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// inTx runs fn in a transaction and commits it when fn succeeds. When the request carries an
+// inTx runs fn in a transaction and commits it when fn succeeds. When the caller carries an
 // idempotency claim, the key is inserted first, in the same transaction: a concurrent request
 // with the same key waits on the key's unique index and then fails with ECONFLICT, and a write
 // that rolls back releases its key. Every write of the store goes through here, once per request.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+func (db *DB) inTx(ctx context.Context, caller domain.Caller, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return mapError(err)
 	}
 	defer tx.Rollback() // a no-op after Commit
-	if c := domain.ClaimFromContext(ctx); c != nil {
+	if c := caller.Claim; c != nil {
 		res, err := tx.ExecContext(ctx,
 			`INSERT INTO idempotency_keys AS k (client, key, request_hash) VALUES ($1, $2, '')
 			 ON CONFLICT (client, key) DO UPDATE SET request_hash = '', status = NULL, headers = NULL, body = NULL,
@@ -50,14 +50,14 @@ func rowsAffected(res sql.Result) (int64, error) {
 
 // audit records a write in the audit trail, inside the write's transaction. before and after
 // are the resource's representations (nil for a create's before and a delete's after).
-func audit(ctx context.Context, tx *sqlx.Tx, action, resource, id string, before, after any) error {
-	a := domain.ActorFromContext(ctx)
+func audit(ctx context.Context, tx *sqlx.Tx, caller domain.Caller, action, resource, id string, before, after any) error {
+	a := caller.Actor
 	var tokenID *int64
 	if a != nil && a.TokenID != 0 {
 		tokenID = &a.TokenID
 	}
 	var reqID *string
-	if r := domain.RequestIDFromContext(ctx); r != "" {
+	if r := caller.RequestID; r != "" {
 		reqID = &r
 	}
 	b, err := jsonOrNull(before)

@@ -14,14 +14,13 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 )
 
-// seedActor signs the audit rows that seeding leaves.
-var seedActor = &domain.Actor{Name: "seed", Role: domain.RoleSecretariat}
+// seeder signs the audit rows that seeding leaves.
+var seeder = domain.Caller{Actor: &domain.Actor{Name: "seed", Role: domain.RoleSecretariat}}
 
 // Run loads the sample data and reports how many records it added.
 func Run(ctx context.Context, db *postgres.DB) (added int, err error) {
-	ctx = domain.NewContextWithActor(ctx, seedActor)
 	for _, c := range cities {
-		_, err := db.CreateCity(ctx, c.slug, c.fields)
+		_, err := db.CreateCity(ctx, seeder, c.slug, c.fields)
 		switch domain.ErrorCode(err) {
 		case "":
 			added++

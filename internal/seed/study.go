@@ -23,17 +23,17 @@ func loadStudy(ctx context.Context, db *postgres.DB) (int, error) {
 		return fmt.Errorf("seed %s: %w", what, err)
 	}
 	for _, f := range frameworks {
-		if _, err := db.CreateFramework(ctx, f); count(err, "framework "+f.Slug) != nil {
+		if _, err := db.CreateFramework(ctx, seeder, f); count(err, "framework "+f.Slug) != nil {
 			return added, count(err, "framework "+f.Slug)
 		}
 	}
 	for _, i := range indicators {
-		if _, err := db.CreateIndicator(ctx, i.slug, i.fields); count(err, "indicator "+i.slug) != nil {
+		if _, err := db.CreateIndicator(ctx, seeder, i.slug, i.fields); count(err, "indicator "+i.slug) != nil {
 			return added, count(err, "indicator "+i.slug)
 		}
 	}
 	for _, s := range studies {
-		if _, err := db.CreateStudy(ctx, s.edition, s.fields); count(err, fmt.Sprint("study ", s.edition)) != nil {
+		if _, err := db.CreateStudy(ctx, seeder, s.edition, s.fields); count(err, fmt.Sprint("study ", s.edition)) != nil {
 			return added, count(err, fmt.Sprint("study ", s.edition))
 		}
 	}
@@ -41,7 +41,7 @@ func loadStudy(ctx context.Context, db *postgres.DB) (int, error) {
 		if c.fields.Provenance != "sample" {
 			continue
 		}
-		_, created, err := db.AddStudyCity(ctx, 2019, c.slug, "sample")
+		_, created, err := db.AddStudyCity(ctx, seeder, 2019, c.slug, "sample")
 		if err != nil {
 			return added, fmt.Errorf("seed 2019 participation of %s: %w", c.slug, err)
 		}
@@ -50,7 +50,7 @@ func loadStudy(ctx context.Context, db *postgres.DB) (int, error) {
 		}
 	}
 	for _, o := range sampleObservations() {
-		if _, err := db.CreateObservation(ctx, o); count(err, "observation") != nil {
+		if _, err := db.CreateObservation(ctx, seeder, o); count(err, "observation") != nil {
 			return added, count(err, "observation")
 		}
 	}
