@@ -22,7 +22,7 @@ lint: ## static checks (go vet, gosec, govulncheck, Spectral on the contract); i
 
 test: lint ## lint, the whole test suite against a real PostgreSQL, then every fuzzer briefly
 	@url=$$($(DB) postgres) && \
-	TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 8m ./... && \
+	TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 8m ./... && \
 	TEST_DATABASE_URL="$$url" FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 FUZZTIME ?= 3s

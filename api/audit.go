@@ -15,9 +15,6 @@ type AuditListInput struct {
 }
 
 func (h *handlers) listAudit(ctx context.Context, in *AuditListInput) (*ListOutput[domain.AuditEntry], error) {
-	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleAdmin); err != nil {
-		return nil, err
-	}
 	after, err := domain.DecodeCursor(in.Cursor, "-id")
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -14,6 +15,8 @@ const (
 	actorKey ctxKey = iota
 	requestIDKey
 	claimKey
+	clientKey
+	loggerKey
 )
 
 // withActor returns a context carrying the authenticated actor.
@@ -47,4 +50,29 @@ func withClaim(ctx context.Context, c *domain.IdempotencyClaim) context.Context 
 func callerOf(ctx context.Context) domain.Caller {
 	c, _ := ctx.Value(claimKey).(*domain.IdempotencyClaim)
 	return domain.Caller{Actor: actorOf(ctx), RequestID: requestIDOf(ctx), Claim: c}
+}
+
+// withClient returns a context carrying the client's key for budgets and shares.
+func withClient(ctx context.Context, client string) context.Context {
+	return context.WithValue(ctx, clientKey, client)
+}
+
+// clientFrom returns the client's key that the chain's rate limit put in the context.
+func clientFrom(ctx context.Context) string {
+	c, _ := ctx.Value(clientKey).(string)
+	return c
+}
+
+// withLogger returns a context carrying the service's logger, for code that Huma calls
+// without the handlers' dependencies (its error hooks).
+func withLogger(ctx context.Context, log *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey, log)
+}
+
+// loggerOf returns the logger of the request, or one that discards.
+func loggerOf(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return slog.New(slog.DiscardHandler)
 }

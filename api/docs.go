@@ -10,7 +10,7 @@ import (
 
 // registerDocs serves the interactive docs at /docs from assets embedded in the binary, so
 // that they work with no internet access.
-func registerDocs(r chi.Router) {
+func registerDocs(r chi.Router, limit func(http.Handler) http.Handler) {
 	ui := v5emb.NewWithConfig(swgui.Config{
 		Title:       "Digital Cities API",
 		SwaggerJSON: "/openapi.json",
@@ -18,6 +18,6 @@ func registerDocs(r chi.Router) {
 		ShowTopBar:  false,
 		SettingsUI:  map[string]string{"validatorUrl": "null"},
 	})("Digital Cities API", "/openapi.json", "/docs/")
-	r.Get("/docs", http.RedirectHandler("/docs/", http.StatusMovedPermanently).ServeHTTP)
-	r.Mount("/docs/", ui)
+	r.Get("/docs", limit(http.RedirectHandler("/docs/", http.StatusMovedPermanently)).ServeHTTP)
+	r.Mount("/docs/", limit(ui))
 }

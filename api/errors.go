@@ -24,6 +24,7 @@ var statusByCode = map[string]int{
 	domain.EPRECONDITIONREQUIRED: http.StatusPreconditionRequired,
 	domain.ENOTACCEPTABLE:        http.StatusNotAcceptable,
 	domain.ETOOLARGE:             http.StatusRequestEntityTooLarge,
+	domain.ETOOMANY:              http.StatusTooManyRequests,
 	domain.EUNAVAILABLE:          http.StatusServiceUnavailable,
 	domain.EINTERNAL:             http.StatusInternalServerError,
 }
@@ -55,9 +56,12 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
-		log.ErrorContext(ctx, "request failed", "error", err.Error(), "code", code,
-			"request_id", requestIDOf(ctx))
+	switch {
+	case status >= 500 && errors.Is(ctx.Err(), context.Canceled):
+		// The client went away and the work was cancelled: nothing failed on our side.
+		log.InfoContext(ctx, "request cancelled by the client", "error", err.Error(), "request_id", requestIDOf(ctx))
+	case status >= 500:
+		log.ErrorContext(ctx, "request failed", "error", err.Error(), "code", code, "request_id", requestIDOf(ctx))
 	}
 	model := newProblem(status, domain.ErrorMessage(err))
 	var de *domain.Error
@@ -68,7 +72,7 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 	switch code {
 	case domain.EUNAVAILABLE:
 		p.headers.Set("Retry-After", retryAfterUnavailable)
-	case domain.EINPROGRESS:
+	case domain.EINPROGRESS, domain.ETOOMANY:
 		p.headers.Set("Retry-After", "1")
 	case domain.EUNAUTHORIZED:
 		p.headers.Set("WWW-Authenticate", `Bearer realm="digitalcities"`)
@@ -76,10 +80,12 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 	return p
 }
 
-// installErrorModel makes every error Huma writes itself (validation, body size, content type)
-// a Problem, and makes sure that no 5xx ever carries the text of its cause. It must run before
-// any operation is registered: Huma documents error responses with the type NewError returns.
-func installErrorModel(log *slog.Logger) {
+// init makes every error Huma writes itself (validation, body size, content type) a Problem,
+// and makes sure that no 5xx ever carries the text of its cause. Huma keeps these hooks in
+// package variables and documents error responses with the type NewError returns, so they are
+// set once, here, before any API exists; they hold no state, and the logger of a request
+// comes from its context.
+func init() {
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		return problemFrom(status, msg, errs)
 	}
@@ -91,8 +97,8 @@ func installErrorModel(log *slog.Logger) {
 					causes = append(causes, e.Error())
 				}
 			}
-			log.Error("request failed", "status", status, "error", msg, "causes", strings.Join(causes, "; "),
-				"request_id", ctx.Header("X-Request-Id"))
+			loggerOf(ctx.Context()).Error("request failed", "status", status, "error", msg,
+				"causes", strings.Join(causes, "; "), "request_id", ctx.Header("X-Request-Id"))
 		}
 		return problemFrom(status, msg, errs)
 	}

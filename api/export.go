@@ -98,16 +98,17 @@ func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*hu
 	if err != nil {
 		return nil, err
 	}
-	// Each export holds a database connection while it streams: bound how many run at once so
-	// that slow readers cannot take the whole pool.
-	select {
-	case h.exports <- struct{}{}:
-	default:
-		return nil, domain.Errorf(domain.EUNAVAILABLE, "%d exports are already running; retry shortly", cap(h.exports))
+	// Each export holds a database connection while it streams: bound how many run at once, and
+	// each client's share, so that slow readers cannot take the whole pool.
+	client := clientFrom(ctx)
+	if err := h.exports.acquire(client); err != nil {
+		return nil, err
 	}
-	return &huma.StreamResponse{Body: func(hctx huma.Context) {
-		defer func() { <-h.exports }()
-		_, w := humachi.Unwrap(hctx)
+	return &huma.StreamResponse{Body: func(hc huma.Context) {
+		defer h.exports.release(client)
+		_, w := humachi.Unwrap(hc)
+		ctx, cancel := context.WithTimeout(ctx, exportMaxDuration)
+		defer cancel()
 		h.streamExport(ctx, w, format, f)
 	}}, nil
 }
@@ -129,7 +130,7 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		w.Header().Set("Content-Type", exportTypes[format])
 		w.Header().Set("Content-Disposition", `attachment; filename="observations.`+format+`"`)
 		w.WriteHeader(http.StatusOK)
-		_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout)) // not every writer has deadlines
+		_ = rc.SetWriteDeadline(flushDeadline(ctx)) // not every writer has deadlines
 		switch format {
 		case "csv":
 			_ = cw.Write(exportColumns) // errors surface at flush
@@ -164,7 +165,7 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 				return err // the client is gone
 			}
 			_ = rc.Flush()
-			_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
+			_ = rc.SetWriteDeadline(flushDeadline(ctx))
 		}
 		return nil
 	})
@@ -188,6 +189,16 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 	}
 	cw.Flush()
 	_ = bw.Flush() // the client may be gone; nothing more to do
+}
+
+// flushDeadline is when the client must have taken the next flush of rows: a slow reader is
+// cut, and so is any export past its total duration.
+func flushDeadline(ctx context.Context) time.Time {
+	d := time.Now().Add(exportFlushDeadline)
+	if end, ok := ctx.Deadline(); ok && end.Before(d) {
+		return end
+	}
+	return d
 }
 
 // observationRecord fills a CSV record in exportColumns order. Values are written as in JSON.

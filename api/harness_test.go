@@ -29,7 +29,7 @@ type harness struct {
 
 // generousLimits keeps rate limits out of the way of tests that are not about them.
 var generousLimits = config.Limits{ReadsPerMinute: 1e6, WritesPerMinute: 1e6, ExportsPerMinute: 1e6,
-	AuthFailPerMinute: 1e6, Concurrent: 1000}
+	ImportsPerMinute: 1e6, AuthFailPerMinute: 1e6, Concurrent: 1000}
 
 func newHarness(t testing.TB) *harness {
 	return newHarnessWith(t, generousLimits)

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 )
@@ -34,31 +33,6 @@ func NewHTTPServer(base context.Context, addr string, handler http.Handler) *htt
 		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    MaxHeaderBytes,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(base) },
-	}
-}
-
-// isLongRunning reports whether a request streams (exports) or loads (imports) data and so has
-// its own, larger limits instead of the ordinary request deadline.
-func isLongRunning(r *http.Request) bool {
-	return strings.HasSuffix(r.URL.Path, "/export") || strings.HasSuffix(r.URL.Path, "/import")
-}
-
-// requestTimeout gives every ordinary request a deadline; the store's queries and waits end
-// with it, so that a request never hangs on an unreachable database. A database that stops
-// answering (frozen, or cut off by the network) does not end them: lib/pq cancels a query by
-// asking the server, and then waits for the server's answer. So the client is answered 503 by
-// serveWithin shortly after the deadline even when the handler has not returned.
-func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if d <= 0 || isLongRunning(r) {
-				next.ServeHTTP(w, r)
-				return
-			}
-			ctx, cancel := context.WithTimeout(r.Context(), d)
-			defer cancel()
-			serveWithin(w, r.WithContext(ctx), next, d+deadlineGrace)
-		})
 	}
 }
 

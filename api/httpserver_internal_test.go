@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -68,5 +69,16 @@ func TestRequestTimeoutPassesResponsesThrough(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/cities", nil))
 	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "boom") {
 		t.Fatalf("panic behind requestTimeout: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// requestTimeout is the chain's deadline step as plain middleware, for these tests.
+func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			serveWithin(w, r.WithContext(ctx), next, d+deadlineGrace)
+		})
 	}
 }

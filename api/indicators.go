@@ -100,9 +100,6 @@ func (h *handlers) getIndicator(ctx context.Context, in *IndicatorGetInput) (*In
 }
 
 func (h *handlers) createIndicator(ctx context.Context, in *IndicatorCreateInput) (*IndicatorCreatedOutput, error) {
-	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
-		return nil, err
-	}
 	ind, err := h.db.CreateIndicator(ctx, callerOf(ctx), in.Body.Slug, in.Body.IndicatorFields)
 	if err != nil {
 		return nil, err
@@ -111,9 +108,6 @@ func (h *handlers) createIndicator(ctx context.Context, in *IndicatorCreateInput
 }
 
 func (h *handlers) updateIndicator(ctx context.Context, in *IndicatorPutInput) (*IndicatorOutput, error) {
-	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
-		return nil, err
-	}
 	version, err := ifMatchVersion(in.IfMatch)
 	if err != nil {
 		return nil, err
@@ -126,9 +120,6 @@ func (h *handlers) updateIndicator(ctx context.Context, in *IndicatorPutInput) (
 }
 
 func (h *handlers) retireIndicator(ctx context.Context, in *IndicatorRetireInput) (*IndicatorOutput, error) {
-	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
-		return nil, err
-	}
 	version, err := ifMatchVersion(in.IfMatch)
 	if err != nil {
 		return nil, err

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -68,14 +70,15 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			rec := &statusRecorder{ResponseWriter: w}
+			r = r.WithContext(withLogger(r.Context(), log))
 			next.ServeHTTP(rec, r)
 			route := ""
 			if rc := chi.RouteContext(r.Context()); rc != nil {
 				route = rc.RoutePattern()
 			}
 			level := slog.LevelInfo
-			if rec.status >= 500 {
-				level = slog.LevelError
+			if rec.status >= 500 && !errors.Is(r.Context().Err(), context.Canceled) {
+				level = slog.LevelError // a request its client abandoned is not a server error
 			}
 			log.LogAttrs(r.Context(), level, "request",
 				slog.String("method", r.Method), slog.String("route", route), slog.String("path", r.URL.Path),

@@ -174,9 +174,6 @@ func (h *handlers) getObservation(ctx context.Context, in *ObservationGetInput) 
 }
 
 func (h *handlers) createObservation(ctx context.Context, in *ObservationCreateInput) (*ObservationCreatedOutput, error) {
-	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
-		return nil, err
-	}
 	o, err := h.db.CreateObservation(ctx, callerOf(ctx), in.Body)
 	if err != nil {
 		return nil, err
@@ -185,9 +182,6 @@ func (h *handlers) createObservation(ctx context.Context, in *ObservationCreateI
 }
 
 func (h *handlers) updateObservation(ctx context.Context, in *ObservationPutInput) (*ObservationOutput, error) {
-	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
-		return nil, err
-	}
 	version, err := ifMatchVersion(in.IfMatch)
 	if err != nil {
 		return nil, err
@@ -202,9 +196,6 @@ func (h *handlers) updateObservation(ctx context.Context, in *ObservationPutInpu
 }
 
 func (h *handlers) patchObservation(ctx context.Context, in *ObservationPatchInput) (*ObservationOutput, error) {
-	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
-		return nil, err
-	}
 	version, err := ifMatchVersion(in.IfMatch)
 	if err != nil {
 		return nil, err
@@ -220,9 +211,6 @@ func (h *handlers) patchObservation(ctx context.Context, in *ObservationPatchInp
 }
 
 func (h *handlers) deleteObservation(ctx context.Context, in *ObservationDeleteInput) (*struct{}, error) {
-	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
-		return nil, err
-	}
 	version, err := ifMatchVersion(in.IfMatch)
 	if err != nil {
 		return nil, err
@@ -231,9 +219,6 @@ func (h *handlers) deleteObservation(ctx context.Context, in *ObservationDeleteI
 }
 
 func (h *handlers) verifyObservation(ctx context.Context, in *ObservationVerifyInput) (*ObservationOutput, error) {
-	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
-		return nil, err
-	}
 	version, err := ifMatchVersion(in.IfMatch)
 	if err != nil {
 		return nil, err

@@ -1,27 +1,19 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/config"
 )
 
-// Budget names, as they appear in the RateLimit-Policy header.
-const (
-	budgetReads     = "reads"
-	budgetWrites    = "writes"
-	budgetExports   = "exports"
-	budgetAuthFails = "auth-failures"
-)
+// budgetAuthFails is the per-address budget of failed authentications.
+const budgetAuthFails Budget = "auth-failures"
 
 // bucket is a token bucket: capacity tokens, refilled evenly over one minute.
 type bucket struct {
@@ -30,10 +22,12 @@ type bucket struct {
 }
 
 // rateLimiter keeps one bucket per client and budget, and counts each client's requests in flight.
-// It lives in the instance's memory: behind several instances the budgets are per instance.
+// Clients are authenticated tokens or addresses, so the number of buckets is bounded by the
+// tokens that exist and the addresses that connect, never by what a header says. It lives in
+// the instance's memory: behind several instances the budgets are per instance.
 type rateLimiter struct {
 	mu       sync.Mutex
-	budgets  map[string]int // per minute
+	budgets  map[Budget]int // per minute
 	buckets  map[string]*bucket
 	inFlight map[string]int
 	maxConc  int
@@ -43,15 +37,15 @@ type rateLimiter struct {
 
 func newRateLimiter(l config.Limits) *rateLimiter {
 	return &rateLimiter{
-		budgets: map[string]int{budgetReads: l.ReadsPerMinute, budgetWrites: l.WritesPerMinute,
-			budgetExports: l.ExportsPerMinute, budgetAuthFails: l.AuthFailPerMinute},
+		budgets: map[Budget]int{BudgetReads: l.ReadsPerMinute, BudgetWrites: l.WritesPerMinute,
+			BudgetExports: l.ExportsPerMinute, BudgetImports: l.ImportsPerMinute, budgetAuthFails: l.AuthFailPerMinute},
 		buckets: map[string]*bucket{}, inFlight: map[string]int{}, maxConc: l.Concurrent, now: time.Now,
 	}
 }
 
 // take removes n tokens from the client's budget if it has them. It returns whether it did,
 // the tokens left and the seconds until the bucket is full (or, when empty, until the next token).
-func (rl *rateLimiter) take(client, budget string, n float64) (ok bool, remaining int, reset int) {
+func (rl *rateLimiter) take(client string, budget Budget, n float64) (ok bool, remaining int, reset int) {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 	b, limit := rl.refill(client, budget)
@@ -60,6 +54,9 @@ func (rl *rateLimiter) take(client, budget string, n float64) (ok bool, remainin
 		ok = true
 	}
 	rate := limit / 60 // tokens per second
+	if rate <= 0 {
+		return ok, 0, 60 // a budget of zero: nothing, ever
+	}
 	if b.tokens < 1 {
 		reset = int(math.Ceil((1 - b.tokens) / rate))
 	} else {
@@ -70,11 +67,11 @@ func (rl *rateLimiter) take(client, budget string, n float64) (ok bool, remainin
 
 // refill returns the client's bucket for a budget, topped up for the time since its last use.
 // The caller holds rl.mu.
-func (rl *rateLimiter) refill(client, budget string) (*bucket, float64) {
+func (rl *rateLimiter) refill(client string, budget Budget) (*bucket, float64) {
 	limit := float64(rl.budgets[budget])
 	now := rl.now()
 	rl.sweep(now)
-	key := budget + "|" + client
+	key := string(budget) + "|" + client
 	b := rl.buckets[key]
 	if b == nil {
 		b = &bucket{tokens: limit, last: now}
@@ -117,15 +114,6 @@ func (rl *rateLimiter) release(client string) {
 	}
 }
 
-// clientKey identifies the caller: its token (hashed) when it sends one, else its address.
-func clientKey(r *http.Request) string {
-	if a := r.Header.Get("Authorization"); a != "" {
-		h := sha256.Sum256([]byte(a))
-		return "t:" + hex.EncodeToString(h[:12])
-	}
-	return "ip:" + clientIP(r)
-}
-
 // clientIP is the address the connection comes from. Forwarded headers are not trusted.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -135,58 +123,30 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// budgetFor picks the budget a request spends.
-func budgetFor(r *http.Request) string {
-	switch {
-	case strings.HasSuffix(r.URL.Path, "/export"):
-		return budgetExports
-	case r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions:
-		return budgetReads
-	default:
-		return budgetWrites
-	}
+// policyHeader is the RateLimit-Policy header of a budget (IETF httpapi draft).
+func (rl *rateLimiter) policyHeader(budget Budget) string {
+	return fmt.Sprintf("%q;q=%d;w=60", budget, rl.budgets[budget])
 }
 
-// setHeaders writes the RateLimit-Policy and RateLimit headers (IETF httpapi draft).
-func (rl *rateLimiter) setHeaders(h http.Header, budget string, remaining, reset int) {
-	h.Set("RateLimit-Policy", fmt.Sprintf("%q;q=%d;w=60", budget, rl.budgets[budget]))
-	h.Set("RateLimit", fmt.Sprintf("%q;r=%d;t=%d", budget, remaining, reset))
+// authFailed spends one unit of an address's auth-failures budget and reports whether the
+// address still had one: when it had none, the failure is answered 429 instead of 401.
+func (rl *rateLimiter) authFailed(ip string) bool {
+	ok, _, _ := rl.take("ip:"+ip, budgetAuthFails, 1)
+	return ok
 }
 
-// middleware spends one token of the request's budget and bounds the client's requests in flight.
-func (rl *rateLimiter) middleware(next http.Handler) http.Handler {
+// byAddress spends the reads budget of the caller's address on requests that reach no
+// operation (unknown routes, the docs), which the chain does not see.
+func (rl *rateLimiter) byAddress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		client := clientKey(r)
-		budget := budgetFor(r)
-		ok, remaining, reset := rl.take(client, budget, 1)
-		rl.setHeaders(w.Header(), budget, remaining, reset)
+		ok, remaining, reset := rl.take("ip:"+clientIP(r), BudgetReads, 1)
+		w.Header().Set("RateLimit-Policy", rl.policyHeader(BudgetReads))
+		w.Header().Set("RateLimit", fmt.Sprintf("%q;r=%d;t=%d", BudgetReads, remaining, reset))
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(reset))
-			writeProblem(w, http.StatusTooManyRequests,
-				fmt.Sprintf("The %s budget of this client is spent; retry in %d s.", budget, reset))
+			writeProblem(w, http.StatusTooManyRequests, fmt.Sprintf("The reads budget of this client is spent; retry in %d s.", reset))
 			return
 		}
-		if !rl.acquire(client) {
-			w.Header().Set("Retry-After", "1")
-			writeProblem(w, http.StatusTooManyRequests,
-				fmt.Sprintf("This client already has %d requests in flight; wait for one to finish.", rl.maxConc))
-			return
-		}
-		defer rl.release(client)
 		next.ServeHTTP(w, r)
 	})
-}
-
-// allowAuthAttempt reports whether the client's address may try a token: failures spend the
-// separate auth-failures budget, keyed by address so that rotating tokens does not help.
-func (rl *rateLimiter) allowAuthAttempt(r *http.Request) bool {
-	rl.mu.Lock()
-	defer rl.mu.Unlock()
-	b, _ := rl.refill("ip:"+clientIP(r), budgetAuthFails)
-	return b.tokens >= 1
-}
-
-// authFailed spends one token of the client's auth-failures budget.
-func (rl *rateLimiter) authFailed(r *http.Request) {
-	rl.take("ip:"+clientIP(r), budgetAuthFails, 1)
 }

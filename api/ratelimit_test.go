@@ -44,7 +44,7 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestConcurrencyPerClientIsBounded(t *testing.T) {
-	h := newHarnessWith(t, config.Limits{ReadsPerMinute: 1e6, WritesPerMinute: 1e6, ExportsPerMinute: 1e6, AuthFailPerMinute: 1e6, Concurrent: 1})
+	h := newHarnessWith(t, config.Limits{ReadsPerMinute: 1e6, WritesPerMinute: 1e6, ExportsPerMinute: 1e6, ImportsPerMinute: 1e6, AuthFailPerMinute: 1e6, Concurrent: 1})
 	studyFixture(t, h)
 	sec, _ := h.token(domain.RoleSecretariat)
 	// An import whose body never finishes holds the client's only slot.
@@ -55,15 +55,15 @@ func TestConcurrencyPerClientIsBounded(t *testing.T) {
 	}()
 	pw.Write([]byte("city,indicator,year,value,status\n"))
 	waitFor(t, func() bool {
-		return h.do(req{method: "GET", path: "/livez", token: sec}).Status == 429
+		return h.do(req{method: "GET", path: "/v1/cities", token: sec}).Status == 429
 	})
-	r := h.do(req{method: "GET", path: "/livez", token: sec}).expect(t, 429)
+	r := h.do(req{method: "GET", path: "/v1/cities", token: sec}).expect(t, 429)
 	if r.Header.Get("Retry-After") == "" {
 		t.Fatal("no Retry-After")
 	}
 	// Another client is not affected.
-	h.do(req{method: "GET", path: "/livez"}).expect(t, 200)
+	h.do(req{method: "GET", path: "/v1/cities"}).expect(t, 200)
 	pw.Close()
 	<-done
-	h.do(req{method: "GET", path: "/livez", token: sec}).expect(t, 200)
+	h.do(req{method: "GET", path: "/v1/cities", token: sec}).expect(t, 200)
 }

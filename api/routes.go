@@ -3,22 +3,17 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/danielgtaylor/huma/v2"
 )
 
-// Security requirements: anonymous or with a token, and token required.
+// Documented error statuses per kind of operation. Every operation may also answer 429 and
+// 5xx, and the statuses its policy implies (401, 403) are added by op.
 var (
-	optionalAuth = []map[string][]string{{}, {"bearer": {}}}
-	anonymous    = []map[string][]string{{}}
-	requiredAuth = []map[string][]string{{"bearer": {}}}
-)
-
-// Documented error statuses per kind of operation (every operation may also answer 429 and 5xx).
-var (
-	readErrors  = []int{http.StatusUnauthorized, http.StatusUnprocessableEntity}
-	getErrors   = []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusUnprocessableEntity}
-	writeErrors = []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity}
+	readErrors  = []int{http.StatusUnprocessableEntity}
+	getErrors   = []int{http.StatusNotFound, http.StatusUnprocessableEntity}
+	writeErrors = []int{http.StatusUnprocessableEntity}
 	createErrs  = append(writeErrors, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	changeErrs  = append(writeErrors, http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed,
 		http.StatusPreconditionRequired, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
@@ -28,73 +23,73 @@ var (
 // registerRoutes is the one place where every operation of the API is registered.
 func registerRoutes(api huma.API, h *handlers) {
 	// Health
-	register(api, h, op("get-livez", http.MethodGet, "/livez", "Liveness probe", "health", nil, nil), h.livez)
-	register(api, h, op("get-readyz", http.MethodGet, "/readyz", "Readiness probe (database reachable)", "health", nil, nil), h.readyz)
+	register(api, h, op("get-livez", http.MethodGet, "/livez", "Liveness probe", "health", probe, nil), h.livez)
+	register(api, h, op("get-readyz", http.MethodGet, "/readyz", "Readiness probe (database reachable)", "health", probe, nil), h.readyz)
 
 	// Cities
-	register(api, h, op("list-cities", http.MethodGet, "/v1/cities", "List cities", "cities", optionalAuth, readErrors), h.listCities)
-	register(api, h, op("get-city", http.MethodGet, "/v1/cities/{slug}", "Get a city", "cities", optionalAuth, getErrors), h.getCity)
-	register(api, h, withStatus(op("create-city", http.MethodPost, "/v1/cities", "Create a city (secretariat)", "cities", requiredAuth, createErrs), http.StatusCreated), h.createCity)
-	register(api, h, op("update-city", http.MethodPut, "/v1/cities/{slug}", "Replace a city (secretariat, or an editor of the city)", "cities", requiredAuth, changeErrs), h.updateCity)
-	register(api, h, op("patch-city", http.MethodPatch, "/v1/cities/{slug}", "Change some fields of a city (JSON merge patch; secretariat, or an editor of the city)", "cities", requiredAuth, changeErrs), h.patchCity)
-	register(api, h, withStatus(op("delete-city", http.MethodDelete, "/v1/cities/{slug}", "Delete a city (secretariat)", "cities", requiredAuth, changeErrs), http.StatusNoContent), h.deleteCity)
+	register(api, h, op("list-cities", http.MethodGet, "/v1/cities", "List cities", "cities", publicRead, readErrors), h.listCities)
+	register(api, h, op("get-city", http.MethodGet, "/v1/cities/{slug}", "Get a city", "cities", publicRead, getErrors), h.getCity)
+	register(api, h, withStatus(op("create-city", http.MethodPost, "/v1/cities", "Create a city (secretariat)", "cities", secretariatCreate, createErrs), http.StatusCreated), h.createCity)
+	register(api, h, op("update-city", http.MethodPut, "/v1/cities/{slug}", "Replace a city (secretariat, or an editor of the city)", "cities", cityWrite, changeErrs), h.updateCity)
+	register(api, h, op("patch-city", http.MethodPatch, "/v1/cities/{slug}", "Change some fields of a city (JSON merge patch; secretariat, or an editor of the city)", "cities", cityWrite, changeErrs), h.patchCity)
+	register(api, h, withStatus(op("delete-city", http.MethodDelete, "/v1/cities/{slug}", "Delete a city (secretariat)", "cities", secretariatWrite, changeErrs), http.StatusNoContent), h.deleteCity)
 
 	// The Community and its partners
-	register(api, h, op("list-communities", http.MethodGet, "/v1/communities", "List UCLG communities", "network", optionalAuth, readErrors), h.listCommunities)
-	register(api, h, op("get-community", http.MethodGet, "/v1/communities/{slug}", "Get a community", "network", optionalAuth, getErrors), h.getCommunity)
-	register(api, h, op("list-organisations", http.MethodGet, "/v1/organisations", "List partner organisations", "network", optionalAuth, readErrors), h.listOrganisations)
-	register(api, h, op("get-organisation", http.MethodGet, "/v1/organisations/{slug}", "Get a partner organisation", "network", optionalAuth, getErrors), h.getOrganisation)
+	register(api, h, op("list-communities", http.MethodGet, "/v1/communities", "List UCLG communities", "network", publicRead, readErrors), h.listCommunities)
+	register(api, h, op("get-community", http.MethodGet, "/v1/communities/{slug}", "Get a community", "network", publicRead, getErrors), h.getCommunity)
+	register(api, h, op("list-organisations", http.MethodGet, "/v1/organisations", "List partner organisations", "network", publicRead, readErrors), h.listOrganisations)
+	register(api, h, op("get-organisation", http.MethodGet, "/v1/organisations/{slug}", "Get a partner organisation", "network", publicRead, getErrors), h.getOrganisation)
 
 	// Study editions
-	register(api, h, op("list-studies", http.MethodGet, "/v1/studies", "List the Smart Cities Study's editions", "studies", optionalAuth, readErrors), h.listStudies)
-	register(api, h, op("get-study", http.MethodGet, "/v1/studies/{edition}", "Get a study edition", "studies", optionalAuth, getErrors), h.getStudy)
-	register(api, h, withStatus(op("create-study", http.MethodPost, "/v1/studies", "Create a study edition (secretariat)", "studies", requiredAuth, createErrs), http.StatusCreated), h.createStudy)
-	register(api, h, op("update-study", http.MethodPut, "/v1/studies/{edition}", "Replace a study edition (secretariat)", "studies", requiredAuth, changeErrs), h.updateStudy)
-	register(api, h, op("list-study-cities", http.MethodGet, "/v1/studies/{edition}/cities", "List an edition's participating cities", "studies", optionalAuth, getErrors), h.listStudyCities)
-	register(api, h, op("add-study-city", http.MethodPut, "/v1/studies/{edition}/cities/{city}", "Add a city to an edition (secretariat); 201 when new, 200 when it was there", "studies", requiredAuth, append(writeErrors, http.StatusNotFound)), h.addStudyCity)
-	register(api, h, withStatus(op("remove-study-city", http.MethodDelete, "/v1/studies/{edition}/cities/{city}", "Remove a city from an edition (secretariat)", "studies", requiredAuth, append(writeErrors, http.StatusNotFound)), http.StatusNoContent), h.removeStudyCity)
+	register(api, h, op("list-studies", http.MethodGet, "/v1/studies", "List the Smart Cities Study's editions", "studies", publicRead, readErrors), h.listStudies)
+	register(api, h, op("get-study", http.MethodGet, "/v1/studies/{edition}", "Get a study edition", "studies", publicRead, getErrors), h.getStudy)
+	register(api, h, withStatus(op("create-study", http.MethodPost, "/v1/studies", "Create a study edition (secretariat)", "studies", secretariatCreate, createErrs), http.StatusCreated), h.createStudy)
+	register(api, h, op("update-study", http.MethodPut, "/v1/studies/{edition}", "Replace a study edition (secretariat)", "studies", secretariatWrite, changeErrs), h.updateStudy)
+	register(api, h, op("list-study-cities", http.MethodGet, "/v1/studies/{edition}/cities", "List an edition's participating cities", "studies", publicRead, getErrors), h.listStudyCities)
+	register(api, h, op("add-study-city", http.MethodPut, "/v1/studies/{edition}/cities/{city}", "Add a city to an edition (secretariat); 201 when new, 200 when it was there", "studies", secretariatWrite, append(writeErrors, http.StatusNotFound)), h.addStudyCity)
+	register(api, h, withStatus(op("remove-study-city", http.MethodDelete, "/v1/studies/{edition}/cities/{city}", "Remove a city from an edition (secretariat)", "studies", secretariatWrite, append(writeErrors, http.StatusNotFound)), http.StatusNoContent), h.removeStudyCity)
 
 	// Frameworks and indicators
-	register(api, h, op("list-frameworks", http.MethodGet, "/v1/frameworks", "List indicator frameworks with their dimension trees", "indicators", optionalAuth, readErrors), h.listFrameworks)
-	register(api, h, op("get-framework", http.MethodGet, "/v1/frameworks/{slug}", "Get a framework with its dimension tree", "indicators", optionalAuth, getErrors), h.getFramework)
-	register(api, h, withStatus(op("create-framework", http.MethodPost, "/v1/frameworks", "Create a framework with its dimensions (secretariat)", "indicators", requiredAuth, createErrs), http.StatusCreated), h.createFramework)
-	register(api, h, op("list-indicators", http.MethodGet, "/v1/indicators", "List indicators", "indicators", optionalAuth, readErrors), h.listIndicators)
-	register(api, h, op("get-indicator", http.MethodGet, "/v1/indicators/{slug}", "Get an indicator", "indicators", optionalAuth, getErrors), h.getIndicator)
-	register(api, h, withStatus(op("create-indicator", http.MethodPost, "/v1/indicators", "Create an indicator (secretariat)", "indicators", requiredAuth, createErrs), http.StatusCreated), h.createIndicator)
-	register(api, h, op("update-indicator", http.MethodPut, "/v1/indicators/{slug}", "Replace an indicator (secretariat)", "indicators", requiredAuth, changeErrs), h.updateIndicator)
-	register(api, h, op("retire-indicator", http.MethodDelete, "/v1/indicators/{slug}", "Retire an indicator (secretariat): it stays readable and keeps its observations", "indicators", requiredAuth, changeErrs), h.retireIndicator)
-	register(api, h, op("get-indicator-ranking", http.MethodGet, "/v1/indicators/{slug}/ranking", "Rank cities by an indicator, best first by its direction", "analysis", optionalAuth, getErrors), h.getRanking)
+	register(api, h, op("list-frameworks", http.MethodGet, "/v1/frameworks", "List indicator frameworks with their dimension trees", "indicators", publicRead, readErrors), h.listFrameworks)
+	register(api, h, op("get-framework", http.MethodGet, "/v1/frameworks/{slug}", "Get a framework with its dimension tree", "indicators", publicRead, getErrors), h.getFramework)
+	register(api, h, withStatus(op("create-framework", http.MethodPost, "/v1/frameworks", "Create a framework with its dimensions (secretariat)", "indicators", secretariatCreate, createErrs), http.StatusCreated), h.createFramework)
+	register(api, h, op("list-indicators", http.MethodGet, "/v1/indicators", "List indicators", "indicators", publicRead, readErrors), h.listIndicators)
+	register(api, h, op("get-indicator", http.MethodGet, "/v1/indicators/{slug}", "Get an indicator", "indicators", publicRead, getErrors), h.getIndicator)
+	register(api, h, withStatus(op("create-indicator", http.MethodPost, "/v1/indicators", "Create an indicator (secretariat)", "indicators", secretariatCreate, createErrs), http.StatusCreated), h.createIndicator)
+	register(api, h, op("update-indicator", http.MethodPut, "/v1/indicators/{slug}", "Replace an indicator (secretariat)", "indicators", secretariatWrite, changeErrs), h.updateIndicator)
+	register(api, h, op("retire-indicator", http.MethodDelete, "/v1/indicators/{slug}", "Retire an indicator (secretariat): it stays readable and keeps its observations", "indicators", secretariatWrite, changeErrs), h.retireIndicator)
+	register(api, h, op("get-indicator-ranking", http.MethodGet, "/v1/indicators/{slug}/ranking", "Rank cities by an indicator, best first by its direction", "analysis", publicRead, getErrors), h.getRanking)
 
 	// Observations
-	register(api, h, op("list-observations", http.MethodGet, "/v1/observations", "List observations", "observations", optionalAuth, readErrors), h.listObservations)
-	register(api, h, exportOp(op("export-observations", http.MethodGet, "/v1/observations/export", "Export observations as CSV, NDJSON or JSON, streamed with no row cap", "observations", optionalAuth, append(readErrors, http.StatusNotAcceptable))), h.exportObservations)
-	register(api, h, importOp(op("import-observations", http.MethodPost, "/v1/observations/import", "Import observations from CSV (secretariat, or editors for their cities)", "observations", requiredAuth, append(createErrs, http.StatusRequestEntityTooLarge))), h.importObservations)
-	register(api, h, op("get-observation", http.MethodGet, "/v1/observations/{id}", "Get an observation", "observations", optionalAuth, getErrors), h.getObservation)
-	register(api, h, withStatus(op("create-observation", http.MethodPost, "/v1/observations", "Create an observation (secretariat, or an editor of the city)", "observations", requiredAuth, createErrs), http.StatusCreated), h.createObservation)
-	register(api, h, op("update-observation", http.MethodPut, "/v1/observations/{id}", "Replace an observation's value and notes (secretariat, or an editor of the city)", "observations", requiredAuth, changeErrs), h.updateObservation)
-	register(api, h, op("patch-observation", http.MethodPatch, "/v1/observations/{id}", "Change some fields of an observation (JSON merge patch)", "observations", requiredAuth, changeErrs), h.patchObservation)
-	register(api, h, withStatus(op("delete-observation", http.MethodDelete, "/v1/observations/{id}", "Delete an observation (its history stays)", "observations", requiredAuth, changeErrs), http.StatusNoContent), h.deleteObservation)
-	register(api, h, op("verify-observation", http.MethodPut, "/v1/observations/{id}/verification", "Set an observation's verification (secretariat)", "observations", requiredAuth, changeErrs), h.verifyObservation)
-	register(api, h, op("list-observation-revisions", http.MethodGet, "/v1/observations/{id}/revisions", "List an observation's previous values, newest first", "observations", optionalAuth, getErrors), h.listRevisions)
+	register(api, h, op("list-observations", http.MethodGet, "/v1/observations", "List observations", "observations", publicRead, readErrors), h.listObservations)
+	register(api, h, exportOp(op("export-observations", http.MethodGet, "/v1/observations/export", "Export observations as CSV, NDJSON or JSON, streamed with no row cap", "observations", publicExport, append(readErrors, http.StatusNotAcceptable))), h.exportObservations)
+	register(api, h, importOp(op("import-observations", http.MethodPost, "/v1/observations/import", "Import observations from CSV (secretariat, or editors for their cities)", "observations", cityImport, append(createErrs, http.StatusRequestEntityTooLarge))), h.importObservations)
+	register(api, h, op("get-observation", http.MethodGet, "/v1/observations/{id}", "Get an observation", "observations", publicRead, getErrors), h.getObservation)
+	register(api, h, withStatus(op("create-observation", http.MethodPost, "/v1/observations", "Create an observation (secretariat, or an editor of the city)", "observations", cityCreate, createErrs), http.StatusCreated), h.createObservation)
+	register(api, h, op("update-observation", http.MethodPut, "/v1/observations/{id}", "Replace an observation's value and notes (secretariat, or an editor of the city)", "observations", cityWrite, changeErrs), h.updateObservation)
+	register(api, h, op("patch-observation", http.MethodPatch, "/v1/observations/{id}", "Change some fields of an observation (JSON merge patch)", "observations", cityWrite, changeErrs), h.patchObservation)
+	register(api, h, withStatus(op("delete-observation", http.MethodDelete, "/v1/observations/{id}", "Delete an observation (its history stays)", "observations", cityWrite, changeErrs), http.StatusNoContent), h.deleteObservation)
+	register(api, h, op("verify-observation", http.MethodPut, "/v1/observations/{id}/verification", "Set an observation's verification (secretariat)", "observations", secretariatWrite, changeErrs), h.verifyObservation)
+	register(api, h, op("list-observation-revisions", http.MethodGet, "/v1/observations/{id}/revisions", "List an observation's previous values, newest first", "observations", publicRead, getErrors), h.listRevisions)
 
 	// Analysis
-	register(api, h, op("get-city-scorecard", http.MethodGet, "/v1/cities/{slug}/scorecard", "A city's scorecard: its observations aggregated per dimension", "analysis", optionalAuth, getErrors), h.getScorecard)
-	register(api, h, op("compare-cities", http.MethodGet, "/v1/compare", "Compare two to five cities side by side", "analysis", optionalAuth, readErrors), h.compareCities)
+	register(api, h, op("get-city-scorecard", http.MethodGet, "/v1/cities/{slug}/scorecard", "A city's scorecard: its observations aggregated per dimension", "analysis", publicRead, getErrors), h.getScorecard)
+	register(api, h, op("compare-cities", http.MethodGet, "/v1/compare", "Compare two to five cities side by side", "analysis", publicRead, readErrors), h.compareCities)
 
 	// Tokens
-	register(api, h, op("list-tokens", http.MethodGet, "/v1/tokens", "List API tokens (admin)", "tokens", requiredAuth, append(readErrors, http.StatusForbidden)), h.listTokens)
-	register(api, h, withStatus(op("create-token", http.MethodPost, "/v1/tokens", "Create an API token (admin); the secret is shown once", "tokens", requiredAuth, createErrs), http.StatusCreated), h.createToken)
-	register(api, h, op("get-token", http.MethodGet, "/v1/tokens/{id}", "Get an API token (admin)", "tokens", requiredAuth, append(getErrors, http.StatusForbidden)), h.getToken)
-	register(api, h, op("revoke-token", http.MethodDelete, "/v1/tokens/{id}", "Revoke an API token (admin)", "tokens", requiredAuth, append(changeErrs, http.StatusForbidden)), h.revokeToken)
+	register(api, h, op("list-tokens", http.MethodGet, "/v1/tokens", "List API tokens (admin)", "tokens", adminRead, append(readErrors, http.StatusForbidden)), h.listTokens)
+	register(api, h, withStatus(op("create-token", http.MethodPost, "/v1/tokens", "Create an API token (admin); the secret is shown once", "tokens", tokenCreate, createErrs), http.StatusCreated), h.createToken)
+	register(api, h, op("get-token", http.MethodGet, "/v1/tokens/{id}", "Get an API token (admin)", "tokens", adminRead, append(getErrors, http.StatusForbidden)), h.getToken)
+	register(api, h, op("revoke-token", http.MethodDelete, "/v1/tokens/{id}", "Revoke an API token (admin)", "tokens", adminWrite, append(changeErrs, http.StatusForbidden)), h.revokeToken)
 
 	// Audit
-	register(api, h, op("list-audit-entries", http.MethodGet, "/v1/audit", "List the audit trail, newest first (secretariat, admin)", "audit", requiredAuth, append(readErrors, http.StatusForbidden)), h.listAudit)
+	register(api, h, op("list-audit-entries", http.MethodGet, "/v1/audit", "List the audit trail, newest first (secretariat, admin)", "audit", auditRead, append(readErrors, http.StatusForbidden)), h.listAudit)
 
 	refineSchemas(api)
 	finishContract(api.OpenAPI())
 }
 
-// exportOp documents the streamed formats of an export and gives it the exports' budget.
+// exportOp documents the streamed formats of an export.
 func exportOp(o huma.Operation) huma.Operation {
 	o.Responses = exportResponses
 	return o
@@ -125,20 +120,43 @@ func refineSchemas(api huma.API) {
 	}
 }
 
-// op describes an operation; errors are its own error statuses, to which the ones every
-// operation may answer are added.
-func op(id, method, path, summary, tag string, security []map[string][]string, errors []int) huma.Operation {
-	errs := append(append([]int{}, errors...), alwaysErrors...)
+// op describes an operation with its policy; errors are its own error statuses, to which the
+// ones every operation may answer, and the ones its policy implies, are added. A policy that
+// does not hold together stops the program here, at start-up.
+func op(id, method, path, summary, tag string, policy Policy, errors []int) huma.Operation {
+	if err := policy.check(); err != nil {
+		panic("api: operation " + id + ": policy: " + err.Error())
+	}
 	description, ok := descriptions[id]
 	if !ok {
 		panic("api: operation " + id + " has no description in descriptions.go")
 	}
-	if security == nil {
-		security = anonymous
+	errs := append(append([]int{}, errors...), alwaysErrors...)
+	switch policy.Access {
+	case Public:
+		errs = append(errs, http.StatusUnauthorized) // a token sent must be valid
+	case Restricted:
+		errs = append(errs, http.StatusUnauthorized, http.StatusForbidden)
 	}
-	return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Description: description,
-		Tags: []string{tag}, Security: security, Errors: errs}
+	if policy.Idempotent {
+		errs = append(errs, http.StatusConflict, http.StatusUnprocessableEntity)
+	}
+	slices.Sort(errs)
+	o := huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Description: description,
+		Tags: []string{tag}, Security: policy.security(), Errors: slices.Compact(errs),
+		Metadata: map[string]any{policyKey: &policy}}
+	if policy.Idempotent {
+		o.Parameters = append(o.Parameters, idempotencyKeyParam)
+	}
+	return o
 }
+
+// idempotencyKeyParam documents the Idempotency-Key header of the operations that take it.
+var idempotencyKeyParam = &huma.Param{Name: "Idempotency-Key", In: "header",
+	Description: "A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body " +
+		"replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the " +
+		"first request still runs it is 409. Keys belong to your token and are kept for 24 hours.",
+	Schema: &huma.Schema{Type: "string", MinLength: ptr(1), MaxLength: ptr(255)}, Example: "5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f"}
 
 func withStatus(o huma.Operation, status int) huma.Operation {
 	o.DefaultStatus = status
@@ -146,7 +164,11 @@ func withStatus(o huma.Operation, status int) huma.Operation {
 }
 
 // register adds an operation whose handler returns domain errors, mapping them to HTTP problems.
+// Every operation has a policy (see op); one without it would be refused by the chain.
 func register[I, O any](api huma.API, h *handlers, o huma.Operation, handler func(context.Context, *I) (*O, error)) {
+	if policyOf(&o) == nil {
+		panic("api: operation " + o.OperationID + " has no policy")
+	}
 	huma.Register(api, o, func(ctx context.Context, in *I) (*O, error) {
 		out, err := handler(ctx, in)
 		if err != nil {

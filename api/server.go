@@ -30,28 +30,25 @@ func New(d Deps) (http.Handler, huma.API) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	installErrorModel(d.Logger)
-
 	router := chi.NewMux()
 	limiter := newRateLimiter(d.Config.Limits)
+	// What every request gets, operation or not. Everything that depends on the operation
+	// (credentials, authorization, deadlines, budgets, idempotency) is the chain's.
 	router.Use(
 		requestID,
 		accessLog(d.Logger),
 		recoverPanics(d.Logger),
 		cors,
 		cacheControl,
-		limiter.middleware,
-		requestTimeout(d.Config.RequestTimeout),
-		idempotency(d.DB, d.Logger),
 	)
-	router.NotFound(notFound)
-	router.MethodNotAllowed(methodNotAllowed(router))
+	router.NotFound(limiter.byAddress(http.HandlerFunc(notFound)).ServeHTTP)
+	router.MethodNotAllowed(limiter.byAddress(methodNotAllowed(router)).ServeHTTP)
 
 	api := humachi.New(router, humaConfig())
-	api.UseMiddleware(authenticate(api, d.DB, limiter, d.Logger))
-	h := &handlers{db: d.DB, log: d.Logger, cfg: d.Config, exports: make(chan struct{}, maxExports(d.Config))}
+	(&chain{api: api, db: d.DB, limiter: limiter, log: d.Logger, timeout: d.Config.RequestTimeout}).install()
+	h := &handlers{db: d.DB, log: d.Logger, exports: newExportSlots(maxExports(d.Config))}
 	registerRoutes(api, h)
-	registerDocs(router)
+	registerDocs(router, limiter.byAddress)
 	return router, api
 }
 
@@ -59,8 +56,7 @@ func New(d Deps) (http.Handler, huma.API) {
 type handlers struct {
 	db      *postgres.DB
 	log     *slog.Logger
-	cfg     config.Config
-	exports chan struct{} // one token per running export
+	exports *exportSlots // bounds the exports streaming at once, in all and per client
 }
 
 // maxExports is how many exports may stream at once: a third of the pool, at least two.

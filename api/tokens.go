@@ -48,9 +48,6 @@ type TokenRevokeInput struct {
 }
 
 func (h *handlers) listTokens(ctx context.Context, in *TokenListInput) (*ListOutput[domain.Token], error) {
-	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
-		return nil, err
-	}
 	afterID, err := idCursor(in.Cursor)
 	if err != nil {
 		return nil, err
@@ -67,9 +64,6 @@ func (h *handlers) listTokens(ctx context.Context, in *TokenListInput) (*ListOut
 }
 
 func (h *handlers) createToken(ctx context.Context, in *TokenCreateInput) (*TokenCreatedOutput, error) {
-	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
-		return nil, err
-	}
 	secret, prefix, hash := auth.NewSecret()
 	t, err := h.db.CreateToken(ctx, callerOf(ctx), in.Body, prefix, hash)
 	if err != nil {
@@ -80,9 +74,6 @@ func (h *handlers) createToken(ctx context.Context, in *TokenCreateInput) (*Toke
 }
 
 func (h *handlers) getToken(ctx context.Context, in *TokenPathInput) (*TokenOutput, error) {
-	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
-		return nil, err
-	}
 	t, err := h.db.GetToken(ctx, in.ID)
 	if err != nil {
 		return nil, err
@@ -91,9 +82,6 @@ func (h *handlers) getToken(ctx context.Context, in *TokenPathInput) (*TokenOutp
 }
 
 func (h *handlers) revokeToken(ctx context.Context, in *TokenRevokeInput) (*TokenOutput, error) {
-	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
-		return nil, err
-	}
 	version, err := ifMatchVersion(in.IfMatch)
 	if err != nil {
 		return nil, err

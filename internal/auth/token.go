@@ -42,3 +42,20 @@ func BearerSecret(header string) (secret string, ok bool) {
 	value = strings.TrimSpace(value)
 	return value, value != ""
 }
+
+// secretLength is the length of every secret NewSecret makes: the prefix and 32 bytes in base32.
+var secretLength = len(SecretPrefix) + encoding.EncodedLen(32)
+
+// WellFormed reports whether a secret has the shape of one that NewSecret makes, so that
+// garbage is refused without a database look-up.
+func WellFormed(secret string) bool {
+	if len(secret) != secretLength || !strings.HasPrefix(secret, SecretPrefix) {
+		return false
+	}
+	for _, r := range secret[len(SecretPrefix):] {
+		if (r < 'a' || r > 'z') && (r < '2' || r > '7') {
+			return false
+		}
+	}
+	return true
+}

@@ -23,6 +23,7 @@ type Limits struct {
 	ReadsPerMinute    int // RATE_READS_PER_MINUTE (600)
 	WritesPerMinute   int // RATE_WRITES_PER_MINUTE (120)
 	ExportsPerMinute  int // RATE_EXPORTS_PER_MINUTE (20)
+	ImportsPerMinute  int // RATE_IMPORTS_PER_MINUTE (10)
 	AuthFailPerMinute int // RATE_AUTH_FAILURES_PER_MINUTE (10)
 	Concurrent        int // MAX_CONCURRENT_PER_CLIENT (16)
 }
@@ -49,6 +50,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		{"RATE_READS_PER_MINUTE", &c.Limits.ReadsPerMinute, 600},
 		{"RATE_WRITES_PER_MINUTE", &c.Limits.WritesPerMinute, 120},
 		{"RATE_EXPORTS_PER_MINUTE", &c.Limits.ExportsPerMinute, 20},
+		{"RATE_IMPORTS_PER_MINUTE", &c.Limits.ImportsPerMinute, 10},
 		{"RATE_AUTH_FAILURES_PER_MINUTE", &c.Limits.AuthFailPerMinute, 10},
 		{"MAX_CONCURRENT_PER_CLIENT", &c.Limits.Concurrent, 16},
 	}

@@ -123,7 +123,7 @@ type CityFilter struct {
 	CopMember    *bool      // nil for any
 	Query        string     // accent- and case-insensitive substring of the name in any language
 	UpdatedSince *time.Time // only cities changed at or after this time
-	Sort         string     // one of CitySorts
+	Sort         string     // one of the orders list-cities documents; a leading "-" means descending
 	Limit        int        // page size, already clamped
 	After        *Cursor    // keyset position, nil for the first page
 }

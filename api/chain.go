@@ -1,0 +1,169 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/auth"
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
+)
+
+// chain is the one middleware chain that enforces every operation's Policy. Huma runs it for
+// each operation before it reads any parameter or body, in this order:
+//
+//	deadline → authenticate → authorize → rate limit → JSON text → idempotency → (input) → handler
+//
+// The deadline comes first because authentication already needs the database; then
+// credentials are judged before any input, and a refused caller spends no budget.
+type chain struct {
+	api     huma.API
+	db      *postgres.DB
+	limiter *rateLimiter
+	log     *slog.Logger
+	timeout time.Duration // the ordinary request deadline; 0 for none
+}
+
+// install adds the chain to the API's middlewares.
+func (c *chain) install() {
+	c.api.UseMiddleware(c.deadline, c.authenticate, c.authorize, c.rateLimit, c.jsonText, c.idempotency)
+}
+
+// withRequest is ctx with its request (and response writer) replaced.
+func withRequest(ctx huma.Context, r *http.Request, w http.ResponseWriter) huma.Context {
+	return humachi.NewContext(ctx.Operation(), r, w)
+}
+
+// fail writes a domain error from the chain, through the same mapping as handlers.
+func (c *chain) fail(ctx huma.Context, err error) {
+	p, ok := toHTTP(ctx.Context(), c.log, err).(*problem)
+	if !ok {
+		c.refuse(ctx, http.StatusInternalServerError, "")
+		return
+	}
+	for k, vs := range p.headers {
+		for _, v := range vs {
+			ctx.AppendHeader(k, v)
+		}
+	}
+	errs := make([]error, len(p.Errors))
+	for i, e := range p.Errors {
+		errs[i] = &huma.ErrorDetail{Message: e.Message, Location: e.Location, Value: e.Value}
+	}
+	c.refuse(ctx, p.Status, p.Detail, errs...)
+}
+
+// refuse answers a request that the chain does not let through. Its body, if it has one, was
+// not read: the connection is closed after the answer, so that the server does not first wait
+// for a body that a slow or hostile client may never finish sending.
+func (c *chain) refuse(ctx huma.Context, status int, detail string, errs ...error) {
+	if r, _ := humachi.Unwrap(ctx); r.ContentLength != 0 {
+		ctx.SetHeader("Connection", "close")
+	}
+	_ = huma.WriteErr(c.api, ctx, status, detail, errs...)
+}
+
+// authenticate resolves the bearer token, when there is one, into the request's actor. A
+// request without a token is anonymous; a request with a bad token is refused (401), never
+// treated as anonymous. Only failures are throttled (per address): a valid token is always
+// accepted, so that someone else's bad guesses from a shared address never lock it out.
+func (c *chain) authenticate(ctx huma.Context, next func(huma.Context)) {
+	header := ctx.Header("Authorization")
+	if header == "" || policyOf(ctx.Operation()).Access == Probe {
+		next(ctx) // anonymous, or a probe, where credentials play no part
+		return
+	}
+	r, w := humachi.Unwrap(ctx)
+	secret, ok := auth.BearerSecret(header)
+	var actor *domain.Actor
+	var err error = domain.Errorf(domain.EUNAUTHORIZED, "Authorization must be 'Bearer <token>'")
+	if ok && auth.WellFormed(secret) {
+		actor, err = c.db.Authenticate(ctx.Context(), auth.Hash(secret))
+	} else if ok {
+		err = domain.Errorf(domain.EUNAUTHORIZED, "the bearer token is unknown or revoked")
+	}
+	if err == nil {
+		next(withRequest(ctx, r.WithContext(withActor(r.Context(), actor)), w))
+		return
+	}
+	if domain.ErrorCode(err) == domain.EUNAUTHORIZED && !c.limiter.authFailed(clientIP(r)) {
+		ctx.SetHeader("Retry-After", "60")
+		c.refuse(ctx, http.StatusTooManyRequests, "Too many failed authentications from this address; retry later.")
+		return
+	}
+	c.fail(ctx, err)
+}
+
+// authorize refuses a caller that the operation's policy does not admit: 401 without a token,
+// 403 with a token of another role. City scope is checked by the store, in SQL.
+func (c *chain) authorize(ctx huma.Context, next func(huma.Context)) {
+	if err := policyOf(ctx.Operation()).allows(actorOf(ctx.Context())); err != nil {
+		c.fail(ctx, err)
+		return
+	}
+	next(ctx)
+}
+
+// deadline gives every ordinary request a deadline; the store's queries and waits end with
+// it, so that a request never hangs on an unreachable database. A database that stops
+// answering (frozen, or cut off by the network) does not end them: lib/pq cancels a query by
+// asking the server, and then waits for the server's answer. So the client is answered 503 by
+// serveWithin shortly after the deadline even when the handler has not returned. Long-running
+// operations (exports, imports) keep their own deadlines.
+func (c *chain) deadline(ctx huma.Context, next func(huma.Context)) {
+	p := policyOf(ctx.Operation())
+	if p == nil { // register refuses such operations; never serve one by accident
+		c.fail(ctx, fmt.Errorf("operation %s has no policy", ctx.Operation().OperationID))
+		return
+	}
+	if c.timeout <= 0 || p.LongRunning {
+		next(ctx)
+		return
+	}
+	r, w := humachi.Unwrap(ctx)
+	tctx, cancel := context.WithTimeout(r.Context(), c.timeout)
+	defer cancel()
+	serveWithin(w, r.WithContext(tctx), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next(withRequest(ctx, r, w))
+	}), c.timeout+deadlineGrace)
+}
+
+// rateLimit spends one unit of the operation's budget from the caller's bucket (its token when
+// authenticated, else its address) and bounds the caller's requests in flight. The in-flight
+// count is released when the handler really ends, not when a deadline answered for it.
+func (c *chain) rateLimit(ctx huma.Context, next func(huma.Context)) {
+	r, w := humachi.Unwrap(ctx)
+	client := clientOf(r)
+	budget := policyOf(ctx.Operation()).Budget
+	ok, remaining, reset := c.limiter.take(client, budget, 1)
+	ctx.SetHeader("RateLimit-Policy", c.limiter.policyHeader(budget))
+	ctx.SetHeader("RateLimit", fmt.Sprintf("%q;r=%d;t=%d", budget, remaining, reset))
+	if !ok {
+		ctx.SetHeader("Retry-After", strconv.Itoa(reset))
+		c.refuse(ctx, http.StatusTooManyRequests, fmt.Sprintf("The %s budget of this client is spent; retry in %d s.", budget, reset))
+		return
+	}
+	if !c.limiter.acquire(client) {
+		ctx.SetHeader("Retry-After", "1")
+		c.refuse(ctx, http.StatusTooManyRequests, fmt.Sprintf("This client already has %d requests in flight; wait for one to finish.", c.limiter.maxConc))
+		return
+	}
+	defer c.limiter.release(client)
+	next(withRequest(ctx, r.WithContext(withClient(r.Context(), client)), w))
+}
+
+// clientOf identifies the caller for budgets and idempotency keys: the authenticated token
+// (however its header was spelled), else the connection's address.
+func clientOf(r *http.Request) string {
+	if a := actorOf(r.Context()); a != nil {
+		return "t:" + strconv.FormatInt(a.TokenID, 10)
+	}
+	return "ip:" + clientIP(r)
+}

@@ -1,0 +1,101 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/config"
+)
+
+// chainServer serves one operation, "/stuck", behind the chain; the operation waits for release.
+func chainServer(t *testing.T, limits config.Limits, timeout time.Duration, release chan struct{}) (*httptest.Server, *rateLimiter) {
+	t.Helper()
+	router := chi.NewMux()
+	api := humachi.New(router, humaConfig())
+	limiter := newRateLimiter(limits)
+	(&chain{api: api, limiter: limiter, log: slog.New(slog.DiscardHandler), timeout: timeout}).install()
+	p := publicRead
+	huma.Register(api, huma.Operation{OperationID: "stuck", Method: http.MethodGet, Path: "/stuck",
+		Metadata: map[string]any{policyKey: &p}}, func(context.Context, *struct{}) (*struct{}, error) {
+		<-release // ignores its context, as a query on a frozen database does
+		return nil, nil
+	})
+	srv := httptest.NewServer(router)
+	t.Cleanup(srv.Close)
+	return srv, limiter
+}
+
+func status(t *testing.T, url, auth string) int {
+	t.Helper()
+	r, _ := http.NewRequest(http.MethodGet, url, nil)
+	if auth != "" {
+		r.Header.Set("Authorization", auth)
+	}
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// TestInFlightIsReleasedWhenTheHandlerEnds: a request answered 503 at its deadline still counts
+// against its client's in-flight bound until its handler really returns.
+func TestInFlightIsReleasedWhenTheHandlerEnds(t *testing.T) {
+	release := make(chan struct{})
+	srv, limiter := chainServer(t, config.Limits{ReadsPerMinute: 1000, Concurrent: 1}, 100*time.Millisecond, release)
+	if s := status(t, srv.URL+"/stuck", ""); s != http.StatusServiceUnavailable {
+		t.Fatalf("a stuck request: %d, want 503 at its deadline", s)
+	}
+	if s := status(t, srv.URL+"/stuck", ""); s != http.StatusTooManyRequests {
+		t.Fatalf("while the abandoned handler still runs: %d, want 429", s)
+	}
+	close(release)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		limiter.mu.Lock()
+		n := len(limiter.inFlight)
+		limiter.mu.Unlock()
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the in-flight count was never released")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s := status(t, srv.URL+"/stuck", ""); s != http.StatusNoContent {
+		t.Fatalf("after the handler ended: %d", s)
+	}
+}
+
+// TestGarbageTokensMakeNoBuckets: buckets are keyed by authenticated tokens and addresses, so
+// a flood of made-up tokens adds none (only the address's auth-failures bucket).
+func TestGarbageTokensMakeNoBuckets(t *testing.T) {
+	release := make(chan struct{})
+	close(release)
+	srv, limiter := chainServer(t, config.Limits{ReadsPerMinute: 1000, AuthFailPerMinute: 5, Concurrent: 10}, time.Second, release)
+	for i := 0; i < 300; i++ {
+		want := http.StatusUnauthorized
+		if i >= 5 {
+			want = http.StatusTooManyRequests
+		}
+		if s := status(t, srv.URL+"/stuck", "Bearer garbage-"+strconv.Itoa(i)); s != want {
+			t.Fatalf("garbage token %d: %d, want %d", i, s, want)
+		}
+	}
+	limiter.mu.Lock()
+	defer limiter.mu.Unlock()
+	if len(limiter.buckets) != 1 {
+		t.Fatalf("%d buckets after 300 garbage tokens: %v", len(limiter.buckets), limiter.buckets)
+	}
+}
