@@ -2,8 +2,8 @@ package api
 
 import (
 	"context"
-	"log/slog"
 
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
@@ -13,10 +13,8 @@ type ctxKey int
 
 const (
 	actorKey ctxKey = iota
-	requestIDKey
 	claimKey
 	clientKey
-	loggerKey
 )
 
 // withActor returns a context carrying the authenticated actor.
@@ -30,17 +28,6 @@ func actorOf(ctx context.Context) *domain.Actor {
 	return a
 }
 
-// withRequestID returns a context carrying the request id.
-func withRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey, id)
-}
-
-// requestIDOf returns the request id, or "".
-func requestIDOf(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
-}
-
 // withClaim returns a context carrying the request's Idempotency-Key claim.
 func withClaim(ctx context.Context, c *domain.IdempotencyClaim) context.Context {
 	return context.WithValue(ctx, claimKey, c)
@@ -49,7 +36,7 @@ func withClaim(ctx context.Context, c *domain.IdempotencyClaim) context.Context 
 // callerOf is the caller of a request as the store receives it.
 func callerOf(ctx context.Context) domain.Caller {
 	c, _ := ctx.Value(claimKey).(*domain.IdempotencyClaim)
-	return domain.Caller{Actor: actorOf(ctx), RequestID: requestIDOf(ctx), Claim: c}
+	return domain.Caller{Actor: actorOf(ctx), RequestID: httpx.RequestIDOf(ctx), Claim: c}
 }
 
 // withClient returns a context carrying the client's key for budgets and shares.
@@ -61,18 +48,4 @@ func withClient(ctx context.Context, client string) context.Context {
 func clientFrom(ctx context.Context) string {
 	c, _ := ctx.Value(clientKey).(string)
 	return c
-}
-
-// withLogger returns a context carrying the service's logger, for code that Huma calls
-// without the handlers' dependencies (its error hooks).
-func withLogger(ctx context.Context, log *slog.Logger) context.Context {
-	return context.WithValue(ctx, loggerKey, log)
-}
-
-// loggerOf returns the logger of the request, or one that discards.
-func loggerOf(ctx context.Context) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
-		return l
-	}
-	return slog.New(slog.DiscardHandler)
 }

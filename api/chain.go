@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -26,7 +27,7 @@ import (
 type chain struct {
 	api     huma.API
 	db      *postgres.DB
-	limiter *rateLimiter
+	limiter *httpx.RateLimiter
 	log     *slog.Logger
 	timeout time.Duration // the ordinary request deadline; 0 for none
 }
@@ -93,7 +94,7 @@ func (c *chain) authenticate(ctx huma.Context, next func(huma.Context)) {
 		next(withRequest(ctx, r.WithContext(withActor(r.Context(), actor)), w))
 		return
 	}
-	if domain.ErrorCode(err) == domain.EUNAUTHORIZED && !c.limiter.authFailed(clientIP(r)) {
+	if domain.ErrorCode(err) == domain.EUNAUTHORIZED && !c.limiter.AuthFailed(httpx.ClientIP(r)) {
 		ctx.SetHeader("Retry-After", "60")
 		c.refuse(ctx, http.StatusTooManyRequests, "Too many failed authentications from this address; retry later.")
 		return
@@ -130,9 +131,9 @@ func (c *chain) deadline(ctx huma.Context, next func(huma.Context)) {
 	r, w := humachi.Unwrap(ctx)
 	tctx, cancel := context.WithTimeout(r.Context(), c.timeout)
 	defer cancel()
-	serveWithin(w, r.WithContext(tctx), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	httpx.ServeWithin(w, r.WithContext(tctx), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next(withRequest(ctx, r, w))
-	}), c.timeout+deadlineGrace)
+	}), c.timeout+httpx.DeadlineGrace)
 }
 
 // rateLimit spends one unit of the operation's budget from the caller's bucket (its token when
@@ -141,21 +142,21 @@ func (c *chain) deadline(ctx huma.Context, next func(huma.Context)) {
 func (c *chain) rateLimit(ctx huma.Context, next func(huma.Context)) {
 	r, w := humachi.Unwrap(ctx)
 	client := clientOf(r)
-	budget := policyOf(ctx.Operation()).Budget
-	ok, remaining, reset := c.limiter.take(client, budget, 1)
-	ctx.SetHeader("RateLimit-Policy", c.limiter.policyHeader(budget))
+	budget := string(policyOf(ctx.Operation()).Budget)
+	ok, remaining, reset := c.limiter.Take(client, budget, 1)
+	ctx.SetHeader("RateLimit-Policy", c.limiter.PolicyHeader(budget))
 	ctx.SetHeader("RateLimit", fmt.Sprintf("%q;r=%d;t=%d", budget, remaining, reset))
 	if !ok {
 		ctx.SetHeader("Retry-After", strconv.Itoa(reset))
 		c.refuse(ctx, http.StatusTooManyRequests, fmt.Sprintf("The %s budget of this client is spent; retry in %d s.", budget, reset))
 		return
 	}
-	if !c.limiter.acquire(client) {
+	if !c.limiter.Acquire(client) {
 		ctx.SetHeader("Retry-After", "1")
-		c.refuse(ctx, http.StatusTooManyRequests, fmt.Sprintf("This client already has %d requests in flight; wait for one to finish.", c.limiter.maxConc))
+		c.refuse(ctx, http.StatusTooManyRequests, fmt.Sprintf("This client already has %d requests in flight; wait for one to finish.", c.limiter.MaxInFlight()))
 		return
 	}
-	defer c.limiter.release(client)
+	defer c.limiter.Release(client)
 	next(withRequest(ctx, r.WithContext(withClient(r.Context(), client)), w))
 }
 
@@ -165,5 +166,5 @@ func clientOf(r *http.Request) string {
 	if a := actorOf(r.Context()); a != nil {
 		return "t:" + strconv.FormatInt(a.TokenID, 10)
 	}
-	return "ip:" + clientIP(r)
+	return "ip:" + httpx.ClientIP(r)
 }

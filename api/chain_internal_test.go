@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -17,11 +18,12 @@ import (
 )
 
 // chainServer serves one operation, "/stuck", behind the chain; the operation waits for release.
-func chainServer(t *testing.T, limits config.Limits, timeout time.Duration, release chan struct{}) (*httptest.Server, *rateLimiter) {
+func chainServer(t *testing.T, limits config.Limits, timeout time.Duration, release chan struct{}) (*httptest.Server, *httpx.RateLimiter) {
 	t.Helper()
 	router := chi.NewMux()
 	api := humachi.New(router, humaConfig())
-	limiter := newRateLimiter(limits)
+	limiter := httpx.NewRateLimiter(map[string]int{string(BudgetReads): limits.ReadsPerMinute,
+		httpx.BudgetAuthFailures: limits.AuthFailPerMinute}, limits.Concurrent)
 	(&chain{api: api, limiter: limiter, log: slog.New(slog.DiscardHandler), timeout: timeout}).install()
 	p := publicRead
 	huma.Register(api, huma.Operation{OperationID: "stuck", Method: http.MethodGet, Path: "/stuck",
@@ -62,10 +64,7 @@ func TestInFlightIsReleasedWhenTheHandlerEnds(t *testing.T) {
 	close(release)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		limiter.mu.Lock()
-		n := len(limiter.inFlight)
-		limiter.mu.Unlock()
-		if n == 0 {
+		if _, n := limiter.Size(); n == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -93,9 +92,7 @@ func TestGarbageTokensMakeNoBuckets(t *testing.T) {
 			t.Fatalf("garbage token %d: %d, want %d", i, s, want)
 		}
 	}
-	limiter.mu.Lock()
-	defer limiter.mu.Unlock()
-	if len(limiter.buckets) != 1 {
-		t.Fatalf("%d buckets after 300 garbage tokens: %v", len(limiter.buckets), limiter.buckets)
+	if n, _ := limiter.Size(); n != 1 {
+		t.Fatalf("%d buckets after 300 garbage tokens", n)
 	}
 }

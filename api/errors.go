@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -29,12 +30,9 @@ var statusByCode = map[string]int{
 	domain.EINTERNAL:             http.StatusInternalServerError,
 }
 
-// retryAfterUnavailable is the Retry-After sent with 503s: the database usually returns within seconds.
-const retryAfterUnavailable = "5"
-
 // problem is a Problem with the extra headers it needs (Retry-After, WWW-Authenticate).
 type problem struct {
-	*Problem
+	*httpx.Problem
 	headers http.Header
 }
 
@@ -59,19 +57,19 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 	switch {
 	case status >= 500 && errors.Is(ctx.Err(), context.Canceled):
 		// The client went away and the work was cancelled: nothing failed on our side.
-		log.InfoContext(ctx, "request cancelled by the client", "error", err.Error(), "request_id", requestIDOf(ctx))
+		log.InfoContext(ctx, "request cancelled by the client", "error", err.Error(), "request_id", httpx.RequestIDOf(ctx))
 	case status >= 500:
-		log.ErrorContext(ctx, "request failed", "error", err.Error(), "code", code, "request_id", requestIDOf(ctx))
+		log.ErrorContext(ctx, "request failed", "error", err.Error(), "code", code, "request_id", httpx.RequestIDOf(ctx))
 	}
-	model := newProblem(status, domain.ErrorMessage(err))
+	model := httpx.NewProblem(status, domain.ErrorMessage(err))
 	var de *domain.Error
 	if errors.As(err, &de) && de.Field != "" {
-		model.Errors = []*ProblemDetail{{Message: de.Message, Location: de.Field}}
+		model.Errors = []*httpx.ProblemDetail{{Message: de.Message, Location: de.Field}}
 	}
 	p := &problem{Problem: model, headers: http.Header{}}
 	switch code {
 	case domain.EUNAVAILABLE:
-		p.headers.Set("Retry-After", retryAfterUnavailable)
+		p.headers.Set("Retry-After", httpx.RetryAfterUnavailable)
 	case domain.EINPROGRESS, domain.ETOOMANY:
 		p.headers.Set("Retry-After", "1")
 	case domain.EUNAUTHORIZED:
@@ -97,7 +95,7 @@ func init() {
 					causes = append(causes, e.Error())
 				}
 			}
-			loggerOf(ctx.Context()).Error("request failed", "status", status, "error", msg,
+			httpx.LoggerOf(ctx.Context()).Error("request failed", "status", status, "error", msg,
 				"causes", strings.Join(causes, "; "), "request_id", ctx.Header("X-Request-Id"))
 		}
 		return problemFrom(status, msg, errs)
@@ -106,8 +104,8 @@ func init() {
 
 // problemFrom builds the Problem for an error Huma raises. A 5xx never carries its causes,
 // which may hold driver or SQL text, and a 500 says nothing but that it happened.
-func problemFrom(status int, msg string, errs []error) *Problem {
-	p := newProblem(status, msg)
+func problemFrom(status int, msg string, errs []error) *httpx.Problem {
+	p := httpx.NewProblem(status, msg)
 	if status >= 500 {
 		if status == http.StatusInternalServerError {
 			p.Detail = "An internal error occurred."
@@ -121,23 +119,15 @@ func problemFrom(status int, msg string, errs []error) *Problem {
 		var d huma.ErrorDetailer
 		if errors.As(e, &d) {
 			ed := d.ErrorDetail()
-			p.Errors = append(p.Errors, &ProblemDetail{Message: ed.Message, Location: ed.Location, Value: ed.Value})
+			p.Errors = append(p.Errors, &httpx.ProblemDetail{Message: ed.Message, Location: ed.Location, Value: ed.Value})
 		} else {
-			p.Errors = append(p.Errors, &ProblemDetail{Message: e.Error()})
+			p.Errors = append(p.Errors, &httpx.ProblemDetail{Message: e.Error()})
 		}
 	}
 	return p
 }
 
-// writeProblem writes a problem document outside Huma (router fallbacks, middleware).
-func writeProblem(w http.ResponseWriter, status int, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	b, _ := jsonMarshal(newProblem(status, detail))
-	_, _ = w.Write(b) // #nosec G705 -- JSON served as application/problem+json with nosniff, not HTML
-}
-
 // notFound answers unknown routes.
 func notFound(w http.ResponseWriter, r *http.Request) {
-	writeProblem(w, http.StatusNotFound, "No resource at "+r.URL.Path+". The contract is at /openapi.json.")
+	httpx.WriteProblem(w, http.StatusNotFound, "No resource at "+r.URL.Path+". The contract is at /openapi.json.")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"mime"
 	"net/http"
 	"strconv"
@@ -174,11 +175,11 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		for k, v := range p.headers {
 			w.Header()[k] = v
 		}
-		writeProblem(w, p.Status, p.Detail)
+		httpx.WriteProblem(w, p.Status, p.Detail)
 		return
 	}
 	if err != nil {
-		h.log.Error("export aborted", "error", err.Error(), "rows", rows, "request_id", requestIDOf(ctx))
+		h.log.Error("export aborted", "error", err.Error(), "rows", rows, "request_id", httpx.RequestIDOf(ctx))
 		panic(http.ErrAbortHandler)
 	}
 	if !started {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"io"
 	"net/http"
 	"time"
@@ -82,9 +83,9 @@ func (c *chain) idempotency(ctx huma.Context, next func(huma.Context)) {
 		io.Reader
 		io.Closer
 	}{io.TeeReader(body, h), body}
-	rec := &capturingWriter{statusRecorder: statusRecorder{ResponseWriter: w}}
+	rec := &capturingWriter{StatusRecorder: httpx.StatusRecorder{ResponseWriter: w}}
 	next(withRequest(ctx, r.WithContext(withClaim(r.Context(), claim)), rec))
-	if rec.status < 200 || rec.status > 299 {
+	if rec.Status < 200 || rec.Status > 299 {
 		return // the write rolled back and released the key
 	}
 	_, _ = io.Copy(h, io.LimitReader(r.Body, maxIdempotentBody)) // what the handler left unread
@@ -98,7 +99,7 @@ func (c *chain) idempotency(ctx huma.Context, next func(huma.Context)) {
 	if p.Secret {
 		response = nil // secrets are never stored: a retry learns the request succeeded, not the secret
 	}
-	c.completeKey(r.Context(), claim, h.Sum(nil), rec.status, header, response)
+	c.completeKey(r.Context(), claim, h.Sum(nil), rec.Status, header, response)
 }
 
 // completeKey stores the response with its key. The client may have gone; the response must
@@ -113,7 +114,7 @@ func (c *chain) completeKey(ctx context.Context, claim *domain.IdempotencyClaim,
 			return
 		}
 		if attempt == 3 {
-			c.log.Error("idempotency: response not stored", "error", err.Error(), "request_id", requestIDOf(ctx))
+			c.log.Error("idempotency: response not stored", "error", err.Error(), "request_id", httpx.RequestIDOf(ctx))
 			return
 		}
 		time.Sleep(wait)
@@ -122,11 +123,11 @@ func (c *chain) completeKey(ctx context.Context, claim *domain.IdempotencyClaim,
 
 // capturingWriter copies the response it passes through, for storing with the key.
 type capturingWriter struct {
-	statusRecorder
+	httpx.StatusRecorder
 	body bytes.Buffer
 }
 
 func (c *capturingWriter) Write(b []byte) (int, error) {
 	c.body.Write(b)
-	return c.statusRecorder.Write(b)
+	return c.StatusRecorder.Write(b)
 }

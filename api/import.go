@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"io"
 	"mime"
 	"net/http"
@@ -98,9 +99,9 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 // located at body.row[N].column.
 func importProblem(err error, r *domain.ImportReport) error {
 	status := statusByCode[domain.ErrorCode(err)]
-	model := newProblem(status, domain.ErrorMessage(err))
+	model := httpx.NewProblem(status, domain.ErrorMessage(err))
 	for _, p := range r.Problems {
-		model.Errors = append(model.Errors, &ProblemDetail{Message: p.Problem, Location: fmt.Sprintf("body.row[%d].%s", p.Row, p.Field)})
+		model.Errors = append(model.Errors, &httpx.ProblemDetail{Message: p.Problem, Location: fmt.Sprintf("body.row[%d].%s", p.Row, p.Field)})
 	}
 	if r.ProblemsTruncated {
 		model.Detail += fmt.Sprintf(" (the first %d problems are listed)", domain.MaxImportProblems)

@@ -4,6 +4,7 @@
 package api
 
 import (
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"log/slog"
 	"net/http"
 
@@ -31,24 +32,27 @@ func New(d Deps) (http.Handler, huma.API) {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	router := chi.NewMux()
-	limiter := newRateLimiter(d.Config.Limits)
+	l := d.Config.Limits
+	limiter := httpx.NewRateLimiter(map[string]int{string(BudgetReads): l.ReadsPerMinute, string(BudgetWrites): l.WritesPerMinute,
+		string(BudgetExports): l.ExportsPerMinute, string(BudgetImports): l.ImportsPerMinute,
+		httpx.BudgetAuthFailures: l.AuthFailPerMinute}, l.Concurrent)
 	// What every request gets, operation or not. Everything that depends on the operation
 	// (credentials, authorization, deadlines, budgets, idempotency) is the chain's.
 	router.Use(
-		requestID,
-		accessLog(d.Logger),
-		recoverPanics(d.Logger),
-		cors,
-		cacheControl,
+		httpx.RequestID,
+		httpx.AccessLog(d.Logger),
+		httpx.RecoverPanics(d.Logger),
+		httpx.CORS,
+		httpx.CacheControl,
 	)
-	router.NotFound(limiter.byAddress(http.HandlerFunc(notFound)).ServeHTTP)
-	router.MethodNotAllowed(limiter.byAddress(methodNotAllowed(router)).ServeHTTP)
+	router.NotFound(limiter.ByAddress(http.HandlerFunc(notFound)).ServeHTTP)
+	router.MethodNotAllowed(limiter.ByAddress(httpx.MethodNotAllowed(router)).ServeHTTP)
 
 	api := humachi.New(router, humaConfig())
 	(&chain{api: api, db: d.DB, limiter: limiter, log: d.Logger, timeout: d.Config.RequestTimeout}).install()
 	h := &handlers{db: d.DB, log: d.Logger, exports: newExportSlots(maxExports(d.Config))}
 	registerRoutes(api, h)
-	registerDocs(router, limiter.byAddress)
+	registerDocs(router, limiter.ByAddress)
 	return router, api
 }
 

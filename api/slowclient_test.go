@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/api"
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"github.com/uclg-digital-cities/digitalcities/internal/config"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 	"github.com/uclg-digital-cities/digitalcities/internal/testdb"
@@ -35,7 +36,7 @@ func serveRealWithDB(t *testing.T) (string, *harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := api.NewHTTPServer(context.Background(), ln.Addr().String(), handler)
+	srv := httpx.NewHTTPServer(context.Background(), ln.Addr().String(), handler)
 	go srv.Serve(ln) //nolint:errcheck // ErrServerClosed at the end of the test
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String(), &harness{t: t, db: db}
@@ -94,12 +95,12 @@ func TestSlowClientIsCut(t *testing.T) {
 	case at := <-cut:
 		took := at.Sub(start)
 		t.Logf("slow client cut after %s (ReadHeaderTimeout %s); a normal request meanwhile took %s",
-			took.Round(time.Millisecond), api.ReadHeaderTimeout, served.Round(time.Millisecond))
-		if took > 8*time.Second || took > api.ReadHeaderTimeout+time.Second+500*time.Millisecond {
-			t.Fatalf("slow client cut after %s, want about ReadHeaderTimeout (%s)", took, api.ReadHeaderTimeout)
+			took.Round(time.Millisecond), httpx.ReadHeaderTimeout, served.Round(time.Millisecond))
+		if took > 8*time.Second || took > httpx.ReadHeaderTimeout+time.Second+500*time.Millisecond {
+			t.Fatalf("slow client cut after %s, want about ReadHeaderTimeout (%s)", took, httpx.ReadHeaderTimeout)
 		}
-		if took < api.ReadHeaderTimeout-time.Second {
-			t.Fatalf("slow client cut after %s, before ReadHeaderTimeout (%s): by what?", took, api.ReadHeaderTimeout)
+		if took < httpx.ReadHeaderTimeout-time.Second {
+			t.Fatalf("slow client cut after %s, before ReadHeaderTimeout (%s): by what?", took, httpx.ReadHeaderTimeout)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("slow client still connected after 10s")
@@ -121,8 +122,8 @@ func TestSlowClientIsCut(t *testing.T) {
 func TestHeaderSizeIsCapped(t *testing.T) {
 	t.Parallel()
 	addr := serveReal(t)
-	if api.MaxHeaderBytes >= 100<<10 {
-		t.Fatalf("MaxHeaderBytes is %d: this test needs it under 100 KiB", api.MaxHeaderBytes)
+	if httpx.MaxHeaderBytes >= 100<<10 {
+		t.Fatalf("MaxHeaderBytes is %d: this test needs it under 100 KiB", httpx.MaxHeaderBytes)
 	}
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/api"
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"github.com/uclg-digital-cities/digitalcities/internal/config"
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 )
@@ -24,7 +25,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, log *slog.Logg
 	}
 	return withDB(ctx, cfg, func(db *postgres.DB) error {
 		handler, _ := api.New(api.Deps{DB: db, Logger: log, Config: cfg})
-		srv := api.NewHTTPServer(ctx, net.JoinHostPort("", fmt.Sprint(*port)), handler)
+		srv := httpx.NewHTTPServer(ctx, net.JoinHostPort("", fmt.Sprint(*port)), handler)
 		go purgeIdempotencyKeys(ctx, db, log)
 
 		errc := make(chan error, 1)

@@ -1,6 +1,8 @@
-package api
+package httpx
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 )
 
@@ -35,7 +37,26 @@ func (p *Problem) ContentType(ct string) string {
 	return ct
 }
 
-// newProblem builds a problem with the status text as title.
-func newProblem(status int, detail string) *Problem {
+// NewProblem builds a problem with the status text as title.
+func NewProblem(status int, detail string) *Problem {
 	return &Problem{Status: status, Title: http.StatusText(status), Detail: detail}
+}
+
+// WriteProblem writes a problem document outside Huma (router fallbacks, middleware).
+func WriteProblem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	b, _ := JSONMarshal(NewProblem(status, detail))
+	_, _ = w.Write(b) // #nosec G705 -- JSON served as application/problem+json with nosniff, not HTML
+}
+
+// JSONMarshal encodes v without HTML escaping, as Huma does.
+func JSONMarshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }

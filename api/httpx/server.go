@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"bytes"
@@ -36,15 +36,15 @@ func NewHTTPServer(base context.Context, addr string, handler http.Handler) *htt
 	}
 }
 
-// deadlineGrace is how long after its deadline a request is given to return its own error
-// before serveWithin answers for it.
-const deadlineGrace = 500 * time.Millisecond
+// DeadlineGrace is how long after its deadline a request is given to return its own error
+// before ServeWithin answers for it.
+const DeadlineGrace = 500 * time.Millisecond
 
-// serveWithin runs next on a buffered response and sends that response when next returns
+// ServeWithin runs next on a buffered response and sends that response when next returns
 // within limit; otherwise it answers 503 and leaves next to finish on its own, its response
 // discarded (as http.TimeoutHandler does). A panic in next is raised again here, where
-// recoverPanics sees it.
-func serveWithin(w http.ResponseWriter, r *http.Request, next http.Handler, limit time.Duration) {
+// RecoverPanics sees it.
+func ServeWithin(w http.ResponseWriter, r *http.Request, next http.Handler, limit time.Duration) {
 	buf := &bufferedResponse{w: w, header: w.Header().Clone()}
 	done := make(chan any, 1)
 	go func() {
@@ -70,12 +70,12 @@ func serveWithin(w http.ResponseWriter, r *http.Request, next http.Handler, limi
 		buf.mu.Lock()
 		buf.abandoned = true
 		buf.mu.Unlock()
-		w.Header().Set("Retry-After", retryAfterUnavailable)
-		writeProblem(w, http.StatusServiceUnavailable, "The request could not be completed in time; the database may be unavailable.")
+		w.Header().Set("Retry-After", RetryAfterUnavailable)
+		WriteProblem(w, http.StatusServiceUnavailable, "The request could not be completed in time; the database may be unavailable.")
 	}
 }
 
-// bufferedResponse holds a response until serveWithin sends or drops it.
+// bufferedResponse holds a response until ServeWithin sends or drops it.
 type bufferedResponse struct {
 	header http.Header
 	status int
@@ -83,7 +83,7 @@ type bufferedResponse struct {
 
 	w         http.ResponseWriter // the real response, reached only for read deadlines
 	mu        sync.Mutex
-	abandoned bool // serveWithin answered without the handler: w may serve the next request
+	abandoned bool // ServeWithin answered without the handler: w may serve the next request
 }
 
 // SetReadDeadline keeps Huma's request body timeout working behind the buffer, and keeps an
@@ -111,3 +111,6 @@ func (b *bufferedResponse) Write(p []byte) (int, error) {
 	}
 	return b.body.Write(p)
 }
+
+// RetryAfterUnavailable is the Retry-After sent with 503s: the database usually returns within seconds.
+const RetryAfterUnavailable = "5"

@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"context"
@@ -16,8 +16,8 @@ import (
 
 var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
-// requestID gives every request an id (the client's X-Request-Id when it is sane) and echoes it.
-func requestID(next http.Handler) http.Handler {
+// RequestID gives every request an id (the client's X-Request-Id when it is sane) and echoes it.
+func RequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if !requestIDRE.MatchString(id) {
@@ -27,70 +27,72 @@ func requestID(next http.Handler) http.Handler {
 			r.Header.Set("X-Request-Id", id)
 		}
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(withRequestID(r.Context(), id)))
+		next.ServeHTTP(w, r.WithContext(WithRequestID(r.Context(), id)))
 	})
 }
 
-// statusRecorder remembers the status and size of a response for logs and middleware.
-type statusRecorder struct {
+// StatusRecorder remembers the status and size of a response for logs and middleware.
+type StatusRecorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int64
+	Status int   // the status sent, 0 before any
+	Bytes  int64 // the body bytes sent
 }
 
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
+// WriteHeader records the first status.
+func (s *StatusRecorder) WriteHeader(code int) {
+	if s.Status == 0 {
+		s.Status = code
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
 
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
+// Write records that the response started, and its size.
+func (s *StatusRecorder) Write(b []byte) (int, error) {
+	if s.Status == 0 {
+		s.Status = http.StatusOK
 	}
 	n, err := s.ResponseWriter.Write(b)
-	s.bytes += int64(n)
+	s.Bytes += int64(n)
 	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the connection (flushes, deadlines).
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (s *StatusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // Flush passes flushes through, for streamed exports.
-func (s *statusRecorder) Flush() {
+func (s *StatusRecorder) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
 }
 
-// accessLog writes one structured line per request.
-func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
+// AccessLog writes one structured line per request.
+func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
-			rec := &statusRecorder{ResponseWriter: w}
-			r = r.WithContext(withLogger(r.Context(), log))
+			rec := &StatusRecorder{ResponseWriter: w}
+			r = r.WithContext(WithLogger(r.Context(), log))
 			next.ServeHTTP(rec, r)
 			route := ""
 			if rc := chi.RouteContext(r.Context()); rc != nil {
 				route = rc.RoutePattern()
 			}
 			level := slog.LevelInfo
-			if rec.status >= 500 && !errors.Is(r.Context().Err(), context.Canceled) {
+			if rec.Status >= 500 && !errors.Is(r.Context().Err(), context.Canceled) {
 				level = slog.LevelError // a request its client abandoned is not a server error
 			}
 			log.LogAttrs(r.Context(), level, "request",
 				slog.String("method", r.Method), slog.String("route", route), slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
+				slog.Int("status", rec.Status), slog.Int64("bytes", rec.Bytes),
 				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 				slog.String("request_id", w.Header().Get("X-Request-Id")))
 		})
 	}
 }
 
-// recoverPanics turns a panic into a 500 problem without any of its text.
-func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
+// RecoverPanics turns a panic into a 500 problem without any of its text.
+func RecoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			defer func() {
@@ -99,7 +101,7 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 						panic(v)
 					}
 					log.Error("panic", "value", v, "path", r.URL.Path, "request_id", w.Header().Get("X-Request-Id"))
-					writeProblem(w, http.StatusInternalServerError, "An internal error occurred.")
+					WriteProblem(w, http.StatusInternalServerError, "An internal error occurred.")
 				}
 			}()
 			next.ServeHTTP(w, r)
@@ -113,9 +115,9 @@ const (
 	corsMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 )
 
-// cors opens the API to browsers on any origin. No cookies are used, so a wildcard origin is
+// CORS opens the API to browsers on any origin. No cookies are used, so a wildcard origin is
 // safe; writes still need a bearer token. Headers are set before the handler, so errors carry them.
-func cors(next http.Handler) http.Handler {
+func CORS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Access-Control-Allow-Origin", "*")
@@ -132,9 +134,9 @@ func cors(next http.Handler) http.Handler {
 	})
 }
 
-// cacheControl keeps authenticated answers out of shared caches and makes anonymous reads
+// CacheControl keeps authenticated answers out of shared caches and makes anonymous reads
 // revalidate with their ETag. Handlers that know better (immutable files) override it.
-func cacheControl(next http.Handler) http.Handler {
+func CacheControl(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Header.Get("Authorization") != "":
@@ -148,8 +150,8 @@ func cacheControl(next http.Handler) http.Handler {
 	})
 }
 
-// methodNotAllowed answers 405 with the Allow header listing the methods the path has.
-func methodNotAllowed(router chi.Routes) http.HandlerFunc {
+// MethodNotAllowed answers 405 with the Allow header listing the methods the path has.
+func MethodNotAllowed(router chi.Routes) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var allowed []string
 		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
@@ -159,6 +161,6 @@ func methodNotAllowed(router chi.Routes) http.HandlerFunc {
 		}
 		allowed = append(allowed, "OPTIONS")
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeProblem(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here; allowed: "+strings.Join(allowed, ", "))
+		WriteProblem(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here; allowed: "+strings.Join(allowed, ", "))
 	}
 }

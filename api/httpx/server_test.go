@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"context"
@@ -23,11 +23,11 @@ func TestRequestTimeoutAnswersForAStuckHandler(t *testing.T) {
 		}
 		w.Write([]byte("too late")) //nolint:errcheck
 	})
-	h := requestID(requestTimeout(200 * time.Millisecond)(stuck))
+	h := RequestID(requestTimeout(200 * time.Millisecond)(stuck))
 	rec := httptest.NewRecorder()
 	start := time.Now()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/cities", nil))
-	if took := time.Since(start); took > 200*time.Millisecond+deadlineGrace+200*time.Millisecond {
+	if took := time.Since(start); took > 200*time.Millisecond+DeadlineGrace+200*time.Millisecond {
 		t.Fatalf("answered after %s", took)
 	}
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Content-Type") != "application/problem+json" ||
@@ -52,7 +52,7 @@ func TestRequestTimeoutPassesResponsesThrough(t *testing.T) {
 		w.WriteHeader(http.StatusCreated)
 		w.Write([]byte(`{"slug":"bilbao"}`)) //nolint:errcheck
 	})
-	h := requestID(cacheControl(requestTimeout(time.Second)(ok)))
+	h := RequestID(CacheControl(requestTimeout(time.Second)(ok)))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/v1/cities", nil))
 	if rec.Code != http.StatusCreated || rec.Header().Get("ETag") != `"v2"` || rec.Body.String() != `{"slug":"bilbao"}` ||
@@ -64,7 +64,7 @@ func TestRequestTimeoutPassesResponsesThrough(t *testing.T) {
 	}
 
 	boom := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })
-	h = recoverPanics(slog.New(slog.DiscardHandler))(requestTimeout(time.Second)(boom))
+	h = RecoverPanics(slog.New(slog.DiscardHandler))(requestTimeout(time.Second)(boom))
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/cities", nil))
 	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "boom") {
@@ -78,7 +78,7 @@ func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
-			serveWithin(w, r.WithContext(ctx), next, d+deadlineGrace)
+			ServeWithin(w, r.WithContext(ctx), next, d+DeadlineGrace)
 		})
 	}
 }

@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"fmt"
@@ -8,12 +8,10 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/uclg-digital-cities/digitalcities/internal/config"
 )
 
-// budgetAuthFails is the per-address budget of failed authentications.
-const budgetAuthFails Budget = "auth-failures"
+// BudgetAuthFailures is the per-address budget of failed authentications.
+const BudgetAuthFailures = "auth-failures"
 
 // bucket is a token bucket: capacity tokens, refilled evenly over one minute.
 type bucket struct {
@@ -21,13 +19,13 @@ type bucket struct {
 	last   time.Time
 }
 
-// rateLimiter keeps one bucket per client and budget, and counts each client's requests in flight.
+// RateLimiter keeps one bucket per client and budget, and counts each client's requests in flight.
 // Clients are authenticated tokens or addresses, so the number of buckets is bounded by the
 // tokens that exist and the addresses that connect, never by what a header says. It lives in
 // the instance's memory: behind several instances the budgets are per instance.
-type rateLimiter struct {
+type RateLimiter struct {
 	mu       sync.Mutex
-	budgets  map[Budget]int // per minute
+	budgets  map[string]int // per minute
 	buckets  map[string]*bucket
 	inFlight map[string]int
 	maxConc  int
@@ -35,17 +33,16 @@ type rateLimiter struct {
 	sweptAt  time.Time
 }
 
-func newRateLimiter(l config.Limits) *rateLimiter {
-	return &rateLimiter{
-		budgets: map[Budget]int{BudgetReads: l.ReadsPerMinute, BudgetWrites: l.WritesPerMinute,
-			BudgetExports: l.ExportsPerMinute, BudgetImports: l.ImportsPerMinute, budgetAuthFails: l.AuthFailPerMinute},
-		buckets: map[string]*bucket{}, inFlight: map[string]int{}, maxConc: l.Concurrent, now: time.Now,
+// NewRateLimiter returns a limiter with the given budgets (per minute) and in-flight bound.
+func NewRateLimiter(budgets map[string]int, concurrent int) *RateLimiter {
+	return &RateLimiter{
+		budgets: budgets, buckets: map[string]*bucket{}, inFlight: map[string]int{}, maxConc: concurrent, now: time.Now,
 	}
 }
 
-// take removes n tokens from the client's budget if it has them. It returns whether it did,
+// Take removes n tokens from the client's budget if it has them. It returns whether it did,
 // the tokens left and the seconds until the bucket is full (or, when empty, until the next token).
-func (rl *rateLimiter) take(client string, budget Budget, n float64) (ok bool, remaining int, reset int) {
+func (rl *RateLimiter) Take(client string, budget string, n float64) (ok bool, remaining int, reset int) {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 	b, limit := rl.refill(client, budget)
@@ -67,7 +64,7 @@ func (rl *rateLimiter) take(client string, budget Budget, n float64) (ok bool, r
 
 // refill returns the client's bucket for a budget, topped up for the time since its last use.
 // The caller holds rl.mu.
-func (rl *rateLimiter) refill(client string, budget Budget) (*bucket, float64) {
+func (rl *RateLimiter) refill(client string, budget string) (*bucket, float64) {
 	limit := float64(rl.budgets[budget])
 	now := rl.now()
 	rl.sweep(now)
@@ -83,7 +80,7 @@ func (rl *rateLimiter) refill(client string, budget Budget) (*bucket, float64) {
 }
 
 // sweep forgets full buckets now and then so that memory stays bounded by active clients.
-func (rl *rateLimiter) sweep(now time.Time) {
+func (rl *RateLimiter) sweep(now time.Time) {
 	if now.Sub(rl.sweptAt) < time.Minute {
 		return
 	}
@@ -95,8 +92,8 @@ func (rl *rateLimiter) sweep(now time.Time) {
 	}
 }
 
-// acquire counts a request in flight; false when the client already has too many.
-func (rl *rateLimiter) acquire(client string) bool {
+// Acquire counts a request in flight; false when the client already has too many.
+func (rl *RateLimiter) Acquire(client string) bool {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 	if rl.inFlight[client] >= rl.maxConc {
@@ -106,7 +103,8 @@ func (rl *rateLimiter) acquire(client string) bool {
 	return true
 }
 
-func (rl *rateLimiter) release(client string) {
+// Release ends a request that Acquire counted.
+func (rl *RateLimiter) Release(client string) {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 	if rl.inFlight[client]--; rl.inFlight[client] <= 0 {
@@ -114,8 +112,8 @@ func (rl *rateLimiter) release(client string) {
 	}
 }
 
-// clientIP is the address the connection comes from. Forwarded headers are not trusted.
-func clientIP(r *http.Request) string {
+// ClientIP is the address the connection comes from. Forwarded headers are not trusted.
+func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -123,30 +121,40 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// policyHeader is the RateLimit-Policy header of a budget (IETF httpapi draft).
-func (rl *rateLimiter) policyHeader(budget Budget) string {
+// PolicyHeader is the RateLimit-Policy header of a budget (IETF httpapi draft).
+func (rl *RateLimiter) PolicyHeader(budget string) string {
 	return fmt.Sprintf("%q;q=%d;w=60", budget, rl.budgets[budget])
 }
 
-// authFailed spends one unit of an address's auth-failures budget and reports whether the
+// AuthFailed spends one unit of an address's auth-failures budget and reports whether the
 // address still had one: when it had none, the failure is answered 429 instead of 401.
-func (rl *rateLimiter) authFailed(ip string) bool {
-	ok, _, _ := rl.take("ip:"+ip, budgetAuthFails, 1)
+func (rl *RateLimiter) AuthFailed(ip string) bool {
+	ok, _, _ := rl.Take("ip:"+ip, BudgetAuthFailures, 1)
 	return ok
 }
 
-// byAddress spends the reads budget of the caller's address on requests that reach no
+// ByAddress spends the reads budget of the caller's address on requests that reach no
 // operation (unknown routes, the docs), which the chain does not see.
-func (rl *rateLimiter) byAddress(next http.Handler) http.Handler {
+func (rl *RateLimiter) ByAddress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, remaining, reset := rl.take("ip:"+clientIP(r), BudgetReads, 1)
-		w.Header().Set("RateLimit-Policy", rl.policyHeader(BudgetReads))
-		w.Header().Set("RateLimit", fmt.Sprintf("%q;r=%d;t=%d", BudgetReads, remaining, reset))
+		ok, remaining, reset := rl.Take("ip:"+ClientIP(r), "reads", 1)
+		w.Header().Set("RateLimit-Policy", rl.PolicyHeader("reads"))
+		w.Header().Set("RateLimit", fmt.Sprintf("%q;r=%d;t=%d", "reads", remaining, reset))
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(reset))
-			writeProblem(w, http.StatusTooManyRequests, fmt.Sprintf("The reads budget of this client is spent; retry in %d s.", reset))
+			WriteProblem(w, http.StatusTooManyRequests, fmt.Sprintf("The reads budget of this client is spent; retry in %d s.", reset))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// MaxInFlight is the bound on each client's requests in flight.
+func (rl *RateLimiter) MaxInFlight() int { return rl.maxConc }
+
+// Size reports how many buckets and clients in flight the limiter holds (for tests and metrics).
+func (rl *RateLimiter) Size() (buckets, inFlight int) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	return len(rl.buckets), len(rl.inFlight)
 }
