@@ -6,7 +6,9 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -20,7 +22,7 @@ import (
 // chain is the one middleware chain that enforces every operation's Policy. Huma runs it for
 // each operation before it reads any parameter or body, in this order:
 //
-//	deadline → authenticate → authorize → rate limit → JSON text → idempotency → (input) → handler
+//	deadline → authenticate → authorize → rate limit → known query → JSON text → idempotency → (input) → handler
 //
 // The deadline comes first because authentication already needs the database; then
 // credentials are judged before any input, and a refused caller spends no budget.
@@ -34,7 +36,7 @@ type chain struct {
 
 // install adds the chain to the API's middlewares.
 func (c *chain) install() {
-	c.api.UseMiddleware(c.deadline, c.authenticate, c.authorize, c.rateLimit, c.jsonText, c.idempotency)
+	c.api.UseMiddleware(c.deadline, c.authenticate, c.authorize, c.rateLimit, c.knownQuery, c.jsonText, c.idempotency)
 }
 
 // withRequest is ctx with its request (and response writer) replaced.
@@ -134,6 +136,34 @@ func (c *chain) deadline(ctx huma.Context, next func(huma.Context)) {
 	httpx.ServeWithin(w, r.WithContext(tctx), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next(withRequest(ctx, r, w))
 	}), c.timeout+httpx.DeadlineGrace)
+}
+
+// knownQuery refuses a query parameter that the operation does not take: a typo such as
+// sectoin=europe would otherwise return everything, silently unfiltered.
+func (c *chain) knownQuery(ctx huma.Context, next func(huma.Context)) {
+	r, _ := humachi.Unwrap(ctx)
+	if r.URL.RawQuery == "" {
+		next(ctx)
+		return
+	}
+	var accepted []string
+	for _, p := range ctx.Operation().Parameters {
+		if p.In == "query" {
+			accepted = append(accepted, p.Name)
+		}
+	}
+	for name := range r.URL.Query() {
+		if !slices.Contains(accepted, name) {
+			slices.Sort(accepted)
+			list := "this operation takes no query parameters"
+			if len(accepted) > 0 {
+				list = "the accepted ones are " + strings.Join(accepted, ", ")
+			}
+			c.fail(ctx, domain.Invalid("query."+name, "unknown query parameter %q; %s", name, list))
+			return
+		}
+	}
+	next(ctx)
 }
 
 // rateLimit spends one unit of the operation's budget from the caller's bucket (its token when

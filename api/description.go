@@ -10,7 +10,8 @@ Records whose ` + "`provenance`" + ` is ` + "`sample`" + ` were invented for dem
 were generated for load tests. Neither is ever a study result.
 
 **Lists** use keyset paging: ` + "`limit`" + ` (default 50, maximum 500) and the opaque ` + "`cursor`" + ` from the
-previous page's ` + "`next_cursor`" + ` (also sent as ` + "`Link: <…>; rel=\"next\"`" + `). An unknown filter value is a 422.
+previous page's ` + "`next_cursor`" + ` (also sent as ` + "`Link: <…>; rel=\"next\"`" + `). An unknown filter value is a 422, and so is an
+unknown query parameter (a typo such as ` + "`sectoin`" + ` is named in the problem, with the accepted ones).
 ` + "`updated_since`" + ` gives incremental sync.
 
 **Errors** are RFC 9457 ` + "`application/problem+json`" + `, on every non-2xx response. Every response carries
@@ -25,12 +26,18 @@ retry with the same key and body replays the first response; the same key with a
 a retry while the first is still running is 409.
 
 **Auth.** Reading published data needs no token. Writes need ` + "`Authorization: Bearer <token>`" + ` with the
-role the operation names: ` + "`editor`" + ` (scoped to cities), ` + "`secretariat`" + ` or ` + "`admin`" + `.
+role the operation names: ` + "`editor`" + ` (scoped to cities), ` + "`secretariat`" + ` or ` + "`admin`" + `. Credentials are
+checked before any input: without the right role the answer is 401 or 403, whatever the body holds.
+A token sent to an open operation must still be valid.
 
 **Rate limits.** Per client (the token, else the IP address), per minute, with separate budgets:
-reads 600, writes 120, exports 20, failed authentications 10 (defaults; the operator may change
-them), and at most 16 requests in flight per client. Every response carries ` + "`RateLimit-Policy`" + ` and
+reads 600, writes 120, exports 20, imports 10, failed authentications 10 per address (defaults; the
+operator may change them), at most 16 requests in flight per client, and a share of the export
+slots per client. Every response carries ` + "`RateLimit-Policy`" + ` and
 ` + "`RateLimit`" + ` headers; past a budget the answer is 429 with ` + "`Retry-After`" + `.
+
+**HTTP.** HEAD works wherever GET does; OPTIONS answers 204 with ` + "`Allow`" + `. JSON bodies must be
+valid UTF-8 (a lone surrogate escape such as ` + "`\\ud800`" + ` is a 422).
 
 **Outages.** When the database is unreachable the API answers 503 with ` + "`Retry-After`" + ` and recovers
 by itself.`

@@ -18,6 +18,12 @@ func registerDocs(r chi.Router, limit func(http.Handler) http.Handler) {
 		ShowTopBar:  false,
 		SettingsUI:  map[string]string{"validatorUrl": "null"},
 	})("Digital Cities API", "/openapi.json", "/docs/")
-	r.Get("/docs", limit(http.RedirectHandler("/docs/", http.StatusMovedPermanently)).ServeHTTP)
+	// /docs is the page itself (no redirect): the page names its assets under /docs/.
+	index := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/docs/"
+		ui.ServeHTTP(w, r2)
+	})
+	r.Get("/docs", limit(index).ServeHTTP)
 	r.Mount("/docs/", limit(ui))
 }

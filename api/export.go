@@ -110,6 +110,12 @@ func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*hu
 		_, w := humachi.Unwrap(hc)
 		ctx, cancel := context.WithTimeout(ctx, exportMaxDuration)
 		defer cancel()
+		if hc.Method() == http.MethodHead { // the headers of the export, without running it
+			w.Header().Set("Content-Type", exportTypes[format])
+			w.Header().Set("Content-Disposition", `attachment; filename="observations.`+format+`"`)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		h.streamExport(ctx, w, format, f)
 	}}, nil
 }

@@ -14,7 +14,7 @@ func TestRouterFallbacksAreProblems(t *testing.T) {
 	h.do(req{method: "GET", path: "/v1/nothing-here"}).expect(t, 404)
 	h.do(req{method: "GET", path: "/"}).expect(t, 404)
 	r := h.do(req{method: "PUT", path: "/v1/cities"}).expect(t, 405)
-	if r.Header.Get("Allow") != "GET, POST, OPTIONS" {
+	if r.Header.Get("Allow") != "GET, HEAD, POST, OPTIONS" {
 		t.Fatalf("Allow %q", r.Header.Get("Allow"))
 	}
 	r = h.do(req{method: "POST", path: "/v1/cities/bilbao"}).expect(t, 405)
@@ -92,6 +92,9 @@ func TestCORS(t *testing.T) {
 
 func TestDocsWorkOffline(t *testing.T) {
 	h := newHarness(t)
+	if r := h.do(req{method: "GET", path: "/docs"}); r.Status != 200 || !strings.Contains(string(r.Body), "<html") {
+		t.Fatalf("/docs (no slash, no redirect): %d", r.Status)
+	}
 	r := h.do(req{method: "GET", path: "/docs/"})
 	if r.Status != 200 || !strings.Contains(string(r.Body), "<html") {
 		t.Fatalf("docs: %d", r.Status)
@@ -219,4 +222,41 @@ func requiresToken(sec []map[string][]string) bool {
 		}
 	}
 	return true
+}
+
+// TestHeadAndOptions: HEAD answers every GET with the same status and headers and no body; a
+// plain OPTIONS answers 204 with Allow (404 where there is no resource).
+func TestHeadAndOptions(t *testing.T) {
+	h := newHarness(t)
+	h.city("bilbao", "ES", "europe")
+	for _, path := range []string{"/v1/cities/bilbao", "/v1/cities?limit=1", "/v1/observations/export?format=csv", "/livez", "/v1/nope"} {
+		get := h.do(req{method: "GET", path: path})
+		head := h.do(req{method: "HEAD", path: path})
+		if head.Status != get.Status || len(head.Body) != 0 {
+			t.Fatalf("HEAD %s: %d with %d bytes; GET: %d", path, head.Status, len(head.Body), get.Status)
+		}
+		for _, name := range []string{"Content-Type", "ETag", "Link", "RateLimit-Policy", "Content-Disposition"} {
+			if head.Header.Get(name) != get.Header.Get(name) {
+				t.Fatalf("HEAD %s: %s %q, GET %q", path, name, head.Header.Get(name), get.Header.Get(name))
+			}
+		}
+	}
+	r := h.do(req{method: "OPTIONS", path: "/v1/cities/bilbao"}).expect(t, 204)
+	if r.Header.Get("Allow") != "GET, HEAD, PUT, PATCH, DELETE, OPTIONS" {
+		t.Fatalf("Allow %q", r.Header.Get("Allow"))
+	}
+	h.do(req{method: "OPTIONS", path: "/v1/nope"}).expect(t, 404)
+}
+
+// TestUnknownQueryParametersAreRefused: a typo in a filter is a 422 naming it and the accepted
+// parameters, not a silently unfiltered list.
+func TestUnknownQueryParametersAreRefused(t *testing.T) {
+	h := newHarness(t)
+	r := h.do(req{method: "GET", path: "/v1/cities?sectoin=europe"}).expect(t, 422)
+	r.errorAt(t, "query.sectoin")
+	if !strings.Contains(string(r.Body), "section") {
+		t.Fatalf("the accepted parameters are not named: %s", r.Body)
+	}
+	h.do(req{method: "GET", path: "/v1/cities/bilbao?verbose=1"}).expect(t, 422).errorAt(t, "query.verbose")
+	h.do(req{method: "GET", path: "/v1/cities?section=europe&limit=5"}).expect(t, 200)
 }

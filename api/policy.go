@@ -93,16 +93,13 @@ func (p Policy) check() error {
 }
 
 // security is the OpenAPI security requirement that follows from the access: what /docs and
-// generated clients show.
+// generated clients show. Operations open to anyone say so ([{}], no lock in /docs); a token
+// sent to them anyway is still checked, which their 401 response documents.
 func (p Policy) security() []map[string][]string {
-	switch p.Access {
-	case Probe:
-		return []map[string][]string{{}}
-	case Public:
-		return []map[string][]string{{}, {"bearer": {}}}
-	default:
+	if p.Access == Restricted {
 		return []map[string][]string{{"bearer": {}}}
 	}
+	return []map[string][]string{{}}
 }
 
 // allows reports whether an actor (nil when anonymous) may call the operation; the error says

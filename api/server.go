@@ -44,6 +44,8 @@ func New(d Deps) (http.Handler, huma.API) {
 		httpx.RecoverPanics(d.Logger),
 		httpx.CORS,
 		httpx.CacheControl,
+		httpx.Options(router),
+		httpx.HeadAsGet,
 	)
 	router.NotFound(limiter.ByAddress(http.HandlerFunc(notFound)).ServeHTTP)
 	router.MethodNotAllowed(limiter.ByAddress(httpx.MethodNotAllowed(router)).ServeHTTP)

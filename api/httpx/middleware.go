@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
 var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -153,14 +155,50 @@ func CacheControl(next http.Handler) http.Handler {
 // MethodNotAllowed answers 405 with the Allow header listing the methods the path has.
 func MethodNotAllowed(router chi.Routes) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var allowed []string
-		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
-			if router.Match(chi.NewRouteContext(), m, r.URL.Path) {
-				allowed = append(allowed, m)
-			}
-		}
-		allowed = append(allowed, "OPTIONS")
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		WriteProblem(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here; allowed: "+strings.Join(allowed, ", "))
+		allowed := strings.Join(allowedMethods(router, r.URL.Path), ", ")
+		w.Header().Set("Allow", allowed)
+		WriteProblem(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here; allowed: "+allowed)
 	}
+}
+
+// allowedMethods lists the methods a path answers: its routes' methods, HEAD wherever GET is
+// (see HeadAsGet), and OPTIONS; nil when no route has the path.
+func allowedMethods(router chi.Routes, path string) []string {
+	var allowed []string
+	for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
+		if router.Match(chi.NewRouteContext(), m, path) || m == "HEAD" && slices.Contains(allowed, "GET") {
+			allowed = append(allowed, m)
+		}
+	}
+	if allowed == nil {
+		return nil
+	}
+	return append(allowed, "OPTIONS")
+}
+
+// Options answers a plain OPTIONS request (not a CORS preflight, which CORS answers) with 204 and
+// the Allow header of the path, or 404 for a path that has no route.
+func Options(router chi.Routes) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodOptions {
+				next.ServeHTTP(w, r)
+				return
+			}
+			allowed := allowedMethods(router, r.URL.Path)
+			if allowed == nil {
+				WriteProblem(w, http.StatusNotFound, "No resource at "+r.URL.Path+". The contract is at /openapi.json.")
+				return
+			}
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			w.WriteHeader(http.StatusNoContent)
+		})
+	}
+}
+
+// HeadAsGet answers HEAD wherever GET is routed, with the GET's status and headers and no body
+// (net/http drops the body of a HEAD response). Handlers that would do costly work for a body
+// nobody reads (streamed exports) check the method themselves.
+func HeadAsGet(next http.Handler) http.Handler {
+	return middleware.GetHead(next)
 }
