@@ -147,11 +147,11 @@ func (h *handlers) updateCity(ctx context.Context, in *CityPutInput) (*CityOutpu
 	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, version, func(*domain.City) (domain.CityFields, error) {
+	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, ifMatch, func(*domain.City) (domain.CityFields, error) {
 		return in.Body, nil
 	})
 	if err != nil {
@@ -164,11 +164,11 @@ func (h *handlers) patchCity(ctx context.Context, in *CityPatchInput) (*CityOutp
 	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, version, func(current *domain.City) (domain.CityFields, error) {
+	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, ifMatch, func(current *domain.City) (domain.CityFields, error) {
 		var f domain.CityFields
 		return f, mergePatch(current.Fields(), in.RawBody, &f)
 	})
@@ -182,11 +182,11 @@ func (h *handlers) deleteCity(ctx context.Context, in *CityDeleteInput) (*struct
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.db.DeleteCity(ctx, callerOf(ctx), in.Slug, version)
+	return nil, h.db.DeleteCity(ctx, callerOf(ctx), in.Slug, ifMatch)
 }
 
 // mergePatch applies an RFC 7396 merge patch to current's JSON form and decodes the result into dst.

@@ -143,7 +143,7 @@ func TestPagingWalksEveryCityOnce(t *testing.T) {
 		c := h.city(slug, "ES", "europe")
 		want = append(want, c.Slug)
 		if i%3 == 0 { // ties on population and name order by slug
-			if _, err := h.db.UpdateCity(fixtureCtx(), fixtureCaller, slug, 0, func(c *domain.City) (domain.CityFields, error) {
+			if _, err := h.db.UpdateCity(fixtureCtx(), fixtureCaller, slug, domain.MatchAny, func(c *domain.City) (domain.CityFields, error) {
 				f := c.Fields()
 				f.Population = ptr(int64(1000 * (i % 2)))
 				return f, nil
@@ -254,7 +254,7 @@ func TestUpdateCityAuthAndPreconditions(t *testing.T) {
 	sec, _ := h.token(domain.RoleSecretariat)
 	edBilbao, _ := h.token(domain.RoleEditor, "bilbao")
 	revoked, revokedID := h.token(domain.RoleSecretariat)
-	if _, err := h.db.RevokeToken(fixtureCtx(), fixtureCaller, revokedID, 0); err != nil {
+	if _, err := h.db.RevokeToken(fixtureCtx(), fixtureCaller, revokedID, domain.MatchAny); err != nil {
 		t.Fatal(err)
 	}
 	admin, _ := h.token(domain.RoleAdmin)

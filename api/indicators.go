@@ -114,11 +114,11 @@ func (h *handlers) updateIndicator(ctx context.Context, in *IndicatorPutInput) (
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	ind, err := h.db.UpdateIndicator(ctx, callerOf(ctx), in.Slug, version, in.Body)
+	ind, err := h.db.UpdateIndicator(ctx, callerOf(ctx), in.Slug, ifMatch, in.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -129,11 +129,11 @@ func (h *handlers) retireIndicator(ctx context.Context, in *IndicatorRetireInput
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	ind, err := h.db.RetireIndicator(ctx, callerOf(ctx), in.Slug, version)
+	ind, err := h.db.RetireIndicator(ctx, callerOf(ctx), in.Slug, ifMatch)
 	if err != nil {
 		return nil, err
 	}

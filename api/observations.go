@@ -188,11 +188,11 @@ func (h *handlers) updateObservation(ctx context.Context, in *ObservationPutInpu
 	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, version, func(*domain.Observation) (domain.ObservationFields, error) {
+	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, ifMatch, func(*domain.Observation) (domain.ObservationFields, error) {
 		return in.Body, nil
 	})
 	if err != nil {
@@ -205,11 +205,11 @@ func (h *handlers) patchObservation(ctx context.Context, in *ObservationPatchInp
 	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, version, func(current *domain.Observation) (domain.ObservationFields, error) {
+	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, ifMatch, func(current *domain.Observation) (domain.ObservationFields, error) {
 		var f domain.ObservationFields
 		return f, mergePatch(current.ObservationFields, in.RawBody, &f)
 	})
@@ -223,22 +223,22 @@ func (h *handlers) deleteObservation(ctx context.Context, in *ObservationDeleteI
 	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleEditor); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.db.DeleteObservation(ctx, callerOf(ctx), in.ID, version)
+	return nil, h.db.DeleteObservation(ctx, callerOf(ctx), in.ID, ifMatch)
 }
 
 func (h *handlers) verifyObservation(ctx context.Context, in *ObservationVerifyInput) (*ObservationOutput, error) {
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.db.SetVerification(ctx, callerOf(ctx), in.ID, version, in.Body.Verification)
+	o, err := h.db.SetVerification(ctx, callerOf(ctx), in.ID, ifMatch, in.Body.Verification)
 	if err != nil {
 		return nil, err
 	}

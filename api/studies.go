@@ -120,11 +120,11 @@ func (h *handlers) updateStudy(ctx context.Context, in *StudyPutInput) (*StudyOu
 	if err := requireRole(ctx, domain.RoleSecretariat); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	s, err := h.db.UpdateStudy(ctx, callerOf(ctx), in.Edition, version, in.Body)
+	s, err := h.db.UpdateStudy(ctx, callerOf(ctx), in.Edition, ifMatch, in.Body)
 	if err != nil {
 		return nil, err
 	}

@@ -94,11 +94,11 @@ func (h *handlers) revokeToken(ctx context.Context, in *TokenRevokeInput) (*Toke
 	if err := requireRole(ctx, domain.RoleAdmin); err != nil {
 		return nil, err
 	}
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	t, err := h.db.RevokeToken(ctx, callerOf(ctx), in.ID, version)
+	t, err := h.db.RevokeToken(ctx, callerOf(ctx), in.ID, ifMatch)
 	if err != nil {
 		return nil, err
 	}

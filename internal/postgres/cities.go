@@ -148,14 +148,14 @@ func (db *DB) CreateCity(ctx context.Context, caller domain.Caller, slug string,
 }
 
 // UpdateCity replaces the writable fields of a city with what change returns, given the current
-// city locked in the transaction. ifVersion is the version the client saw (0 for If-Match: *).
-// The version and the editor's city scope are checked in the UPDATE itself.
-func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string, ifVersion int,
+// city locked in the transaction, when ifMatch allows its version. The version and the
+// editor's city scope are checked in the UPDATE itself.
+func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch,
 	change func(current *domain.City) (domain.CityFields, error)) (*domain.City, error) {
 	actor := caller.Actor
 	var after domain.City
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockCity(ctx, tx, slug, ifVersion)
+		before, err := lockCity(ctx, tx, slug, ifMatch)
 		if err != nil {
 			return err
 		}
@@ -174,10 +174,10 @@ func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string,
 				population = $8, population_year = $9, latitude = $10, longitude = $11, website = $12,
 				open_data_portal = $13, cop_member = $14, cop_role = $15, provenance = $16,
 				version = version + 1, updated_at = now()
-			WHERE slug = $1 AND ($2 = 0 OR version = $2)
+			WHERE slug = $1 AND version = $2
 			  AND ($3::text[] IS NULL OR slug = ANY($3))
 			RETURNING `+cityColumns,
-			slug, ifVersion, nullableArray(actor.ScopeCities()), f.Name, f.Country, f.Section, f.MetropolisMember,
+			slug, before.Version, nullableArray(actor.ScopeCities()), f.Name, f.Country, f.Section, f.MetropolisMember,
 			f.Population, f.PopulationYear, f.Latitude, f.Longitude, f.Website, f.OpenDataPortal,
 			f.CopMember, f.CopRole, f.Provenance)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -194,18 +194,18 @@ func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string,
 	return &after, nil
 }
 
-// DeleteCity deletes a city at the given version (0 for If-Match: *).
-func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string, ifVersion int) error {
+// DeleteCity deletes a city when ifMatch allows its version.
+func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch) error {
 	actor := caller.Actor
 	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockCity(ctx, tx, slug, ifVersion)
+		before, err := lockCity(ctx, tx, slug, ifMatch)
 		if err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `
-			DELETE FROM cities WHERE slug = $1 AND ($2 = 0 OR version = $2)
+			DELETE FROM cities WHERE slug = $1 AND version = $2
 			  AND ($3::text[] IS NULL OR slug = ANY($3))`,
-			slug, ifVersion, nullableArray(actor.ScopeCities()))
+			slug, before.Version, nullableArray(actor.ScopeCities()))
 		if err != nil {
 			return err
 		}
@@ -217,7 +217,7 @@ func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string,
 }
 
 // lockCity reads a city FOR UPDATE and says why a write cannot go on: ENOTFOUND or EPRECONDITION.
-func lockCity(ctx context.Context, tx *sqlx.Tx, slug string, ifVersion int) (*domain.City, error) {
+func lockCity(ctx context.Context, tx *sqlx.Tx, slug string, ifMatch domain.IfMatch) (*domain.City, error) {
 	var c domain.City
 	err := tx.GetContext(ctx, &c, `SELECT `+cityColumns+` FROM cities WHERE slug = $1 FOR UPDATE`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -226,7 +226,7 @@ func lockCity(ctx context.Context, tx *sqlx.Tx, slug string, ifVersion int) (*do
 	if err != nil {
 		return nil, err
 	}
-	if err := checkVersion(fmt.Sprintf("city %q", slug), c.Version, ifVersion); err != nil {
+	if err := checkVersion(fmt.Sprintf("city %q", slug), c.Version, ifMatch); err != nil {
 		return nil, err
 	}
 	return &c, nil

@@ -96,12 +96,13 @@ func nonNilSlice[T any](s []T) []T {
 	return s
 }
 
-// checkVersion is the If-Match check made on the row read FOR UPDATE (the UPDATE repeats it in
-// its WHERE): EPRECONDITION when the client's version (0 for If-Match: *) is not the current one.
-func checkVersion(what string, current, ifVersion int) error {
-	if ifVersion != 0 && current != ifVersion {
+// checkVersion is the If-Match check made on the row read FOR UPDATE: EPRECONDITION when the
+// client's precondition does not allow the current version. The UPDATE or DELETE that follows
+// repeats the check in its WHERE with the locked row's version.
+func checkVersion(what string, current int, ifMatch domain.IfMatch) error {
+	if !ifMatch.Allows(current) {
 		return domain.Errorf(domain.EPRECONDITION,
-			"%s is at version %d, not %d: read it again and reapply your change", what, current, ifVersion)
+			"%s is at version %d, which If-Match does not name: read it again and reapply your change", what, current)
 	}
 	return nil
 }

@@ -139,9 +139,9 @@ func checkIndicatorRefs(ctx context.Context, tx *sqlx.Tx, slug string, f *domain
 	return nil
 }
 
-// UpdateIndicator replaces an indicator's fields at the given version (0 for If-Match: *).
-// Its value type cannot change once it has observations.
-func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug string, ifVersion int, f domain.IndicatorFields) (*domain.Indicator, error) {
+// UpdateIndicator replaces an indicator's fields when ifMatch allows its version. Its value
+// type cannot change once it has observations.
+func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch, f domain.IndicatorFields) (*domain.Indicator, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug st
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifVersion); err != nil {
+		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifMatch); err != nil {
 			return err
 		}
 		if err := checkIndicatorRefs(ctx, tx, slug, &f); err != nil {
@@ -172,9 +172,9 @@ func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug st
 				value_type = $8, unit = $9, scale_min = $10, scale_max = $11, levels = $12, direction = $13,
 				methodology = $14, sources = $15, equivalents = $16, provenance = $17,
 				version = version + 1, updated_at = now()
-			WHERE slug = $1 AND ($2 = 0 OR version = $2)
+			WHERE slug = $1 AND version = $2
 			RETURNING `+indicatorColumns,
-			slug, ifVersion, f.Framework, f.Dimension, f.Code, f.Name, f.Description, f.ValueType, f.Unit,
+			slug, before.Version, f.Framework, f.Dimension, f.Code, f.Name, f.Description, f.ValueType, f.Unit,
 			f.ScaleMin, f.ScaleMax, f.Levels, f.Direction, f.Methodology, pq.Array(f.Sources),
 			pq.Array(f.Equivalents), f.Provenance)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -195,16 +195,16 @@ func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug st
 	return &out, nil
 }
 
-// RetireIndicator marks an indicator retired: it stays readable, keeps its observations and
-// takes no new ones.
-func (db *DB) RetireIndicator(ctx context.Context, caller domain.Caller, slug string, ifVersion int) (*domain.Indicator, error) {
+// RetireIndicator marks an indicator retired when ifMatch allows its version: it stays
+// readable, keeps its observations and takes no new ones.
+func (db *DB) RetireIndicator(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch) (*domain.Indicator, error) {
 	var out domain.Indicator
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		before, err := getIndicator(ctx, tx, slug, "FOR UPDATE")
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifVersion); err != nil {
+		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifMatch); err != nil {
 			return err
 		}
 		if before.Status == "retired" {
@@ -214,7 +214,7 @@ func (db *DB) RetireIndicator(ctx context.Context, caller domain.Caller, slug st
 		var row indicatorRow
 		err = tx.GetContext(ctx, &row, `UPDATE indicators SET status = 'retired', retired_at = now(),
 				version = version + 1, updated_at = now()
-			WHERE slug = $1 AND ($2 = 0 OR version = $2) RETURNING `+indicatorColumns, slug, ifVersion)
+			WHERE slug = $1 AND version = $2 RETURNING `+indicatorColumns, slug, before.Version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.Errorf(domain.EPRECONDITION, "indicator %q changed since it was read", slug)
 		}

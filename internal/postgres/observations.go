@@ -224,15 +224,15 @@ func checkCityAndEdition(ctx context.Context, tx *sqlx.Tx, city string, edition 
 	return nil
 }
 
-// UpdateObservation changes an observation's value and annotations at the given version (0 for
-// If-Match: *). Its key (indicator, city, year, edition) cannot change. A changed value goes
+// UpdateObservation changes an observation's value and annotations when ifMatch allows its
+// version. Its key (indicator, city, year, edition) cannot change. A changed value goes
 // back to self_reported until the secretariat verifies it again.
-func (db *DB) UpdateObservation(ctx context.Context, caller domain.Caller, id int64, ifVersion int,
+func (db *DB) UpdateObservation(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch,
 	change func(current *domain.Observation) (domain.ObservationFields, error)) (*domain.Observation, error) {
 	actor := caller.Actor
 	var out *domain.Observation
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockObservation(ctx, tx, caller.Actor, id, ifVersion)
+		before, err := lockObservation(ctx, tx, caller.Actor, id, ifMatch)
 		if err != nil {
 			return err
 		}
@@ -257,8 +257,8 @@ func (db *DB) UpdateObservation(ctx context.Context, caller domain.Caller, id in
 				verification = CASE WHEN value_number IS NOT DISTINCT FROM $4 AND value_boolean IS NOT DISTINCT FROM $5
 					AND value_text IS NOT DISTINCT FROM $6 AND status = $7 THEN verification ELSE 'self_reported' END,
 				version = version + 1, updated_at = now()
-			WHERE id = $1 AND ($2 = 0 OR version = $2) AND ($3::text[] IS NULL OR city = ANY($3))`,
-			id, ifVersion, nullableArray(actor.ScopeCities()), v.Number, v.Boolean, v.Text, f.Status, f.Quality,
+			WHERE id = $1 AND version = $2 AND ($3::text[] IS NULL OR city = ANY($3))`,
+			id, before.Version, nullableArray(actor.ScopeCities()), v.Number, v.Boolean, v.Text, f.Status, f.Quality,
 			f.Source, f.Footnote, f.Provenance)
 		if err != nil {
 			return err
@@ -279,7 +279,7 @@ func sameEdition(a, b *int) bool {
 }
 
 // lockObservation reads an observation FOR UPDATE and checks the version and the actor's scope.
-func lockObservation(ctx context.Context, tx *sqlx.Tx, actor *domain.Actor, id int64, ifVersion int) (*domain.Observation, error) {
+func lockObservation(ctx context.Context, tx *sqlx.Tx, actor *domain.Actor, id int64, ifMatch domain.IfMatch) (*domain.Observation, error) {
 	o, err := getObservation(ctx, tx, id, "FOR UPDATE OF o")
 	if err != nil {
 		return nil, err
@@ -287,22 +287,23 @@ func lockObservation(ctx context.Context, tx *sqlx.Tx, actor *domain.Actor, id i
 	if scope := actor.ScopeCities(); scope != nil && !slices.Contains(scope, o.City) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "this token may not write data of city %q", o.City)
 	}
-	if err := checkVersion(fmt.Sprintf("observation %d", id), o.Version, ifVersion); err != nil {
+	if err := checkVersion(fmt.Sprintf("observation %d", id), o.Version, ifMatch); err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
-// DeleteObservation deletes an observation at the given version; its history stays in the audit trail.
-func (db *DB) DeleteObservation(ctx context.Context, caller domain.Caller, id int64, ifVersion int) error {
+// DeleteObservation deletes an observation when ifMatch allows its version; its history stays
+// in the audit trail.
+func (db *DB) DeleteObservation(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch) error {
 	actor := caller.Actor
 	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockObservation(ctx, tx, caller.Actor, id, ifVersion)
+		before, err := lockObservation(ctx, tx, caller.Actor, id, ifMatch)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM observations WHERE id = $1 AND ($2 = 0 OR version = $2)
-			AND ($3::text[] IS NULL OR city = ANY($3))`, id, ifVersion, nullableArray(actor.ScopeCities()))
+		res, err := tx.ExecContext(ctx, `DELETE FROM observations WHERE id = $1 AND version = $2
+			AND ($3::text[] IS NULL OR city = ANY($3))`, id, before.Version, nullableArray(actor.ScopeCities()))
 		if err != nil {
 			return err
 		}
@@ -313,19 +314,19 @@ func (db *DB) DeleteObservation(ctx context.Context, caller domain.Caller, id in
 	})
 }
 
-// SetVerification records the secretariat's check of an observation.
-func (db *DB) SetVerification(ctx context.Context, caller domain.Caller, id int64, ifVersion int, state string) (*domain.Observation, error) {
+// SetVerification records the secretariat's check of an observation when ifMatch allows its version.
+func (db *DB) SetVerification(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch, state string) (*domain.Observation, error) {
 	if state != "verified" && state != "rejected" && state != "self_reported" {
 		return nil, domain.Invalid("body.verification", "must be verified, rejected or self_reported")
 	}
 	var out *domain.Observation
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockObservation(ctx, tx, caller.Actor, id, ifVersion)
+		before, err := lockObservation(ctx, tx, caller.Actor, id, ifMatch)
 		if err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE observations SET verification = $2, version = version + 1, updated_at = now()
-			WHERE id = $1 AND ($3 = 0 OR version = $3)`, id, state, ifVersion)
+			WHERE id = $1 AND version = $3`, id, state, before.Version)
 		if err != nil {
 			return err
 		}
