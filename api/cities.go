@@ -15,7 +15,7 @@ type CityListInput struct {
 	CopMember    string    `query:"cop_member" enum:"true,false" doc:"Only members (true) or non-members (false) of the Community of Practice."`
 	Q            string    `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (malaga finds Málaga)."`
 	UpdatedSince time.Time `query:"updated_since" doc:"Only cities changed at or after this time (RFC 3339), for incremental sync."`
-	Sort         string    `query:"sort" default:"slug" enum:"slug,-slug,name,-name,population,-population,updated_at,-updated_at" doc:"Order; a leading - means descending. Ties are broken by slug."`
+	Sort         string    `query:"sort" default:"slug" enum:"slug,-slug,name,-name,population,-population,updated_at,-updated_at" doc:"Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug."`
 	PageParams
 }
 

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // ValueTypes are the kinds of value an indicator takes.
@@ -71,7 +72,7 @@ func (f *IndicatorFields) Validate() error {
 		return Invalid("body.framework", "not a framework slug")
 	case !ValidSlug(f.Dimension):
 		return Invalid("body.dimension", "not a dimension slug")
-	case f.Code == "" || len(f.Code) > 50:
+	case f.Code == "" || utf8.RuneCountInString(f.Code) > 50:
 		return Invalid("body.code", "is required (at most 50 characters)")
 	case !slices.Contains(ValueTypes, f.ValueType):
 		return Invalid("body.value_type", "unknown value type %q", f.ValueType)

@@ -38,6 +38,8 @@ func mapError(err error) error {
 			return domain.Errorf(domain.ECONFLICT, "the resource is referenced by other data, or refers to data that does not exist")
 		case pe.Code == "22021", pe.Code == "22P05":
 			return domain.Errorf(domain.EINVALID, "a text holds a character the database cannot store")
+		case pe.Code == "54000": // program_limit_exceeded, such as an index entry over its size limit
+			return domain.Errorf(domain.EINVALID, "a value is larger than the database can store or index")
 		case pe.Code == "23514", pe.Code == "22P02", pe.Code == "22003", pe.Code == "22007", pe.Code == "22008":
 			return domain.Errorf(domain.EINVALID, "a value breaks a rule of the data (%s)", pe.Constraint)
 		case pe.Code == "57014":
