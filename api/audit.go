@@ -18,15 +18,10 @@ func (h *handlers) listAudit(ctx context.Context, in *AuditListInput) (*ListOutp
 	if err := requireRole(ctx, domain.RoleSecretariat, domain.RoleAdmin); err != nil {
 		return nil, err
 	}
-	after, err := domain.DecodeCursor(in.Cursor, "-id")
-	if err != nil {
-		return nil, err
-	}
 	f := domain.AuditFilter{Resource: in.Resource, ResourceID: in.ResourceID, Limit: in.Limit}
-	if after != nil {
-		if f.BeforeID, err = strconv.ParseInt(after.ID, 10, 64); err != nil {
-			return nil, domain.Invalid("query.cursor", "not a cursor issued by this API")
-		}
+	var err error
+	if f.BeforeID, err = descIDCursor(in.Cursor); err != nil {
+		return nil, err
 	}
 	entries, more, err := h.db.ListAudit(ctx, f)
 	if err != nil {

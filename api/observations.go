@@ -125,9 +125,10 @@ type ObservationVerifyInput struct {
 	}
 }
 
-// RevisionsOutput lists an observation's previous states.
-type RevisionsOutput struct {
-	Body Page[domain.Revision]
+// RevisionListInput is list-observation-revisions' input: the observation and a page.
+type RevisionListInput struct {
+	ObservationPathInput
+	PageParams
 }
 
 func (h *handlers) listObservations(ctx context.Context, in *ObservationListInput) (*ListOutput[domain.Observation], error) {
@@ -245,10 +246,15 @@ func (h *handlers) verifyObservation(ctx context.Context, in *ObservationVerifyI
 	return &ObservationOutput{ETag: etag(o.Version), Body: o}, nil
 }
 
-func (h *handlers) listRevisions(ctx context.Context, in *ObservationPathInput) (*RevisionsOutput, error) {
-	revs, err := h.db.ListRevisions(ctx, in.ID)
+func (h *handlers) listRevisions(ctx context.Context, in *RevisionListInput) (*ListOutput[domain.Revision], error) {
+	f := domain.RevisionFilter{Observation: in.ID, Limit: in.Limit}
+	var err error
+	if f.BeforeID, err = descIDCursor(in.Cursor); err != nil {
+		return nil, err
+	}
+	revs, next, err := h.db.ListRevisions(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	return &RevisionsOutput{Body: Page[domain.Revision]{Items: revs}}, nil
+	return newPage(&in.PageParams, revs, nextCursor(next)), nil
 }

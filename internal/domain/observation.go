@@ -289,6 +289,13 @@ type Revision struct {
 	Observation *Observation `json:"observation" doc:"The observation as it was."`
 }
 
+// RevisionFilter selects one page of an observation's revisions, newest first.
+type RevisionFilter struct {
+	Observation int64 // the observation's id
+	Limit       int
+	BeforeID    int64 // keyset: revisions from audit entries with a smaller id; 0 for the first page
+}
+
 // NewRevision builds a revision from an audit entry's before-image.
 func NewRevision(at time.Time, actor, action string, before []byte) (Revision, error) {
 	var o Observation

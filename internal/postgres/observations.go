@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -341,34 +342,48 @@ func (db *DB) SetVerification(ctx context.Context, caller domain.Caller, id int6
 	return out, err
 }
 
-// ListRevisions returns the previous states of an observation, newest first, from the audit
-// trail (which keeps every before-image in the write's own transaction).
-func (db *DB) ListRevisions(ctx context.Context, id int64) ([]domain.Revision, error) {
+// ListRevisions returns one page of the previous states of an observation, newest first, from
+// the audit trail (which keeps every before-image in the write's own transaction), and the
+// cursor of the next page (nil on the last). Pages are keyed on the audit entry's id and read
+// through audit_log_resource_idx.
+func (db *DB) ListRevisions(ctx context.Context, f domain.RevisionFilter) ([]domain.Revision, *domain.Cursor, error) {
 	var rows []struct {
+		ID     int64     `db:"id"`
 		At     time.Time `db:"at"`
 		Actor  string    `db:"actor"`
 		Action string    `db:"action"`
 		Before []byte    `db:"before"`
 	}
+	before := f.BeforeID
+	if before == 0 {
+		before = math.MaxInt64 // the first page
+	}
 	err := db.db.SelectContext(ctx, &rows, `
-		SELECT at, actor, action, before FROM audit_log
-		WHERE resource = 'observation' AND resource_id = $1 AND action IN ('update', 'delete')
-		ORDER BY id DESC`, strconv.FormatInt(id, 10))
+		SELECT id, at, actor, action, before FROM audit_log
+		WHERE resource = 'observation' AND resource_id = $1 AND id < $2
+		  AND action IN ('update', 'delete')
+		ORDER BY id DESC
+		LIMIT $3`, strconv.FormatInt(f.Observation, 10), before, f.Limit+1)
 	if err != nil {
-		return nil, mapError(err)
+		return nil, nil, mapError(err)
 	}
 	if len(rows) == 0 {
-		if _, err := db.GetObservation(ctx, id); err != nil {
-			return nil, err
+		if _, err := db.GetObservation(ctx, f.Observation); err != nil {
+			return nil, nil, err
 		}
+	}
+	var next *domain.Cursor
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		next = &domain.Cursor{Sort: "-id", ID: strconv.FormatInt(rows[len(rows)-1].ID, 10)}
 	}
 	out := make([]domain.Revision, 0, len(rows))
 	for _, r := range rows {
 		rev, err := domain.NewRevision(r.At, r.Actor, r.Action, r.Before)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, rev)
 	}
-	return out, nil
+	return out, next, nil
 }
