@@ -8,7 +8,7 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 
 	"list-cities":        "Cities by slug (or the chosen sort), filtered by country, UCLG section, membership of the Community of Practice and a name search in any language that ignores case and accents. Keyset paging; updated_since gives incremental sync.",
 	"get-city":           "One city with its ETag. Send If-None-Match with a held ETag to get 304 when it has not changed.",
-	"create-city":        "Creates a city; the slug is its permanent identifier. Answers 201 with Location and ETag, 409 when the slug is taken. Accepts Idempotency-Key.",
+	"create-city":        "Creates a city; the slug is its permanent identifier. Answers 201 with Location and ETag, 409 when the slug is taken. A city created with the slug of a deleted one continues its version numbers, so that no ETag of the deleted city matches it. Accepts Idempotency-Key.",
 	"update-city":        "Replaces every writable field of a city. If-Match with the ETag you read is required: 428 without it, 412 when the city changed since. Editors may write only their own cities.",
 	"patch-city":         "Applies a JSON merge patch (RFC 7396, application/merge-patch+json): fields sent replace, null clears a nullable field, absent fields stay. Texts merge per language. Same conditions as update-city.",
 	"delete-city":        "Deletes a city. If-Match is required. A city that still has observations or study participation cannot be deleted (409).",

@@ -130,7 +130,8 @@ func (db *DB) GetCity(ctx context.Context, slug string) (*domain.City, error) {
 	return &c, nil
 }
 
-// CreateCity inserts a city; ECONFLICT when the slug is taken.
+// CreateCity inserts a city; ECONFLICT when the slug is taken. A city created with the slug of
+// a deleted one starts at a version after the deleted one's, so that its ETags are new.
 func (db *DB) CreateCity(ctx context.Context, caller domain.Caller, slug string, f domain.CityFields) (*domain.City, error) {
 	if !domain.ValidSlug(slug) {
 		return nil, domain.Invalid("body.slug", "must be lowercase letters and digits joined by single hyphens")
@@ -140,13 +141,26 @@ func (db *DB) CreateCity(ctx context.Context, caller domain.Caller, slug string,
 	}
 	var c domain.City
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &c, `
+		// FOR UPDATE waits for a delete of this slug still in flight, whose tombstone the next
+		// statement then sees.
+		var taken bool
+		if err := tx.GetContext(ctx, &taken, `SELECT EXISTS (SELECT 1 FROM cities WHERE slug = $1 FOR UPDATE)`, slug); err != nil {
+			return err
+		}
+		if taken {
+			return domain.Errorf(domain.ECONFLICT, "a city with slug %q already exists", slug)
+		}
+		version, err := firstVersion(ctx, tx, "city", slug)
+		if err != nil {
+			return err
+		}
+		err = tx.GetContext(ctx, &c, `
 			INSERT INTO cities (slug, name, country, section, metropolis_member, population, population_year,
-				latitude, longitude, website, open_data_portal, cop_member, cop_role, provenance)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+				latitude, longitude, website, open_data_portal, cop_member, cop_role, provenance, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			RETURNING `+cityColumns,
 			slug, f.Name, f.Country, f.Section, f.MetropolisMember, f.Population, f.PopulationYear,
-			f.Latitude, f.Longitude, f.Website, f.OpenDataPortal, f.CopMember, f.CopRole, f.Provenance)
+			f.Latitude, f.Longitude, f.Website, f.OpenDataPortal, f.CopMember, f.CopRole, f.Provenance, version)
 		if isUniqueViolation(err) {
 			return domain.Errorf(domain.ECONFLICT, "a city with slug %q already exists", slug)
 		}
@@ -208,7 +222,8 @@ func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string,
 	return &after, nil
 }
 
-// DeleteCity deletes a city when ifMatch allows its version.
+// DeleteCity deletes a city when ifMatch allows its version and leaves its tombstone, so that
+// a city created again with its slug does not reuse its ETags.
 func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch) error {
 	actor := caller.Actor
 	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
@@ -225,6 +240,9 @@ func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string,
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return domain.Errorf(domain.EFORBIDDEN, "this token may not delete city %q", slug)
+		}
+		if err := bury(ctx, tx, "city", slug, before.Version); err != nil {
+			return err
 		}
 		return audit(ctx, tx, caller, "delete", "city", slug, before, nil)
 	})

@@ -295,7 +295,8 @@ func lockObservation(ctx context.Context, tx *sqlx.Tx, actor *domain.Actor, id i
 }
 
 // DeleteObservation deletes an observation when ifMatch allows its version; its history stays
-// in the audit trail.
+// in the audit trail. Its id is never reused, but it leaves a tombstone like every delete, for
+// the change feed.
 func (db *DB) DeleteObservation(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch) error {
 	actor := caller.Actor
 	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
@@ -310,6 +311,9 @@ func (db *DB) DeleteObservation(ctx context.Context, caller domain.Caller, id in
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return domain.Errorf(domain.EFORBIDDEN, "this token may not write data of city %q", before.City)
+		}
+		if err := bury(ctx, tx, "observation", strconv.FormatInt(id, 10), before.Version); err != nil {
+			return err
 		}
 		return audit(ctx, tx, caller, "delete", "observation", strconv.FormatInt(id, 10), before, nil)
 	})
