@@ -31,7 +31,7 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"list-indicators":  "Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type and status. Keyset paging.",
 	"get-indicator":    "One indicator with its value type, unit, scale or ordinal levels, direction, methodology, sources and equivalents, with its ETag.",
 	"create-indicator": "Creates an indicator in a framework's dimension. Its code is unique within the framework. Accepts Idempotency-Key.",
-	"update-indicator": "Replaces an indicator's definition. If-Match is required. Its value type and levels cannot change once it has observations.",
+	"update-indicator": "Replaces an indicator's definition. If-Match is required. Its value type, scale (scale_min, scale_max) and levels' codes and ranks decide which values it takes: they cannot change once it has observations (409, naming the fields and how many observations there are); every other field, and a level's label, stays editable.",
 	"retire-indicator": "Retires an indicator: it stays readable with status retired and keeps its observations, but takes no new ones. If-Match is required.",
 
 	"get-indicator-ranking": "Each city's latest value of the indicator (in the edition, when given), ranked best first by the indicator's direction with standard competition ranking; cities without a value come last, unranked. Text indicators and indicators without a direction cannot be ranked (422).",

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -139,8 +140,9 @@ func checkIndicatorRefs(ctx context.Context, tx *sqlx.Tx, slug string, f *domain
 	return nil
 }
 
-// UpdateIndicator replaces an indicator's fields when ifMatch allows its version. Its value
-// type cannot change once it has observations.
+// UpdateIndicator replaces an indicator's fields when ifMatch allows its version. The fields
+// that decide which values it takes (value type, scale, levels) cannot change once it has
+// observations: ECONFLICT names them and the number of observations.
 func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch, f domain.IndicatorFields) (*domain.Indicator, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
@@ -157,13 +159,17 @@ func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug st
 		if err := checkIndicatorRefs(ctx, tx, slug, &f); err != nil {
 			return err
 		}
-		if before.ValueType != f.ValueType || !sameLevels(before.Levels, f.Levels) {
-			var used bool
-			if err := tx.GetContext(ctx, &used, `SELECT EXISTS (SELECT 1 FROM observations WHERE indicator = $1)`, slug); err != nil {
+		if changed := before.ValueRuleChanges(&f); len(changed) > 0 {
+			// Observations of the indicator are created under its lock (FOR SHARE), so the count
+			// cannot grow before this change commits.
+			var n int
+			if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM observations WHERE indicator = $1`, slug); err != nil {
 				return err
 			}
-			if used {
-				return domain.Invalid("body.value_type", "the value type and levels cannot change once the indicator has observations")
+			if n > 0 {
+				return domain.Errorf(domain.ECONFLICT,
+					"indicator %q has %d observation(s), which were checked against its %s: these cannot change while it has observations; create a new indicator instead",
+					slug, n, strings.Join(changed, ", "))
 			}
 		}
 		var row indicatorRow
@@ -228,16 +234,4 @@ func (db *DB) RetireIndicator(ctx context.Context, caller domain.Caller, slug st
 		return nil, err
 	}
 	return &out, nil
-}
-
-func sameLevels(a, b domain.Levels) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Code != b[i].Code || a[i].Rank != b[i].Rank {
-			return false
-		}
-	}
-	return true
 }
