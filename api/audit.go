@@ -23,7 +23,7 @@ func (h *handlers) listAudit(ctx context.Context, in *AuditListInput) (*ListOutp
 	if f.BeforeID, err = descIDCursor(in.Cursor); err != nil {
 		return nil, err
 	}
-	entries, more, err := h.db.ListAudit(ctx, f)
+	entries, more, err := h.db.ListAudit(ctx, actorOf(ctx), f)
 	if err != nil {
 		return nil, err
 	}

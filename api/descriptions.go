@@ -46,7 +46,7 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"delete-observation":  "Deletes an observation; its history stays readable at its revisions. If-Match is required.",
 	"verify-observation":  "Records the secretariat's check: verified, rejected, or back to self_reported. If-Match is required.",
 
-	"list-observation-revisions": "The states an observation had before each change, newest first, with who replaced them and when; kept after a delete. Keyset paging like every list: limit (default 50, maximum 500), next_cursor and a Link header.",
+	"list-observation-revisions": "The states an observation had before each change, newest first, with the role that replaced them (token names are not public) and when; kept after a delete. Keyset paging like every list: limit (default 50, maximum 500), next_cursor and a Link header.",
 
 	"get-city-scorecard": "Aggregates a city's observations per dimension of a framework: how many indicators, how many observed, reported and scored, and the mean score from 0 to 1. Booleans score 1 for true; percentages and bounded numbers by their place on the scale; ordinal levels by their rank; lower-is-better indicators are inverted; unbounded numbers, text and indicators without a direction are counted but not scored.",
 	"compare-cities":     "Two to five cities side by side over a framework's active indicators: each row is an indicator, with the cities' values in the order asked.",
@@ -55,5 +55,5 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"create-token":       "Creates a token and answers with its secret, which is shown only this once: store it. Editors need the cities they may write. Accepts Idempotency-Key.",
 	"get-token":          "One token, without its secret, with when it was last used (to the minute) and when it was revoked.",
 	"revoke-token":       "Revokes a token at once; revoking it again keeps the first time. If-Match is required.",
-	"list-audit-entries": "Every write, newest first: who (role:name of the token), what, when, the request id, and the resource before and after.",
+	"list-audit-entries": "Every write, newest first: who (role:name of the token), what, when, the request id, and the resource before and after. Entries about tokens are shown to admins only.",
 }

@@ -349,12 +349,13 @@ func (db *DB) SetVerification(ctx context.Context, caller domain.Caller, id int6
 // ListRevisions returns one page of the previous states of an observation, newest first, from
 // the audit trail (which keeps every before-image in the write's own transaction), and the
 // cursor of the next page (nil on the last). Pages are keyed on the audit entry's id and read
-// through audit_log_resource_idx.
+// through audit_log_resource_idx. Revisions are public: their author is the role of the token
+// that wrote (the part of the audit label before its colon), never the token's name.
 func (db *DB) ListRevisions(ctx context.Context, f domain.RevisionFilter) ([]domain.Revision, *domain.Cursor, error) {
 	var rows []struct {
 		ID     int64     `db:"id"`
 		At     time.Time `db:"at"`
-		Actor  string    `db:"actor"`
+		Role   string    `db:"role"`
 		Action string    `db:"action"`
 		Before []byte    `db:"before"`
 	}
@@ -363,7 +364,7 @@ func (db *DB) ListRevisions(ctx context.Context, f domain.RevisionFilter) ([]dom
 		before = math.MaxInt64 // the first page
 	}
 	err := db.db.SelectContext(ctx, &rows, `
-		SELECT id, at, actor, action, before FROM audit_log
+		SELECT id, at, split_part(actor, ':', 1) AS role, action, before FROM audit_log
 		WHERE resource = 'observation' AND resource_id = $1 AND id < $2
 		  AND action IN ('update', 'delete')
 		ORDER BY id DESC
@@ -383,7 +384,7 @@ func (db *DB) ListRevisions(ctx context.Context, f domain.RevisionFilter) ([]dom
 	}
 	out := make([]domain.Revision, 0, len(rows))
 	for _, r := range rows {
-		rev, err := domain.NewRevision(r.At, r.Actor, r.Action, r.Before)
+		rev, err := domain.NewRevision(r.At, r.Role, r.Action, r.Before)
 		if err != nil {
 			return nil, nil, err
 		}
