@@ -32,7 +32,7 @@ type citySort struct {
 var citySorts = func() map[string]citySort {
 	base := map[string]citySort{
 		"slug":       {expr: "slug", cast: "text", key: func(c *domain.City) string { return c.Slug }},
-		"name":       {expr: "left(name->>'en', 200)", cast: "text", key: nameKey},
+		"name":       {expr: fmt.Sprintf("left(name->>'en', %d)", nameSortChars), cast: "text", key: nameKey},
 		"population": {expr: "coalesce(population, -1)", cast: "bigint", key: populationKey},
 		"updated_at": {expr: "updated_at", cast: "timestamptz", key: func(c *domain.City) string { return c.UpdatedAt.Format(time.RFC3339Nano) }},
 	}
@@ -47,7 +47,8 @@ var citySorts = func() map[string]citySort {
 
 // nameSortChars is how many characters of a city's English name the name sort compares: the
 // length that cities_name_idx holds (migration 00003), which keeps its entries, and cursors,
-// bounded whatever the length of a name. The SQL of the sort repeats it.
+// bounded whatever the length of a name. The sort's SQL expression must stay the index's
+// expression, left(name->>'en', 200), for the index to serve it.
 const nameSortChars = 200
 
 // nameKey is the name sort's cursor value: the first nameSortChars characters of the name,
