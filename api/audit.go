@@ -15,17 +15,12 @@ type AuditListInput struct {
 }
 
 func (h *handlers) listAudit(ctx context.Context, in *AuditListInput) (*ListOutput[domain.AuditEntry], error) {
-	after, err := domain.DecodeCursor(in.Cursor, "-id")
-	if err != nil {
+	f := domain.AuditFilter{Resource: in.Resource, ResourceID: in.ResourceID, Limit: in.Limit}
+	var err error
+	if f.BeforeID, err = descIDCursor(in.Cursor); err != nil {
 		return nil, err
 	}
-	f := domain.AuditFilter{Resource: in.Resource, ResourceID: in.ResourceID, Limit: in.Limit}
-	if after != nil {
-		if f.BeforeID, err = strconv.ParseInt(after.ID, 10, 64); err != nil {
-			return nil, domain.Invalid("query.cursor", "not a cursor issued by this API")
-		}
-	}
-	entries, more, err := h.db.ListAudit(ctx, f)
+	entries, more, err := h.db.ListAudit(ctx, actorOf(ctx), f)
 	if err != nil {
 		return nil, err
 	}

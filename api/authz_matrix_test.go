@@ -86,7 +86,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	w.tokens[admin], _ = h.token(domain.RoleAdmin)
 	var id int64
 	w.tokens[revoked], id = h.token(domain.RoleSecretariat)
-	if _, err := h.db.RevokeToken(fixtureCtx(), fixtureCaller, id, 0); err != nil {
+	if _, err := h.db.RevokeToken(fixtureCtx(), fixtureCaller, id, domain.MatchAny); err != nil {
 		t.Fatal(err)
 	}
 	_, w.victim = h.token(domain.RoleSecretariat)

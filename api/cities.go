@@ -15,7 +15,7 @@ type CityListInput struct {
 	CopMember    string    `query:"cop_member" enum:"true,false" doc:"Only members (true) or non-members (false) of the Community of Practice."`
 	Q            string    `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (malaga finds Málaga)."`
 	UpdatedSince time.Time `query:"updated_since" doc:"Only cities changed at or after this time (RFC 3339), for incremental sync."`
-	Sort         string    `query:"sort" default:"slug" enum:"slug,-slug,name,-name,population,-population,updated_at,-updated_at" doc:"Order; a leading - means descending. Ties are broken by slug."`
+	Sort         string    `query:"sort" default:"slug" enum:"slug,-slug,name,-name,population,-population,updated_at,-updated_at" doc:"Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug."`
 	PageParams
 }
 
@@ -141,11 +141,11 @@ func (h *handlers) createCity(ctx context.Context, in *CityCreateInput) (*CityCr
 }
 
 func (h *handlers) updateCity(ctx context.Context, in *CityPutInput) (*CityOutput, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, version, func(*domain.City) (domain.CityFields, error) {
+	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, ifMatch, func(*domain.City) (domain.CityFields, error) {
 		return in.Body, nil
 	})
 	if err != nil {
@@ -155,11 +155,11 @@ func (h *handlers) updateCity(ctx context.Context, in *CityPutInput) (*CityOutpu
 }
 
 func (h *handlers) patchCity(ctx context.Context, in *CityPatchInput) (*CityOutput, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, version, func(current *domain.City) (domain.CityFields, error) {
+	c, err := h.db.UpdateCity(ctx, callerOf(ctx), in.Slug, ifMatch, func(current *domain.City) (domain.CityFields, error) {
 		var f domain.CityFields
 		return f, mergePatch(current.Fields(), in.RawBody, &f)
 	})
@@ -170,11 +170,11 @@ func (h *handlers) patchCity(ctx context.Context, in *CityPatchInput) (*CityOutp
 }
 
 func (h *handlers) deleteCity(ctx context.Context, in *CityDeleteInput) (*struct{}, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.db.DeleteCity(ctx, callerOf(ctx), in.Slug, version)
+	return nil, h.db.DeleteCity(ctx, callerOf(ctx), in.Slug, ifMatch)
 }
 
 // mergePatch applies an RFC 7396 merge patch to current's JSON form and decodes the result into dst.

@@ -143,7 +143,7 @@ func TestPagingWalksEveryCityOnce(t *testing.T) {
 		c := h.city(slug, "ES", "europe")
 		want = append(want, c.Slug)
 		if i%3 == 0 { // ties on population and name order by slug
-			if _, err := h.db.UpdateCity(fixtureCtx(), fixtureCaller, slug, 0, func(c *domain.City) (domain.CityFields, error) {
+			if _, err := h.db.UpdateCity(fixtureCtx(), fixtureCaller, slug, domain.MatchAny, func(c *domain.City) (domain.CityFields, error) {
 				f := c.Fields()
 				f.Population = ptr(int64(1000 * (i % 2)))
 				return f, nil
@@ -254,7 +254,7 @@ func TestUpdateCityAuthAndPreconditions(t *testing.T) {
 	sec, _ := h.token(domain.RoleSecretariat)
 	edBilbao, _ := h.token(domain.RoleEditor, "bilbao")
 	revoked, revokedID := h.token(domain.RoleSecretariat)
-	if _, err := h.db.RevokeToken(fixtureCtx(), fixtureCaller, revokedID, 0); err != nil {
+	if _, err := h.db.RevokeToken(fixtureCtx(), fixtureCaller, revokedID, domain.MatchAny); err != nil {
 		t.Fatal(err)
 	}
 	admin, _ := h.token(domain.RoleAdmin)
@@ -338,6 +338,89 @@ func TestDeleteCity(t *testing.T) {
 	}
 	del(sec, `"v1"`).expect(t, 404)
 	h.do(req{method: "GET", path: "/v1/cities/bilbao"}).expect(t, 404)
+}
+
+// TestRecreatedCityNeverReusesAnETag deletes a city and creates one with the same slug: the
+// new city's ETags differ from every ETag the deleted one had, so that neither a cache nor a
+// conditional write can mistake one for the other.
+func TestRecreatedCityNeverReusesAnETag(t *testing.T) {
+	h := newHarness(t)
+	sec, _ := h.token(domain.RoleSecretariat)
+	body := map[string]any{"slug": "porto", "name": map[string]any{"en": "Porto"}, "country": "PT", "section": "europe"}
+	seen := map[string]bool{}
+	for round := 0; round < 3; round++ {
+		created := h.do(req{method: "POST", path: "/v1/cities", token: sec, body: body}).expect(t, 201).Header.Get("ETag")
+		tag := h.do(req{method: "GET", path: "/v1/cities/porto"}).expect(t, 200).Header.Get("ETag")
+		if tag != created {
+			t.Fatalf("round %d: created with ETag %s, read %s", round, created, tag)
+		}
+		if seen[tag] {
+			t.Fatalf("round %d: ETag %s was given to a deleted city", round, tag)
+		}
+		for old := range seen {
+			h.do(req{method: "GET", path: "/v1/cities/porto", header: map[string]string{"If-None-Match": old}}).expect(t, 200)
+			h.do(req{method: "PATCH", path: "/v1/cities/porto", token: sec, body: `{"population": 1}`,
+				header: map[string]string{"If-Match": old, "Content-Type": "application/merge-patch+json"}}).expect(t, 412)
+		}
+		seen[tag] = true
+		if round == 1 { // a city changed before its delete leaves its later ETags behind too
+			tag = h.do(req{method: "PATCH", path: "/v1/cities/porto", token: sec, body: `{"population": 2}`,
+				header: map[string]string{"If-Match": tag, "Content-Type": "application/merge-patch+json"}}).expect(t, 200).Header.Get("ETag")
+			seen[tag] = true
+		}
+		h.do(req{method: "DELETE", path: "/v1/cities/porto", token: sec, header: map[string]string{"If-Match": tag}}).expect(t, 204)
+	}
+	if len(seen) != 4 {
+		t.Fatalf("ETags %v", seen)
+	}
+}
+
+// TestRecreateWaitsForADeleteInFlight creates a city while its delete is still running: the
+// create waits for the delete and starts after its tombstone, instead of slipping in at
+// version 1 once the old row is gone.
+func TestRecreateWaitsForADeleteInFlight(t *testing.T) {
+	h := newHarness(t)
+	h.city("porto", "PT", "europe")
+	ctx := fixtureCtx()
+	// Hold the city's row lock, so that the delete, then the create, queue behind it.
+	hold, err := h.db.SQL().BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Rollback()
+	if _, err := hold.ExecContext(ctx, `SELECT 1 FROM cities WHERE slug = 'porto' FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	waiting := func(n int) func() bool {
+		return func() bool {
+			var got int
+			_ = h.db.SQL().GetContext(ctx, &got, `SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+				WHERE NOT l.granted AND a.datname = current_database()`)
+			return got >= n
+		}
+	}
+	deleted, created := make(chan error, 1), make(chan error, 1)
+	go func() { deleted <- h.db.DeleteCity(ctx, fixtureCaller, "porto", domain.MatchAny) }()
+	waitFor(t, waiting(1))
+	var c *domain.City
+	go func() {
+		var err error
+		c, err = h.db.CreateCity(ctx, fixtureCaller, "porto", domain.CityFields{Name: domain.Text{EN: "Porto"}, Country: "PT", Section: "europe"})
+		created <- err
+	}()
+	waitFor(t, waiting(2))
+	if err := hold.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-deleted; err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if err := <-created; err != nil {
+		t.Fatalf("create after the delete: %v", err)
+	}
+	if c.Version != 2 {
+		t.Fatalf("the city created while the first was being deleted is at version %d, want 2", c.Version)
+	}
 }
 
 func TestTwoWritersSameETag(t *testing.T) {

@@ -8,7 +8,7 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 
 	"list-cities":        "Cities by slug (or the chosen sort), filtered by country, UCLG section, membership of the Community of Practice and a name search in any language that ignores case and accents. Keyset paging; updated_since gives incremental sync.",
 	"get-city":           "One city with its ETag. Send If-None-Match with a held ETag to get 304 when it has not changed.",
-	"create-city":        "Creates a city; the slug is its permanent identifier. Answers 201 with Location and ETag, 409 when the slug is taken. Accepts Idempotency-Key.",
+	"create-city":        "Creates a city; the slug is its permanent identifier. Answers 201 with Location and ETag, 409 when the slug is taken. A city created with the slug of a deleted one continues its version numbers, so that no ETag of the deleted city matches it. Accepts Idempotency-Key.",
 	"update-city":        "Replaces every writable field of a city. If-Match with the ETag you read is required: 428 without it, 412 when the city changed since. Editors may write only their own cities.",
 	"patch-city":         "Applies a JSON merge patch (RFC 7396, application/merge-patch+json): fields sent replace, null clears a nullable field, absent fields stay. Texts merge per language. Same conditions as update-city.",
 	"delete-city":        "Deletes a city. If-Match is required. A city that still has observations or study participation cannot be deleted (409).",
@@ -31,7 +31,7 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"list-indicators":  "Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type and status. Keyset paging.",
 	"get-indicator":    "One indicator with its value type, unit, scale or ordinal levels, direction, methodology, sources and equivalents, with its ETag.",
 	"create-indicator": "Creates an indicator in a framework's dimension. Its code is unique within the framework. Accepts Idempotency-Key.",
-	"update-indicator": "Replaces an indicator's definition. If-Match is required. Its value type and levels cannot change once it has observations.",
+	"update-indicator": "Replaces an indicator's definition. If-Match is required. Its value type, scale (scale_min, scale_max) and levels' codes and ranks decide which values it takes: they cannot change once it has observations (409, naming the fields and how many observations there are); every other field, and a level's label, stays editable.",
 	"retire-indicator": "Retires an indicator: it stays readable with status retired and keeps its observations, but takes no new ones. If-Match is required.",
 
 	"get-indicator-ranking": "Each city's latest value of the indicator (in the edition, when given), ranked best first by the indicator's direction with standard competition ranking; cities without a value come last, unranked. Text indicators and indicators without a direction cannot be ranked (422).",
@@ -46,7 +46,7 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"delete-observation":  "Deletes an observation; its history stays readable at its revisions. If-Match is required.",
 	"verify-observation":  "Records the secretariat's check: verified, rejected, or back to self_reported. If-Match is required.",
 
-	"list-observation-revisions": "The states an observation had before each change, newest first, with who replaced them and when; kept after a delete.",
+	"list-observation-revisions": "The states an observation had before each change, newest first, with the role that replaced them (token names are not public) and when; kept after a delete. Keyset paging like every list: limit (default 50, maximum 500), next_cursor and a Link header.",
 
 	"get-city-scorecard": "Aggregates a city's observations per dimension of a framework: how many indicators, how many observed, reported and scored, and the mean score from 0 to 1. Booleans score 1 for true; percentages and bounded numbers by their place on the scale; ordinal levels by their rank; lower-is-better indicators are inverted; unbounded numbers, text and indicators without a direction are counted but not scored.",
 	"compare-cities":     "Two to five cities side by side over a framework's active indicators: each row is an indicator, with the cities' values in the order asked.",
@@ -55,5 +55,5 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"create-token":       "Creates a token and answers with its secret, which is shown only this once: store it. Editors need the cities they may write. Accepts Idempotency-Key.",
 	"get-token":          "One token, without its secret, with when it was last used (to the minute) and when it was revoked.",
 	"revoke-token":       "Revokes a token at once; revoking it again keeps the first time. If-Match is required.",
-	"list-audit-entries": "Every write, newest first: who (role:name of the token), what, when, the request id, and the resource before and after.",
+	"list-audit-entries": "Every write, newest first: who (role:name of the token), what, when, the request id, and the resource before and after. Entries about tokens are shown to admins only.",
 }

@@ -29,27 +29,33 @@ func notModified(ifNoneMatch, current string) bool {
 	return false
 }
 
-// ifMatchVersion reads the version a write is conditional on: EPRECONDITIONREQUIRED when the
-// header is missing, 0 for "*", EPRECONDITION for a tag that no version of ours can have.
-func ifMatchVersion(ifMatch string) (int, error) {
+// parseIfMatch reads the precondition of a write from its If-Match header:
+// EPRECONDITIONREQUIRED when the header is missing, Any for "*", else the versions of every
+// strong tag it lists (RFC 9110: the write proceeds when any of them is current). Weak tags
+// never match a write (strong comparison) and tags that no version of ours can have are
+// skipped; a header left with no tag at all is EPRECONDITION at once.
+func parseIfMatch(ifMatch string) (domain.IfMatch, error) {
 	ifMatch = strings.TrimSpace(ifMatch)
 	if ifMatch == "" {
-		return 0, domain.Errorf(domain.EPRECONDITIONREQUIRED,
+		return domain.IfMatch{}, domain.Errorf(domain.EPRECONDITIONREQUIRED,
 			"this write needs If-Match with the ETag of the resource as you read it")
 	}
 	if ifMatch == "*" {
-		return 0, nil
+		return domain.IfMatch{Any: true}, nil
 	}
-	// Strong comparison: a weak tag never matches. With several tags, the first well-formed one counts.
+	var m domain.IfMatch
 	for _, t := range strings.Split(ifMatch, ",") {
 		t = strings.TrimSpace(t)
 		if strings.HasPrefix(t, `"v`) && strings.HasSuffix(t, `"`) {
 			if v, err := strconv.Atoi(t[2 : len(t)-1]); err == nil && v > 0 {
-				return v, nil
+				m.Versions = append(m.Versions, v)
 			}
 		}
 	}
-	return 0, domain.Errorf(domain.EPRECONDITION, "If-Match does not name a current version of this resource")
+	if len(m.Versions) == 0 {
+		return m, domain.Errorf(domain.EPRECONDITION, "If-Match does not name a current version of this resource")
+	}
+	return m, nil
 }
 
 // notModifiedError answers 304 with the ETag.

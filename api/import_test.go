@@ -176,14 +176,14 @@ func TestExportRoundTrip(t *testing.T) {
 	src.observe("beta", "pct", 2019, nil, "M")
 	sec, _ := src.token(domain.RoleSecretariat)
 	note, quality := "footnote, with comma", "B"
-	if _, err := src.db.UpdateObservation(fixtureCtx(), fixtureCaller, 1, 0, func(o *domain.Observation) (domain.ObservationFields, error) {
+	if _, err := src.db.UpdateObservation(fixtureCtx(), fixtureCaller, 1, domain.MatchAny, func(o *domain.Observation) (domain.ObservationFields, error) {
 		f := o.ObservationFields
 		f.Footnote, f.Quality = &note, &quality
 		return f, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := src.db.SetVerification(fixtureCtx(), fixtureCaller, 2, 0, "verified"); err != nil {
+	if _, err := src.db.SetVerification(fixtureCtx(), fixtureCaller, 2, domain.MatchAny, "verified"); err != nil {
 		t.Fatal(err)
 	}
 

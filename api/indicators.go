@@ -108,11 +108,11 @@ func (h *handlers) createIndicator(ctx context.Context, in *IndicatorCreateInput
 }
 
 func (h *handlers) updateIndicator(ctx context.Context, in *IndicatorPutInput) (*IndicatorOutput, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	ind, err := h.db.UpdateIndicator(ctx, callerOf(ctx), in.Slug, version, in.Body)
+	ind, err := h.db.UpdateIndicator(ctx, callerOf(ctx), in.Slug, ifMatch, in.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -120,11 +120,11 @@ func (h *handlers) updateIndicator(ctx context.Context, in *IndicatorPutInput) (
 }
 
 func (h *handlers) retireIndicator(ctx context.Context, in *IndicatorRetireInput) (*IndicatorOutput, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	ind, err := h.db.RetireIndicator(ctx, callerOf(ctx), in.Slug, version)
+	ind, err := h.db.RetireIndicator(ctx, callerOf(ctx), in.Slug, ifMatch)
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func TestCommunityAndPartners(t *testing.T) {
 		t.Fatalf("If-None-Match: %d", nm.Status)
 	}
 	// A new member changes the community's tag.
-	if _, err := h.db.UpdateCity(fixtureCtx(), fixtureCaller, "amman", 0, func(c *domain.City) (domain.CityFields, error) {
+	if _, err := h.db.UpdateCity(fixtureCtx(), fixtureCaller, "amman", domain.MatchAny, func(c *domain.City) (domain.CityFields, error) {
 		f := c.Fields()
 		f.CopMember = true
 		return f, nil

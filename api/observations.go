@@ -125,9 +125,10 @@ type ObservationVerifyInput struct {
 	}
 }
 
-// RevisionsOutput lists an observation's previous states.
-type RevisionsOutput struct {
-	Body Page[domain.Revision]
+// RevisionListInput is list-observation-revisions' input: the observation and a page.
+type RevisionListInput struct {
+	ObservationPathInput
+	PageParams
 }
 
 func (h *handlers) listObservations(ctx context.Context, in *ObservationListInput) (*ListOutput[domain.Observation], error) {
@@ -182,11 +183,11 @@ func (h *handlers) createObservation(ctx context.Context, in *ObservationCreateI
 }
 
 func (h *handlers) updateObservation(ctx context.Context, in *ObservationPutInput) (*ObservationOutput, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, version, func(*domain.Observation) (domain.ObservationFields, error) {
+	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, ifMatch, func(*domain.Observation) (domain.ObservationFields, error) {
 		return in.Body, nil
 	})
 	if err != nil {
@@ -196,11 +197,11 @@ func (h *handlers) updateObservation(ctx context.Context, in *ObservationPutInpu
 }
 
 func (h *handlers) patchObservation(ctx context.Context, in *ObservationPatchInput) (*ObservationOutput, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, version, func(current *domain.Observation) (domain.ObservationFields, error) {
+	o, err := h.db.UpdateObservation(ctx, callerOf(ctx), in.ID, ifMatch, func(current *domain.Observation) (domain.ObservationFields, error) {
 		var f domain.ObservationFields
 		return f, mergePatch(current.ObservationFields, in.RawBody, &f)
 	})
@@ -211,29 +212,34 @@ func (h *handlers) patchObservation(ctx context.Context, in *ObservationPatchInp
 }
 
 func (h *handlers) deleteObservation(ctx context.Context, in *ObservationDeleteInput) (*struct{}, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.db.DeleteObservation(ctx, callerOf(ctx), in.ID, version)
+	return nil, h.db.DeleteObservation(ctx, callerOf(ctx), in.ID, ifMatch)
 }
 
 func (h *handlers) verifyObservation(ctx context.Context, in *ObservationVerifyInput) (*ObservationOutput, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.db.SetVerification(ctx, callerOf(ctx), in.ID, version, in.Body.Verification)
+	o, err := h.db.SetVerification(ctx, callerOf(ctx), in.ID, ifMatch, in.Body.Verification)
 	if err != nil {
 		return nil, err
 	}
 	return &ObservationOutput{ETag: etag(o.Version), Body: o}, nil
 }
 
-func (h *handlers) listRevisions(ctx context.Context, in *ObservationPathInput) (*RevisionsOutput, error) {
-	revs, err := h.db.ListRevisions(ctx, in.ID)
+func (h *handlers) listRevisions(ctx context.Context, in *RevisionListInput) (*ListOutput[domain.Revision], error) {
+	f := domain.RevisionFilter{Observation: in.ID, Limit: in.Limit}
+	var err error
+	if f.BeforeID, err = descIDCursor(in.Cursor); err != nil {
+		return nil, err
+	}
+	revs, next, err := h.db.ListRevisions(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	return &RevisionsOutput{Body: Page[domain.Revision]{Items: revs}}, nil
+	return newPage(&in.PageParams, revs, nextCursor(next)), nil
 }

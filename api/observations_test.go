@@ -185,8 +185,12 @@ func TestRevisionsAndVerification(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Fatalf("revisions %q, want %q", strings.Join(got, " "), want)
 	}
-	if !strings.HasPrefix(revs.Items[0].ReplacedBy, "secretariat:") || !strings.HasPrefix(revs.Items[1].ReplacedBy, "editor:") {
+	// Anonymous readers see the role that made each change, never the token's name.
+	if revs.Items[0].ReplacedBy != "secretariat" || revs.Items[1].ReplacedBy != "editor" {
 		t.Fatalf("replaced_by %q %q", revs.Items[0].ReplacedBy, revs.Items[1].ReplacedBy)
+	}
+	if raw := h.do(req{method: "GET", path: path + "/revisions"}).expect(t, 200).Body; strings.Contains(string(raw), " of test") {
+		t.Fatalf("a revision names a token: %s", raw)
 	}
 	// The history outlives the observation.
 	h.do(req{method: "DELETE", path: path, token: sec, header: map[string]string{"If-Match": `"v5"`}})
@@ -297,4 +301,75 @@ func TestListObservations(t *testing.T) {
 	}
 	h.do(req{method: "GET", path: "/v1/observations?limit=1"}).expect(t, 200).JSON(t, &first)
 	h.do(req{method: "GET", path: "/v1/observations?latest=true&cursor=" + *first.NextCursor}).expect(t, 422).errorAt(t, "query.cursor")
+}
+
+// TestRevisionsArePaged walks an observation's history of more than one page: every
+// revision comes once, newest first, through next_cursor and the Link header.
+func TestRevisionsArePaged(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	sec, _ := h.token(domain.RoleSecretariat)
+	id := h.observe("alpha", "num", 2019, 0.0, "A")
+	const updates = 60
+	for i := 1; i <= updates; i++ {
+		if _, err := h.db.UpdateObservation(fixtureCtx(), fixtureCaller, id, domain.MatchAny, func(o *domain.Observation) (domain.ObservationFields, error) {
+			f := o.ObservationFields
+			f.Value = float64(i%10) + 0.5
+			return f, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := fmt.Sprintf("/v1/observations/%d", id)
+	h.do(req{method: "DELETE", path: path, token: sec, header: map[string]string{"If-Match": fmt.Sprintf(`"v%d"`, updates+1)}}).expect(t, 204)
+	const want = updates + 1 // every update's before-image, and the deleted state
+
+	type revisionPage struct {
+		Items      []domain.Revision `json:"items"`
+		NextCursor *string           `json:"next_cursor"`
+	}
+	var first revisionPage
+	h.do(req{method: "GET", path: path + "/revisions"}).expect(t, 200).JSON(t, &first)
+	if len(first.Items) != 50 || first.NextCursor == nil {
+		t.Fatalf("default page: %d revisions, next_cursor %v; want 50 and a cursor", len(first.Items), first.NextCursor)
+	}
+
+	var versions []int
+	next := path + "/revisions?limit=7"
+	for pages := 0; next != ""; pages++ {
+		if pages > want {
+			t.Fatal("paging does not end")
+		}
+		r := h.do(req{method: "GET", path: next}).expect(t, 200)
+		var p revisionPage
+		r.JSON(t, &p)
+		if len(p.Items) == 0 || len(p.Items) > 7 {
+			t.Fatalf("page of %d revisions", len(p.Items))
+		}
+		for _, rev := range p.Items {
+			versions = append(versions, rev.Version)
+		}
+		next = ""
+		if p.NextCursor != nil {
+			link := r.Header.Get("Link")
+			if !strings.HasSuffix(link, `>; rel="next"`) || !strings.Contains(link, "cursor="+*p.NextCursor) {
+				t.Fatalf("Link %q for next_cursor %s", link, *p.NextCursor)
+			}
+			next = strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`)
+		} else if r.Header.Get("Link") != "" {
+			t.Fatalf("Link on the last page: %s", r.Header.Get("Link"))
+		}
+	}
+	if len(versions) != want {
+		t.Fatalf("walked %d revisions, want %d", len(versions), want)
+	}
+	for i, v := range versions {
+		if v != want-i { // newest first: the deleted v61, then v60 ... v1
+			t.Fatalf("revision %d has version %d, want %d: %v", i, v, want-i, versions)
+		}
+	}
+
+	h.do(req{method: "GET", path: path + "/revisions?limit=501"}).expect(t, 422).errorAt(t, "query.limit")
+	h.do(req{method: "GET", path: path + "/revisions?cursor=garbage"}).expect(t, 422).errorAt(t, "query.cursor")
+	h.do(req{method: "GET", path: "/v1/observations/999999/revisions?limit=5"}).expect(t, 404)
 }

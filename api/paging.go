@@ -70,6 +70,20 @@ func newIDCursor(id int64) string {
 	return domain.Cursor{Sort: "id", ID: strconv.FormatInt(id, 10)}.Encode()
 }
 
+// descIDCursor decodes a cursor of a list ordered by numeric id, newest first (the audit trail,
+// revisions); 0 for the first page.
+func descIDCursor(s string) (int64, error) {
+	c, err := domain.DecodeCursor(s, "-id")
+	if err != nil || c == nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(c.ID, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.Invalid("query.cursor", "not a cursor issued by this API")
+	}
+	return id, nil
+}
+
 // observationPath is an observation's URL path.
 func observationPath(id int64) string { return "/v1/observations/" + strconv.FormatInt(id, 10) }
 

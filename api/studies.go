@@ -114,11 +114,11 @@ func (h *handlers) createStudy(ctx context.Context, in *StudyCreateInput) (*Stud
 }
 
 func (h *handlers) updateStudy(ctx context.Context, in *StudyPutInput) (*StudyOutput, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	s, err := h.db.UpdateStudy(ctx, callerOf(ctx), in.Edition, version, in.Body)
+	s, err := h.db.UpdateStudy(ctx, callerOf(ctx), in.Edition, ifMatch, in.Body)
 	if err != nil {
 		return nil, err
 	}

@@ -176,7 +176,7 @@ func TestFrameworksAndIndicators(t *testing.T) {
 	get.JSON(t, &num)
 	num.ValueType = "count"
 	h.do(req{method: "PUT", path: "/v1/indicators/num", body: num.IndicatorFields, token: sec,
-		header: map[string]string{"If-Match": get.Header.Get("ETag")}}).expect(t, 422).errorAt(t, "body.value_type")
+		header: map[string]string{"If-Match": get.Header.Get("ETag")}}).expect(t, 409)
 	num.ValueType, num.Name = "numeric", domain.Text{EN: "Number", FR: "Nombre"}
 	var updated domain.Indicator
 	h.do(req{method: "PUT", path: "/v1/indicators/num", body: num.IndicatorFields, token: sec,

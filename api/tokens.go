@@ -82,11 +82,11 @@ func (h *handlers) getToken(ctx context.Context, in *TokenPathInput) (*TokenOutp
 }
 
 func (h *handlers) revokeToken(ctx context.Context, in *TokenRevokeInput) (*TokenOutput, error) {
-	version, err := ifMatchVersion(in.IfMatch)
+	ifMatch, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	t, err := h.db.RevokeToken(ctx, callerOf(ctx), in.ID, version)
+	t, err := h.db.RevokeToken(ctx, callerOf(ctx), in.ID, ifMatch)
 	if err != nil {
 		return nil, err
 	}

@@ -100,3 +100,51 @@ func TestAuditTrail(t *testing.T) {
 	}
 	h.do(req{method: "GET", path: "/v1/audit?resource=planet", token: sec}).expect(t, 422)
 }
+
+// TestAuditTokenEntriesAdminsOnly reads the audit trail as the secretariat and as an admin:
+// entries about tokens (names, roles, city scopes, secret prefixes) are the admins' alone.
+func TestAuditTokenEntriesAdminsOnly(t *testing.T) {
+	h := newHarness(t)
+	h.city("bilbao", "ES", "europe")
+	sec, _ := h.token(domain.RoleSecretariat)
+	admin, _ := h.token(domain.RoleAdmin)
+	var created domain.Token
+	h.do(req{method: "POST", path: "/v1/tokens", token: admin,
+		body: map[string]any{"name": "Ane's laptop", "role": "editor", "cities": []string{"bilbao"}}}).expect(t, 201).JSON(t, &created)
+	h.do(req{method: "DELETE", path: "/v1/tokens/" + itoa(created.ID), token: admin,
+		header: map[string]string{"If-Match": `"v1"`}}).expect(t, 200)
+
+	type auditPage struct {
+		Items []domain.AuditEntry `json:"items"`
+	}
+	tokenEntries := func(token, query string) (int, string) {
+		t.Helper()
+		r := h.do(req{method: "GET", path: "/v1/audit?limit=500" + query, token: token}).expect(t, 200)
+		var p auditPage
+		r.JSON(t, &p)
+		n := 0
+		for _, e := range p.Items {
+			if e.Resource == "token" {
+				n++
+			}
+		}
+		return n, string(r.Body)
+	}
+	for _, q := range []string{"", "&resource=token", "&resource=token&resource_id=" + itoa(created.ID)} {
+		n, body := tokenEntries(sec, q)
+		if n != 0 || strings.Contains(body, "Ane's laptop") || strings.Contains(body, created.Prefix) {
+			t.Fatalf("the secretariat reads %d token entries with ?%s: %s", n, q, body)
+		}
+	}
+	// Two fixture tokens, the created one and its revocation.
+	if n, _ := tokenEntries(admin, "&resource=token"); n != 4 {
+		t.Fatalf("an admin reads %d token entries, want 4", n)
+	}
+	if n, body := tokenEntries(admin, "&resource=token&resource_id="+itoa(created.ID)); n != 2 || !strings.Contains(body, created.Prefix) {
+		t.Fatalf("an admin reads %d entries of token %d: %s", n, created.ID, body)
+	}
+	// The secretariat still reads the rest of the trail.
+	if n, body := tokenEntries(sec, "&resource=city"); n != 0 || !strings.Contains(body, `"resource":"city"`) {
+		t.Fatalf("the secretariat's city entries: %s", body)
+	}
+}

@@ -133,7 +133,7 @@ func tokenCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 			return usageError{"token revoke: " + args[1] + " is not a token id"}
 		}
 		return withDB(ctx, cfg, func(db *postgres.DB) error {
-			t, err := db.RevokeToken(ctx, commandLine, id, 0)
+			t, err := db.RevokeToken(ctx, commandLine, id, domain.MatchAny)
 			if err != nil {
 				return err
 			}

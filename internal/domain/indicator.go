@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // ValueTypes are the kinds of value an indicator takes.
@@ -71,7 +72,7 @@ func (f *IndicatorFields) Validate() error {
 		return Invalid("body.framework", "not a framework slug")
 	case !ValidSlug(f.Dimension):
 		return Invalid("body.dimension", "not a dimension slug")
-	case f.Code == "" || len(f.Code) > 50:
+	case f.Code == "" || utf8.RuneCountInString(f.Code) > 50:
 		return Invalid("body.code", "is required (at most 50 characters)")
 	case !slices.Contains(ValueTypes, f.ValueType):
 		return Invalid("body.value_type", "unknown value type %q", f.ValueType)
@@ -119,6 +120,31 @@ func (f *IndicatorFields) Validate() error {
 }
 
 var levelCodeRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+
+// ValueRuleChanges names the fields that decide which values an indicator takes (value_type,
+// scale_min, scale_max, levels) and that differ between f and to. Once observations are
+// stored they were checked against these rules, so the rules cannot change under them; the
+// other fields, and a level's label, stay editable.
+func (f *IndicatorFields) ValueRuleChanges(to *IndicatorFields) []string {
+	var changed []string
+	if f.ValueType != to.ValueType {
+		changed = append(changed, "value_type")
+	}
+	if !sameBound(f.ScaleMin, to.ScaleMin) {
+		changed = append(changed, "scale_min")
+	}
+	if !sameBound(f.ScaleMax, to.ScaleMax) {
+		changed = append(changed, "scale_max")
+	}
+	if !slices.EqualFunc(f.Levels, to.Levels, func(a, b Level) bool { return a.Code == b.Code && a.Rank == b.Rank }) {
+		changed = append(changed, "levels")
+	}
+	return changed
+}
+
+func sameBound(a, b *float64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
 
 // Level returns the ordinal level with the given code.
 func (f *IndicatorFields) Level(code string) (Level, bool) {

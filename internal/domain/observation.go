@@ -284,16 +284,23 @@ type ObservationFilter struct {
 type Revision struct {
 	Version     int          `json:"version" doc:"The version this state had." minimum:"1" maximum:"2147483647"`
 	ReplacedAt  time.Time    `json:"replaced_at"`
-	ReplacedBy  string       `json:"replaced_by" doc:"role:name of the token that changed it." maxLength:"300"`
+	ReplacedBy  string       `json:"replaced_by" doc:"The role of the token that changed it (editor or secretariat); token names are not public." example:"editor" maxLength:"300"`
 	Change      string       `json:"change" enum:"update,delete"`
 	Observation *Observation `json:"observation" doc:"The observation as it was."`
 }
 
-// NewRevision builds a revision from an audit entry's before-image.
-func NewRevision(at time.Time, actor, action string, before []byte) (Revision, error) {
+// RevisionFilter selects one page of an observation's revisions, newest first.
+type RevisionFilter struct {
+	Observation int64 // the observation's id
+	Limit       int
+	BeforeID    int64 // keyset: revisions from audit entries with a smaller id; 0 for the first page
+}
+
+// NewRevision builds a revision from an audit entry's before-image and the role that replaced it.
+func NewRevision(at time.Time, role, action string, before []byte) (Revision, error) {
 	var o Observation
 	if err := json.Unmarshal(before, &o); err != nil {
 		return Revision{}, err
 	}
-	return Revision{Version: o.Version, ReplacedAt: at, ReplacedBy: actor, Change: action, Observation: &o}, nil
+	return Revision{Version: o.Version, ReplacedAt: at, ReplacedBy: role, Change: action, Observation: &o}, nil
 }

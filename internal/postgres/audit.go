@@ -7,8 +7,13 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// ListAudit returns audit entries newest first, optionally for one resource.
-func (db *DB) ListAudit(ctx context.Context, f domain.AuditFilter) ([]domain.AuditEntry, bool, error) {
+// ListAudit returns the audit entries the actor may read, newest first, optionally for one
+// resource. The secretariat and admins read the trail; only admins read the entries about
+// tokens, whose images hold token names, roles, city scopes and secret prefixes.
+func (db *DB) ListAudit(ctx context.Context, actor *domain.Actor, f domain.AuditFilter) ([]domain.AuditEntry, bool, error) {
+	if !actor.HasRole(domain.RoleSecretariat, domain.RoleAdmin) {
+		return nil, false, domain.Errorf(domain.EFORBIDDEN, "only the secretariat and admins read the audit trail")
+	}
 	var rows []domain.AuditEntry
 	err := db.db.SelectContext(ctx, &rows, `
 		SELECT id, at, token_id, actor, action, resource, resource_id,
@@ -17,8 +22,9 @@ func (db *DB) ListAudit(ctx context.Context, f domain.AuditFilter) ([]domain.Aud
 		WHERE ($1 = '' OR resource = $1)
 		  AND ($2 = '' OR resource_id = $2)
 		  AND ($3 = 0 OR id < $3)
+		  AND (resource <> 'token' OR $5)
 		ORDER BY id DESC
-		LIMIT $4`, f.Resource, f.ResourceID, f.BeforeID, f.Limit+1)
+		LIMIT $4`, f.Resource, f.ResourceID, f.BeforeID, f.Limit+1, actor.HasRole(domain.RoleAdmin))
 	if err != nil {
 		return nil, false, mapError(err)
 	}

@@ -32,7 +32,7 @@ type citySort struct {
 var citySorts = func() map[string]citySort {
 	base := map[string]citySort{
 		"slug":       {expr: "slug", cast: "text", key: func(c *domain.City) string { return c.Slug }},
-		"name":       {expr: "(name->>'en')", cast: "text", key: func(c *domain.City) string { return c.Name.EN }},
+		"name":       {expr: fmt.Sprintf("left(name->>'en', %d)", nameSortChars), cast: "text", key: nameKey},
 		"population": {expr: "coalesce(population, -1)", cast: "bigint", key: populationKey},
 		"updated_at": {expr: "updated_at", cast: "timestamptz", key: func(c *domain.City) string { return c.UpdatedAt.Format(time.RFC3339Nano) }},
 	}
@@ -44,6 +44,21 @@ var citySorts = func() map[string]citySort {
 	}
 	return all
 }()
+
+// nameSortChars is how many characters of a city's English name the name sort compares: the
+// length that cities_name_idx holds (migration 00003), which keeps its entries, and cursors,
+// bounded whatever the length of a name. The sort's SQL expression must stay the index's
+// expression, left(name->>'en', 200), for the index to serve it.
+const nameSortChars = 200
+
+// nameKey is the name sort's cursor value: the first nameSortChars characters of the name,
+// as PostgreSQL's left() counts them (code points).
+func nameKey(c *domain.City) string {
+	if r := []rune(c.Name.EN); len(r) > nameSortChars {
+		return string(r[:nameSortChars])
+	}
+	return c.Name.EN
+}
 
 func populationKey(c *domain.City) string {
 	if c.Population == nil {
@@ -116,7 +131,8 @@ func (db *DB) GetCity(ctx context.Context, slug string) (*domain.City, error) {
 	return &c, nil
 }
 
-// CreateCity inserts a city; ECONFLICT when the slug is taken.
+// CreateCity inserts a city; ECONFLICT when the slug is taken. A city created with the slug of
+// a deleted one starts at a version after the deleted one's, so that its ETags are new.
 func (db *DB) CreateCity(ctx context.Context, caller domain.Caller, slug string, f domain.CityFields) (*domain.City, error) {
 	if !domain.ValidSlug(slug) {
 		return nil, domain.Invalid("body.slug", "must be lowercase letters and digits joined by single hyphens")
@@ -126,13 +142,26 @@ func (db *DB) CreateCity(ctx context.Context, caller domain.Caller, slug string,
 	}
 	var c domain.City
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &c, `
+		// FOR UPDATE waits for a delete of this slug still in flight, whose tombstone the next
+		// statement then sees.
+		var taken bool
+		if err := tx.GetContext(ctx, &taken, `SELECT EXISTS (SELECT 1 FROM cities WHERE slug = $1 FOR UPDATE)`, slug); err != nil {
+			return err
+		}
+		if taken {
+			return domain.Errorf(domain.ECONFLICT, "a city with slug %q already exists", slug)
+		}
+		version, err := firstVersion(ctx, tx, "city", slug)
+		if err != nil {
+			return err
+		}
+		err = tx.GetContext(ctx, &c, `
 			INSERT INTO cities (slug, name, country, section, metropolis_member, population, population_year,
-				latitude, longitude, website, open_data_portal, cop_member, cop_role, provenance)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+				latitude, longitude, website, open_data_portal, cop_member, cop_role, provenance, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			RETURNING `+cityColumns,
 			slug, f.Name, f.Country, f.Section, f.MetropolisMember, f.Population, f.PopulationYear,
-			f.Latitude, f.Longitude, f.Website, f.OpenDataPortal, f.CopMember, f.CopRole, f.Provenance)
+			f.Latitude, f.Longitude, f.Website, f.OpenDataPortal, f.CopMember, f.CopRole, f.Provenance, version)
 		if isUniqueViolation(err) {
 			return domain.Errorf(domain.ECONFLICT, "a city with slug %q already exists", slug)
 		}
@@ -148,14 +177,14 @@ func (db *DB) CreateCity(ctx context.Context, caller domain.Caller, slug string,
 }
 
 // UpdateCity replaces the writable fields of a city with what change returns, given the current
-// city locked in the transaction. ifVersion is the version the client saw (0 for If-Match: *).
-// The version and the editor's city scope are checked in the UPDATE itself.
-func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string, ifVersion int,
+// city locked in the transaction, when ifMatch allows its version. The version and the
+// editor's city scope are checked in the UPDATE itself.
+func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch,
 	change func(current *domain.City) (domain.CityFields, error)) (*domain.City, error) {
 	actor := caller.Actor
 	var after domain.City
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockCity(ctx, tx, slug, ifVersion)
+		before, err := lockCity(ctx, tx, slug, ifMatch)
 		if err != nil {
 			return err
 		}
@@ -174,10 +203,10 @@ func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string,
 				population = $8, population_year = $9, latitude = $10, longitude = $11, website = $12,
 				open_data_portal = $13, cop_member = $14, cop_role = $15, provenance = $16,
 				version = version + 1, updated_at = now()
-			WHERE slug = $1 AND ($2 = 0 OR version = $2)
+			WHERE slug = $1 AND version = $2
 			  AND ($3::text[] IS NULL OR slug = ANY($3))
 			RETURNING `+cityColumns,
-			slug, ifVersion, nullableArray(actor.ScopeCities()), f.Name, f.Country, f.Section, f.MetropolisMember,
+			slug, before.Version, nullableArray(actor.ScopeCities()), f.Name, f.Country, f.Section, f.MetropolisMember,
 			f.Population, f.PopulationYear, f.Latitude, f.Longitude, f.Website, f.OpenDataPortal,
 			f.CopMember, f.CopRole, f.Provenance)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -194,30 +223,34 @@ func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string,
 	return &after, nil
 }
 
-// DeleteCity deletes a city at the given version (0 for If-Match: *).
-func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string, ifVersion int) error {
+// DeleteCity deletes a city when ifMatch allows its version and leaves its tombstone, so that
+// a city created again with its slug does not reuse its ETags.
+func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch) error {
 	actor := caller.Actor
 	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockCity(ctx, tx, slug, ifVersion)
+		before, err := lockCity(ctx, tx, slug, ifMatch)
 		if err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `
-			DELETE FROM cities WHERE slug = $1 AND ($2 = 0 OR version = $2)
+			DELETE FROM cities WHERE slug = $1 AND version = $2
 			  AND ($3::text[] IS NULL OR slug = ANY($3))`,
-			slug, ifVersion, nullableArray(actor.ScopeCities()))
+			slug, before.Version, nullableArray(actor.ScopeCities()))
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return domain.Errorf(domain.EFORBIDDEN, "this token may not delete city %q", slug)
 		}
+		if err := bury(ctx, tx, "city", slug, before.Version); err != nil {
+			return err
+		}
 		return audit(ctx, tx, caller, "delete", "city", slug, before, nil)
 	})
 }
 
 // lockCity reads a city FOR UPDATE and says why a write cannot go on: ENOTFOUND or EPRECONDITION.
-func lockCity(ctx context.Context, tx *sqlx.Tx, slug string, ifVersion int) (*domain.City, error) {
+func lockCity(ctx context.Context, tx *sqlx.Tx, slug string, ifMatch domain.IfMatch) (*domain.City, error) {
 	var c domain.City
 	err := tx.GetContext(ctx, &c, `SELECT `+cityColumns+` FROM cities WHERE slug = $1 FOR UPDATE`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -226,7 +259,7 @@ func lockCity(ctx context.Context, tx *sqlx.Tx, slug string, ifVersion int) (*do
 	if err != nil {
 		return nil, err
 	}
-	if err := checkVersion(fmt.Sprintf("city %q", slug), c.Version, ifVersion); err != nil {
+	if err := checkVersion(fmt.Sprintf("city %q", slug), c.Version, ifMatch); err != nil {
 		return nil, err
 	}
 	return &c, nil

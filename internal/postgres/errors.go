@@ -38,6 +38,8 @@ func mapError(err error) error {
 			return domain.Errorf(domain.ECONFLICT, "the resource is referenced by other data, or refers to data that does not exist")
 		case pe.Code == "22021", pe.Code == "22P05":
 			return domain.Errorf(domain.EINVALID, "a text holds a character the database cannot store")
+		case pe.Code == "54000": // program_limit_exceeded, such as an index entry over its size limit
+			return domain.Errorf(domain.EINVALID, "a value is larger than the database can store or index")
 		case pe.Code == "23514", pe.Code == "22P02", pe.Code == "22003", pe.Code == "22007", pe.Code == "22008":
 			return domain.Errorf(domain.EINVALID, "a value breaks a rule of the data (%s)", pe.Constraint)
 		case pe.Code == "57014":
@@ -96,12 +98,13 @@ func nonNilSlice[T any](s []T) []T {
 	return s
 }
 
-// checkVersion is the If-Match check made on the row read FOR UPDATE (the UPDATE repeats it in
-// its WHERE): EPRECONDITION when the client's version (0 for If-Match: *) is not the current one.
-func checkVersion(what string, current, ifVersion int) error {
-	if ifVersion != 0 && current != ifVersion {
+// checkVersion is the If-Match check made on the row read FOR UPDATE: EPRECONDITION when the
+// client's precondition does not allow the current version. The UPDATE or DELETE that follows
+// repeats the check in its WHERE with the locked row's version.
+func checkVersion(what string, current int, ifMatch domain.IfMatch) error {
+	if !ifMatch.Allows(current) {
 		return domain.Errorf(domain.EPRECONDITION,
-			"%s is at version %d, not %d: read it again and reapply your change", what, current, ifVersion)
+			"%s is at version %d, which If-Match does not name: read it again and reapply your change", what, current)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -139,9 +140,10 @@ func checkIndicatorRefs(ctx context.Context, tx *sqlx.Tx, slug string, f *domain
 	return nil
 }
 
-// UpdateIndicator replaces an indicator's fields at the given version (0 for If-Match: *).
-// Its value type cannot change once it has observations.
-func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug string, ifVersion int, f domain.IndicatorFields) (*domain.Indicator, error) {
+// UpdateIndicator replaces an indicator's fields when ifMatch allows its version. The fields
+// that decide which values it takes (value type, scale, levels) cannot change once it has
+// observations: ECONFLICT names them and the number of observations.
+func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch, f domain.IndicatorFields) (*domain.Indicator, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -151,19 +153,23 @@ func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug st
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifVersion); err != nil {
+		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifMatch); err != nil {
 			return err
 		}
 		if err := checkIndicatorRefs(ctx, tx, slug, &f); err != nil {
 			return err
 		}
-		if before.ValueType != f.ValueType || !sameLevels(before.Levels, f.Levels) {
-			var used bool
-			if err := tx.GetContext(ctx, &used, `SELECT EXISTS (SELECT 1 FROM observations WHERE indicator = $1)`, slug); err != nil {
+		if changed := before.ValueRuleChanges(&f); len(changed) > 0 {
+			// Observations of the indicator are created under its lock (FOR SHARE), so the count
+			// cannot grow before this change commits.
+			var n int
+			if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM observations WHERE indicator = $1`, slug); err != nil {
 				return err
 			}
-			if used {
-				return domain.Invalid("body.value_type", "the value type and levels cannot change once the indicator has observations")
+			if n > 0 {
+				return domain.Errorf(domain.ECONFLICT,
+					"indicator %q has %d observation(s), which were checked against its %s: these cannot change while it has observations; create a new indicator instead",
+					slug, n, strings.Join(changed, ", "))
 			}
 		}
 		var row indicatorRow
@@ -172,9 +178,9 @@ func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug st
 				value_type = $8, unit = $9, scale_min = $10, scale_max = $11, levels = $12, direction = $13,
 				methodology = $14, sources = $15, equivalents = $16, provenance = $17,
 				version = version + 1, updated_at = now()
-			WHERE slug = $1 AND ($2 = 0 OR version = $2)
+			WHERE slug = $1 AND version = $2
 			RETURNING `+indicatorColumns,
-			slug, ifVersion, f.Framework, f.Dimension, f.Code, f.Name, f.Description, f.ValueType, f.Unit,
+			slug, before.Version, f.Framework, f.Dimension, f.Code, f.Name, f.Description, f.ValueType, f.Unit,
 			f.ScaleMin, f.ScaleMax, f.Levels, f.Direction, f.Methodology, pq.Array(f.Sources),
 			pq.Array(f.Equivalents), f.Provenance)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -195,16 +201,16 @@ func (db *DB) UpdateIndicator(ctx context.Context, caller domain.Caller, slug st
 	return &out, nil
 }
 
-// RetireIndicator marks an indicator retired: it stays readable, keeps its observations and
-// takes no new ones.
-func (db *DB) RetireIndicator(ctx context.Context, caller domain.Caller, slug string, ifVersion int) (*domain.Indicator, error) {
+// RetireIndicator marks an indicator retired when ifMatch allows its version: it stays
+// readable, keeps its observations and takes no new ones.
+func (db *DB) RetireIndicator(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch) (*domain.Indicator, error) {
 	var out domain.Indicator
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		before, err := getIndicator(ctx, tx, slug, "FOR UPDATE")
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifVersion); err != nil {
+		if err := checkVersion(fmt.Sprintf("indicator %q", slug), before.Version, ifMatch); err != nil {
 			return err
 		}
 		if before.Status == "retired" {
@@ -214,7 +220,7 @@ func (db *DB) RetireIndicator(ctx context.Context, caller domain.Caller, slug st
 		var row indicatorRow
 		err = tx.GetContext(ctx, &row, `UPDATE indicators SET status = 'retired', retired_at = now(),
 				version = version + 1, updated_at = now()
-			WHERE slug = $1 AND ($2 = 0 OR version = $2) RETURNING `+indicatorColumns, slug, ifVersion)
+			WHERE slug = $1 AND version = $2 RETURNING `+indicatorColumns, slug, before.Version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.Errorf(domain.EPRECONDITION, "indicator %q changed since it was read", slug)
 		}
@@ -228,16 +234,4 @@ func (db *DB) RetireIndicator(ctx context.Context, caller domain.Caller, slug st
 		return nil, err
 	}
 	return &out, nil
-}
-
-func sameLevels(a, b domain.Levels) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Code != b[i].Code || a[i].Rank != b[i].Rank {
-			return false
-		}
-	}
-	return true
 }

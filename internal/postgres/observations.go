@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -224,15 +225,15 @@ func checkCityAndEdition(ctx context.Context, tx *sqlx.Tx, city string, edition 
 	return nil
 }
 
-// UpdateObservation changes an observation's value and annotations at the given version (0 for
-// If-Match: *). Its key (indicator, city, year, edition) cannot change. A changed value goes
+// UpdateObservation changes an observation's value and annotations when ifMatch allows its
+// version. Its key (indicator, city, year, edition) cannot change. A changed value goes
 // back to self_reported until the secretariat verifies it again.
-func (db *DB) UpdateObservation(ctx context.Context, caller domain.Caller, id int64, ifVersion int,
+func (db *DB) UpdateObservation(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch,
 	change func(current *domain.Observation) (domain.ObservationFields, error)) (*domain.Observation, error) {
 	actor := caller.Actor
 	var out *domain.Observation
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockObservation(ctx, tx, caller.Actor, id, ifVersion)
+		before, err := lockObservation(ctx, tx, caller.Actor, id, ifMatch)
 		if err != nil {
 			return err
 		}
@@ -257,8 +258,8 @@ func (db *DB) UpdateObservation(ctx context.Context, caller domain.Caller, id in
 				verification = CASE WHEN value_number IS NOT DISTINCT FROM $4 AND value_boolean IS NOT DISTINCT FROM $5
 					AND value_text IS NOT DISTINCT FROM $6 AND status = $7 THEN verification ELSE 'self_reported' END,
 				version = version + 1, updated_at = now()
-			WHERE id = $1 AND ($2 = 0 OR version = $2) AND ($3::text[] IS NULL OR city = ANY($3))`,
-			id, ifVersion, nullableArray(actor.ScopeCities()), v.Number, v.Boolean, v.Text, f.Status, f.Quality,
+			WHERE id = $1 AND version = $2 AND ($3::text[] IS NULL OR city = ANY($3))`,
+			id, before.Version, nullableArray(actor.ScopeCities()), v.Number, v.Boolean, v.Text, f.Status, f.Quality,
 			f.Source, f.Footnote, f.Provenance)
 		if err != nil {
 			return err
@@ -279,7 +280,7 @@ func sameEdition(a, b *int) bool {
 }
 
 // lockObservation reads an observation FOR UPDATE and checks the version and the actor's scope.
-func lockObservation(ctx context.Context, tx *sqlx.Tx, actor *domain.Actor, id int64, ifVersion int) (*domain.Observation, error) {
+func lockObservation(ctx context.Context, tx *sqlx.Tx, actor *domain.Actor, id int64, ifMatch domain.IfMatch) (*domain.Observation, error) {
 	o, err := getObservation(ctx, tx, id, "FOR UPDATE OF o")
 	if err != nil {
 		return nil, err
@@ -287,45 +288,50 @@ func lockObservation(ctx context.Context, tx *sqlx.Tx, actor *domain.Actor, id i
 	if scope := actor.ScopeCities(); scope != nil && !slices.Contains(scope, o.City) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "this token may not write data of city %q", o.City)
 	}
-	if err := checkVersion(fmt.Sprintf("observation %d", id), o.Version, ifVersion); err != nil {
+	if err := checkVersion(fmt.Sprintf("observation %d", id), o.Version, ifMatch); err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
-// DeleteObservation deletes an observation at the given version; its history stays in the audit trail.
-func (db *DB) DeleteObservation(ctx context.Context, caller domain.Caller, id int64, ifVersion int) error {
+// DeleteObservation deletes an observation when ifMatch allows its version; its history stays
+// in the audit trail. Its id is never reused, but it leaves a tombstone like every delete, for
+// the change feed.
+func (db *DB) DeleteObservation(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch) error {
 	actor := caller.Actor
 	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockObservation(ctx, tx, caller.Actor, id, ifVersion)
+		before, err := lockObservation(ctx, tx, caller.Actor, id, ifMatch)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM observations WHERE id = $1 AND ($2 = 0 OR version = $2)
-			AND ($3::text[] IS NULL OR city = ANY($3))`, id, ifVersion, nullableArray(actor.ScopeCities()))
+		res, err := tx.ExecContext(ctx, `DELETE FROM observations WHERE id = $1 AND version = $2
+			AND ($3::text[] IS NULL OR city = ANY($3))`, id, before.Version, nullableArray(actor.ScopeCities()))
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return domain.Errorf(domain.EFORBIDDEN, "this token may not write data of city %q", before.City)
 		}
+		if err := bury(ctx, tx, "observation", strconv.FormatInt(id, 10), before.Version); err != nil {
+			return err
+		}
 		return audit(ctx, tx, caller, "delete", "observation", strconv.FormatInt(id, 10), before, nil)
 	})
 }
 
-// SetVerification records the secretariat's check of an observation.
-func (db *DB) SetVerification(ctx context.Context, caller domain.Caller, id int64, ifVersion int, state string) (*domain.Observation, error) {
+// SetVerification records the secretariat's check of an observation when ifMatch allows its version.
+func (db *DB) SetVerification(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch, state string) (*domain.Observation, error) {
 	if state != "verified" && state != "rejected" && state != "self_reported" {
 		return nil, domain.Invalid("body.verification", "must be verified, rejected or self_reported")
 	}
 	var out *domain.Observation
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		before, err := lockObservation(ctx, tx, caller.Actor, id, ifVersion)
+		before, err := lockObservation(ctx, tx, caller.Actor, id, ifMatch)
 		if err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE observations SET verification = $2, version = version + 1, updated_at = now()
-			WHERE id = $1 AND ($3 = 0 OR version = $3)`, id, state, ifVersion)
+			WHERE id = $1 AND version = $3`, id, state, before.Version)
 		if err != nil {
 			return err
 		}
@@ -340,34 +346,49 @@ func (db *DB) SetVerification(ctx context.Context, caller domain.Caller, id int6
 	return out, err
 }
 
-// ListRevisions returns the previous states of an observation, newest first, from the audit
-// trail (which keeps every before-image in the write's own transaction).
-func (db *DB) ListRevisions(ctx context.Context, id int64) ([]domain.Revision, error) {
+// ListRevisions returns one page of the previous states of an observation, newest first, from
+// the audit trail (which keeps every before-image in the write's own transaction), and the
+// cursor of the next page (nil on the last). Pages are keyed on the audit entry's id and read
+// through audit_log_resource_idx. Revisions are public: their author is the role of the token
+// that wrote (the part of the audit label before its colon), never the token's name.
+func (db *DB) ListRevisions(ctx context.Context, f domain.RevisionFilter) ([]domain.Revision, *domain.Cursor, error) {
 	var rows []struct {
+		ID     int64     `db:"id"`
 		At     time.Time `db:"at"`
-		Actor  string    `db:"actor"`
+		Role   string    `db:"role"`
 		Action string    `db:"action"`
 		Before []byte    `db:"before"`
 	}
+	before := f.BeforeID
+	if before == 0 {
+		before = math.MaxInt64 // the first page
+	}
 	err := db.db.SelectContext(ctx, &rows, `
-		SELECT at, actor, action, before FROM audit_log
-		WHERE resource = 'observation' AND resource_id = $1 AND action IN ('update', 'delete')
-		ORDER BY id DESC`, strconv.FormatInt(id, 10))
+		SELECT id, at, split_part(actor, ':', 1) AS role, action, before FROM audit_log
+		WHERE resource = 'observation' AND resource_id = $1 AND id < $2
+		  AND action IN ('update', 'delete')
+		ORDER BY id DESC
+		LIMIT $3`, strconv.FormatInt(f.Observation, 10), before, f.Limit+1)
 	if err != nil {
-		return nil, mapError(err)
+		return nil, nil, mapError(err)
 	}
 	if len(rows) == 0 {
-		if _, err := db.GetObservation(ctx, id); err != nil {
-			return nil, err
+		if _, err := db.GetObservation(ctx, f.Observation); err != nil {
+			return nil, nil, err
 		}
+	}
+	var next *domain.Cursor
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		next = &domain.Cursor{Sort: "-id", ID: strconv.FormatInt(rows[len(rows)-1].ID, 10)}
 	}
 	out := make([]domain.Revision, 0, len(rows))
 	for _, r := range rows {
-		rev, err := domain.NewRevision(r.At, r.Actor, r.Action, r.Before)
+		rev, err := domain.NewRevision(r.At, r.Role, r.Action, r.Before)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, rev)
 	}
-	return out, nil
+	return out, next, nil
 }

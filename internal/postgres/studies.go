@@ -87,8 +87,8 @@ func checkFramework(ctx context.Context, tx *sqlx.Tx, slug *string) error {
 	return nil
 }
 
-// UpdateStudy replaces an edition's fields at the given version (0 for If-Match: *).
-func (db *DB) UpdateStudy(ctx context.Context, caller domain.Caller, edition, ifVersion int, f domain.StudyFields) (*domain.Study, error) {
+// UpdateStudy replaces an edition's fields when ifMatch allows its version.
+func (db *DB) UpdateStudy(ctx context.Context, caller domain.Caller, edition int, ifMatch domain.IfMatch, f domain.StudyFields) (*domain.Study, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (db *DB) UpdateStudy(ctx context.Context, caller domain.Caller, edition, if
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(fmt.Sprintf("edition %d", edition), before.Version, ifVersion); err != nil {
+		if err := checkVersion(fmt.Sprintf("edition %d", edition), before.Version, ifMatch); err != nil {
 			return err
 		}
 		if err := checkFramework(ctx, tx, f.Framework); err != nil {
@@ -108,8 +108,8 @@ func (db *DB) UpdateStudy(ctx context.Context, caller domain.Caller, edition, if
 			UPDATE studies SET title = $3, focus = $4, framework = $5, declared_city_count = $6,
 				declared_country_count = $7, status = $8, schedule = $9, conclusions = $10, provenance = $11,
 				version = version + 1, updated_at = now()
-			WHERE edition = $1 AND ($2 = 0 OR version = $2) RETURNING `+studyColumns,
-			edition, ifVersion, f.Title, f.Focus, f.Framework, f.DeclaredCityCount, f.DeclaredCountryCount,
+			WHERE edition = $1 AND version = $2 RETURNING `+studyColumns,
+			edition, before.Version, f.Title, f.Focus, f.Framework, f.DeclaredCityCount, f.DeclaredCountryCount,
 			f.Status, f.Schedule, f.Conclusions, f.Provenance)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.Errorf(domain.EPRECONDITION, "edition %d changed since it was read", edition)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -124,9 +125,9 @@ func (db *DB) GetToken(ctx context.Context, id int64) (*domain.Token, error) {
 	return &t, nil
 }
 
-// RevokeToken revokes a token at the given version (0 for If-Match: *); revoking twice is
-// harmless and keeps the first time.
-func (db *DB) RevokeToken(ctx context.Context, caller domain.Caller, id int64, ifVersion int) (*domain.Token, error) {
+// RevokeToken revokes a token when ifMatch allows its version; revoking twice is harmless and
+// keeps the first time.
+func (db *DB) RevokeToken(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch) (*domain.Token, error) {
 	var t domain.Token
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		var before tokenRow
@@ -137,11 +138,14 @@ func (db *DB) RevokeToken(ctx context.Context, caller domain.Caller, id int64, i
 		if err != nil {
 			return err
 		}
+		if err := checkVersion(fmt.Sprintf("token %d", id), before.Version, ifMatch); err != nil {
+			return err
+		}
 		var row tokenRow
 		err = tx.GetContext(ctx, &row, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2), version = version + 1
-			WHERE id = $1 AND ($3 = 0 OR version = $3) RETURNING `+tokenColumns, id, time.Now().UTC(), ifVersion)
+			WHERE id = $1 AND version = $3 RETURNING `+tokenColumns, id, time.Now().UTC(), before.Version)
 		if errors.Is(err, sql.ErrNoRows) {
-			return domain.Errorf(domain.EPRECONDITION, "token %d is at version %d, not %d", id, before.Version, ifVersion)
+			return domain.Errorf(domain.EPRECONDITION, "token %d changed since it was read", id)
 		}
 		if err != nil {
 			return err
