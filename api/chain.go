@@ -46,7 +46,7 @@ func withRequest(ctx huma.Context, r *http.Request, w http.ResponseWriter) huma.
 
 // fail writes a domain error from the chain, through the same mapping as handlers.
 func (c *chain) fail(ctx huma.Context, err error) {
-	p, ok := toHTTP(ctx.Context(), c.log, err).(*problem)
+	p, ok := toHTTP(ctx.Context(), c.log, err, ctx.Method()).(*problem)
 	if !ok {
 		c.refuse(ctx, http.StatusInternalServerError, "")
 		return

@@ -41,7 +41,7 @@ func (p *problem) GetHeaders() http.Header { return p.headers }
 
 // toHTTP converts an error returned by the domain or the store into an HTTP problem. Internal
 // errors are logged with their cause and answered with a generic text.
-func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
+func toHTTP(ctx context.Context, log *slog.Logger, err error, method string) error {
 	if err == nil {
 		return nil
 	}
@@ -64,7 +64,7 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 	model := httpx.NewProblem(status, domain.ErrorMessage(err))
 	var de *domain.Error
 	if errors.As(err, &de) && de.Field != "" {
-		model.Errors = []*httpx.ProblemDetail{{Message: de.Message, Location: de.Field}}
+		model.Errors = []*httpx.ProblemDetail{{Message: de.Message, Location: location(method, de.Field)}}
 	}
 	p := &problem{Problem: model, headers: http.Header{}}
 	switch code {
@@ -76,6 +76,25 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error) error {
 		p.headers.Set("WWW-Authenticate", `Bearer realm="digitalcities"`)
 	}
 	return p
+}
+
+// location turns the field a domain error names into where the client sent it: a query
+// parameter of a read (query.country), a field of a write's body (body.population). Fields that
+// the HTTP layer located itself (body, body.row[3].value, query.x, path.x, header.x) are kept.
+func location(method, field string) string {
+	for _, p := range []string{"body.", "query.", "path.", "header."} {
+		if strings.HasPrefix(field, p) {
+			return field
+		}
+	}
+	switch {
+	case field == "body":
+		return field
+	case method == http.MethodGet || method == http.MethodHead:
+		return "query." + field
+	default:
+		return "body." + field
+	}
 }
 
 // init makes every error Huma writes itself (validation, body size, content type) a Problem,

@@ -177,7 +177,7 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		return nil
 	})
 	if err != nil && !started {
-		p, _ := toHTTP(ctx, h.log, err).(*problem)
+		p, _ := toHTTP(ctx, h.log, err, http.MethodGet).(*problem)
 		for k, v := range p.headers {
 			w.Header()[k] = v
 		}

@@ -172,7 +172,7 @@ func register[I, O any](api huma.API, h *handlers, o huma.Operation, handler fun
 	huma.Register(api, o, func(ctx context.Context, in *I) (*O, error) {
 		out, err := handler(ctx, in)
 		if err != nil {
-			return nil, toHTTP(ctx, h.log, err)
+			return nil, toHTTP(ctx, h.log, err, o.Method)
 		}
 		return out, nil
 	})

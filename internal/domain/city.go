@@ -75,21 +75,21 @@ func (f *CityFields) Validate() error {
 	case f.Name.Validate("body.name") != nil:
 		return f.Name.Validate("body.name")
 	case !countryRE.MatchString(f.Country):
-		return Invalid("body.country", "must be an ISO 3166-1 alpha-2 code in capitals, such as ES")
+		return Invalid("country", "must be an ISO 3166-1 alpha-2 code in capitals, such as ES")
 	case !slices.Contains(Sections, f.Section):
-		return Invalid("body.section", "unknown UCLG section %q", f.Section)
+		return Invalid("section", "unknown UCLG section %q", f.Section)
 	case f.Population != nil && *f.Population < 0:
-		return Invalid("body.population", "must not be negative")
+		return Invalid("population", "must not be negative")
 	case f.PopulationYear != nil && f.Population == nil:
-		return Invalid("body.population_year", "needs a population")
+		return Invalid("population_year", "needs a population")
 	case (f.Latitude == nil) != (f.Longitude == nil):
-		return Invalid("body.latitude", "latitude and longitude go together")
+		return Invalid("latitude", "latitude and longitude go together")
 	case f.CopRole != nil && !f.CopMember:
-		return Invalid("body.cop_role", "only members of the Community of Practice have a role in it")
+		return Invalid("cop_role", "only members of the Community of Practice have a role in it")
 	case f.CopRole != nil && !slices.Contains(CopRoles, *f.CopRole):
-		return Invalid("body.cop_role", "unknown role %q", *f.CopRole)
+		return Invalid("cop_role", "unknown role %q", *f.CopRole)
 	case !slices.Contains(Provenances, f.Provenance):
-		return Invalid("body.provenance", "unknown provenance %q", f.Provenance)
+		return Invalid("provenance", "unknown provenance %q", f.Provenance)
 	}
 	for field, u := range map[string]*string{"body.website": f.Website, "body.open_data_portal": f.OpenDataPortal} {
 		if u != nil && !validWebURL(*u) {

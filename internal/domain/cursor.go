@@ -24,7 +24,7 @@ func DecodeCursor(s, sort string) (*Cursor, error) {
 	if s == "" {
 		return nil, nil
 	}
-	bad := Invalid("query.cursor", "not a cursor issued by this API for this sort; start again without it")
+	bad := Invalid("cursor", "not a cursor issued by this API for this sort; start again without it")
 	if len(s) > 2048 {
 		return nil, bad
 	}

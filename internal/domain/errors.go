@@ -23,7 +23,8 @@ const (
 )
 
 // Error is an error with a code, a message safe to show to clients and, for EINVALID, the
-// location of the offending field (for example "body.population" or "query.country").
+// name of the offending field (for example "population" or "country"); the HTTP layer turns it
+// into where the client sent it ("body.population" for a write, "query.country" for a read).
 type Error struct {
 	Code    string
 	Message string

@@ -45,27 +45,27 @@ func (f *FrameworkCreate) Validate() error {
 		f.Provenance = "reported"
 	}
 	if !ValidSlug(f.Slug) {
-		return Invalid("body.slug", "must be lowercase words joined by hyphens")
+		return Invalid("slug", "must be lowercase words joined by hyphens")
 	}
 	if err := f.Name.Validate("body.name"); err != nil {
 		return err
 	}
 	if !slices.Contains(Provenances, f.Provenance) {
-		return Invalid("body.provenance", "unknown provenance %q", f.Provenance)
+		return Invalid("provenance", "unknown provenance %q", f.Provenance)
 	}
 	if f.URL != nil && !validWebURL(*f.URL) {
-		return Invalid("body.url", "must be an absolute http or https URL")
+		return Invalid("url", "must be an absolute http or https URL")
 	}
 	seen := map[string]bool{}
 	for i, d := range f.Dimensions {
 		if !ValidSlug(d.Slug) {
-			return Invalid("body.dimensions", "item %d: slug must be lowercase words joined by hyphens", i)
+			return Invalid("dimensions", "item %d: slug must be lowercase words joined by hyphens", i)
 		}
 		if seen[d.Slug] {
-			return Invalid("body.dimensions", "item %d: dimension %q appears twice", i, d.Slug)
+			return Invalid("dimensions", "item %d: dimension %q appears twice", i, d.Slug)
 		}
 		if d.Parent != nil && !seen[*d.Parent] {
-			return Invalid("body.dimensions", "item %d: parent %q must come earlier in the list", i, *d.Parent)
+			return Invalid("dimensions", "item %d: parent %q must come earlier in the list", i, *d.Parent)
 		}
 		if err := d.Name.Validate("body.dimensions"); err != nil {
 			return err

@@ -69,31 +69,31 @@ func (f *IndicatorFields) Validate() error {
 	}
 	switch {
 	case !ValidSlug(f.Framework):
-		return Invalid("body.framework", "not a framework slug")
+		return Invalid("framework", "not a framework slug")
 	case !ValidSlug(f.Dimension):
-		return Invalid("body.dimension", "not a dimension slug")
+		return Invalid("dimension", "not a dimension slug")
 	case f.Code == "" || utf8.RuneCountInString(f.Code) > 50:
-		return Invalid("body.code", "is required (at most 50 characters)")
+		return Invalid("code", "is required (at most 50 characters)")
 	case !slices.Contains(ValueTypes, f.ValueType):
-		return Invalid("body.value_type", "unknown value type %q", f.ValueType)
+		return Invalid("value_type", "unknown value type %q", f.ValueType)
 	case !slices.Contains(Directions, f.Direction):
-		return Invalid("body.direction", "unknown direction %q", f.Direction)
+		return Invalid("direction", "unknown direction %q", f.Direction)
 	case !slices.Contains(Provenances, f.Provenance):
-		return Invalid("body.provenance", "unknown provenance %q", f.Provenance)
+		return Invalid("provenance", "unknown provenance %q", f.Provenance)
 	case f.ScaleMin != nil && f.ScaleMax != nil && *f.ScaleMin >= *f.ScaleMax:
-		return Invalid("body.scale_max", "must be greater than scale_min")
+		return Invalid("scale_max", "must be greater than scale_min")
 	case f.ValueType == "ordinal" && len(f.Levels) < 2:
-		return Invalid("body.levels", "an ordinal indicator needs at least two levels")
+		return Invalid("levels", "an ordinal indicator needs at least two levels")
 	case f.ValueType != "ordinal" && len(f.Levels) > 0:
-		return Invalid("body.levels", "only ordinal indicators have levels")
+		return Invalid("levels", "only ordinal indicators have levels")
 	case (f.ValueType == "boolean" || f.ValueType == "text" || f.ValueType == "ordinal") && (f.ScaleMin != nil || f.ScaleMax != nil):
-		return Invalid("body.scale_min", "a %s indicator has no numeric scale", f.ValueType)
+		return Invalid("scale_min", "a %s indicator has no numeric scale", f.ValueType)
 	case f.ValueType == "percentage" && ((f.ScaleMin != nil && *f.ScaleMin < 0) || (f.ScaleMax != nil && *f.ScaleMax > 100)):
-		return Invalid("body.scale_max", "a percentage stays within 0 and 100")
+		return Invalid("scale_max", "a percentage stays within 0 and 100")
 	case f.ValueType == "percentage" && *orDefault(f.ScaleMin, 0) >= *orDefault(f.ScaleMax, 100):
-		return Invalid("body.scale_max", "a percentage's scale must leave room between its bounds")
+		return Invalid("scale_max", "a percentage's scale must leave room between its bounds")
 	case f.ValueType == "text" && f.Direction != "none":
-		return Invalid("body.direction", "text values have no direction")
+		return Invalid("direction", "text values have no direction")
 	}
 	if err := f.Name.Validate("body.name"); err != nil {
 		return err
@@ -101,10 +101,10 @@ func (f *IndicatorFields) Validate() error {
 	codes, ranks := map[string]bool{}, map[int]bool{}
 	for i, l := range f.Levels {
 		if !levelCodeRE.MatchString(l.Code) || codes[l.Code] || ranks[l.Rank] {
-			return Invalid("body.levels", "level %d: codes must be unique snake_case words and ranks unique", i)
+			return Invalid("levels", "level %d: codes must be unique snake_case words and ranks unique", i)
 		}
 		if i > 0 && l.Rank <= f.Levels[i-1].Rank {
-			return Invalid("body.levels", "level %d: levels are listed lowest rank first", i)
+			return Invalid("levels", "level %d: levels are listed lowest rank first", i)
 		}
 		if err := l.Label.Validate("body.levels"); err != nil {
 			return err
@@ -113,7 +113,7 @@ func (f *IndicatorFields) Validate() error {
 	}
 	for i, e := range f.Equivalents {
 		if !ValidSlug(e) {
-			return Invalid("body.equivalents", "item %d is not an indicator slug", i)
+			return Invalid("equivalents", "item %d is not an indicator slug", i)
 		}
 	}
 	return nil

@@ -26,17 +26,17 @@ type TokenCreate struct {
 func (t *TokenCreate) Validate() error {
 	switch {
 	case t.Name == "":
-		return Invalid("body.name", "is required")
+		return Invalid("name", "is required")
 	case t.Role != RoleAdmin && t.Role != RoleSecretariat && t.Role != RoleEditor:
-		return Invalid("body.role", "unknown role %q", t.Role)
+		return Invalid("role", "unknown role %q", t.Role)
 	case t.Role == RoleEditor && len(t.Cities) == 0:
-		return Invalid("body.cities", "an editor needs at least one city")
+		return Invalid("cities", "an editor needs at least one city")
 	case t.Role != RoleEditor && len(t.Cities) > 0:
-		return Invalid("body.cities", "only editors are scoped to cities")
+		return Invalid("cities", "only editors are scoped to cities")
 	}
 	for i, c := range t.Cities {
 		if !ValidSlug(c) {
-			return Invalid("body.cities", "item %d is not a city slug", i)
+			return Invalid("cities", "item %d is not a city slug", i)
 		}
 	}
 	return nil

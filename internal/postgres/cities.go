@@ -71,7 +71,7 @@ func populationKey(c *domain.City) string {
 func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.City, *domain.Cursor, error) {
 	sort, ok := citySorts[f.Sort]
 	if !ok {
-		return nil, nil, domain.Invalid("query.sort", "unknown sort %q", f.Sort)
+		return nil, nil, domain.Invalid("sort", "unknown sort %q", f.Sort)
 	}
 	args := []any{f.Country, f.Section, f.CopMember, likePattern(f.Query), f.UpdatedSince}
 	keyset := "true"
@@ -135,7 +135,7 @@ func (db *DB) GetCity(ctx context.Context, slug string) (*domain.City, error) {
 // a deleted one starts at a version after the deleted one's, so that its ETags are new.
 func (db *DB) CreateCity(ctx context.Context, caller domain.Caller, slug string, f domain.CityFields) (*domain.City, error) {
 	if !domain.ValidSlug(slug) {
-		return nil, domain.Invalid("body.slug", "must be lowercase letters and digits joined by single hyphens")
+		return nil, domain.Invalid("slug", "must be lowercase letters and digits joined by single hyphens")
 	}
 	if err := f.Validate(); err != nil {
 		return nil, err

@@ -84,7 +84,7 @@ func getIndicator(ctx context.Context, q sqlx.QueryerContext, slug, lock string)
 // equivalents must exist.
 func (db *DB) CreateIndicator(ctx context.Context, caller domain.Caller, slug string, f domain.IndicatorFields) (*domain.Indicator, error) {
 	if !domain.ValidSlug(slug) {
-		return nil, domain.Invalid("body.slug", "must be lowercase words joined by hyphens")
+		return nil, domain.Invalid("slug", "must be lowercase words joined by hyphens")
 	}
 	if err := f.Validate(); err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func checkIndicatorRefs(ctx context.Context, tx *sqlx.Tx, slug string, f *domain
 		return err
 	}
 	if !ok {
-		return domain.Invalid("body.dimension", "framework %q has no dimension %q", f.Framework, f.Dimension)
+		return domain.Invalid("dimension", "framework %q has no dimension %q", f.Framework, f.Dimension)
 	}
 	var missing []string
 	if err := tx.SelectContext(ctx, &missing, `
@@ -135,7 +135,7 @@ func checkIndicatorRefs(ctx context.Context, tx *sqlx.Tx, slug string, f *domain
 		return err
 	}
 	if len(missing) > 0 {
-		return domain.Invalid("body.equivalents", "unknown or self-referencing indicators: %v", missing)
+		return domain.Invalid("equivalents", "unknown or self-referencing indicators: %v", missing)
 	}
 	return nil
 }

@@ -199,13 +199,13 @@ func editionText(e *int) string {
 func observableIndicator(ctx context.Context, tx *sqlx.Tx, slug string) (*domain.Indicator, error) {
 	ind, err := getIndicator(ctx, tx, slug, "FOR SHARE")
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return nil, domain.Invalid("body.indicator", "no indicator %q", slug)
+		return nil, domain.Invalid("indicator", "no indicator %q", slug)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if ind.Status == "retired" {
-		return nil, domain.Invalid("body.indicator", "indicator %q is retired and takes no new values", slug)
+		return nil, domain.Invalid("indicator", "indicator %q is retired and takes no new values", slug)
 	}
 	return ind, nil
 }
@@ -217,10 +217,10 @@ func checkCityAndEdition(ctx context.Context, tx *sqlx.Tx, city string, edition 
 		return err
 	}
 	if !cityOK {
-		return domain.Invalid("body.city", "no city %q", city)
+		return domain.Invalid("city", "no city %q", city)
 	}
 	if !editionOK {
-		return domain.Invalid("body.edition", "no study edition %d", *edition)
+		return domain.Invalid("edition", "no study edition %d", *edition)
 	}
 	return nil
 }
@@ -322,7 +322,7 @@ func (db *DB) DeleteObservation(ctx context.Context, caller domain.Caller, id in
 // SetVerification records the secretariat's check of an observation when ifMatch allows its version.
 func (db *DB) SetVerification(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch, state string) (*domain.Observation, error) {
 	if state != "verified" && state != "rejected" && state != "self_reported" {
-		return nil, domain.Invalid("body.verification", "must be verified, rejected or self_reported")
+		return nil, domain.Invalid("verification", "must be verified, rejected or self_reported")
 	}
 	var out *domain.Observation
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {

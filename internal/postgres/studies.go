@@ -43,7 +43,7 @@ func getStudy(ctx context.Context, q sqlx.QueryerContext, edition int, lock stri
 // CreateStudy stores a new edition.
 func (db *DB) CreateStudy(ctx context.Context, caller domain.Caller, edition int, f domain.StudyFields) (*domain.Study, error) {
 	if !domain.ValidEdition(edition) {
-		return nil, domain.Invalid("body.edition", "must be a year between 2000 and 2100")
+		return nil, domain.Invalid("edition", "must be a year between 2000 and 2100")
 	}
 	if err := f.Validate(); err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ func checkFramework(ctx context.Context, tx *sqlx.Tx, slug *string) error {
 		return err
 	}
 	if !ok {
-		return domain.Invalid("body.framework", "no framework %q", *slug)
+		return domain.Invalid("framework", "no framework %q", *slug)
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func (db *DB) CreateToken(ctx context.Context, caller domain.Caller, in domain.T
 				return err
 			}
 			if len(missing) > 0 {
-				return domain.Invalid("body.cities", "unknown cities: %v", missing)
+				return domain.Invalid("cities", "unknown cities: %v", missing)
 			}
 		}
 		var row tokenRow
