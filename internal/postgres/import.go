@@ -151,7 +151,9 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, body io.Reader, ref *reference, 
 		v, err := domain.ValidateObservation(&f.ObservationFields, &ref.indicators[f.Indicator].IndicatorFields, "")
 		if err != nil {
 			var de *domain.Error
-			errors.As(err, &de)
+			if !errors.As(err, &de) {
+				return err // not a rule the row broke: a failure of the import itself
+			}
 			report.AddProblem(row, de.Field, de.Message)
 			continue
 		}
