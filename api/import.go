@@ -12,13 +12,15 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 
+	"github.com/uclg-digital-cities/digitalcities/internal/csvimport"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // MaxImportBytes bounds an import's body (about two million rows of a typical file).
 const MaxImportBytes = 100 << 20
 
-// ImportInput is import-observations' input. The CSV body is streamed, never held in memory.
+// ImportInput is import-observations' input. The CSV body is read as a stream and spooled to
+// disk (see csvimport), never held in memory.
 type ImportInput struct {
 	Mode        string `query:"mode" enum:"all_or_nothing,valid_rows" default:"all_or_nothing" doc:"all_or_nothing (default): any problem imports nothing. valid_rows: import the rows without problems and report the others."`
 	ContentType string `header:"Content-Type" maxLength:"200" doc:"text/csv (UTF-8)."`
@@ -83,10 +85,18 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 	// a large upload, or the report of an import that committed.
 	_ = in.rc.SetReadDeadline(time.Now().Add(ImportTimeout))
 	_ = in.rc.SetWriteDeadline(time.Now().Add(ImportTimeout))
-	report, err := h.db.ImportObservations(ctx, callerOf(ctx), in.body, in.Mode)
+	caller := callerOf(ctx)
+	// The whole file is read and checked before the store is called: a slow upload holds no
+	// connection, transaction or lock.
+	rows, err := csvimport.Read(in.body, caller.Actor, "", MaxImportBytes)
 	if in.body.tooLarge {
 		return nil, domain.Errorf(domain.ETOOLARGE, "an import is at most %d MiB; split the file", MaxImportBytes>>20)
 	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close() // removes the spool, whatever happens next
+	report, err := h.db.ImportObservations(ctx, caller, rows.Rows(), in.Mode)
 	if err != nil && report != nil {
 		return nil, importProblem(err, report)
 	}

@@ -2,12 +2,16 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -260,5 +264,54 @@ func TestExportFormats(t *testing.T) {
 	csvByDefault := h.do(req{method: "GET", path: "/v1/observations/export", header: map[string]string{"Accept": "*/*"}})
 	if !strings.HasPrefix(csvByDefault.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("default format %q", csvByDefault.Header.Get("Content-Type"))
+	}
+}
+
+// startUpload starts an import whose body the test writes to the returned pipe; the answer
+// comes on the channel once the pipe is closed. A test that fails early cuts the upload, so
+// that the test server can shut down.
+func startUpload(t *testing.T, h *harness, token string) (*io.PipeWriter, <-chan *response) {
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.CloseWithError(errors.New("the test ended")) })
+	done := make(chan *response, 1)
+	go func() { done <- h.doBody("POST", "/v1/observations/import", token, "text/csv", pr) }()
+	return pw, done
+}
+
+// TestImportUploadHoldsNoTransaction: while a client is still sending its file, the import
+// holds no transaction and no lock, so a slow uploader takes nothing from the database: the
+// indicators it will check against can still be changed meanwhile.
+func TestImportUploadHoldsNoTransaction(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	sec, _ := h.token(domain.RoleSecretariat)
+	pw, done := startUpload(t, h, sec)
+	if _, err := io.WriteString(pw, "city,indicator,year,edition,value,status\nalpha,num,2019,2019,5,A\n"); err != nil {
+		t.Fatal(err)
+	}
+	// The handler runs as soon as the headers arrive; give it a second to open whatever it opens.
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		var open int
+		if err := h.db.SQL().Get(&open, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()`); err != nil {
+			t.Fatal(err)
+		}
+		if open != 0 {
+			t.Fatalf("%d transactions open while the import's body is still arriving", open)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := h.db.SQL().ExecContext(ctx, `UPDATE indicators SET version = version WHERE slug = 'num'`); err != nil {
+		t.Fatalf("an indicator could not be changed while an import was uploading: %v", err)
+	}
+	if _, err := io.WriteString(pw, "beta,num,2019,2019,6,A\n"); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	var rep domain.ImportReport
+	(<-done).expect(t, 200).JSON(t, &rep)
+	if rep.Rows != 2 || rep.Created != 2 {
+		t.Fatalf("report after a slow upload: %+v", rep)
 	}
 }
