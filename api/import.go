@@ -81,6 +81,14 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 	if mt, _, err := mime.ParseMediaType(in.ContentType); err != nil || mt != "text/csv" {
 		return nil, huma.Error415UnsupportedMediaType("send the file as text/csv")
 	}
+	// Each import spools up to MaxImportBytes to disk and then holds a database connection:
+	// bound how many run at once, as for exports.
+	select {
+	case h.imports <- struct{}{}:
+		defer func() { <-h.imports }()
+	default:
+		return nil, domain.Errorf(domain.EUNAVAILABLE, "%d imports are already running; retry shortly", cap(h.imports))
+	}
 	// Imports have their own budget: the server's two-minute read and write timeouts would cut
 	// a large upload, or the report of an import that committed.
 	_ = in.rc.SetReadDeadline(time.Now().Add(ImportTimeout))

@@ -315,3 +315,34 @@ func TestImportUploadHoldsNoTransaction(t *testing.T) {
 		t.Fatalf("report after a slow upload: %+v", rep)
 	}
 }
+
+// TestImportsAreBounded: imports are bounded like exports (max(1, DB_MAX_CONNS/4); the test
+// server's pool size is unset, so one at a time): while one import is running, another is
+// refused with 503 problem+json and Retry-After, and once it ends the slot is free again.
+func TestImportsAreBounded(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	sec, _ := h.token(domain.RoleSecretariat)
+	pw, done := startUpload(t, h, sec)
+	if _, err := io.WriteString(pw, "city,indicator,year,edition,value,status\n"); err != nil {
+		t.Fatal(err)
+	}
+	var refused *response
+	waitFor(t, func() bool {
+		r := importCSV(h, sec, "", "city,indicator,year,value,status\n")
+		if r.Status == 503 {
+			refused = r
+		}
+		return refused != nil
+	})
+	refused.expect(t, 503)
+	if refused.Header.Get("Retry-After") == "" {
+		t.Fatal("503 without Retry-After")
+	}
+	if _, err := io.WriteString(pw, "alpha,num,2019,2019,5,A\n"); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	(<-done).expect(t, 200)
+	importCSV(h, sec, "", "city,indicator,year,value,status\nbeta,num,2019,5,A\n").expect(t, 200)
+}

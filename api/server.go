@@ -49,7 +49,8 @@ func New(d Deps) (http.Handler, huma.API) {
 
 	api := humachi.New(router, humaConfig())
 	api.UseMiddleware(authenticate(api, d.DB, limiter, d.Logger))
-	h := &handlers{db: d.DB, log: d.Logger, cfg: d.Config, exports: make(chan struct{}, maxExports(d.Config))}
+	h := &handlers{db: d.DB, log: d.Logger, cfg: d.Config, exports: make(chan struct{}, maxExports(d.Config)),
+		imports: make(chan struct{}, maxImports(d.Config))}
 	registerRoutes(api, h)
 	registerDocs(router)
 	return router, api
@@ -61,11 +62,17 @@ type handlers struct {
 	log     *slog.Logger
 	cfg     config.Config
 	exports chan struct{} // one token per running export
+	imports chan struct{} // one token per running import
 }
 
 // maxExports is how many exports may stream at once: a third of the pool, at least two.
 func maxExports(c config.Config) int {
 	return max(2, c.DBMaxConns/3)
+}
+
+// maxImports is how many imports may run at once: a quarter of the pool, at least one.
+func maxImports(c config.Config) int {
+	return max(1, c.DBMaxConns/4)
 }
 
 func humaConfig() huma.Config {
