@@ -28,7 +28,10 @@ type ImportInput struct {
 	rc          *http.ResponseController
 }
 
-// ImportTimeout is an import's budget for reading its body and answering.
+// ImportTimeout is an import's time budget, from the handler's start: receiving and checking
+// the file, then writing its rows. The store's transaction gets what the upload left of it,
+// both as its context's deadline and as its statement_timeout, so that no statement outlives
+// the budget; the answer then has the ordinary WriteTimeout to be sent.
 const ImportTimeout = 15 * time.Minute
 
 // Resolve takes the request body as a stream, capped at MaxImportBytes.
@@ -91,8 +94,11 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 	}
 	// Imports have their own budget: the server's two-minute read and write timeouts would cut
 	// a large upload, or the report of an import that committed.
-	_ = in.rc.SetReadDeadline(time.Now().Add(ImportTimeout))
-	_ = in.rc.SetWriteDeadline(time.Now().Add(ImportTimeout))
+	deadline := time.Now().Add(ImportTimeout)
+	_ = in.rc.SetReadDeadline(deadline)
+	_ = in.rc.SetWriteDeadline(deadline.Add(WriteTimeout))
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	caller := callerOf(ctx)
 	// The whole file is read and checked before the store is called: a slow upload holds no
 	// connection, transaction or lock.
@@ -104,7 +110,7 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 		return nil, err
 	}
 	defer rows.Close() // removes the spool, whatever happens next
-	report, err := h.db.ImportObservations(ctx, caller, rows.Rows(), in.Mode)
+	report, err := h.db.ImportObservations(ctx, caller, rows.Rows(), in.Mode, time.Until(deadline))
 	if err != nil && report != nil {
 		return nil, importProblem(err, report)
 	}

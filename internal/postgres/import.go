@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -23,12 +24,16 @@ import (
 // bounded: rows are not kept, only the reference data and at most MaxImportProblems problems.
 // In all_or_nothing mode any problem leaves the database untouched and the report comes back
 // with an EINVALID (or, for rows of cities the caller may not write, EFORBIDDEN) error.
-func (db *DB) ImportObservations(ctx context.Context, caller domain.Caller, rows iter.Seq2[domain.ImportRow, error], mode string) (*domain.ImportReport, error) {
+//
+// timeout is what is left of the import's time budget: it is the transaction's
+// statement_timeout, so that no statement outlives the budget even if ctx carries no deadline.
+func (db *DB) ImportObservations(ctx context.Context, caller domain.Caller, rows iter.Seq2[domain.ImportRow, error], mode string, timeout time.Duration) (*domain.ImportReport, error) {
 	report := &domain.ImportReport{Mode: mode, Problems: []domain.ImportProblem{}}
 	var failed error
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		// Imports have their own, larger statement timeout.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '10min'`); err != nil {
+		// At least a millisecond: a statement_timeout of 0 would mean none.
+		ms := max(timeout.Milliseconds(), 1)
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('statement_timeout', $1, true)`, strconv.FormatInt(ms, 10)); err != nil {
 			return err
 		}
 		ref, err := loadReference(ctx, tx)

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 	"github.com/uclg-digital-cities/digitalcities/internal/testdb"
@@ -31,7 +32,7 @@ func FuzzImportCSV(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		before := count()
-		rep, err := importBytes(ctx, db, importer, body, domain.ImportAllOrNothing)
+		rep, err := importBytes(ctx, db, importer, body, domain.ImportAllOrNothing, time.Minute)
 		switch domain.ErrorCode(err) {
 		case "":
 			if rep.Rejected != 0 {
