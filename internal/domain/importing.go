@@ -120,7 +120,8 @@ type ImportRow struct {
 // ParseImportRow reads the record of data row n (1 for the first row after the header) with
 // every rule that needs no stored data: UTF-8, year and edition as integers, verification (only
 // the secretariat sets it), and CheckObservation's rules. The first problem found becomes
-// the row's Problem.
+// the row's Problem. Source and footnote are read with RestoreCSVCell, as exports write them
+// (the value's turn comes with its indicator, in ParseValue).
 func ParseImportRow(n int, rec []string, h ImportHeader, actor *Actor) ImportRow {
 	for _, s := range rec {
 		if !utf8.ValidString(s) {
@@ -140,8 +141,15 @@ func ParseImportRow(n int, rec []string, h ImportHeader, actor *Actor) ImportRow
 		}
 		return nil
 	}
+	text := func(name string) *string { // a free text, as exports write it
+		if s := cell(name); s != "" {
+			s = RestoreCSVCell(s)
+			return &s
+		}
+		return nil
+	}
 	r := ImportRow{Row: n, City: cell("city"), Indicator: cell("indicator"), Value: cell("value"), Status: cell("status"),
-		Quality: opt("quality"), Source: opt("source"), Footnote: opt("footnote"), Provenance: opt("provenance"),
+		Quality: opt("quality"), Source: text("source"), Footnote: text("footnote"), Provenance: opt("provenance"),
 		Verification: opt("verification")}
 	bad := func(field, format string, args ...any) ImportRow {
 		return ImportRow{Row: n, City: r.City, Indicator: r.Indicator,

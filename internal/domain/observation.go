@@ -206,7 +206,8 @@ func ValueOf(valueType string, s StoredValue) any {
 
 // ParseValue reads a value written as text (a CSV cell) for an indicator's value type, so that
 // imports apply exactly the API's rules: "" is null; numbers must be JSON numbers, booleans true
-// or false.
+// or false; the texts of ordinal and text indicators are read with RestoreCSVCell, as exports
+// write them.
 func ParseValue(cell, valueType string) (any, error) {
 	if cell == "" {
 		return nil, nil
@@ -226,6 +227,8 @@ func ParseValue(cell, valueType string) (any, error) {
 			return false, nil
 		}
 		return nil, fmt.Errorf("%q is not true or false", cell)
+	case "ordinal", "text":
+		return RestoreCSVCell(cell), nil
 	}
 	return cell, nil
 }
