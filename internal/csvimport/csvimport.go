@@ -152,10 +152,11 @@ func (c *cappedWriter) Write(p []byte) (int, error) {
 //
 // Texts end with the byte 0xFF, which UTF-8 never uses (every spooled text is UTF-8: rows that
 // are not are unreadable, and nothing of them is kept); integers are unsigned varints. A row
-// thus takes fewer bytes than its CSV line (a year's four digits and separator become two
-// bytes). A problem's field and text are kept for the first MaxImportProblems problems only,
-// which are all a report lists; later ones are kept empty, so that even a file of bad rows
-// spools into no more than its own size and those texts.
+// without a problem thus takes fewer bytes than its CSV line (a year's four digits and their
+// separator become two bytes), and a row with one no more, but for its problem's field and
+// text. Those are kept for the first MaxImportProblems problems only, which are all a report
+// lists; later ones are kept empty, so that even a file of bad rows spools into no more than
+// its own size and those few texts.
 const (
 	kindRow byte = iota
 	kindProblem
