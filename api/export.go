@@ -208,8 +208,17 @@ func flushDeadline(ctx context.Context) time.Time {
 	return d
 }
 
-// observationRecord fills a CSV record in exportColumns order. Values are written as in JSON.
+// observationRecord fills a CSV record in exportColumns order. Values are written as in JSON;
+// free texts (source, footnote, the value of ordinal and text indicators) go through
+// domain.NeutraliseCSVCell, so that no cell becomes a spreadsheet formula (OWASP CSV injection)
+// and an import reads them back as they were.
 func observationRecord(o *domain.Observation, rec []string) {
+	text := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return domain.NeutraliseCSVCell(*s)
+	}
 	opt := func(s *string) string {
 		if s == nil {
 			return ""
@@ -229,11 +238,11 @@ func observationRecord(o *domain.Observation, rec []string) {
 	case bool:
 		rec[5] = strconv.FormatBool(v)
 	case string:
-		rec[5] = v
+		rec[5] = domain.NeutraliseCSVCell(v)
 	default:
 		rec[5] = ""
 	}
-	rec[6], rec[7], rec[8], rec[9] = o.Status, opt(o.Quality), opt(o.Source), opt(o.Footnote)
+	rec[6], rec[7], rec[8], rec[9] = o.Status, opt(o.Quality), text(o.Source), text(o.Footnote)
 	rec[10], rec[11], rec[12] = o.Provenance, o.ValueType, o.Verification
 	rec[13] = strconv.Itoa(o.Version)
 	rec[14], rec[15] = o.CreatedAt.UTC().Format(time.RFC3339Nano), o.UpdatedAt.UTC().Format(time.RFC3339Nano)

@@ -13,13 +13,15 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 
+	"github.com/uclg-digital-cities/digitalcities/internal/csvimport"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // MaxImportBytes bounds an import's body (about two million rows of a typical file).
 const MaxImportBytes = 100 << 20
 
-// ImportInput is import-observations' input. The CSV body is streamed, never held in memory.
+// ImportInput is import-observations' input. The CSV body is read as a stream and spooled to
+// disk (see csvimport), never held in memory.
 type ImportInput struct {
 	Mode        string `query:"mode" enum:"all_or_nothing,valid_rows" default:"all_or_nothing" doc:"all_or_nothing (default): any problem imports nothing. valid_rows: import the rows without problems and report the others."`
 	ContentType string `header:"Content-Type" maxLength:"200" doc:"text/csv (UTF-8)."`
@@ -27,7 +29,10 @@ type ImportInput struct {
 	rc          *http.ResponseController
 }
 
-// ImportTimeout is an import's budget for reading its body and answering.
+// ImportTimeout is an import's time budget, from the handler's start: receiving and checking
+// the file, then writing its rows. The store's transaction gets what the upload left of it,
+// both as its context's deadline and as its statement_timeout, so that no statement outlives
+// the budget; the answer then has the ordinary httpx.WriteTimeout to be sent.
 const ImportTimeout = 15 * time.Minute
 
 // Resolve takes the request body as a stream, capped at MaxImportBytes.
@@ -67,7 +72,9 @@ var importRequestBody = &huma.RequestBody{
 		"in JSON: numbers like 12.5, booleans true or false, an ordinal level's code, text; an empty value is " +
 		"null (status M or NR). One row per indicator, city, year and edition: a key already stored is " +
 		"updated, a key repeated in the file is a problem. Only the secretariat may set verification. " +
-		"At most 100 MiB.",
+		"A text cell (source, footnote, the value of an ordinal or text indicator) that begins with single " +
+		"quotes followed by =, +, -, @, a tab or a carriage return loses one quote, as export-observations " +
+		"writes such texts to keep spreadsheets from running them as formulas. At most 100 MiB.",
 	// format binary, and no string type: Huma then leaves the stream to the handler, and the
 	// document does not pretend that a 100 MiB file is a bounded string.
 	Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Format: "binary", Description: "The CSV file, streamed (at most 100 MiB)."}}},
@@ -77,14 +84,33 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 	if mt, _, err := mime.ParseMediaType(in.ContentType); err != nil || mt != "text/csv" {
 		return nil, huma.Error415UnsupportedMediaType("send the file as text/csv")
 	}
+	// Each import spools up to MaxImportBytes to disk and then holds a database connection:
+	// bound how many run at once, as for exports.
+	select {
+	case h.imports <- struct{}{}:
+		defer func() { <-h.imports }()
+	default:
+		return nil, domain.Errorf(domain.EUNAVAILABLE, "%d imports are already running; retry shortly", cap(h.imports))
+	}
 	// Imports have their own budget: the server's two-minute read and write timeouts would cut
 	// a large upload, or the report of an import that committed.
-	_ = in.rc.SetReadDeadline(time.Now().Add(ImportTimeout))
-	_ = in.rc.SetWriteDeadline(time.Now().Add(ImportTimeout))
-	report, err := h.db.ImportObservations(ctx, callerOf(ctx), in.body, in.Mode)
+	deadline := time.Now().Add(ImportTimeout)
+	_ = in.rc.SetReadDeadline(deadline)
+	_ = in.rc.SetWriteDeadline(deadline.Add(httpx.WriteTimeout))
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	caller := callerOf(ctx)
+	// The whole file is read and checked before the store is called: a slow upload holds no
+	// connection, transaction or lock.
+	rows, err := csvimport.Read(in.body, caller.Actor, "", MaxImportBytes)
 	if in.body.tooLarge {
 		return nil, domain.Errorf(domain.ETOOLARGE, "an import is at most %d MiB; split the file", MaxImportBytes>>20)
 	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close() // removes the spool, whatever happens next
+	report, err := h.db.ImportObservations(ctx, caller, rows.Rows(), in.Mode, time.Until(deadline))
 	if err != nil && report != nil {
 		return nil, importProblem(err, report)
 	}

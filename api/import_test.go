@@ -2,12 +2,17 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -161,11 +166,89 @@ func TestImportRefusesBadFiles(t *testing.T) {
 	}
 }
 
+// formulaTexts begin as spreadsheet formulas do (OWASP CSV injection), or look as if they had
+// been neutralised already.
+var formulaTexts = []string{"=SUM(A1)", "+1", "-x", "@cmd", "\tTAB", "\rCR", "'=already quoted", "''+twice", "'plain quote"}
+
+// freeIndicator creates free, a numeric indicator without a scale, which takes negative values.
+func freeIndicator(t *testing.T, h *harness) {
+	t.Helper()
+	if _, err := h.db.CreateIndicator(fixtureCtx(), fixtureCaller, "free", domain.IndicatorFields{Framework: "fw", Dimension: "a1",
+		Code: "free", Name: domain.Text{EN: "free"}, ValueType: "numeric"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// formulaFixture adds a negative value of free, and one observation per formula-like text:
+// that text as a text value (year 2000 + its index), as source and as footnote.
+func formulaFixture(t *testing.T, h *harness) {
+	t.Helper()
+	freeIndicator(t, h)
+	h.observe("gamma", "free", 2019, -3.5, "A")
+	for i, text := range formulaTexts {
+		edition := 2019
+		if _, err := h.db.CreateObservation(fixtureCtx(), fixtureCaller, domain.ObservationFields{Indicator: "txt", City: "gamma",
+			Year: 2000 + i, Edition: &edition, Value: text, Status: "A", Source: &text, Footnote: &text}); err != nil {
+			t.Fatalf("observation with text %q: %v", text, err)
+		}
+	}
+}
+
+// TestExportNeutralisesFormulas: in a CSV export no text cell (source, footnote, the value of
+// a text or ordinal indicator) begins with =, +, -, @, tab or CR: such a text gets a ' in front,
+// and so does a text that begins with quotes followed by one of those. Numbers stay numbers,
+// and JSON exports carry the texts as they are.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	formulaFixture(t, h)
+	r := h.do(req{method: "GET", path: "/v1/observations/export?format=csv"}).expect(t, 200)
+	recs, err := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"=SUM(A1)": "'=SUM(A1)", "+1": "'+1", "-x": "'-x", "@cmd": "'@cmd", "\tTAB": "'\tTAB",
+		"\rCR": "'\rCR", "'=already quoted": "''=already quoted", "''+twice": "'''+twice", "'plain quote": "'plain quote"}
+	texts := 0
+	for _, rec := range recs[1:] {
+		indicator, year, value, source, footnote := rec[1], rec[3], rec[5], rec[8], rec[9]
+		if indicator == "free" {
+			if value != "-3.5" {
+				t.Errorf("the numeric value -3.5 was exported as %q", value)
+			}
+			continue
+		}
+		i, _ := strconv.Atoi(year)
+		text := formulaTexts[i-2000]
+		for column, cell := range map[string]string{"value": value, "source": source, "footnote": footnote} {
+			if cell != want[text] {
+				t.Errorf("%s %q was exported as %q, want %q", column, text, cell, want[text])
+			}
+			if strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("%s cell %q begins a formula", column, cell)
+			}
+		}
+		texts++
+	}
+	if texts != len(formulaTexts) {
+		t.Fatalf("%d text rows exported, want %d", texts, len(formulaTexts))
+	}
+	var arr []domain.Observation
+	h.do(req{method: "GET", path: "/v1/observations/export?format=json&indicator=txt"}).expect(t, 200).JSON(t, &arr)
+	for _, o := range arr {
+		if text := formulaTexts[o.Year-2000]; o.Value != text || *o.Source != text || *o.Footnote != text {
+			t.Errorf("JSON export of %q: value %q, source %q, footnote %q", text, o.Value, *o.Source, *o.Footnote)
+		}
+	}
+}
+
 // TestExportRoundTrip exports every kind of value, imports the CSV into a fresh database with
-// the same reference data, and checks that exporting that gives the same data.
+// the same reference data, and checks that exporting that gives the same data, formula-like
+// texts and negative numbers included.
 func TestExportRoundTrip(t *testing.T) {
 	src := newHarness(t)
 	studyFixture(t, src)
+	formulaFixture(t, src)
 	src.observe("alpha", "num", 2019, 7.125, "A")
 	src.observe("alpha", "pct", 2018, 0.5, "E")
 	src.observe("alpha", "cnt", 2019, 1234567.0, "P")
@@ -198,17 +281,40 @@ func TestExportRoundTrip(t *testing.T) {
 
 	dst := newHarness(t)
 	studyFixture(t, dst)
+	freeIndicator(t, dst)
 	dsec, _ := dst.token(domain.RoleSecretariat)
 	var rep domain.ImportReport
 	importCSV(dst, dsec, "", string(exported.Body)).expect(t, 200).JSON(t, &rep)
-	if rep.Created != 8 {
-		t.Fatalf("re-import: %+v", rep)
+	if want := 9 + len(formulaTexts); rep.Created != want {
+		t.Fatalf("re-import created %d rows, want %d: %+v", rep.Created, want, rep)
 	}
 	again := dst.do(req{method: "GET", path: "/v1/observations/export?format=csv"})
 	if a, b := comparable(t, exported.Body), comparable(t, again.Body); a != b {
 		t.Fatalf("round trip changed the data:\n%s\nvs\n%s", a, b)
 	}
+	// The stored texts are the same too, not only their CSV cells.
+	if a, b := comparableJSON(t, src), comparableJSON(t, dst); a != b {
+		t.Fatalf("round trip changed the stored data:\n%s\nvs\n%s", a, b)
+	}
 	_ = sec
+}
+
+// comparableJSON is the JSON export's data without the server-owned fields, sorted.
+func comparableJSON(t *testing.T, h *harness) string {
+	t.Helper()
+	var arr []domain.Observation
+	h.do(req{method: "GET", path: "/v1/observations/export?format=json"}).expect(t, 200).JSON(t, &arr)
+	var out []string
+	for _, o := range arr {
+		o.ID, o.Version, o.CreatedAt, o.UpdatedAt = 0, 0, time.Time{}, time.Time{}
+		b, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
 }
 
 // comparable drops the server-owned columns (id, version, times) and sorts the records.
@@ -261,4 +367,87 @@ func TestExportFormats(t *testing.T) {
 	if !strings.HasPrefix(csvByDefault.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("default format %q", csvByDefault.Header.Get("Content-Type"))
 	}
+}
+
+// startUpload starts an import whose body the test writes to the returned pipe; the answer
+// comes on the channel once the pipe is closed. A test that fails early cuts the upload, so
+// that the test server can shut down.
+func startUpload(t *testing.T, h *harness, token string) (*io.PipeWriter, <-chan *response) {
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.CloseWithError(errors.New("the test ended")) })
+	done := make(chan *response, 1)
+	go func() { done <- h.doBody("POST", "/v1/observations/import", token, "text/csv", pr) }()
+	return pw, done
+}
+
+// TestImportUploadHoldsNoTransaction: while a client is still sending its file, the import
+// holds no transaction and no lock, so a slow uploader takes nothing from the database: the
+// indicators it will check against can still be changed meanwhile.
+func TestImportUploadHoldsNoTransaction(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	sec, _ := h.token(domain.RoleSecretariat)
+	pw, done := startUpload(t, h, sec)
+	if _, err := io.WriteString(pw, "city,indicator,year,edition,value,status\nalpha,num,2019,2019,5,A\n"); err != nil {
+		t.Fatal(err)
+	}
+	// The handler runs as soon as the headers arrive; give it a second to open whatever it opens.
+	// (Authenticating the request is a short statement of its own: only transactions open for
+	// longer than that count.)
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		var open int
+		if err := h.db.SQL().Get(&open, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid()
+			  AND xact_start < clock_timestamp() - interval '300 milliseconds'`); err != nil {
+			t.Fatal(err)
+		}
+		if open != 0 {
+			t.Fatalf("%d transactions open while the import's body is still arriving", open)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := h.db.SQL().ExecContext(ctx, `UPDATE indicators SET version = version WHERE slug = 'num'`); err != nil {
+		t.Fatalf("an indicator could not be changed while an import was uploading: %v", err)
+	}
+	if _, err := io.WriteString(pw, "beta,num,2019,2019,6,A\n"); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	var rep domain.ImportReport
+	(<-done).expect(t, 200).JSON(t, &rep)
+	if rep.Rows != 2 || rep.Created != 2 {
+		t.Fatalf("report after a slow upload: %+v", rep)
+	}
+}
+
+// TestImportsAreBounded: imports are bounded like exports (max(1, DB_MAX_CONNS/4); the test
+// server's pool size is unset, so one at a time): while one import is running, another is
+// refused with 503 problem+json and Retry-After, and once it ends the slot is free again.
+func TestImportsAreBounded(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	sec, _ := h.token(domain.RoleSecretariat)
+	pw, done := startUpload(t, h, sec)
+	if _, err := io.WriteString(pw, "city,indicator,year,edition,value,status\n"); err != nil {
+		t.Fatal(err)
+	}
+	var refused *response
+	waitFor(t, func() bool {
+		r := importCSV(h, sec, "", "city,indicator,year,value,status\n")
+		if r.Status == 503 {
+			refused = r
+		}
+		return refused != nil
+	})
+	refused.expect(t, 503)
+	if refused.Header.Get("Retry-After") == "" {
+		t.Fatal("503 without Retry-After")
+	}
+	if _, err := io.WriteString(pw, "alpha,num,2019,2019,5,A\n"); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	(<-done).expect(t, 200)
+	importCSV(h, sec, "", "city,indicator,year,value,status\nbeta,num,2019,5,A\n").expect(t, 200)
 }

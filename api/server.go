@@ -52,7 +52,8 @@ func New(d Deps) (http.Handler, huma.API) {
 
 	api := humachi.New(router, humaConfig())
 	(&chain{api: api, db: d.DB, limiter: limiter, log: d.Logger, timeout: d.Config.RequestTimeout}).install()
-	h := &handlers{db: d.DB, log: d.Logger, exports: newExportSlots(maxExports(d.Config))}
+	h := &handlers{db: d.DB, log: d.Logger, exports: newExportSlots(maxExports(d.Config)),
+		imports: make(chan struct{}, maxImports(d.Config))}
 	registerRoutes(api, h)
 	registerDocs(router, limiter.ByAddress)
 	return router, api
@@ -62,12 +63,18 @@ func New(d Deps) (http.Handler, huma.API) {
 type handlers struct {
 	db      *postgres.DB
 	log     *slog.Logger
-	exports *exportSlots // bounds the exports streaming at once, in all and per client
+	exports *exportSlots  // bounds the exports streaming at once, in all and per client
+	imports chan struct{} // one token per running import
 }
 
 // maxExports is how many exports may stream at once: a third of the pool, at least two.
 func maxExports(c config.Config) int {
 	return max(2, c.DBMaxConns/3)
+}
+
+// maxImports is how many imports may run at once: a quarter of the pool, at least one.
+func maxImports(c config.Config) int {
+	return max(1, c.DBMaxConns/4)
 }
 
 func humaConfig() huma.Config {

@@ -40,9 +40,10 @@ func FuzzDecodeCursor(f *testing.F) {
 }
 
 // FuzzParseValue: a CSV cell is read with the JSON rules of its indicator's value type: numbers
-// are finite JSON numbers, booleans are exactly true or false, and nothing panics.
+// are finite JSON numbers, booleans are exactly true or false, texts are read as exports write
+// them (RestoreCSVCell), and nothing panics.
 func FuzzParseValue(f *testing.F) {
-	for _, seed := range []string{"12.5", "-0", "1e308", "1e309", "NaN", "+1", "0x10", ".5", "true", "TRUE", "mid", ""} {
+	for _, seed := range []string{"12.5", "-0", "1e308", "1e309", "NaN", "+1", "0x10", ".5", "true", "TRUE", "mid", "", "'=x", "'-3.5"} {
 		for _, vt := range domain.ValueTypes {
 			f.Add(seed, vt)
 		}
@@ -69,7 +70,11 @@ func FuzzParseValue(f *testing.F) {
 				t.Fatalf("%q parsed to %v", cell, x)
 			}
 		case string:
-			if x != cell || valueType == "numeric" || valueType == "boolean" {
+			want := cell
+			if valueType == "ordinal" || valueType == "text" {
+				want = domain.RestoreCSVCell(cell)
+			}
+			if x != want || valueType == "numeric" || valueType == "boolean" {
 				t.Fatalf("%q (%s) parsed to string %q", cell, valueType, x)
 			}
 		}

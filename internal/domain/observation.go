@@ -59,50 +59,62 @@ type StoredValue struct {
 // ValidateObservation checks an observation against its indicator and returns the value in its
 // columns. field prefixes the names of faulty fields ("body" for the API, "" for imports).
 func ValidateObservation(f *ObservationFields, ind *IndicatorFields, field string) (StoredValue, error) {
-	at := func(name string) string {
-		if field == "" {
-			return name
-		}
-		return field + "." + name
+	if err := CheckObservation(f, field); err != nil || f.Value == nil {
+		return StoredValue{}, err
 	}
+	return TypedValue(f.Value, ind, prefixed(field, "value"))
+}
+
+// CheckObservation applies the rules of an observation that do not depend on its indicator:
+// year, edition, status, quality, provenance (empty becomes "reported"), source and footnote,
+// and whether a value is present (the value's type is TypedValue's). field prefixes the names
+// of faulty fields, as for ValidateObservation.
+func CheckObservation(f *ObservationFields, field string) error {
+	at := func(name string) string { return prefixed(field, name) }
 	if f.Provenance == "" {
 		f.Provenance = "reported"
 	}
 	switch {
 	case f.Year < 1900 || f.Year > 2200:
-		return StoredValue{}, Invalid(at("year"), "must be between 1900 and 2200")
+		return Invalid(at("year"), "must be between 1900 and 2200")
 	case f.Edition != nil && !ValidEdition(*f.Edition):
-		return StoredValue{}, Invalid(at("edition"), "must be an edition's year")
+		return Invalid(at("edition"), "must be an edition's year")
 	case !slices.Contains(ObservationStatuses, f.Status):
-		return StoredValue{}, Invalid(at("status"), "must be one of A, E, P, M, NR")
+		return Invalid(at("status"), "must be one of A, E, P, M, NR")
 	case f.Quality != nil && !slices.Contains(QualityGrades, *f.Quality):
-		return StoredValue{}, Invalid(at("quality"), "must be one of A, B, C, D")
+		return Invalid(at("quality"), "must be one of A, B, C, D")
 	case !slices.Contains(Provenances, f.Provenance):
-		return StoredValue{}, Invalid(at("provenance"), "unknown provenance %q", f.Provenance)
+		return Invalid(at("provenance"), "unknown provenance %q", f.Provenance)
 	}
 	for name, v := range map[string]*string{"source": f.Source, "footnote": f.Footnote} {
 		if v == nil {
 			continue
 		}
 		if err := CheckText(*v, map[string]int{"source": 500, "footnote": 2000}[name]); err != nil {
-			return StoredValue{}, Invalid(at(name), "%s", err.Error())
+			return Invalid(at(name), "%s", err.Error())
 		}
 	}
 	missing := f.Status == "M" || f.Status == "NR"
-	if f.Value == nil {
-		if !missing {
-			return StoredValue{}, Invalid(at("value"), "is required with status %s (use status M or NR for no value)", f.Status)
-		}
-		return StoredValue{}, nil
+	switch {
+	case f.Value == nil && !missing:
+		return Invalid(at("value"), "is required with status %s (use status M or NR for no value)", f.Status)
+	case f.Value != nil && missing:
+		return Invalid(at("value"), "must be null with status %s", f.Status)
 	}
-	if missing {
-		return StoredValue{}, Invalid(at("value"), "must be null with status %s", f.Status)
-	}
-	return typedValue(f.Value, ind, at("value"))
+	return nil
 }
 
-// typedValue checks v against the indicator's type, scale and levels.
-func typedValue(v any, ind *IndicatorFields, field string) (StoredValue, error) {
+// prefixed names a field under its prefix: "body" and "year" give "body.year", "" and "year" "year".
+func prefixed(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+// TypedValue checks a value (not null) against the indicator's type, scale and levels and
+// returns it in its columns; field names the value in errors.
+func TypedValue(v any, ind *IndicatorFields, field string) (StoredValue, error) {
 	switch ind.ValueType {
 	case "numeric", "percentage", "count":
 		n, ok := v.(float64)
@@ -194,7 +206,8 @@ func ValueOf(valueType string, s StoredValue) any {
 
 // ParseValue reads a value written as text (a CSV cell) for an indicator's value type, so that
 // imports apply exactly the API's rules: "" is null; numbers must be JSON numbers, booleans true
-// or false.
+// or false; the texts of ordinal and text indicators are read with RestoreCSVCell, as exports
+// write them.
 func ParseValue(cell, valueType string) (any, error) {
 	if cell == "" {
 		return nil, nil
@@ -214,6 +227,8 @@ func ParseValue(cell, valueType string) (any, error) {
 			return false, nil
 		}
 		return nil, fmt.Errorf("%q is not true or false", cell)
+	case "ordinal", "text":
+		return RestoreCSVCell(cell), nil
 	}
 	return cell, nil
 }

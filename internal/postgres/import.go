@@ -2,34 +2,38 @@ package postgres
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
+	"iter"
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
-	"unicode/utf8"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// ImportObservations loads observations from CSV in one transaction: every row is checked with
-// the API's own rules (domain.ValidateObservation) while it streams into a staging table through
-// COPY, duplicates within the file are found in SQL, and then the valid rows are upserted with
-// their audit rows. Memory stays bounded: rows are not kept, only the reference data (cities,
-// indicators, editions) and at most MaxImportProblems problems. In all_or_nothing mode any
-// problem leaves the database untouched and the report comes back with an EINVALID error.
-func (db *DB) ImportObservations(ctx context.Context, caller domain.Caller, body io.Reader, mode string) (*domain.ImportReport, error) {
-	actor := caller.Actor
+// ImportObservations writes an import's rows in one transaction. The rows were read from the
+// CSV and checked with every rule that needs no stored data before (csvimport, with
+// domain.ParseImportRow), so the transaction lasts only as long as the database work: each row
+// is checked against the stored cities, indicators (locked FOR SHARE) and editions and the
+// caller's scope while it streams into a staging table through COPY, duplicates within the file
+// are found in SQL, and then the valid rows are upserted with their audit rows. Memory stays
+// bounded: rows are not kept, only the reference data and at most MaxImportProblems problems.
+// In all_or_nothing mode any problem leaves the database untouched and the report comes back
+// with an EINVALID (or, for rows of cities the caller may not write, EFORBIDDEN) error.
+//
+// timeout is what is left of the import's time budget: it is the transaction's
+// statement_timeout, so that no statement outlives the budget even if ctx carries no deadline.
+func (db *DB) ImportObservations(ctx context.Context, caller domain.Caller, rows iter.Seq2[domain.ImportRow, error], mode string, timeout time.Duration) (*domain.ImportReport, error) {
 	report := &domain.ImportReport{Mode: mode, Problems: []domain.ImportProblem{}}
 	var failed error
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
-		// Imports have their own, larger statement timeout.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '10min'`); err != nil {
+		// At least a millisecond: a statement_timeout of 0 would mean none.
+		ms := max(timeout.Milliseconds(), 1)
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('statement_timeout', $1, true)`, strconv.FormatInt(ms, 10)); err != nil {
 			return err
 		}
 		ref, err := loadReference(ctx, tx)
@@ -44,7 +48,7 @@ func (db *DB) ImportObservations(ctx context.Context, caller domain.Caller, body
 			) ON COMMIT DROP`); err != nil {
 			return err
 		}
-		if err := copyRows(ctx, tx, body, ref, actor, report); err != nil {
+		if err := copyRows(ctx, tx, rows, ref, caller.Actor, report); err != nil {
 			return err
 		}
 		if err := flagDuplicates(ctx, tx, report); err != nil {
@@ -106,22 +110,9 @@ func loadReference(ctx context.Context, tx *sqlx.Tx) (*reference, error) {
 	return ref, nil
 }
 
-// copyRows reads the CSV and COPYs each valid row into import_rows, recording problems.
-// A file that is not CSV at all (bad quoting, wrong field counts) stops the import.
-func copyRows(ctx context.Context, tx *sqlx.Tx, body io.Reader, ref *reference, actor *domain.Actor, report *domain.ImportReport) error {
-	r := csv.NewReader(body)
-	r.ReuseRecord = true
-	header, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		return domain.Invalid("body", "the file is empty: a header row is required (columns: %s)", strings.Join(domain.ImportColumns, ", "))
-	}
-	if err != nil {
-		return csvError(err)
-	}
-	col, err := headerColumns(header)
-	if err != nil {
-		return err
-	}
+// copyRows checks each row against the reference data and COPYs the valid ones into
+// import_rows, recording problems.
+func copyRows(ctx context.Context, tx *sqlx.Tx, rows iter.Seq2[domain.ImportRow, error], ref *reference, actor *domain.Actor, report *domain.ImportReport) error {
 	stmt, err := tx.PrepareContext(ctx, `COPY import_rows (row_no, indicator, city, year, edition, value_number,
 		value_boolean, value_text, status, quality, source, footnote, provenance, verification) FROM STDIN`)
 	if err != nil {
@@ -129,34 +120,26 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, body io.Reader, ref *reference, 
 	}
 	defer stmt.Close()
 	scope := actor.ScopeCities()
-	for row := 1; ; row++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for r, err := range rows {
 		if err != nil {
-			return csvError(err)
+			return err
 		}
 		report.Rows++
-		f, problem := parseRow(rec, col, ref, scope, actor)
+		v, problem, err := checkRow(&r, ref, scope)
+		if err != nil {
+			return err
+		}
 		if problem == errOutOfScope {
 			report.OutOfScope++
-			report.AddProblem(row, "city", fmt.Sprintf("this token may not write data of city %q", rec[col["city"]]))
+			report.AddProblem(r.Row, "city", fmt.Sprintf("this token may not write data of city %q", r.City))
 			continue
 		}
 		if problem != nil {
-			report.AddProblem(row, problem.Field, problem.Problem)
+			report.AddProblem(r.Row, problem.Field, problem.Problem)
 			continue
 		}
-		v, err := domain.ValidateObservation(&f.ObservationFields, &ref.indicators[f.Indicator].IndicatorFields, "")
-		if err != nil {
-			var de *domain.Error
-			errors.As(err, &de)
-			report.AddProblem(row, de.Field, de.Message)
-			continue
-		}
-		if _, err := stmt.ExecContext(ctx, row, f.Indicator, f.City, f.Year, f.Edition, v.Number, v.Boolean, v.Text,
-			f.Status, f.Quality, f.Source, f.Footnote, f.Provenance, f.verification); err != nil {
+		if _, err := stmt.ExecContext(ctx, r.Row, r.Indicator, r.City, r.Year, r.Edition, v.Number, v.Boolean, v.Text,
+			r.Status, r.Quality, r.Source, r.Footnote, r.Provenance, r.Verification); err != nil {
 			return err
 		}
 		report.Valid++
@@ -165,110 +148,55 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, body io.Reader, ref *reference, 
 	return err
 }
 
-// importRow is a parsed row: the observation and the verification the importer may set.
-type importRow struct {
-	domain.ObservationFields
-	verification *string
-}
-
-// headerColumns maps column names to positions, refusing unknown and missing columns.
-func headerColumns(header []string) (map[string]int, error) {
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		switch {
-		case slices.Contains(domain.ImportIgnoredColumns, h):
-			continue
-		case !slices.Contains(domain.ImportColumns, h):
-			return nil, domain.Invalid("body", "unknown column %q; the columns are %s", h, strings.Join(domain.ImportColumns, ", "))
-		}
-		if _, dup := col[h]; dup {
-			return nil, domain.Invalid("body", "column %q appears twice", h)
-		}
-		col[h] = i
-	}
-	for _, c := range domain.ImportRequiredColumns {
-		if _, ok := col[c]; !ok {
-			return nil, domain.Invalid("body", "the header has no %q column; required: %s", c, strings.Join(domain.ImportRequiredColumns, ", "))
-		}
-	}
-	return col, nil
-}
-
 // errOutOfScope marks a row of a city the token may not write.
 var errOutOfScope = &domain.ImportProblem{Field: "city"}
 
-// parseRow reads one record into an observation, checking what needs the reference data.
-func parseRow(rec []string, col map[string]int, ref *reference, scope []string, actor *domain.Actor) (*importRow, *domain.ImportProblem) {
-	cell := func(name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return rec[i]
-		}
-		return ""
+// checkRow checks a row with what needs the stored data, in this order: the city exists and is
+// in the caller's scope, the indicator exists and is active, then the row's own problem if it
+// has one, then the edition exists and the value fits the indicator. It returns the value in
+// its columns, or the row's problem; an error is a failure of the import itself.
+func checkRow(r *domain.ImportRow, ref *reference, scope []string) (domain.StoredValue, *domain.ImportProblem, error) {
+	bad := func(field, format string, args ...any) (domain.StoredValue, *domain.ImportProblem, error) {
+		return domain.StoredValue{}, &domain.ImportProblem{Row: r.Row, Field: field, Problem: fmt.Sprintf(format, args...)}, nil
 	}
-	opt := func(name string) *string {
-		if s := cell(name); s != "" {
-			return &s
-		}
-		return nil
+	if r.Unreadable {
+		return domain.StoredValue{}, r.Problem, nil
 	}
-	bad := func(field, format string, args ...any) (*importRow, *domain.ImportProblem) {
-		return nil, &domain.ImportProblem{Field: field, Problem: fmt.Sprintf(format, args...)}
+	if !ref.cities[r.City] {
+		return bad("city", "no city %q", r.City)
 	}
-	for _, s := range rec {
-		if !utf8.ValidString(s) {
-			return bad("row", "the row is not valid UTF-8; save the file as UTF-8")
-		}
+	if scope != nil && !slices.Contains(scope, r.City) {
+		return domain.StoredValue{}, errOutOfScope, nil
 	}
-	f := &importRow{}
-	f.City, f.Indicator, f.Status = cell("city"), cell("indicator"), cell("status")
-	f.Quality, f.Source, f.Footnote, f.verification = opt("quality"), opt("source"), opt("footnote"), opt("verification")
-	f.Provenance = cell("provenance")
-	if !ref.cities[f.City] {
-		return bad("city", "no city %q", f.City)
-	}
-	if scope != nil && !slices.Contains(scope, f.City) {
-		return nil, errOutOfScope
-	}
-	ind := ref.indicators[f.Indicator]
+	ind := ref.indicators[r.Indicator]
 	if ind == nil {
-		return bad("indicator", "no indicator %q", f.Indicator)
+		return bad("indicator", "no indicator %q", r.Indicator)
 	}
 	if ind.Status == "retired" {
-		return bad("indicator", "indicator %q is retired and takes no new values", f.Indicator)
+		return bad("indicator", "indicator %q is retired and takes no new values", r.Indicator)
 	}
-	year, err := strconv.Atoi(cell("year"))
+	if r.Problem != nil {
+		return domain.StoredValue{}, r.Problem, nil
+	}
+	if r.Edition != nil && !ref.editions[*r.Edition] {
+		return bad("edition", "no study edition %q", strconv.Itoa(*r.Edition))
+	}
+	value, err := domain.ParseValue(r.Value, ind.ValueType)
 	if err != nil {
-		return bad("year", "%q is not a year", cell("year"))
-	}
-	f.Year = year
-	if e := cell("edition"); e != "" {
-		ed, err := strconv.Atoi(e)
-		if err != nil || !ref.editions[ed] {
-			return bad("edition", "no study edition %q", e)
-		}
-		f.Edition = &ed
-	}
-	if f.Value, err = domain.ParseValue(cell("value"), ind.ValueType); err != nil {
 		return bad("value", "%s (a %s indicator)", err.Error(), ind.ValueType)
 	}
-	if f.verification != nil {
-		if !slices.Contains(domain.Verifications, *f.verification) {
-			return bad("verification", "must be self_reported, verified or rejected")
-		}
-		if *f.verification != "self_reported" && !actor.AllCities() {
-			return bad("verification", "only the secretariat verifies observations")
-		}
+	if value == nil { // status M or NR, as the row's own checks made sure
+		return domain.StoredValue{}, nil, nil
 	}
-	return f, nil
-}
-
-func csvError(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return domain.Invalid("body", "malformed CSV at line %d, column %d: %v; nothing was imported", pe.Line, pe.Column, pe.Err)
+	v, err := domain.TypedValue(value, &ind.IndicatorFields, "value")
+	if err != nil {
+		var de *domain.Error
+		if !errors.As(err, &de) {
+			return domain.StoredValue{}, nil, err // not a rule the row broke: a failure of the import itself
+		}
+		return bad(de.Field, "%s", de.Message)
 	}
-	return domain.Invalid("body", "the body could not be read as CSV: %v", err)
+	return v, nil, nil
 }
 
 // flagDuplicates finds rows that repeat an earlier row's key (indicator, city, year, edition).
