@@ -17,7 +17,7 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"list-organisations": "The partner organisations the Community works with (UN-Habitat, the Uraía Platform, WeGO, the Wireless Broadband Alliance, UCLG), by slug.",
 	"get-organisation":   "One partner organisation with its ETag.",
 	"list-studies":       "Every edition of the Smart Cities Study (2012, 2017, 2019, 2021, 2023, and any planned), oldest first, optionally by status.",
-	"get-study":          "One edition with its focus, declared counts, schedule, conclusions (when published) and framework, with its ETag.",
+	"get-study":          "One edition with its focus, declared counts, schedule, conclusions (when published) and framework, with its ETag. Each milestone of the schedule is dated only as precisely as its source dates it: a day, a month, a quarter, a year (\"end of 2019\" is the year 2019) or unknown (to be confirmed).",
 	"create-study":       "Creates an edition, identified by its year. Accepts Idempotency-Key.",
 	"update-study":       "Replaces every writable field of an edition. If-Match is required.",
 

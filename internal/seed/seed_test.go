@@ -37,6 +37,9 @@ func TestSeedIsIdempotentAndHonest(t *testing.T) {
 		`SELECT count(*) FROM studies WHERE (edition, declared_city_count) IN ((2012, 28), (2017, 20), (2019, 24), (2021, 35), (2023, 20))`: 5,
 		`SELECT count(*) FROM dimensions WHERE framework = 'uclg-smart-governance-2019'`:                                                    11,
 		`SELECT count(*) FROM indicators WHERE code = 'EC: ICT: PS: 1A'`:                                                                    1,
+		// "End of 2019" is the year 2019, not December 2019.
+		`SELECT count(*) FROM studies WHERE edition = 2019 AND schedule->0->'when' = '{"value": "2019", "precision": "year"}'`:    1,
+		`SELECT count(*) FROM studies, jsonb_array_elements(schedule) m WHERE m->'when'->>'precision' NOT IN ('year', 'unknown')`: 0,
 		// Every invented observation and participation is marked as sample: the study published no scores.
 		`SELECT count(*) FROM observations WHERE provenance <> 'sample'`:                                       0,
 		`SELECT count(*) FROM study_cities WHERE provenance <> 'sample'`:                                       0,

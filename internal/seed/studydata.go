@@ -107,6 +107,11 @@ var indicators = func() []seedIndicator {
 	}
 }()
 
+// year is a date known only to the year.
+func year(y string) domain.DateWithPrecision {
+	return domain.DateWithPrecision{Value: &y, Precision: "year"}
+}
+
 type seedStudy struct {
 	edition int
 	fields  domain.StudyFields
@@ -123,9 +128,10 @@ var studies = []seedStudy{
 			"collaboration) and advanced strategic management (foresight, strategic planning, evaluation, data-driven " +
 			"decision-making), and the smart-governance technology trends considered key in the next 4-5 years."},
 		Framework: ptr(sg2019), DeclaredCityCount: ptr(24),
+		// The report dates the completion only as "end of 2019": that is the year 2019, not December.
 		Schedule: domain.Milestones{
-			{Period: "2019-12", Milestone: domain.Text{EN: "The study is completed and ready for official publication."}},
-			{Period: "2020", Milestone: domain.Text{EN: "Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."}},
+			{When: year("2019"), Milestone: domain.Text{EN: "End of 2019: the study is completed; in the last few months of 2019 it is finalised and ready for official publication."}},
+			{When: year("2020"), Milestone: domain.Text{EN: "Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."}},
 		}}},
 	{2021, domain.StudyFields{Title: domain.Text{EN: "Smart Cities Study 2021"}, Status: "published",
 		Focus: domain.Text{EN: "Resilience."}, DeclaredCityCount: ptr(35), DeclaredCountryCount: ptr(20)}},

@@ -1,0 +1,43 @@
+-- +goose Up
+-- Facts as precise as their sources, and no more.
+
+-- Study schedules: a milestone's "period" (a year "2020" or a month "2019-12") becomes "when",
+-- a date with its precision ({"value": "2020", "precision": "year"}; domain.DateWithPrecision),
+-- the type that events will use too. The one milestone the sample data dated 2019-12 is
+-- corrected: its source (the 2019–2020 report) says only "end of 2019", which is the year 2019.
+-- Every study whose schedule changes shape gets a new version, so that held ETags go stale.
+UPDATE studies SET
+    schedule = (
+        SELECT jsonb_agg(
+            CASE WHEN edition = 2019 AND m->>'period' = '2019-12'
+                      AND m->'milestone'->>'en' = 'The study is completed and ready for official publication.'
+                 THEN jsonb_build_object(
+                    'when', jsonb_build_object('value', '2019', 'precision', 'year'),
+                    'milestone', m->'milestone' || jsonb_build_object('en', 'End of 2019: the study is completed; '
+                        || 'in the last few months of 2019 it is finalised and ready for official publication.'))
+                 ELSE (m - 'period') || jsonb_build_object(
+                    'when', jsonb_build_object(
+                        'value', m->>'period',
+                        'precision', CASE WHEN length(m->>'period') = 4 THEN 'year' ELSE 'month' END))
+            END ORDER BY n)
+        FROM jsonb_array_elements(schedule) WITH ORDINALITY AS e(m, n)),
+    version = version + 1,
+    updated_at = now()
+WHERE jsonb_array_length(schedule) > 0;
+
+-- +goose Down
+-- Back to periods: days become their month, quarters their year; dates still unknown cannot be
+-- written as a period and are dropped.
+UPDATE studies SET
+    schedule = coalesce((
+        SELECT jsonb_agg(
+            (m - 'when') || jsonb_build_object('period', CASE m->'when'->>'precision'
+                WHEN 'day' THEN left(m->'when'->>'value', 7)
+                WHEN 'quarter' THEN left(m->'when'->>'value', 4)
+                ELSE m->'when'->>'value' END)
+            ORDER BY n)
+        FROM jsonb_array_elements(schedule) WITH ORDINALITY AS e(m, n)
+        WHERE m->'when'->>'precision' <> 'unknown'), '[]'),
+    version = version + 1,
+    updated_at = now()
+WHERE jsonb_array_length(schedule) > 0;
