@@ -48,10 +48,21 @@ func TestCommunityAndPartners(t *testing.T) {
 	for _, o := range orgs.Items {
 		slugs[o.Slug] = true
 	}
-	for _, s := range []string{"un-habitat", "uraia", "wego", "wba"} {
+	for _, s := range []string{"un-habitat", "uraia", "wego", "wba", "fmdv"} {
 		if !slugs[s] {
 			t.Errorf("partner %s missing", s)
 		}
+	}
+	// The report's "Uraía Platform (UN-Habitat and FDV)": FMDV and UN-Habitat founded Uraía.
+	var uraia, fmdv domain.Organisation
+	h.do(req{method: "GET", path: "/v1/organisations/uraia"}).expect(t, 200).JSON(t, &uraia)
+	if strings.Join(uraia.Founders, ",") != "fmdv,un-habitat" {
+		t.Errorf("Uraía's founders %v, want fmdv and un-habitat", uraia.Founders)
+	}
+	h.do(req{method: "GET", path: "/v1/organisations/fmdv"}).expect(t, 200).JSON(t, &fmdv)
+	if fmdv.Acronym == nil || *fmdv.Acronym != "FMDV" || fmdv.Name.EN != "Global Fund for Cities Development" ||
+		fmdv.Name.FR != "Fonds Mondial pour le Développement des Villes" || fmdv.Founders == nil || len(fmdv.Founders) != 0 {
+		t.Errorf("FMDV %+v", fmdv)
 	}
 	h.do(req{method: "GET", path: "/v1/organisations/nobody"}).expect(t, 404)
 	h.do(req{method: "GET", path: "/v1/communities/nothing"}).expect(t, 404)

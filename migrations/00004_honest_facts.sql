@@ -25,7 +25,20 @@ UPDATE studies SET
     updated_at = now()
 WHERE jsonb_array_length(schedule) > 0;
 
+-- Organisations founded by other organisations. The report names "the Uraía Platform (UN-Habitat
+-- and FDV)": Uraía's founders are UN-Habitat and FMDV (the Global Fund for Cities Development,
+-- which the report abbreviates "FDV"). The seed records that link; the API lists an
+-- organisation's founders by slug.
+CREATE TABLE organisation_founders (
+    organisation text NOT NULL REFERENCES organisations (slug) ON DELETE CASCADE,
+    founder      text NOT NULL REFERENCES organisations (slug),
+    PRIMARY KEY (organisation, founder),
+    CHECK (organisation <> founder)
+);
+
 -- +goose Down
+DROP TABLE organisation_founders;
+
 -- Back to periods: days become their month, quarters their year; dates still unknown cannot be
 -- written as a period and are dropped.
 UPDATE studies SET

@@ -12,6 +12,7 @@ type Organisation struct {
 	Acronym    *string   `json:"acronym" db:"acronym" maxLength:"50" example:"UN-Habitat"`
 	Kind       string    `json:"kind" db:"kind" enum:"un_agency,city_network,platform,industry_alliance,foundation,other"`
 	Website    *string   `json:"website" db:"website" format:"uri" maxLength:"500"`
+	Founders   []string  `json:"founders" db:"-" maxItems:"20" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Slugs of the organisations that founded it, when it was founded by others (the Uraía Platform: un-habitat and fmdv)." example:"[\"fmdv\",\"un-habitat\"]"`
 	Provenance string    `json:"provenance" db:"provenance" enum:"reported,sample,synthetic"`
 	Version    int       `json:"version" db:"version" minimum:"1" maximum:"2147483647"`
 	CreatedAt  time.Time `json:"created_at" db:"created_at"`

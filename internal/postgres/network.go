@@ -5,28 +5,53 @@ import (
 	"database/sql"
 	"errors"
 
+	"github.com/lib/pq"
+
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-const organisationColumns = `slug, name, acronym, kind, website, provenance, version, created_at, updated_at`
+// organisationSQL reads organisations with the slugs of their founders.
+const organisationSQL = `
+	SELECT o.slug, o.name, o.acronym, o.kind, o.website, o.provenance, o.version, o.created_at, o.updated_at,
+		ARRAY(SELECT f.founder FROM organisation_founders f WHERE f.organisation = o.slug ORDER BY f.founder) AS founders
+	FROM organisations o`
+
+// organisationRow is an organisation as read, with its founders in a Postgres array.
+type organisationRow struct {
+	domain.Organisation
+	FounderList pq.StringArray `db:"founders"`
+}
+
+func (r organisationRow) organisation() domain.Organisation {
+	o := r.Organisation
+	o.Founders = append([]string{}, r.FounderList...)
+	return o
+}
 
 // ListOrganisations returns every partner organisation by slug (they are few).
 func (db *DB) ListOrganisations(ctx context.Context) ([]domain.Organisation, error) {
-	var out []domain.Organisation
-	err := db.db.SelectContext(ctx, &out, `SELECT `+organisationColumns+` FROM organisations ORDER BY slug`)
-	return nonNilSlice(out), mapError(err)
+	var rows []organisationRow
+	if err := db.db.SelectContext(ctx, &rows, organisationSQL+` ORDER BY o.slug`); err != nil {
+		return nil, mapError(err)
+	}
+	out := []domain.Organisation{}
+	for _, r := range rows {
+		out = append(out, r.organisation())
+	}
+	return out, nil
 }
 
 // GetOrganisation returns one partner organisation.
 func (db *DB) GetOrganisation(ctx context.Context, slug string) (*domain.Organisation, error) {
-	var o domain.Organisation
-	err := db.db.GetContext(ctx, &o, `SELECT `+organisationColumns+` FROM organisations WHERE slug = $1`, slug)
+	var r organisationRow
+	err := db.db.GetContext(ctx, &r, organisationSQL+` WHERE o.slug = $1`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no organisation %q", slug)
 	}
 	if err != nil {
 		return nil, mapError(err)
 	}
+	o := r.organisation()
 	return &o, nil
 }
 

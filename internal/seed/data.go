@@ -55,21 +55,30 @@ var community = struct {
 		"Smart Cities Study every 2-3 years."},
 }
 
-// organisations are the partners the report names for learning events and the 6th UCLG Congress.
+// organisations are the partners the report names for learning events and the 6th UCLG Congress
+// ("UN-HABITAT, Uraía Platform, WeGo, WBA"; "the Uraía Platform (UN-Habitat and FDV)"), and UCLG.
+// The report's "FDV" is FMDV, the Global Fund for Cities Development (Fonds Mondial pour le
+// Développement des Villes), which founded the Uraía Platform with UN-Habitat. Kinds that no
+// source states are "other".
 var organisations = []struct {
 	slug, acronym, kind string
 	name                domain.Text
 	website             *string
+	founders            []string
 }{
 	{"un-habitat", "UN-Habitat", "un_agency", text("United Nations Human Settlements Programme",
 		"Programme des Nations unies pour les établissements humains",
-		"Programa de las Naciones Unidas para los Asentamientos Humanos"), ptr("https://unhabitat.org")},
-	{"uraia", "Uraía", "platform", text("Uraía Platform", "Plateforme Uraía", "Plataforma Uraía"), nil},
+		"Programa de las Naciones Unidas para los Asentamientos Humanos"), ptr("https://unhabitat.org"), nil},
+	{"fmdv", "FMDV", "other", text("Global Fund for Cities Development",
+		"Fonds Mondial pour le Développement des Villes",
+		"Fondo Mundial para el Desarrollo de las Ciudades"), nil, nil},
+	{"uraia", "Uraía", "platform", text("Uraía Platform", "Plateforme Uraía", "Plataforma Uraía"), nil,
+		[]string{"un-habitat", "fmdv"}},
 	{"wego", "WeGO", "city_network", text("World Smart Sustainable Cities Organization",
 		"Organisation mondiale des villes intelligentes et durables",
-		"Organización Mundial de Ciudades Inteligentes y Sostenibles"), nil},
+		"Organización Mundial de Ciudades Inteligentes y Sostenibles"), nil, nil},
 	{"wba", "WBA", "industry_alliance", text("Wireless Broadband Alliance", "Wireless Broadband Alliance",
-		"Wireless Broadband Alliance"), nil},
+		"Wireless Broadband Alliance"), nil, nil},
 	{"uclg", "UCLG", "city_network", text("United Cities and Local Governments",
-		"Cités et Gouvernements Locaux Unis", "Ciudades y Gobiernos Locales Unidos"), ptr("https://www.uclg.org")},
+		"Cités et Gouvernements Locaux Unis", "Ciudades y Gobiernos Locales Unidos"), ptr("https://www.uclg.org"), nil},
 }

@@ -32,7 +32,11 @@ func TestSeedIsIdempotentAndHonest(t *testing.T) {
 		`SELECT count(*) FROM cities WHERE provenance = 'reported'`:                                            1,
 		`SELECT count(DISTINCT section) FROM cities`:                                                           7,
 		`SELECT count(*) FROM communities WHERE chair_city = 'bilbao'`:                                         1,
-		`SELECT count(*) FROM organisations WHERE slug IN ('un-habitat', 'uraia', 'wego', 'wba')`:              4,
+		`SELECT count(*) FROM organisations WHERE slug IN ('un-habitat', 'uraia', 'wego', 'wba', 'fmdv')`:      5,
+		// The report's "FDV" is FMDV; Uraía's founders are UN-Habitat and FMDV.
+		`SELECT count(*) FROM organisations WHERE acronym = 'FDV'`:                                                      0,
+		`SELECT count(*) FROM organisation_founders WHERE organisation = 'uraia' AND founder IN ('un-habitat', 'fmdv')`: 2,
+		`SELECT count(*) FROM organisation_founders`:                                                                    2,
 		// The five real editions with their declared city counts.
 		`SELECT count(*) FROM studies WHERE (edition, declared_city_count) IN ((2012, 28), (2017, 20), (2019, 24), (2021, 35), (2023, 20))`: 5,
 		`SELECT count(*) FROM dimensions WHERE framework = 'uclg-smart-governance-2019'`:                                                    11,
@@ -49,6 +53,17 @@ func TestSeedIsIdempotentAndHonest(t *testing.T) {
 		if got := q(sql); got != want {
 			t.Errorf("%s: %d, want %d", sql, got, want)
 		}
+	}
+	// A database seeded before organisations had founders gets them, and Uraía a new version
+	// (so that a held ETag goes stale).
+	if _, err := db.SQL().Exec(`DELETE FROM organisation_founders`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := seed.Run(ctx, db); err != nil || n != 2 {
+		t.Fatalf("re-seeding the founders added %d records (%v), want 2", n, err)
+	}
+	if v := q(`SELECT version FROM organisations WHERE slug = 'uraia'`); v != 2 {
+		t.Errorf("Uraía's version after its founders were added: %d, want 2", v)
 	}
 	if q(`SELECT count(*) FROM audit_log WHERE actor = 'secretariat:seed'`) == 0 {
 		t.Error("seeding left no audit rows")
