@@ -30,7 +30,7 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"create-framework": "Creates a framework with its dimensions; list parents before their children. Accepts Idempotency-Key.",
 	"list-indicators":  "Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type and status. Keyset paging.",
 	"get-indicator":    "One indicator with its value type, unit, scale or ordinal levels, direction, methodology, sources and equivalents, with its ETag.",
-	"create-indicator": "Creates an indicator in a framework's dimension. Its code is unique within the framework. Accepts Idempotency-Key.",
+	"create-indicator": "Creates an indicator in a framework's dimension. Its code is unique within the framework for each value type, so that a KPI reported in two forms (a percentage and a number, like U4SSC's EC: ICT: PS: 1A) is two indicators with the framework's own code. Accepts Idempotency-Key.",
 	"update-indicator": "Replaces an indicator's definition. If-Match is required. Its value type and levels cannot change once it has observations.",
 	"retire-indicator": "Retires an indicator: it stays readable with status retired and keeps its observations, but takes no new ones. If-Match is required.",
 

@@ -191,6 +191,10 @@ func TestFrameworksAndIndicators(t *testing.T) {
 	}
 	dupCode["slug"] = "another"
 	h.do(req{method: "POST", path: "/v1/indicators", body: dupCode, token: sec}).expect(t, 409)
+	// The same KPI in another form (U4SSC reports Open Data as a percentage and as a number)
+	// keeps the framework's own code.
+	dupCode["slug"], dupCode["value_type"], dupCode["equivalents"] = "u4ssc-open-data-number", "count", []string{}
+	h.do(req{method: "POST", path: "/v1/indicators", body: dupCode, token: sec}).expect(t, 201)
 
 	count := func(q string) int {
 		var p struct {
@@ -199,8 +203,8 @@ func TestFrameworksAndIndicators(t *testing.T) {
 		h.do(req{method: "GET", path: "/v1/indicators?" + q}).expect(t, 200).JSON(t, &p)
 		return len(p.Items)
 	}
-	for q, want := range map[string]int{"": 7, "framework=fw": 6, "framework=fw&dimension=a": 3, "value_type=ordinal": 1,
-		"status=retired": 0, "framework=itu-t-y4903&dimension=economy": 1} {
+	for q, want := range map[string]int{"": 8, "framework=fw": 6, "framework=fw&dimension=a": 3, "value_type=ordinal": 1,
+		"status=retired": 0, "framework=itu-t-y4903&dimension=economy": 2} {
 		if got := count(q); got != want {
 			t.Errorf("?%s: %d, want %d", q, got, want)
 		}

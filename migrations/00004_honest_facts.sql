@@ -36,7 +36,20 @@ CREATE TABLE organisation_founders (
     CHECK (organisation <> founder)
 );
 
+-- One code, one indicator per value type. A KPI may be reported in more than one form: U4SSC
+-- reports EC: ICT: PS: 1A (Open Data) as a percentage and as a number. An observation holds one
+-- typed value, so each form is its own indicator, and both keep the framework's own code rather
+-- than one of them getting an invented one.
+ALTER TABLE indicators
+    DROP CONSTRAINT indicators_framework_code_key,
+    ADD CONSTRAINT indicators_framework_code_value_type_key UNIQUE (framework, code, value_type);
+
 -- +goose Down
+-- Fails while two indicators of a framework share a code: remove one first.
+ALTER TABLE indicators
+    DROP CONSTRAINT indicators_framework_code_value_type_key,
+    ADD CONSTRAINT indicators_framework_code_key UNIQUE (framework, code);
+
 DROP TABLE organisation_founders;
 
 -- Back to periods: days become their month, quarters their year; dates still unknown cannot be
