@@ -55,29 +55,56 @@ func (db *DB) GetOrganisation(ctx context.Context, slug string) (*domain.Organis
 	return &o, nil
 }
 
-// communitySQL reads communities with their member count. Membership of the Community of
-// Practice on Digital Cities is the cities' cop_member flag.
+// communitySQL reads communities with their members counted by provenance. Membership of the
+// Community of Practice on Digital Cities is the cities' cop_member flag; a member city's
+// provenance says whether its membership is real (reported) or invented (sample, synthetic).
 const communitySQL = `
 	SELECT c.slug, c.name, c.description, c.chair_city, c.website, c.provenance, c.version, c.created_at,
-		c.updated_at, (SELECT count(*) FROM cities WHERE cop_member) AS members
-	FROM communities c`
+		c.updated_at, m.reported, m.sample, m.synthetic
+	FROM communities c
+	CROSS JOIN (
+		SELECT count(*) FILTER (WHERE provenance = 'reported') AS reported,
+			count(*) FILTER (WHERE provenance = 'sample') AS sample,
+			count(*) FILTER (WHERE provenance = 'synthetic') AS synthetic
+		FROM cities WHERE cop_member
+	) m`
+
+// communityRow is a community as read, with its member counts.
+type communityRow struct {
+	domain.Community
+	domain.ProvenanceCounts
+}
+
+func (r communityRow) community() domain.Community {
+	c := r.Community
+	c.MembersByProvenance = r.ProvenanceCounts
+	c.Members = r.Reported
+	return c
+}
 
 // ListCommunities returns every community by slug.
 func (db *DB) ListCommunities(ctx context.Context) ([]domain.Community, error) {
-	var out []domain.Community
-	err := db.db.SelectContext(ctx, &out, communitySQL+` ORDER BY c.slug`)
-	return nonNilSlice(out), mapError(err)
+	var rows []communityRow
+	if err := db.db.SelectContext(ctx, &rows, communitySQL+` ORDER BY c.slug`); err != nil {
+		return nil, mapError(err)
+	}
+	out := []domain.Community{}
+	for _, r := range rows {
+		out = append(out, r.community())
+	}
+	return out, nil
 }
 
 // GetCommunity returns one community.
 func (db *DB) GetCommunity(ctx context.Context, slug string) (*domain.Community, error) {
-	var c domain.Community
-	err := db.db.GetContext(ctx, &c, communitySQL+` WHERE c.slug = $1`, slug)
+	var r communityRow
+	err := db.db.GetContext(ctx, &r, communitySQL+` WHERE c.slug = $1`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no community %q", slug)
 	}
 	if err != nil {
 		return nil, mapError(err)
 	}
+	c := r.community()
 	return &c, nil
 }
