@@ -6,8 +6,21 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
+// BasisParams choose which observations an analysis counts: reported data that is not
+// rejected, unless sample or synthetic data is asked for. Rejected values never count.
+type BasisParams struct {
+	Provenance   []string `query:"provenance" enum:"reported,sample,synthetic" maxItems:"3" default:"reported" example:"reported,sample" doc:"The provenances to count, comma-separated: reported (real data; the default), sample (invented for demonstrations), synthetic (generated for tests). A response that counted sample or synthetic data says so: includes_invented_data and notice."`
+	Verification []string `query:"verification" enum:"self_reported,verified" maxItems:"2" default:"self_reported,verified" example:"verified" doc:"The verification states to count, comma-separated (default: both). Rejected values never count, so rejected is not accepted."`
+}
+
+// basis checks the parameters and returns the basis they choose.
+func (p *BasisParams) basis() (domain.Basis, error) {
+	return domain.NewBasis(p.Provenance, p.Verification)
+}
+
 // ScorecardInput is get-city-scorecard's input.
 type ScorecardInput struct {
+	BasisParams
 	Slug      string `path:"slug" maxLength:"100" example:"bilbao"`
 	Edition   int    `query:"edition" minimum:"2000" maximum:"2100" doc:"Use this edition's observations and framework. Without it, framework is required and the latest observation of each indicator is used."`
 	Framework string `query:"framework" maxLength:"100" doc:"The framework to aggregate over (default: the edition's)."`
@@ -20,7 +33,8 @@ type ScorecardOutput struct {
 
 // RankingInput is get-indicator-ranking's input.
 type RankingInput struct {
-	Slug    string `path:"slug" maxLength:"100"`
+	BasisParams
+	Slug    string `path:"slug" maxLength:"100" example:"sg2019-participatory-budget"`
 	Edition int    `query:"edition" minimum:"2000" maximum:"2100" doc:"Rank this edition's values; without it, each city's latest value."`
 }
 
@@ -31,6 +45,7 @@ type RankingOutput struct {
 
 // CompareInput is compare-cities' input.
 type CompareInput struct {
+	BasisParams
 	Cities    []string `query:"cities" maxLength:"100" required:"true" minItems:"2" maxItems:"5" doc:"Two to five city slugs, comma-separated, in the order to show them."`
 	Edition   int      `query:"edition" minimum:"2000" maximum:"2100" doc:"Compare this edition's values over its framework."`
 	Framework string   `query:"framework" maxLength:"100" doc:"The framework whose indicators are compared (default: the edition's)."`
@@ -72,11 +87,15 @@ func (h *handlers) resolveFramework(ctx context.Context, framework string, editi
 }
 
 func (h *handlers) getScorecard(ctx context.Context, in *ScorecardInput) (*ScorecardOutput, error) {
+	basis, err := in.basis()
+	if err != nil {
+		return nil, err
+	}
 	framework, edition, err := h.resolveFramework(ctx, in.Framework, in.Edition)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := h.db.Scorecard(ctx, in.Slug, framework, edition)
+	sc, err := h.db.Scorecard(ctx, in.Slug, framework, edition, basis)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +103,10 @@ func (h *handlers) getScorecard(ctx context.Context, in *ScorecardInput) (*Score
 }
 
 func (h *handlers) getRanking(ctx context.Context, in *RankingInput) (*RankingOutput, error) {
+	basis, err := in.basis()
+	if err != nil {
+		return nil, err
+	}
 	ind, err := h.db.GetIndicator(ctx, in.Slug)
 	if err != nil {
 		return nil, err
@@ -95,7 +118,7 @@ func (h *handlers) getRanking(ctx context.Context, in *RankingInput) (*RankingOu
 	if in.Edition != 0 {
 		edition = &in.Edition
 	}
-	r, err := h.db.Ranking(ctx, ind, edition)
+	r, err := h.db.Ranking(ctx, ind, edition, basis)
 	if err != nil {
 		return nil, err
 	}
@@ -110,11 +133,15 @@ func (h *handlers) compareCities(ctx context.Context, in *CompareInput) (*Compar
 		}
 		seen[c] = true
 	}
+	basis, err := in.basis()
+	if err != nil {
+		return nil, err
+	}
 	framework, edition, err := h.resolveFramework(ctx, in.Framework, in.Edition)
 	if err != nil {
 		return nil, err
 	}
-	cmp, err := h.db.Compare(ctx, in.Cities, framework, edition)
+	cmp, err := h.db.Compare(ctx, in.Cities, framework, edition, basis)
 	if err != nil {
 		return nil, err
 	}

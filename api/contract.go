@@ -88,7 +88,7 @@ func header(description, schemaType string, maxLength int, pattern string) *huma
 // knownHeaders are the schemas of the headers operations set themselves.
 var knownHeaders = map[string]func() *huma.Schema{
 	"ETag": func() *huma.Schema {
-		return &huma.Schema{Type: huma.TypeString, MaxLength: ptr(40), Pattern: `^"v[0-9]+(-m[0-9]+)?"$`}
+		return &huma.Schema{Type: huma.TypeString, MaxLength: ptr(40), Pattern: `^"v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?"$`}
 	},
 	"Location": func() *huma.Schema {
 		return &huma.Schema{Type: huma.TypeString, MaxLength: ptr(300), Format: "uri-reference"}

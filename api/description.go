@@ -14,6 +14,12 @@ previous page's ` + "`next_cursor`" + ` (also sent as ` + "`Link: <…>; rel=\"n
 unknown query parameter (a typo such as ` + "`sectoin`" + ` is named in the problem, with the accepted ones).
 ` + "`updated_since`" + ` gives incremental sync.
 
+**Analysis** (rankings, scorecards, comparisons) is only as real as its inputs. By default it counts only
+` + "`reported`" + ` observations that are not ` + "`rejected`" + `; ` + "`provenance=reported,sample`" + ` (or ` + "`synthetic`" + `) also
+counts invented data, and rejected values never count. Every such response says, at its top level, what it
+counted (` + "`computed_from`" + `) and whether that includes invented data (` + "`includes_invented_data`" + `,
+` + "`notice`" + `), and lists its entries under ` + "`items`" + ` like every list (all of them: they are not paged).
+
 **Errors** are RFC 9457 ` + "`application/problem+json`" + `, on every non-2xx response. Every response carries
 ` + "`X-Request-Id`" + `; quote it when you report a problem.
 

@@ -68,8 +68,11 @@ func (h *handlers) getCommunity(ctx context.Context, in *NetworkSlugInput) (*Com
 	if err != nil {
 		return nil, err
 	}
-	// The member count is derived, so it is part of the tag: "v<version>-m<members>".
-	tag := `"v` + strconv.Itoa(c.Version) + "-m" + strconv.Itoa(c.Members) + `"`
+	// The member counts are derived, so they are part of the tag:
+	// "v<version>-m<reported>.<sample>.<synthetic>".
+	m := c.MembersByProvenance
+	tag := `"v` + strconv.Itoa(c.Version) + "-m" + strconv.Itoa(m.Reported) + "." + strconv.Itoa(m.Sample) + "." +
+		strconv.Itoa(m.Synthetic) + `"`
 	if notModified(in.IfNoneMatch, tag) {
 		return nil, &notModifiedError{etag: tag}
 	}

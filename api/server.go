@@ -82,8 +82,8 @@ func humaConfig() huma.Config {
 	cfg.CreateHooks = nil // no $schema field and no describedBy link on every response
 	cfg.DocsPath = ""     // /docs is served from embedded assets, see docs.go
 	cfg.Info.Description = apiDescription
-	cfg.Info.License = &huma.License{Name: "CC BY 4.0 (data); the API contract is public",
-		URL: "https://creativecommons.org/licenses/by/4.0/"}
+	// No info.license: nobody has chosen a licence for the data or the code yet, and the contract
+	// must not claim one. Published datasets will carry their own licences, one per dataset.
 	cfg.Info.Contact = &huma.Contact{Name: "UCLG Community of Practice on Digital Cities"}
 	cfg.Servers = []*huma.Server{{URL: "/", Description: "The server that serves this document (production, staging or local)",
 		Extensions: map[string]any{"x-internal": false}}}

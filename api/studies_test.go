@@ -14,28 +14,40 @@ func TestStudies(t *testing.T) {
 	ed, _ := h.token(domain.RoleEditor, "alpha")
 	body := map[string]any{"edition": 2021, "title": map[string]any{"en": "Smart Cities Study 2021"},
 		"focus": map[string]any{"en": "Resilience"}, "status": "in_progress", "declared_city_count": 35,
-		"declared_country_count": 20, "schedule": []any{map[string]any{"period": "2021-06", "milestone": map[string]any{"en": "Questionnaire"}}}}
+		"declared_country_count": 20, "schedule": []any{map[string]any{"when": map[string]any{"value": "2021-06", "precision": "month"}, "milestone": map[string]any{"en": "Questionnaire"}}}}
 	h.do(req{method: "POST", path: "/v1/studies", body: body, token: ed}).expect(t, 403)
 	r := h.do(req{method: "POST", path: "/v1/studies", body: body, token: sec}).expect(t, 201)
 	if r.Header.Get("Location") != "/v1/studies/2021" {
 		t.Fatalf("Location %q", r.Header.Get("Location"))
 	}
 	h.do(req{method: "POST", path: "/v1/studies", body: body, token: sec}).expect(t, 409)
-	for field, mutate := range map[string]func(m map[string]any){
-		"body.schedule": func(m map[string]any) {
-			m["schedule"] = []any{map[string]any{"period": "2021-13", "milestone": map[string]any{"en": "x"}}}
-		},
-		"body.framework": func(m map[string]any) { m["framework"] = "nope" },
-		"body.status":    func(m map[string]any) { m["status"] = "abandoned" },
-		"body.edition":   func(m map[string]any) { m["edition"] = 1999 },
+	when := func(value any, precision string) func(m map[string]any) {
+		return func(m map[string]any) {
+			m["schedule"] = []any{map[string]any{"when": map[string]any{"value": value, "precision": precision},
+				"milestone": map[string]any{"en": "x"}}}
+		}
+	}
+	for _, c := range []struct {
+		field  string
+		mutate func(m map[string]any)
+	}{
+		{"body.schedule[0].when.value", when("2021-13", "month")},
+		{"body.schedule[0].when.value", when("2021-12", "year")}, // "end of 2021" is the year, not December
+		{"body.schedule[0].when.value", when("2021-02-30", "day")},
+		{"body.schedule[0].when.value", when("2021", "unknown")},
+		{"body.schedule[0].when.value", when(nil, "quarter")},
+		{"body.schedule[0].when.precision", when("2021", "decade")},
+		{"body.framework", func(m map[string]any) { m["framework"] = "nope" }},
+		{"body.status", func(m map[string]any) { m["status"] = "abandoned" }},
+		{"body.edition", func(m map[string]any) { m["edition"] = 1999 }},
 	} {
 		m := map[string]any{}
 		for k, v := range body {
 			m[k] = v
 		}
 		m["edition"] = 2025
-		mutate(m)
-		h.do(req{method: "POST", path: "/v1/studies", body: m, token: sec}).expect(t, 422).errorAt(t, field)
+		c.mutate(m)
+		h.do(req{method: "POST", path: "/v1/studies", body: m, token: sec}).expect(t, 422).errorAt(t, c.field)
 	}
 
 	var list struct {
@@ -90,6 +102,32 @@ func TestStudies(t *testing.T) {
 		t.Fatalf("remove: %d", r.Status)
 	}
 	h.do(req{method: "DELETE", path: "/v1/studies/2019/cities/alpha", token: sec}).expect(t, 404)
+
+	// Every precision, and a date still to be confirmed, is accepted as written.
+	dated := map[string]any{}
+	for k, v := range body {
+		dated[k] = v
+	}
+	dated["edition"] = 2027
+	dated["schedule"] = []any{
+		map[string]any{"when": map[string]any{"value": "2027-11-11", "precision": "day"}, "milestone": map[string]any{"en": "Launch"}},
+		map[string]any{"when": map[string]any{"value": "2027-Q4", "precision": "quarter"}, "milestone": map[string]any{"en": "Report"}},
+		map[string]any{"when": map[string]any{"value": "2027", "precision": "year"}, "milestone": map[string]any{"en": "End of 2027"}},
+		map[string]any{"when": map[string]any{"value": nil, "precision": "unknown"}, "milestone": map[string]any{"en": "Event, date to be confirmed"}},
+	}
+	var created domain.Study
+	h.do(req{method: "POST", path: "/v1/studies", body: dated, token: sec}).expect(t, 201).JSON(t, &created)
+	var whens []string
+	for _, m := range created.Schedule {
+		v := "null"
+		if m.When.Value != nil {
+			v = *m.When.Value
+		}
+		whens = append(whens, v+"/"+m.When.Precision)
+	}
+	if got := strings.Join(whens, " "); got != "2027-11-11/day 2027-Q4/quarter 2027/year null/unknown" {
+		t.Fatalf("schedule stored as %s", got)
+	}
 }
 
 func TestFrameworksAndIndicators(t *testing.T) {
@@ -153,6 +191,10 @@ func TestFrameworksAndIndicators(t *testing.T) {
 	}
 	dupCode["slug"] = "another"
 	h.do(req{method: "POST", path: "/v1/indicators", body: dupCode, token: sec}).expect(t, 409)
+	// The same KPI in another form (U4SSC reports Open Data as a percentage and as a number)
+	// keeps the framework's own code.
+	dupCode["slug"], dupCode["value_type"], dupCode["equivalents"] = "u4ssc-open-data-number", "count", []string{}
+	h.do(req{method: "POST", path: "/v1/indicators", body: dupCode, token: sec}).expect(t, 201)
 
 	count := func(q string) int {
 		var p struct {
@@ -161,8 +203,8 @@ func TestFrameworksAndIndicators(t *testing.T) {
 		h.do(req{method: "GET", path: "/v1/indicators?" + q}).expect(t, 200).JSON(t, &p)
 		return len(p.Items)
 	}
-	for q, want := range map[string]int{"": 7, "framework=fw": 6, "framework=fw&dimension=a": 3, "value_type=ordinal": 1,
-		"status=retired": 0, "framework=itu-t-y4903&dimension=economy": 1} {
+	for q, want := range map[string]int{"": 8, "framework=fw": 6, "framework=fw&dimension=a": 3, "value_type=ordinal": 1,
+		"status=retired": 0, "framework=itu-t-y4903&dimension=economy": 2} {
 		if got := count(q); got != want {
 			t.Errorf("?%s: %d, want %d", q, got, want)
 		}

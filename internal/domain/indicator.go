@@ -35,7 +35,7 @@ type Indicator struct {
 type IndicatorFields struct {
 	Framework   string   `json:"framework" db:"framework" doc:"The framework's slug." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Dimension   string   `json:"dimension" db:"dimension" doc:"The dimension's slug within the framework." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
-	Code        string   `json:"code" db:"code" minLength:"1" maxLength:"50" doc:"The framework's own code." example:"EC: ICT: PS: 1A"`
+	Code        string   `json:"code" db:"code" minLength:"1" maxLength:"50" doc:"The framework's own code, unique within the framework for each value type: a KPI reported in two forms is two indicators with the same code (U4SSC's EC: ICT: PS: 1A, Open Data, as a percentage and as a number)." example:"EC: ICT: PS: 1A"`
 	Name        Text     `json:"name" db:"name"`
 	Description *Text    `json:"description,omitempty" db:"description"`
 	ValueType   string   `json:"value_type" db:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text"`

@@ -1,7 +1,7 @@
 package domain
 
 import (
-	"regexp"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -9,10 +9,10 @@ import (
 // StudyStatuses are the stages of a study edition.
 var StudyStatuses = []string{"planned", "in_progress", "completed", "published"}
 
-// Milestone is one step of an edition's schedule; Period is a year or a year and month.
+// Milestone is one step of an edition's schedule, dated as precisely as its source dates it.
 type Milestone struct {
-	Period    string `json:"period" pattern:"^[0-9]{4}(-[0-9]{2})?$" doc:"A year (2020) or a year and month (2019-12)." example:"2019-12" maxLength:"7"`
-	Milestone Text   `json:"milestone" doc:"What happens then."`
+	When      DateWithPrecision `json:"when" doc:"When it happens, as precisely as it is known: \"end of 2019\" is the year 2019."`
+	Milestone Text              `json:"milestone" doc:"What happens then."`
 }
 
 // Study is one edition of the Smart Cities Study, identified by its year.
@@ -37,8 +37,6 @@ type StudyFields struct {
 	Provenance           string     `json:"provenance" db:"provenance" required:"false" enum:"reported,sample,synthetic"`
 }
 
-var periodRE = regexp.MustCompile(`^[0-9]{4}(-(0[1-9]|1[0-2]))?$`)
-
 // Validate checks an edition's fields.
 func (s *StudyFields) Validate() error {
 	if s.Provenance == "" {
@@ -62,10 +60,10 @@ func (s *StudyFields) Validate() error {
 		}
 	}
 	for i, m := range s.Schedule {
-		if !periodRE.MatchString(m.Period) {
-			return Invalid("body.schedule", "item %d: period must be YYYY or YYYY-MM", i)
+		if err := m.When.Validate(fmt.Sprintf("body.schedule[%d].when", i)); err != nil {
+			return err
 		}
-		if err := m.Milestone.Validate("body.schedule"); err != nil {
+		if err := m.Milestone.Validate(fmt.Sprintf("body.schedule[%d].milestone", i)); err != nil {
 			return err
 		}
 	}

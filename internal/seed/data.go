@@ -13,29 +13,32 @@ func text(en, fr, es string) domain.Text { return domain.Text{EN: en, FR: fr, ES
 
 // cities: Bilbao with public facts only; the other cities' names, countries, sections and
 // coordinates are real, but their membership of the Community is invented for demos, so the
-// whole record is marked "sample". No population is invented.
+// whole record is marked "sample". No population is invented, and no officer role: the report
+// names only the chair, Bilbao, so sample cities are plain members or not members at all.
 var cities = []seedCity{
 	{"bilbao", domain.CityFields{Name: text("Bilbao", "Bilbao", "Bilbao"), Country: "ES", Section: "europe",
 		Latitude: ptr(43.2630), Longitude: ptr(-2.9350), Website: ptr("https://www.bilbao.eus"),
 		CopMember: true, CopRole: ptr("chair"), Provenance: "reported"}},
-	sample("malaga", text("Málaga", "Malaga", "Málaga"), "ES", "europe", 36.7213, -4.4214, "member"),
-	sample("durban", text("Durban", "Durban", "Durban"), "ZA", "africa", -29.8587, 31.0218, "member"),
-	sample("dakar", text("Dakar", "Dakar", "Dakar"), "SN", "africa", 14.7167, -17.4677, "member"),
-	sample("seoul", text("Seoul", "Séoul", "Seúl"), "KR", "asia_pacific", 37.5665, 126.9780, "vice_chair"),
-	sample("jakarta", text("Jakarta", "Jakarta", "Yakarta"), "ID", "asia_pacific", -6.2088, 106.8456, "member"),
-	sample("kazan", text("Kazan", "Kazan", "Kazán"), "RU", "eurasia", 55.7963, 49.1088, "member"),
-	sample("istanbul", text("Istanbul", "Istanbul", "Estambul"), "TR", "middle_east_west_asia", 41.0082, 28.9784, "member"),
-	sample("amman", text("Amman", "Amman", "Amán"), "JO", "middle_east_west_asia", 31.9454, 35.9284, ""),
-	sample("montevideo", text("Montevideo", "Montevideo", "Montevideo"), "UY", "latin_america", -34.9011, -56.1645, "member"),
-	sample("mexico-city", text("Mexico City", "Mexico", "Ciudad de México"), "MX", "latin_america", 19.4326, -99.1332, "member"),
-	sample("montreal", text("Montréal", "Montréal", "Montreal"), "CA", "north_america", 45.5017, -73.5673, ""),
+	sample("malaga", text("Málaga", "Malaga", "Málaga"), "ES", "europe", 36.7213, -4.4214, true),
+	sample("durban", text("Durban", "Durban", "Durban"), "ZA", "africa", -29.8587, 31.0218, true),
+	sample("dakar", text("Dakar", "Dakar", "Dakar"), "SN", "africa", 14.7167, -17.4677, true),
+	sample("seoul", text("Seoul", "Séoul", "Seúl"), "KR", "asia_pacific", 37.5665, 126.9780, true),
+	sample("jakarta", text("Jakarta", "Jakarta", "Yakarta"), "ID", "asia_pacific", -6.2088, 106.8456, true),
+	sample("kazan", text("Kazan", "Kazan", "Kazán"), "RU", "eurasia", 55.7963, 49.1088, true),
+	sample("istanbul", text("Istanbul", "Istanbul", "Estambul"), "TR", "middle_east_west_asia", 41.0082, 28.9784, true),
+	sample("amman", text("Amman", "Amman", "Amán"), "JO", "middle_east_west_asia", 31.9454, 35.9284, false),
+	sample("montevideo", text("Montevideo", "Montevideo", "Montevideo"), "UY", "latin_america", -34.9011, -56.1645, true),
+	sample("mexico-city", text("Mexico City", "Mexico", "Ciudad de México"), "MX", "latin_america", 19.4326, -99.1332, true),
+	sample("montreal", text("Montréal", "Montréal", "Montreal"), "CA", "north_america", 45.5017, -73.5673, false),
 }
 
-func sample(slug string, name domain.Text, country, section string, lat, lon float64, role string) seedCity {
+// sample is a sample city, a plain member of the Community when member is true: sample cities
+// hold no officer role.
+func sample(slug string, name domain.Text, country, section string, lat, lon float64, member bool) seedCity {
 	f := domain.CityFields{Name: name, Country: country, Section: section, Latitude: &lat, Longitude: &lon,
 		Provenance: "sample"}
-	if role != "" {
-		f.CopMember, f.CopRole = true, &role
+	if member {
+		f.CopMember, f.CopRole = true, ptr("member")
 	}
 	return seedCity{slug, f}
 }
@@ -55,21 +58,30 @@ var community = struct {
 		"Smart Cities Study every 2-3 years."},
 }
 
-// organisations are the partners the report names for learning events and the 6th UCLG Congress.
+// organisations are the partners the report names for learning events and the 6th UCLG Congress
+// ("UN-HABITAT, Uraía Platform, WeGo, WBA"; "the Uraía Platform (UN-Habitat and FDV)"), and UCLG.
+// The report's "FDV" is FMDV, the Global Fund for Cities Development (Fonds Mondial pour le
+// Développement des Villes), which founded the Uraía Platform with UN-Habitat. Kinds that no
+// source states are "other".
 var organisations = []struct {
 	slug, acronym, kind string
 	name                domain.Text
 	website             *string
+	founders            []string
 }{
 	{"un-habitat", "UN-Habitat", "un_agency", text("United Nations Human Settlements Programme",
 		"Programme des Nations unies pour les établissements humains",
-		"Programa de las Naciones Unidas para los Asentamientos Humanos"), ptr("https://unhabitat.org")},
-	{"uraia", "Uraía", "platform", text("Uraía Platform", "Plateforme Uraía", "Plataforma Uraía"), nil},
+		"Programa de las Naciones Unidas para los Asentamientos Humanos"), ptr("https://unhabitat.org"), nil},
+	{"fmdv", "FMDV", "other", text("Global Fund for Cities Development",
+		"Fonds Mondial pour le Développement des Villes",
+		"Fondo Mundial para el Desarrollo de las Ciudades"), nil, nil},
+	{"uraia", "Uraía", "platform", text("Uraía Platform", "Plateforme Uraía", "Plataforma Uraía"), nil,
+		[]string{"un-habitat", "fmdv"}},
 	{"wego", "WeGO", "city_network", text("World Smart Sustainable Cities Organization",
 		"Organisation mondiale des villes intelligentes et durables",
-		"Organización Mundial de Ciudades Inteligentes y Sostenibles"), nil},
+		"Organización Mundial de Ciudades Inteligentes y Sostenibles"), nil, nil},
 	{"wba", "WBA", "industry_alliance", text("Wireless Broadband Alliance", "Wireless Broadband Alliance",
-		"Wireless Broadband Alliance"), nil},
+		"Wireless Broadband Alliance"), nil, nil},
 	{"uclg", "UCLG", "city_network", text("United Cities and Local Governments",
-		"Cités et Gouvernements Locaux Unis", "Ciudades y Gobiernos Locales Unidos"), ptr("https://www.uclg.org")},
+		"Cités et Gouvernements Locaux Unis", "Ciudades y Gobiernos Locales Unidos"), ptr("https://www.uclg.org"), nil},
 }

@@ -38,7 +38,7 @@ func Run(ctx context.Context, db *postgres.DB) (added int, err error) {
 	return added + n, err
 }
 
-// loadReference inserts the Community and the partner organisations.
+// loadReference inserts the Community and the partner organisations with their founders.
 func loadReference(ctx context.Context, db *postgres.DB) (int, error) {
 	added := 0
 	res, err := db.SQL().ExecContext(ctx, `
@@ -50,6 +50,7 @@ func loadReference(ctx context.Context, db *postgres.DB) (int, error) {
 	}
 	n, _ := res.RowsAffected()
 	added += int(n)
+	created := map[string]bool{}
 	for _, o := range organisations {
 		res, err := db.SQL().ExecContext(ctx, `
 			INSERT INTO organisations (slug, name, acronym, kind, website)
@@ -60,6 +61,29 @@ func loadReference(ctx context.Context, db *postgres.DB) (int, error) {
 		}
 		n, _ := res.RowsAffected()
 		added += int(n)
+		created[o.slug] = n == 1
+	}
+	// Founders, once every organisation exists. An organisation that was already there gets a
+	// new version when founders are added to it, so that its held ETags go stale.
+	for _, o := range organisations {
+		linked := int64(0)
+		for _, f := range o.founders {
+			res, err := db.SQL().ExecContext(ctx, `
+				INSERT INTO organisation_founders (organisation, founder) VALUES ($1, $2)
+				ON CONFLICT DO NOTHING`, o.slug, f)
+			if err != nil {
+				return added, fmt.Errorf("seed founder %s of %s: %w", f, o.slug, err)
+			}
+			n, _ := res.RowsAffected()
+			linked += n
+		}
+		added += int(linked)
+		if linked > 0 && !created[o.slug] {
+			if _, err := db.SQL().ExecContext(ctx, `UPDATE organisations SET version = version + 1, updated_at = now()
+				WHERE slug = $1`, o.slug); err != nil {
+				return added, fmt.Errorf("seed founders of %s: %w", o.slug, err)
+			}
+		}
 	}
 	return added, nil
 }

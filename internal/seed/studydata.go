@@ -84,10 +84,21 @@ var indicators = func() []seedIndicator {
 	plan := sampleIndicator("sg2019-strategic-plan-status", "strategic-planning", "SP-1", "Status of the city's strategic plan", "ordinal", "higher_is_better")
 	plan.fields.Levels = levels("none", "draft", "adopted", "monitored")
 	datasets := sampleIndicator("sg2019-open-datasets", "open-data", "OD-1", "Datasets published on the open data portal", "count", "higher_is_better")
-	datasets.fields.Equivalents = []string{"u4ssc-open-data"}
+	datasets.fields.Equivalents = []string{"u4ssc-open-data-number"}
 	return []seedIndicator{
+		// U4SSC reports KPI EC: ICT: PS: 1A (Open Data) in two forms, a percentage and a number.
+		// An observation holds one typed value, so the API holds the two forms as two indicators
+		// with the same code (a code is unique within a framework for each value type): one
+		// typed percentage, one typed count. Neither is given a definition beyond the
+		// Recommendation's own.
 		{"u4ssc-open-data", domain.IndicatorFields{Framework: u4ssc, Dimension: "public-sector", Code: "EC: ICT: PS: 1A",
-			Name: domain.Text{EN: "Open Data"}, ValueType: "percentage", Unit: ptr("%"), Direction: "higher_is_better",
+			Name: domain.Text{EN: "Open Data (percentage)"}, ValueType: "percentage", Unit: ptr("%"), Direction: "higher_is_better",
+			Description: &domain.Text{EN: "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its percentage form; its number form is u4ssc-open-data-number."},
+			Methodology: &domain.Text{EN: "As defined in Recommendation ITU-T Y.4903."},
+			Sources:     []string{"Recommendation ITU-T Y.4903"}, Provenance: "reported"}},
+		{"u4ssc-open-data-number", domain.IndicatorFields{Framework: u4ssc, Dimension: "public-sector", Code: "EC: ICT: PS: 1A",
+			Name: domain.Text{EN: "Open Data (number)"}, ValueType: "count", Direction: "higher_is_better",
+			Description: &domain.Text{EN: "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its number form; its percentage form is u4ssc-open-data."},
 			Methodology: &domain.Text{EN: "As defined in Recommendation ITU-T Y.4903."},
 			Sources:     []string{"Recommendation ITU-T Y.4903"}, Provenance: "reported"}},
 		{"losi-open-government-data", domain.IndicatorFields{Framework: losi, Dimension: "content-provision", Code: "LOSI-OGD",
@@ -107,12 +118,20 @@ var indicators = func() []seedIndicator {
 	}
 }()
 
+// year is a date known only to the year.
+func year(y string) domain.DateWithPrecision {
+	return domain.DateWithPrecision{Value: &y, Precision: "year"}
+}
+
 type seedStudy struct {
 	edition int
 	fields  domain.StudyFields
 }
 
-// studies are the real editions of the Smart Cities Study.
+// studies are the real editions of the Smart Cities Study, with what our sources (the GUIDE and
+// the 2019–2020 report) say of them: year, declared city count, focus as the edition published
+// it (2017: innovation and entrepreneurship). No source gives their country counts, so none is
+// recorded.
 var studies = []seedStudy{
 	{2012, domain.StudyFields{Title: domain.Text{EN: "Smart Cities Study 2012"}, Status: "published",
 		Focus: domain.Text{EN: "A holistic view of cities' potential for growth and transformation."}, DeclaredCityCount: ptr(28)}},
@@ -123,13 +142,13 @@ var studies = []seedStudy{
 			"collaboration) and advanced strategic management (foresight, strategic planning, evaluation, data-driven " +
 			"decision-making), and the smart-governance technology trends considered key in the next 4-5 years."},
 		Framework: ptr(sg2019), DeclaredCityCount: ptr(24),
+		// The report dates the completion only as "end of 2019": that is the year 2019, not December.
 		Schedule: domain.Milestones{
-			{Period: "2019-12", Milestone: domain.Text{EN: "The study is completed and ready for official publication."}},
-			{Period: "2020", Milestone: domain.Text{EN: "Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."}},
+			{When: year("2019"), Milestone: domain.Text{EN: "End of 2019: the study is completed; in the last few months of 2019 it is finalised and ready for official publication."}},
+			{When: year("2020"), Milestone: domain.Text{EN: "Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."}},
 		}}},
 	{2021, domain.StudyFields{Title: domain.Text{EN: "Smart Cities Study 2021"}, Status: "published",
-		Focus: domain.Text{EN: "Resilience."}, DeclaredCityCount: ptr(35), DeclaredCountryCount: ptr(20)}},
+		Focus: domain.Text{EN: "Resilience."}, DeclaredCityCount: ptr(35)}},
 	{2023, domain.StudyFields{Title: domain.Text{EN: "Smart Cities Study 2023"}, Status: "published",
-		Focus: domain.Text{EN: "Innovation ecosystems and the Sustainable Development Goals."}, DeclaredCityCount: ptr(20),
-		DeclaredCountryCount: ptr(16)}},
+		Focus: domain.Text{EN: "Innovation ecosystems and the Sustainable Development Goals."}, DeclaredCityCount: ptr(20)}},
 }
