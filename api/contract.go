@@ -1,6 +1,10 @@
 package api
 
-import "github.com/danielgtaylor/huma/v2"
+import (
+	"slices"
+
+	"github.com/danielgtaylor/huma/v2"
+)
 
 // safeText is the pattern of every free-text string the API takes or gives: any character but
 // the control characters (tab, line feed and carriage return are allowed). PostgreSQL refuses
@@ -12,8 +16,9 @@ var maxLengthByFormat = map[string]int{"date-time": 35, "uri": 2048, "uri-refere
 
 // finishContract completes the generated document with what Huma cannot see from the Go types:
 // the headers that the middleware puts on every response, and limits that follow from a
-// string's format. Free-text strings get the safeText pattern, which Huma then enforces on
-// input. It runs once, after every operation is registered.
+// string's format; then it makes the schemas say what client generators expect (see
+// tidySchema). Free-text strings get the safeText pattern, which Huma then enforces on input.
+// It runs once, after every operation is registered.
 func finishContract(doc *huma.OpenAPI) {
 	doc.Components.Headers = responseHeaders
 	for _, item := range doc.Paths {
@@ -43,11 +48,95 @@ func finishContract(doc *huma.OpenAPI) {
 			}
 			for _, p := range op.Parameters {
 				limitStrings(p.Schema)
+				if p.Schema != nil {
+					p.Schema.Nullable = false // a parameter is absent or has a value; it is never null
+				}
 			}
 		}
 	}
 	for _, s := range doc.Components.Schemas.Map() {
 		limitStrings(s)
+	}
+	// Last: tidySchema moves Huma's patternDescription, which the validation messages were
+	// computed from above and at registration.
+	forEachSchema(doc, tidySchema)
+}
+
+// tidySchema makes a schema say what client generators and validators expect:
+//   - Huma's patternDescription (a keyword of no JSON Schema vocabulary, which Redocly and
+//     openapi-typescript refuse) becomes the extension x-pattern-description;
+//   - a nullable enum lists null among its values, since a value must be one of the enum's
+//     (and so, in the 3.0 downgrade, nullable: true then really admits null).
+//
+// Huma's validation is unchanged: its messages were computed before, and it accepts null for a
+// nullable schema before it looks at the enum.
+func tidySchema(s *huma.Schema) {
+	if s.PatternDescription != "" {
+		if s.Extensions == nil {
+			s.Extensions = map[string]any{}
+		}
+		s.Extensions["x-pattern-description"] = s.PatternDescription
+		s.PatternDescription = ""
+	}
+	if s.Nullable && len(s.Enum) > 0 && !slices.Contains(s.Enum, nil) {
+		s.Enum = append(s.Enum, nil)
+	}
+}
+
+// forEachSchema calls f once for every schema of the document: the components and those inline
+// in parameters, headers, request and response bodies, with every schema nested in them.
+func forEachSchema(doc *huma.OpenAPI, f func(*huma.Schema)) {
+	seen := map[*huma.Schema]bool{}
+	var walk func(s *huma.Schema)
+	walk = func(s *huma.Schema) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		f(s)
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		walk(s.Items)
+		if ap, ok := s.AdditionalProperties.(*huma.Schema); ok {
+			walk(ap)
+		}
+		for _, subs := range [][]*huma.Schema{s.OneOf, s.AnyOf, s.AllOf} {
+			for _, sub := range subs {
+				walk(sub)
+			}
+		}
+		walk(s.Not)
+	}
+	media := func(content map[string]*huma.MediaType) {
+		for _, mt := range content {
+			walk(mt.Schema)
+		}
+	}
+	for _, s := range doc.Components.Schemas.Map() {
+		walk(s)
+	}
+	for _, h := range doc.Components.Headers {
+		walk(h.Schema)
+	}
+	for _, item := range doc.Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Put, item.Post, item.Delete, item.Patch} {
+			if op == nil {
+				continue
+			}
+			for _, p := range op.Parameters {
+				walk(p.Schema)
+			}
+			if op.RequestBody != nil {
+				media(op.RequestBody.Content)
+			}
+			for _, r := range op.Responses {
+				media(r.Content)
+				for _, h := range r.Headers {
+					walk(h.Schema)
+				}
+			}
+		}
 	}
 }
 

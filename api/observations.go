@@ -235,5 +235,5 @@ func (h *handlers) listRevisions(ctx context.Context, in *ObservationPathInput) 
 	if err != nil {
 		return nil, err
 	}
-	return &RevisionsOutput{Body: Page[domain.Revision]{Items: revs}}, nil
+	return &RevisionsOutput{Body: pageOf(revs)}, nil
 }

@@ -43,7 +43,7 @@ type Ranking struct {
 	Indicator string         `json:"indicator" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Direction string         `json:"direction" enum:"higher_is_better,lower_is_better"`
 	Edition   *int           `json:"edition" minimum:"2000" maximum:"2100"`
-	Items     []RankingEntry `json:"items" maxItems:"100000"`
+	Items     []RankingEntry `json:"items" nullable:"false" maxItems:"100000"`
 }
 
 // ComparedValue is one city's value in a comparison row.
