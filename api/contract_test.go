@@ -2,12 +2,16 @@ package api_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/uclg-digital-cities/digitalcities/api"
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // contractJSON is the generated contract as generic JSON, in OpenAPI 3.1 and in Huma's 3.0
@@ -143,4 +147,167 @@ func TestContractUsesStandardKeywords(t *testing.T) {
 			t.Errorf("%s: patternDescription (use x-pattern-description)", p)
 		}
 	})
+}
+
+// TestContractDocumentsWhatTheServerSends checks, on every operation, that the statuses and
+// headers the server sends beyond the operation's own declaration are in the contract: 400
+// (and 408, 413, 415) for a JSON body, 304 with ETag where If-None-Match is honoured, 412 and
+// 428 where If-Match is required, the rate-limit headers and X-Request-Id on every response,
+// Link on paged lists, ETag where the resource is read or written, Retry-After, WWW-Authenticate
+// and Idempotent-Replayed where they can come.
+func TestContractDocumentsWhatTheServerSends(t *testing.T) {
+	_, a := api.New(api.Deps{})
+	doc := a.OpenAPI()
+	headersOf := func(r *huma.Response) map[string]bool {
+		out := map[string]bool{}
+		for name, h := range r.Headers {
+			if h.Ref == "" || doc.Components.Headers[strings.TrimPrefix(h.Ref, "#/components/headers/")] != nil {
+				out[name] = true
+			}
+		}
+		return out
+	}
+	n := 0
+	for path, item := range doc.Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Put, item.Post, item.Delete, item.Patch} {
+			if op == nil {
+				continue
+			}
+			n++
+			where := op.Method + " " + path + " (" + op.OperationID + ")"
+			need := func(statuses ...int) {
+				for _, s := range statuses {
+					if op.Responses[strconv.Itoa(s)] == nil {
+						t.Errorf("%s: %d not documented", where, s)
+					}
+				}
+			}
+			header := map[string]bool{}
+			for _, p := range op.Parameters {
+				if p.In == "header" {
+					header[p.Name] = true
+				}
+			}
+			if rb := op.RequestBody; rb != nil {
+				need(http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
+				if rb.Content["application/json"] != nil || rb.Content["application/merge-patch+json"] != nil {
+					need(http.StatusBadRequest, http.StatusRequestTimeout)
+				}
+			}
+			if header["If-None-Match"] {
+				if op.Method != http.MethodGet {
+					t.Errorf("%s: If-None-Match on a %s", where, op.Method)
+				}
+				need(http.StatusNotModified)
+				if r := op.Responses["304"]; r != nil && (!headersOf(r)["ETag"] || len(r.Content) > 0) {
+					t.Errorf("%s: 304 without ETag, or with a body", where)
+				}
+				if r := op.Responses["200"]; r != nil && !headersOf(r)["ETag"] {
+					t.Errorf("%s: 200 without ETag", where)
+				}
+			}
+			if header["If-Match"] {
+				need(http.StatusPreconditionFailed, http.StatusPreconditionRequired)
+				if r := op.Responses["200"]; r != nil && !headersOf(r)["ETag"] {
+					t.Errorf("%s: a conditional write's 200 without the new ETag", where)
+				}
+			}
+			for status, r := range op.Responses {
+				hs := headersOf(r)
+				for _, name := range []string{"RateLimit", "RateLimit-Policy", "X-Request-Id"} {
+					if !hs[name] {
+						t.Errorf("%s: %s without %s", where, status, name)
+					}
+				}
+				if (status == "429" || status == "503") && !hs["Retry-After"] {
+					t.Errorf("%s: %s without Retry-After", where, status)
+				}
+				if status == "401" && !hs["WWW-Authenticate"] {
+					t.Errorf("%s: 401 without WWW-Authenticate", where)
+				}
+				if header["Idempotency-Key"] && strings.HasPrefix(status, "2") && !hs["Idempotent-Replayed"] {
+					t.Errorf("%s: %s without Idempotent-Replayed", where, status)
+				}
+				if status == "201" && op.Method == http.MethodPost && !hs["Location"] {
+					t.Errorf("%s: 201 without Location", where)
+				}
+				if status == "200" && pages(op) && !hs["Link"] {
+					t.Errorf("%s: a paged list without Link", where)
+				}
+			}
+		}
+	}
+	if n < 40 {
+		t.Fatalf("only %d operations found", n)
+	}
+}
+
+// pages reports whether an operation is a paged list: one that takes a cursor.
+func pages(op *huma.Operation) bool {
+	return slices.ContainsFunc(op.Parameters, func(p *huma.Param) bool { return p.In == "query" && p.Name == "cursor" })
+}
+
+// TestServerSendsWhatIsDocumented makes the server send the statuses that the contract
+// documents beyond each operation's own declaration, and checks that the status and the
+// headers of each answer are in the contract for that operation.
+func TestServerSendsWhatIsDocumented(t *testing.T) {
+	h := newHarness(t)
+	_, a := api.New(api.Deps{})
+	doc := a.OpenAPI()
+	secret, _ := h.token(domain.RoleSecretariat)
+	studyFixture(t, h) // edition 2019, cities alpha, beta, gamma, delta
+	cityTag := h.do(req{method: "GET", path: "/v1/cities/alpha"}).expect(t, 200).Header.Get("ETag")
+
+	for _, c := range []struct {
+		op, template string
+		r            req
+		status       int
+	}{
+		{"get-city", "/v1/cities/{slug}", req{method: "GET", path: "/v1/cities/alpha", header: map[string]string{"If-None-Match": cityTag}}, 304},
+		{"list-cities", "/v1/cities", req{method: "GET", path: "/v1/cities?limit=1"}, 200},
+		{"create-city", "/v1/cities", req{method: "POST", path: "/v1/cities", token: secret, body: `{"slug": "porto",`}, 400},
+		{"create-city", "/v1/cities", req{method: "POST", path: "/v1/cities", token: "dcapi_unknown"}, 401},
+		{"create-city", "/v1/cities", req{method: "POST", path: "/v1/cities", token: secret, header: map[string]string{"Idempotency-Key": "k1"},
+			body: map[string]any{"slug": "porto", "name": map[string]any{"en": "Porto"}, "country": "PT", "section": "europe"}}, 201},
+		{"create-city", "/v1/cities", req{method: "POST", path: "/v1/cities", token: secret, header: map[string]string{"Idempotency-Key": "k1"},
+			body: map[string]any{"slug": "porto", "name": map[string]any{"en": "Porto"}, "country": "PT", "section": "europe"}}, 201},
+		{"patch-city", "/v1/cities/{slug}", req{method: "PATCH", path: "/v1/cities/alpha", token: secret, body: `{"website": null}`,
+			header: map[string]string{"Content-Type": "application/merge-patch+json"}}, 428},
+		{"patch-city", "/v1/cities/{slug}", req{method: "PATCH", path: "/v1/cities/alpha", token: secret, body: `{"website": null}`,
+			header: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": `"v99"`}}, 412},
+		{"patch-city", "/v1/cities/{slug}", req{method: "PATCH", path: "/v1/cities/alpha", token: secret, body: `{"website": null}`,
+			header: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": cityTag}}, 200},
+		{"add-study-city", "/v1/studies/{edition}/cities/{city}", req{method: "PUT", path: "/v1/studies/2019/cities/beta", token: secret, body: `{}`}, 201},
+		{"add-study-city", "/v1/studies/{edition}/cities/{city}", req{method: "PUT", path: "/v1/studies/2019/cities/beta", token: secret, body: `{}`}, 200},
+	} {
+		res := h.do(c.r)
+		where := c.op + " " + strconv.Itoa(c.status)
+		if res.Status != c.status {
+			t.Errorf("%s: got %d: %s", where, res.Status, res.Body)
+			continue
+		}
+		op := doc.Paths[c.template].Get
+		switch c.r.method {
+		case "POST":
+			op = doc.Paths[c.template].Post
+		case "PUT":
+			op = doc.Paths[c.template].Put
+		case "PATCH":
+			op = doc.Paths[c.template].Patch
+		}
+		if op == nil || op.OperationID != c.op {
+			t.Fatalf("%s: no such operation at %s %s", where, c.r.method, c.template)
+		}
+		documented := op.Responses[strconv.Itoa(res.Status)]
+		if documented == nil {
+			t.Errorf("%s: status %d is not in the contract", where, res.Status)
+			continue
+		}
+		for _, name := range []string{"ETag", "Link", "Location", "RateLimit", "RateLimit-Policy", "Retry-After",
+			"WWW-Authenticate", "Idempotent-Replayed", "X-Request-Id"} {
+			if res.Header.Get(name) != "" && documented.Headers[name] == nil {
+				t.Errorf("%s: sends %s: %s, which the contract does not document", where, name, res.Header.Get(name))
+			}
+		}
+	}
 }
