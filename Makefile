@@ -17,7 +17,7 @@ run: ## find or start PostgreSQL, migrate, load the sample data, serve on :8080 
 	DATABASE_URL="$$url" bin/digitalcities serve
 
 .PHONY: lint
-lint: ## static checks (go vet, gosec, govulncheck, Spectral on the contract); installs its tools
+lint: ## static checks (go vet, gosec, govulncheck, Spectral and Redocly on the contract); installs its tools
 	scripts/lint.sh
 
 test: lint ## lint, the whole test suite against a real PostgreSQL, then every fuzzer briefly
