@@ -110,6 +110,6 @@ func hex4(b []byte, i int) (rune, bool) {
 	if i+4 > len(b) {
 		return 0, false
 	}
-	n, err := strconv.ParseUint(string(b[i:i+4]), 16, 32)
+	n, err := strconv.ParseUint(string(b[i:i+4]), 16, 16) // four hex digits: at most 0xFFFF
 	return rune(n), err == nil
 }
