@@ -7,8 +7,11 @@
 #   govulncheck  golang.org/x/vuln over ./..., against a local database built by scripts/vulndb.sh
 #   spectral     Spectral on openapi/openapi.yaml with .spectral.yaml (spectral:oas + OWASP)
 #   redocly      Redocly CLI's recommended rules on openapi/openapi.yaml (redocly.yaml), warnings too
+#   client       the TypeScript client (clients/typescript): its types are what openapi-typescript
+#                generates from openapi/openapi.yaml with redocly.yaml, and tsc type-checks it
+#                and its example (which the Go tests run against a real server)
 #
-# Usage: scripts/lint.sh [CHECK...]   (default: all five, in that order; all run even if one fails)
+# Usage: scripts/lint.sh [CHECK...]   (default: all six, in that order; all run even if one fails)
 #
 # Go tools are installed as $(go env GOPATH)/bin/NAME@VERSION, so a pin change installs the new
 # version and a developer's own copy of the tool is left alone. npm packages go to node_modules/,
@@ -83,8 +86,8 @@ check_govulncheck() {
   "$govulncheck" -db "file://$db" ./...
 }
 
-# npm_packages installs the npm packages of package-lock.json when they are missing or the lock
-# file changed since.
+# npm_packages installs the npm packages of package-lock.json (the linters and the TypeScript
+# client's workspace) when they are missing or the lock file changed since.
 npm_packages() {
   local stamp=node_modules/.digitalcities-package-lock.json
   if [ ! -x node_modules/.bin/spectral ] || ! cmp -s package-lock.json "$stamp"; then
@@ -115,13 +118,24 @@ check_redocly() {
   fi
 }
 
+check_client() {
+  npm_packages || return
+  # The committed types must be what the generator makes of the committed contract (with
+  # redocly.yaml, whose errors it refuses); `make openapi` regenerates both.
+  if ! npm run --silent --workspace clients/typescript generate -- --check; then
+    say "clients/typescript/src/schema.ts is not generated from openapi/openapi.yaml: run make openapi"
+    return 1
+  fi
+  node_modules/.bin/tsc -p clients/typescript --noEmit
+}
+
 checks=("$@")
-[ ${#checks[@]} -gt 0 ] || checks=(vet gosec govulncheck spectral redocly)
+[ ${#checks[@]} -gt 0 ] || checks=(vet gosec govulncheck spectral redocly client)
 failed=()
 summary=()
 for c in "${checks[@]}"; do
   if ! declare -F "check_$c" >/dev/null; then
-    say "unknown check '$c' (known: vet gosec govulncheck spectral redocly)"
+    say "unknown check '$c' (known: vet gosec govulncheck spectral redocly client)"
     exit 2
   fi
   echo "── $c" >&2
