@@ -17,7 +17,7 @@ run: ## find or start PostgreSQL, migrate, load the sample data, serve on :8080 
 	DATABASE_URL="$$url" bin/digitalcities serve
 
 .PHONY: lint
-lint: ## static checks (go vet, gosec, govulncheck, Spectral on the contract); installs its tools
+lint: ## static checks (go vet, gosec, govulncheck, Spectral and Redocly on the contract, the TypeScript client); installs its tools
 	scripts/lint.sh
 
 test: lint ## lint, the whole test suite against a real PostgreSQL, then every fuzzer briefly
@@ -33,8 +33,10 @@ fuzz: ## every fuzz target for FUZZTIME each (make fuzz FUZZTIME=5m)
 build: ## build bin/digitalcities
 	$(GO) build -o bin/digitalcities ./cmd/digitalcities
 
-openapi: ## regenerate the committed contract openapi/openapi.yaml
+openapi: ## regenerate the committed contract openapi/openapi.yaml and the TypeScript client's types from it
 	$(GO) run ./cmd/digitalcities openapi > openapi/openapi.yaml
+	@[ -x node_modules/.bin/openapi-typescript ] || npm ci --ignore-scripts --no-audit --no-fund
+	npm run --silent --workspace clients/typescript generate
 
 fmt: ## gofmt every Go file
 	gofmt -w $$(git ls-files '*.go')

@@ -40,7 +40,7 @@ func (h *handlers) listFrameworks(ctx context.Context, _ *struct{}) (*FrameworkL
 	if err != nil {
 		return nil, err
 	}
-	return &FrameworkListOutput{Body: Page[domain.Framework]{Items: fs}}, nil
+	return &FrameworkListOutput{Body: pageOf(fs)}, nil
 }
 
 func (h *handlers) getFramework(ctx context.Context, in *FrameworkPathInput) (*FrameworkOutput, error) {

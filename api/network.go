@@ -40,7 +40,7 @@ func (h *handlers) listOrganisations(ctx context.Context, _ *struct{}) (*Organis
 	if err != nil {
 		return nil, err
 	}
-	return &OrganisationsOutput{Body: Page[domain.Organisation]{Items: orgs}}, nil
+	return &OrganisationsOutput{Body: pageOf(orgs)}, nil
 }
 
 func (h *handlers) getOrganisation(ctx context.Context, in *NetworkSlugInput) (*OrganisationOutput, error) {
@@ -60,7 +60,7 @@ func (h *handlers) listCommunities(ctx context.Context, _ *struct{}) (*Communiti
 	if err != nil {
 		return nil, err
 	}
-	return &CommunitiesOutput{Body: Page[domain.Community]{Items: cs}}, nil
+	return &CommunitiesOutput{Body: pageOf(cs)}, nil
 }
 
 func (h *handlers) getCommunity(ctx context.Context, in *NetworkSlugInput) (*CommunityOutput, error) {

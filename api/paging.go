@@ -11,7 +11,7 @@ import (
 
 // Page is the envelope of every list.
 type Page[T any] struct {
-	Items      []T     `json:"items" maxItems:"500" doc:"This page's items."`
+	Items      []T     `json:"items" nullable:"false" maxItems:"500" doc:"This page's items (an empty list, never null)."`
 	NextCursor *string `json:"next_cursor" maxLength:"2048" pattern:"^[A-Za-z0-9_-]+$" doc:"Pass as cursor to get the next page; null on the last page."`
 }
 
@@ -34,13 +34,19 @@ type ListOutput[T any] struct {
 	Body Page[T]
 }
 
-// newPage builds a list response: items (never null) and, when there is a next page, its cursor
-// and a Link header that repeats the request with that cursor.
-func newPage[T any](p *PageParams, items []T, next string) *ListOutput[T] {
+// pageOf is the envelope of a list that is never paged (there are few such items): all of them,
+// as a list that is empty rather than null when there are none.
+func pageOf[T any](items []T) Page[T] {
 	if items == nil {
 		items = []T{}
 	}
-	out := &ListOutput[T]{Body: Page[T]{Items: items}}
+	return Page[T]{Items: items}
+}
+
+// newPage builds a list response: items (never null) and, when there is a next page, its cursor
+// and a Link header that repeats the request with that cursor.
+func newPage[T any](p *PageParams, items []T, next string) *ListOutput[T] {
+	out := &ListOutput[T]{Body: pageOf(items)}
 	if next != "" {
 		out.Body.NextCursor = &next
 		u := p.url

@@ -90,7 +90,7 @@ func (h *handlers) listStudies(ctx context.Context, in *StudyListInput) (*StudyL
 	if err != nil {
 		return nil, err
 	}
-	return &StudyListOutput{Body: Page[domain.Study]{Items: studies}}, nil
+	return &StudyListOutput{Body: pageOf(studies)}, nil
 }
 
 func (h *handlers) getStudy(ctx context.Context, in *StudyGetInput) (*StudyOutput, error) {
@@ -130,7 +130,7 @@ func (h *handlers) listStudyCities(ctx context.Context, in *StudyPathInput) (*St
 	if err != nil {
 		return nil, err
 	}
-	return &StudyCitiesOutput{Body: Page[domain.StudyCity]{Items: cities}}, nil
+	return &StudyCitiesOutput{Body: pageOf(cities)}, nil
 }
 
 func (h *handlers) addStudyCity(ctx context.Context, in *StudyCityPutInput) (*StudyCityOutput, error) {

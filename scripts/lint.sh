@@ -6,8 +6,12 @@
 #   gosec        github.com/securego/gosec over ./... (suppressions: `#nosec Gxxx -- reason`)
 #   govulncheck  golang.org/x/vuln over ./..., against a local database built by scripts/vulndb.sh
 #   spectral     Spectral on openapi/openapi.yaml with .spectral.yaml (spectral:oas + OWASP)
+#   redocly      Redocly CLI's recommended rules on openapi/openapi.yaml (redocly.yaml), warnings too
+#   client       the TypeScript client (clients/typescript): its types are what openapi-typescript
+#                generates from openapi/openapi.yaml with redocly.yaml, and tsc type-checks it
+#                and its example (which the Go tests run against a real server)
 #
-# Usage: scripts/lint.sh [CHECK...]   (default: all four, in that order; all run even if one fails)
+# Usage: scripts/lint.sh [CHECK...]   (default: all six, in that order; all run even if one fails)
 #
 # Go tools are installed as $(go env GOPATH)/bin/NAME@VERSION, so a pin change installs the new
 # version and a developer's own copy of the tool is left alone. npm packages go to node_modules/,
@@ -26,8 +30,9 @@ if [ -z "${GOTOOLCHAIN:-}" ]; then
   export GOTOOLCHAIN
 fi
 # The npm package that Spectral depends on (@scarf/scarf) reports installs unless told not to;
-# install scripts are skipped anyway (npm ci --ignore-scripts).
-export SCARF_ANALYTICS=false
+# install scripts are skipped anyway (npm ci --ignore-scripts). Redocly CLI sends usage data and
+# looks for updates unless told not to: the checks run offline.
+export SCARF_ANALYTICS=false REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 
 say() { echo "lint.sh: $*" >&2; }
 now() { echo "${EPOCHREALTIME/,/.}"; }
@@ -81,24 +86,56 @@ check_govulncheck() {
   "$govulncheck" -db "file://$db" ./...
 }
 
-check_spectral() {
+# npm_packages installs the npm packages of package-lock.json (the linters and the TypeScript
+# client's workspace) when they are missing or the lock file changed since.
+npm_packages() {
   local stamp=node_modules/.digitalcities-package-lock.json
   if [ ! -x node_modules/.bin/spectral ] || ! cmp -s package-lock.json "$stamp"; then
     say "installing the npm packages of package-lock.json"
     npm ci --ignore-scripts --no-audit --no-fund >&2 || return
     cp package-lock.json "$stamp" || return
   fi
+}
+
+check_spectral() {
+  npm_packages || return
   # --fail-severity hint: warnings count as findings too.
   node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity hint openapi/openapi.yaml
 }
 
+check_redocly() {
+  npm_packages || return
+  local report
+  # redocly lint fails on errors only; its warnings count as findings too, read from its report.
+  report="$(node_modules/.bin/redocly lint --config redocly.yaml --format stylish openapi/openapi.yaml)" || {
+    echo "$report"
+    return 1
+  }
+  echo "$report"
+  if grep -qE '^ +[0-9]+:[0-9]+ +warning ' <<<"$report"; then
+    say "redocly: warnings (fix them, or turn the rule off in redocly.yaml with the reason)"
+    return 1
+  fi
+}
+
+check_client() {
+  npm_packages || return
+  # The committed types must be what the generator makes of the committed contract (with
+  # redocly.yaml, whose errors it refuses); `make openapi` regenerates both.
+  if ! npm run --silent --workspace clients/typescript generate -- --check; then
+    say "clients/typescript/src/schema.ts is not generated from openapi/openapi.yaml: run make openapi"
+    return 1
+  fi
+  node_modules/.bin/tsc -p clients/typescript --noEmit
+}
+
 checks=("$@")
-[ ${#checks[@]} -gt 0 ] || checks=(vet gosec govulncheck spectral)
+[ ${#checks[@]} -gt 0 ] || checks=(vet gosec govulncheck spectral redocly client)
 failed=()
 summary=()
 for c in "${checks[@]}"; do
   if ! declare -F "check_$c" >/dev/null; then
-    say "unknown check '$c' (known: vet gosec govulncheck spectral)"
+    say "unknown check '$c' (known: vet gosec govulncheck spectral redocly client)"
     exit 2
   fi
   echo "── $c" >&2

@@ -106,7 +106,7 @@ type Scorecard struct {
 	Framework string `json:"framework" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Edition   *int   `json:"edition" doc:"The edition whose observations were used; null for the latest of each indicator." minimum:"2000" maximum:"2100"`
 	Inputs
-	Items []DimensionScore `json:"items" doc:"One line per dimension of the framework, parents before children." maxItems:"500"`
+	Items []DimensionScore `json:"items" nullable:"false" doc:"One line per dimension of the framework, parents before children." maxItems:"500"`
 }
 
 // DimensionScore is a scorecard's line for one dimension (with its descendants).
@@ -144,7 +144,7 @@ type Ranking struct {
 	Direction string `json:"direction" enum:"higher_is_better,lower_is_better"`
 	Edition   *int   `json:"edition" minimum:"2000" maximum:"2100"`
 	Inputs
-	Items []RankingEntry `json:"items" maxItems:"100000"`
+	Items []RankingEntry `json:"items" nullable:"false" maxItems:"100000"`
 }
 
 // ComparedValue is one city's value in a comparison row.
@@ -176,5 +176,5 @@ type Comparison struct {
 	Framework string   `json:"framework" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Edition   *int     `json:"edition" minimum:"2000" maximum:"2100"`
 	Inputs
-	Items []ComparisonRow `json:"items" doc:"One row per active indicator of the framework." maxItems:"10000"`
+	Items []ComparisonRow `json:"items" nullable:"false" doc:"One row per active indicator of the framework." maxItems:"10000"`
 }
