@@ -49,6 +49,7 @@ func finishContract(doc *huma.OpenAPI) {
 	for _, s := range doc.Components.Schemas.Map() {
 		limitStrings(s)
 	}
+	addExamples(doc)
 }
 
 // limitStrings applies format-derived lengths and the safe-text pattern to a schema and the

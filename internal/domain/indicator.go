@@ -22,7 +22,7 @@ type Level struct {
 
 // Indicator is a measure of a framework, in one of its dimensions.
 type Indicator struct {
-	Slug string `json:"slug" db:"slug" example:"sg2019-open-data-portal" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
+	Slug string `json:"slug" db:"slug" example:"sg2019-participatory-budget" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	IndicatorFields
 	Status    string     `json:"status" db:"status" enum:"active,retired" doc:"Retired indicators stay readable but take no new observations."`
 	RetiredAt *time.Time `json:"retired_at" db:"retired_at"`
