@@ -91,7 +91,7 @@ func TestLongMultibyteTexts(t *testing.T) {
 		for i, s := range []string{texts[2], texts[4]} {
 			edition := 2030 + i
 			body := map[string]any{"edition": edition, "title": text(s), "focus": text(s), "conclusions": text(s),
-				"status": "published", "schedule": []any{map[string]any{"period": "2030-01", "milestone": text(s)}}}
+				"status": "published", "schedule": []any{map[string]any{"when": map[string]any{"value": "2030-01", "precision": "month"}, "milestone": text(s)}}}
 			r := h.do(req{method: "POST", path: "/v1/studies", token: sec, body: body}).expect(t, 201)
 			delete(body, "edition")
 			body["focus"] = text(multibyte(2000, 4))
