@@ -22,8 +22,8 @@ func (p *BasisParams) basis() (domain.Basis, error) {
 type ScorecardInput struct {
 	BasisParams
 	Slug      string `path:"slug" maxLength:"100" example:"bilbao"`
-	Edition   int    `query:"edition" minimum:"2000" maximum:"2100" doc:"Use this edition's observations and framework. Without it, framework is required and the latest observation of each indicator is used."`
-	Framework string `query:"framework" maxLength:"100" doc:"The framework to aggregate over (default: the edition's)."`
+	Edition   int    `query:"edition" minimum:"2000" maximum:"2100" doc:"Use this edition's observations and framework. Without it, framework is required and the latest observation of each indicator is used." example:"2019"`
+	Framework string `query:"framework" maxLength:"100" doc:"The framework to aggregate over (default: the edition's)." example:"uclg-smart-governance-2019"`
 }
 
 // ScorecardOutput is a city's scorecard.
@@ -35,7 +35,7 @@ type ScorecardOutput struct {
 type RankingInput struct {
 	BasisParams
 	Slug    string `path:"slug" maxLength:"100" example:"sg2019-participatory-budget"`
-	Edition int    `query:"edition" minimum:"2000" maximum:"2100" doc:"Rank this edition's values; without it, each city's latest value."`
+	Edition int    `query:"edition" minimum:"2000" maximum:"2100" doc:"Rank this edition's values; without it, each city's latest value." example:"2019"`
 }
 
 // RankingOutput is an indicator's ranking.
@@ -46,9 +46,9 @@ type RankingOutput struct {
 // CompareInput is compare-cities' input.
 type CompareInput struct {
 	BasisParams
-	Cities    []string `query:"cities" maxLength:"100" required:"true" minItems:"2" maxItems:"5" doc:"Two to five city slugs, comma-separated, in the order to show them."`
-	Edition   int      `query:"edition" minimum:"2000" maximum:"2100" doc:"Compare this edition's values over its framework."`
-	Framework string   `query:"framework" maxLength:"100" doc:"The framework whose indicators are compared (default: the edition's)."`
+	Cities    []string `query:"cities" maxLength:"100" required:"true" minItems:"2" maxItems:"5" doc:"Two to five city slugs, comma-separated, in the order to show them." example:"malaga,durban"`
+	Edition   int      `query:"edition" minimum:"2000" maximum:"2100" doc:"Compare this edition's values over its framework." example:"2019"`
+	Framework string   `query:"framework" maxLength:"100" doc:"The framework whose indicators are compared (default: the edition's)." example:"uclg-smart-governance-2019"`
 }
 
 // CompareOutput is a comparison.

@@ -11,11 +11,11 @@ import (
 // CityListInput are the filters, sort and paging of list-cities.
 type CityListInput struct {
 	Country      string    `query:"country" maxLength:"2" pattern:"^[A-Z]{2}$" doc:"ISO 3166-1 alpha-2 country code." example:"ES"`
-	Section      string    `query:"section" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america" doc:"UCLG section."`
-	CopMember    string    `query:"cop_member" enum:"true,false" doc:"Only members (true) or non-members (false) of the Community of Practice."`
-	Q            string    `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (malaga finds Málaga)."`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only cities changed at or after this time (RFC 3339), for incremental sync."`
-	Sort         string    `query:"sort" default:"slug" enum:"slug,-slug,name,-name,population,-population,updated_at,-updated_at" doc:"Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug."`
+	Section      string    `query:"section" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america" doc:"UCLG section." example:"europe"`
+	CopMember    string    `query:"cop_member" enum:"true,false" doc:"Only members (true) or non-members (false) of the Community of Practice." example:"true"`
+	Q            string    `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (malaga finds Málaga)." example:"malaga"`
+	UpdatedSince time.Time `query:"updated_since" doc:"Only cities changed at or after this time (RFC 3339), for incremental sync." example:"2025-01-20T09:00:00Z"`
+	Sort         string    `query:"sort" default:"slug" enum:"slug,-slug,name,-name,population,-population,updated_at,-updated_at" doc:"Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug." example:"name"`
 	PageParams
 }
 
@@ -27,7 +27,7 @@ type CityPathInput struct {
 // CityGetInput is get-city's input.
 type CityGetInput struct {
 	CityPathInput
-	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current." example:"\"v1\""`
 }
 
 // CityOutput is one city with its ETag.
@@ -57,14 +57,14 @@ type CityCreatedOutput struct {
 // CityPutInput is update-city's input: the whole writable representation.
 type CityPutInput struct {
 	CityPathInput
-	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the city as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the city as you read it (required)." example:"\"v1\""`
 	Body    domain.CityFields
 }
 
 // CityPatchInput is patch-city's input: a JSON merge patch (RFC 7396) of the writable fields.
 type CityPatchInput struct {
 	CityPathInput
-	IfMatch string    `header:"If-Match" maxLength:"200" doc:"The ETag of the city as you read it (required)."`
+	IfMatch string    `header:"If-Match" maxLength:"200" doc:"The ETag of the city as you read it (required)." example:"\"v1\""`
 	Body    CityPatch `contentType:"application/merge-patch+json"`
 	RawBody []byte
 }
@@ -96,7 +96,7 @@ type TextPatch struct {
 // CityDeleteInput is delete-city's input.
 type CityDeleteInput struct {
 	CityPathInput
-	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the city as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the city as you read it (required)." example:"\"v1\""`
 }
 
 func (h *handlers) listCities(ctx context.Context, in *CityListInput) (*ListOutput[domain.City], error) {

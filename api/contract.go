@@ -54,6 +54,7 @@ func finishContract(doc *huma.OpenAPI) {
 	// Last: tidySchema moves Huma's patternDescription, which the validation messages were
 	// computed from above and at registration.
 	forEachSchema(doc, tidySchema)
+	addExamples(doc)
 }
 
 // documentStatuses adds the statuses that an operation can answer beyond the ones it declares:

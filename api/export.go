@@ -35,8 +35,8 @@ const flushEvery = 5000
 // ExportInput is export-observations' input: the list's filters and a format.
 type ExportInput struct {
 	ObservationFilterParams
-	Format string `query:"format" enum:"csv,ndjson,json" doc:"Output format; without it, chosen from Accept (text/csv, application/x-ndjson, application/json), CSV by default."`
-	Accept string `header:"Accept" maxLength:"500" doc:"text/csv, application/x-ndjson or application/json, with q-values."`
+	Format string `query:"format" enum:"csv,ndjson,json" doc:"Output format; without it, chosen from Accept (text/csv, application/x-ndjson, application/json), CSV by default." example:"csv"`
+	Accept string `header:"Accept" maxLength:"500" doc:"text/csv, application/x-ndjson or application/json, with q-values." example:"text/csv"`
 }
 
 // exportResponses documents the streamed formats, which Huma cannot infer from a stream.

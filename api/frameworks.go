@@ -14,7 +14,7 @@ type FrameworkListOutput struct {
 // FrameworkPathInput names a framework.
 type FrameworkPathInput struct {
 	Slug        string `path:"slug" maxLength:"100" example:"uclg-smart-governance-2019"`
-	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current." example:"\"v1\""`
 }
 
 // FrameworkOutput is one framework.

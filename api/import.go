@@ -23,8 +23,8 @@ const MaxImportBytes = 100 << 20
 // ImportInput is import-observations' input. The CSV body is read as a stream and spooled to
 // disk (see csvimport), never held in memory.
 type ImportInput struct {
-	Mode        string `query:"mode" enum:"all_or_nothing,valid_rows" default:"all_or_nothing" doc:"all_or_nothing (default): any problem imports nothing. valid_rows: import the rows without problems and report the others."`
-	ContentType string `header:"Content-Type" maxLength:"200" doc:"text/csv (UTF-8)."`
+	Mode        string `query:"mode" enum:"all_or_nothing,valid_rows" default:"all_or_nothing" doc:"all_or_nothing (default): any problem imports nothing. valid_rows: import the rows without problems and report the others." example:"all_or_nothing"`
+	ContentType string `header:"Content-Type" maxLength:"200" doc:"text/csv (UTF-8)." example:"text/csv"`
 	body        *limitedBody
 	rc          *http.ResponseController
 }

@@ -8,22 +8,22 @@ import (
 
 // IndicatorListInput filters indicators.
 type IndicatorListInput struct {
-	Framework string `query:"framework" maxLength:"100" doc:"Only this framework's indicators."`
-	Dimension string `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)."`
-	ValueType string `query:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text"`
-	Status    string `query:"status" enum:"active,retired"`
+	Framework string `query:"framework" maxLength:"100" doc:"Only this framework's indicators." example:"uclg-smart-governance-2019"`
+	Dimension string `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)." example:"open-data"`
+	ValueType string `query:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text" example:"percentage"`
+	Status    string `query:"status" enum:"active,retired" example:"active"`
 	PageParams
 }
 
 // IndicatorPathInput names an indicator.
 type IndicatorPathInput struct {
-	Slug string `path:"slug" maxLength:"100" example:"sg2019-open-data-portal"`
+	Slug string `path:"slug" maxLength:"100" example:"sg2019-participatory-budget"`
 }
 
 // IndicatorGetInput is get-indicator's input.
 type IndicatorGetInput struct {
 	IndicatorPathInput
-	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current." example:"\"v1\""`
 }
 
 // IndicatorOutput is one indicator with its ETag.
@@ -53,14 +53,14 @@ type IndicatorCreatedOutput struct {
 // IndicatorPutInput is update-indicator's input.
 type IndicatorPutInput struct {
 	IndicatorPathInput
-	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the indicator as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the indicator as you read it (required)." example:"\"v1\""`
 	Body    domain.IndicatorFields
 }
 
 // IndicatorRetireInput is retire-indicator's input.
 type IndicatorRetireInput struct {
 	IndicatorPathInput
-	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the indicator as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the indicator as you read it (required)." example:"\"v1\""`
 }
 
 func (h *handlers) listIndicators(ctx context.Context, in *IndicatorListInput) (*ListOutput[domain.Indicator], error) {

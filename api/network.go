@@ -10,7 +10,7 @@ import (
 // NetworkSlugInput names an organisation or a community.
 type NetworkSlugInput struct {
 	Slug        string `path:"slug" maxLength:"100" example:"un-habitat"`
-	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current." example:"\"v1\""`
 }
 
 // OrganisationsOutput lists the partner organisations.

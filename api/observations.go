@@ -9,18 +9,18 @@ import (
 
 // ObservationFilterParams are the filters shared by list-observations and export-observations.
 type ObservationFilterParams struct {
-	City         []string  `query:"city" maxLength:"100" maxItems:"100" doc:"City slugs, comma-separated."`
-	Indicator    []string  `query:"indicator" maxLength:"100" maxItems:"100" doc:"Indicator slugs, comma-separated."`
-	Framework    string    `query:"framework" maxLength:"100" doc:"Only indicators of this framework."`
-	Dimension    string    `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)."`
-	Edition      int       `query:"edition" minimum:"2000" maximum:"2100" doc:"Only values from this study edition."`
-	From         int       `query:"from" minimum:"1900" maximum:"2200" doc:"Only periods from this year on."`
-	To           int       `query:"to" minimum:"1900" maximum:"2200" doc:"Only periods up to this year."`
-	Status       []string  `query:"status" enum:"A,E,P,M,NR" maxItems:"5" doc:"Status flags, comma-separated."`
-	Verification string    `query:"verification" enum:"self_reported,verified,rejected"`
-	Provenance   string    `query:"provenance" enum:"reported,sample,synthetic" doc:"Only real (reported), sample or synthetic data."`
-	Latest       bool      `query:"latest" doc:"Only the most recent period of each city and indicator; such lists are ordered by city and indicator."`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only observations changed at or after this time, for incremental sync."`
+	City         []string  `query:"city" maxLength:"100" maxItems:"100" doc:"City slugs, comma-separated." example:"malaga"`
+	Indicator    []string  `query:"indicator" maxLength:"100" maxItems:"100" doc:"Indicator slugs, comma-separated." example:"sg2019-participatory-budget"`
+	Framework    string    `query:"framework" maxLength:"100" doc:"Only indicators of this framework." example:"uclg-smart-governance-2019"`
+	Dimension    string    `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)." example:"participation"`
+	Edition      int       `query:"edition" minimum:"2000" maximum:"2100" doc:"Only values from this study edition." example:"2019"`
+	From         int       `query:"from" minimum:"1900" maximum:"2200" doc:"Only periods from this year on." example:"2019"`
+	To           int       `query:"to" minimum:"1900" maximum:"2200" doc:"Only periods up to this year." example:"2019"`
+	Status       []string  `query:"status" enum:"A,E,P,M,NR" maxItems:"5" doc:"Status flags, comma-separated." example:"A,E"`
+	Verification string    `query:"verification" enum:"self_reported,verified,rejected" example:"self_reported"`
+	Provenance   string    `query:"provenance" enum:"reported,sample,synthetic" doc:"Only real (reported), sample or synthetic data." example:"sample"`
+	Latest       bool      `query:"latest" doc:"Only the most recent period of each city and indicator; such lists are ordered by city and indicator." example:"true"`
+	UpdatedSince time.Time `query:"updated_since" doc:"Only observations changed at or after this time, for incremental sync." example:"2025-01-20T09:00:00Z"`
 }
 
 // filter turns the parameters into a store filter, checking what the schema cannot.
@@ -57,13 +57,13 @@ type ObservationListInput struct {
 
 // ObservationPathInput names an observation.
 type ObservationPathInput struct {
-	ID int64 `path:"id" minimum:"1" maximum:"9007199254740991"`
+	ID int64 `path:"id" minimum:"1" maximum:"9007199254740991" example:"2"`
 }
 
 // ObservationGetInput is get-observation's input.
 type ObservationGetInput struct {
 	ObservationPathInput
-	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current." example:"\"v1\""`
 }
 
 // ObservationOutput is one observation with its ETag.
@@ -88,14 +88,14 @@ type ObservationCreatedOutput struct {
 // indicator, city, year and edition must stay the same).
 type ObservationPutInput struct {
 	ObservationPathInput
-	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)." example:"\"v1\""`
 	Body    domain.ObservationFields
 }
 
 // ObservationPatchInput is patch-observation's input: a JSON merge patch.
 type ObservationPatchInput struct {
 	ObservationPathInput
-	IfMatch string           `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)."`
+	IfMatch string           `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)." example:"\"v1\""`
 	Body    ObservationPatch `contentType:"application/merge-patch+json"`
 	RawBody []byte
 }
@@ -113,13 +113,13 @@ type ObservationPatch struct {
 // ObservationDeleteInput is delete-observation's input.
 type ObservationDeleteInput struct {
 	ObservationPathInput
-	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)." example:"\"v1\""`
 }
 
 // ObservationVerifyInput is verify-observation's input.
 type ObservationVerifyInput struct {
 	ObservationPathInput
-	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the observation as you read it (required)." example:"\"v1\""`
 	Body    struct {
 		Verification string `json:"verification" enum:"self_reported,verified,rejected"`
 	}

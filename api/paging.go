@@ -17,8 +17,8 @@ type Page[T any] struct {
 
 // PageParams are the paging query parameters of every list.
 type PageParams struct {
-	Limit  int    `query:"limit" default:"50" minimum:"1" maximum:"500" doc:"Items per page (default 50, maximum 500)."`
-	Cursor string `query:"cursor" maxLength:"2048" doc:"The next_cursor of the previous page."`
+	Limit  int    `query:"limit" default:"50" minimum:"1" maximum:"500" doc:"Items per page (default 50, maximum 500)." example:"50"`
+	Cursor string `query:"cursor" maxLength:"2048" doc:"The next_cursor of the previous page." example:"eyJzIjoic2x1ZyIsInYiOiJiaWxiYW8iLCJpZCI6ImJpbGJhbyJ9"`
 	url    url.URL
 }
 

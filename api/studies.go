@@ -10,7 +10,7 @@ import (
 
 // StudyListInput filters editions.
 type StudyListInput struct {
-	Status string `query:"status" enum:"planned,in_progress,completed,published" doc:"Only editions at this stage."`
+	Status string `query:"status" enum:"planned,in_progress,completed,published" doc:"Only editions at this stage." example:"published"`
 }
 
 // StudyListOutput lists every edition (there are few, so there is no paging).
@@ -26,7 +26,7 @@ type StudyPathInput struct {
 // StudyGetInput is get-study's input.
 type StudyGetInput struct {
 	StudyPathInput
-	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current."`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current." example:"\"v1\""`
 }
 
 // StudyOutput is one edition with its ETag.
@@ -56,7 +56,7 @@ type StudyCreatedOutput struct {
 // StudyPutInput is update-study's input.
 type StudyPutInput struct {
 	StudyPathInput
-	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the edition as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the edition as you read it (required)." example:"\"v1\""`
 	Body    domain.StudyFields
 }
 

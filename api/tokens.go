@@ -32,7 +32,7 @@ type TokenCreatedOutput struct {
 
 // TokenPathInput names one token.
 type TokenPathInput struct {
-	ID int64 `path:"id" minimum:"1" maximum:"9007199254740991"`
+	ID int64 `path:"id" minimum:"1" maximum:"9007199254740991" example:"7"`
 }
 
 // TokenOutput is one token with its ETag.
@@ -44,7 +44,7 @@ type TokenOutput struct {
 // TokenRevokeInput is revoke-token's input.
 type TokenRevokeInput struct {
 	TokenPathInput
-	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the token as you read it (required)."`
+	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the token as you read it (required)." example:"\"v1\""`
 }
 
 func (h *handlers) listTokens(ctx context.Context, in *TokenListInput) (*ListOutput[domain.Token], error) {

@@ -23,18 +23,18 @@ type City struct {
 	Slug             string    `json:"slug" db:"slug" doc:"Stable identifier, lowercase words joined by hyphens." example:"bilbao" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Name             Text      `json:"name" db:"name" doc:"The city's name in UCLG's languages."`
 	Country          string    `json:"country" db:"country" doc:"ISO 3166-1 alpha-2 country code." example:"ES" maxLength:"2" pattern:"^[A-Z]{2}$"`
-	Section          string    `json:"section" db:"section" doc:"UCLG section (world region)." enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america"`
+	Section          string    `json:"section" db:"section" doc:"UCLG section (world region)." enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america" example:"europe"`
 	MetropolisMember *bool     `json:"metropolis_member" db:"metropolis_member" doc:"Member of Metropolis, UCLG's metropolitan section; null when not known."`
 	Population       *int64    `json:"population" db:"population" doc:"Population, when known." minimum:"0" maximum:"100000000"`
 	PopulationYear   *int      `json:"population_year" db:"population_year" doc:"Year of the population figure." minimum:"1800" maximum:"2200"`
-	Latitude         *float64  `json:"latitude" db:"latitude" doc:"WGS 84 latitude." minimum:"-90" maximum:"90"`
-	Longitude        *float64  `json:"longitude" db:"longitude" doc:"WGS 84 longitude." minimum:"-180" maximum:"180"`
-	Website          *string   `json:"website" db:"website" doc:"The city's official website." format:"uri" maxLength:"500"`
+	Latitude         *float64  `json:"latitude" db:"latitude" doc:"WGS 84 latitude." minimum:"-90" maximum:"90" example:"43.263"`
+	Longitude        *float64  `json:"longitude" db:"longitude" doc:"WGS 84 longitude." minimum:"-180" maximum:"180" example:"-2.935"`
+	Website          *string   `json:"website" db:"website" doc:"The city's official website." format:"uri" maxLength:"500" example:"https://www.bilbao.eus"`
 	OpenDataPortal   *string   `json:"open_data_portal" db:"open_data_portal" doc:"The city's open data portal." format:"uri" maxLength:"500"`
-	CopMember        bool      `json:"cop_member" db:"cop_member" doc:"Member of the UCLG Community of Practice on Digital Cities."`
-	CopRole          *string   `json:"cop_role" db:"cop_role" enum:"chair,vice_chair,member" doc:"Role in the Community of Practice."`
-	Provenance       string    `json:"provenance" db:"provenance" enum:"reported,sample,synthetic" doc:"reported: real data; sample: invented for demos; synthetic: generated for load tests."`
-	Version          int       `json:"version" db:"version" doc:"Incremented on every change; the ETag is derived from it." minimum:"1" maximum:"2147483647"`
+	CopMember        bool      `json:"cop_member" db:"cop_member" doc:"Member of the UCLG Community of Practice on Digital Cities." example:"true"`
+	CopRole          *string   `json:"cop_role" db:"cop_role" enum:"chair,vice_chair,member" doc:"Role in the Community of Practice." example:"chair"`
+	Provenance       string    `json:"provenance" db:"provenance" enum:"reported,sample,synthetic" doc:"reported: real data; sample: invented for demos; synthetic: generated for load tests." example:"reported"`
+	Version          int       `json:"version" db:"version" doc:"Incremented on every change; the ETag is derived from it." minimum:"1" maximum:"2147483647" example:"1"`
 	CreatedAt        time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at" db:"updated_at"`
 }
@@ -44,17 +44,17 @@ type City struct {
 type CityFields struct {
 	Name             Text     `json:"name"`
 	Country          string   `json:"country" pattern:"^[A-Z]{2}$" doc:"ISO 3166-1 alpha-2 country code." example:"ES" maxLength:"2"`
-	Section          string   `json:"section" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america"`
+	Section          string   `json:"section" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america" example:"europe"`
 	MetropolisMember *bool    `json:"metropolis_member,omitempty" nullable:"true"`
 	Population       *int64   `json:"population,omitempty" minimum:"0" nullable:"true" maximum:"100000000"`
 	PopulationYear   *int     `json:"population_year,omitempty" minimum:"1800" maximum:"2200" nullable:"true"`
-	Latitude         *float64 `json:"latitude,omitempty" minimum:"-90" maximum:"90" nullable:"true"`
-	Longitude        *float64 `json:"longitude,omitempty" minimum:"-180" maximum:"180" nullable:"true"`
-	Website          *string  `json:"website,omitempty" format:"uri" maxLength:"500" nullable:"true"`
+	Latitude         *float64 `json:"latitude,omitempty" minimum:"-90" maximum:"90" nullable:"true" example:"43.263"`
+	Longitude        *float64 `json:"longitude,omitempty" minimum:"-180" maximum:"180" nullable:"true" example:"-2.935"`
+	Website          *string  `json:"website,omitempty" format:"uri" maxLength:"500" nullable:"true" example:"https://www.bilbao.eus"`
 	OpenDataPortal   *string  `json:"open_data_portal,omitempty" format:"uri" maxLength:"500" nullable:"true"`
-	CopMember        bool     `json:"cop_member,omitempty"`
-	CopRole          *string  `json:"cop_role,omitempty" enum:"chair,vice_chair,member" nullable:"true"`
-	Provenance       string   `json:"provenance,omitempty" enum:"reported,sample,synthetic" default:"reported"`
+	CopMember        bool     `json:"cop_member,omitempty" example:"true"`
+	CopRole          *string  `json:"cop_role,omitempty" enum:"chair,vice_chair,member" nullable:"true" example:"chair"`
+	Provenance       string   `json:"provenance,omitempty" enum:"reported,sample,synthetic" default:"reported" example:"reported"`
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

@@ -22,7 +22,7 @@ type Level struct {
 
 // Indicator is a measure of a framework, in one of its dimensions.
 type Indicator struct {
-	Slug string `json:"slug" db:"slug" example:"sg2019-open-data-portal" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
+	Slug string `json:"slug" db:"slug" example:"sg2019-participatory-budget" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	IndicatorFields
 	Status    string     `json:"status" db:"status" enum:"active,retired" doc:"Retired indicators stay readable but take no new observations."`
 	RetiredAt *time.Time `json:"retired_at" db:"retired_at"`
@@ -33,17 +33,17 @@ type Indicator struct {
 
 // IndicatorFields are the client-writable fields of an indicator.
 type IndicatorFields struct {
-	Framework   string   `json:"framework" db:"framework" doc:"The framework's slug." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
-	Dimension   string   `json:"dimension" db:"dimension" doc:"The dimension's slug within the framework." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
+	Framework   string   `json:"framework" db:"framework" doc:"The framework's slug." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"uclg-smart-governance-2019"`
+	Dimension   string   `json:"dimension" db:"dimension" doc:"The dimension's slug within the framework." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"participation"`
 	Code        string   `json:"code" db:"code" minLength:"1" maxLength:"50" doc:"The framework's own code, unique within the framework for each value type: a KPI reported in two forms is two indicators with the same code (U4SSC's EC: ICT: PS: 1A, Open Data, as a percentage and as a number)." example:"EC: ICT: PS: 1A"`
 	Name        Text     `json:"name" db:"name"`
 	Description *Text    `json:"description,omitempty" db:"description"`
-	ValueType   string   `json:"value_type" db:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text"`
+	ValueType   string   `json:"value_type" db:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text" example:"percentage"`
 	Unit        *string  `json:"unit" db:"unit" required:"false" maxLength:"50" doc:"Unit of numeric values." example:"%"`
 	ScaleMin    *float64 `json:"scale_min" db:"scale_min" required:"false" doc:"Lowest valid value, when bounded."`
 	ScaleMax    *float64 `json:"scale_max" db:"scale_max" required:"false" doc:"Highest valid value, when bounded."`
 	Levels      Levels   `json:"levels" db:"levels" required:"false" maxItems:"20" doc:"Ordinal levels, lowest first; empty for other types."`
-	Direction   string   `json:"direction" db:"direction" required:"false" enum:"higher_is_better,lower_is_better,none"`
+	Direction   string   `json:"direction" db:"direction" required:"false" enum:"higher_is_better,lower_is_better,none" example:"higher_is_better"`
 	Methodology *Text    `json:"methodology,omitempty" db:"methodology"`
 	Sources     []string `json:"sources" db:"-" required:"false" maxItems:"20" doc:"Where the definition comes from." maxLength:"500"`
 	Equivalents []string `json:"equivalents" db:"-" required:"false" maxItems:"20" doc:"Slugs of equivalent indicators in other frameworks." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`

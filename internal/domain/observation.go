@@ -26,8 +26,8 @@ var Verifications = []string{"self_reported", "verified", "rejected"}
 type Observation struct {
 	ID int64 `json:"id" db:"id" minimum:"1" maximum:"9007199254740991"`
 	ObservationFields
-	ValueType    string    `json:"value_type" db:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text" doc:"The indicator's value type, which types value."`
-	Verification string    `json:"verification" db:"verification" enum:"self_reported,verified,rejected" doc:"Set by the secretariat."`
+	ValueType    string    `json:"value_type" db:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text" doc:"The indicator's value type, which types value." example:"percentage"`
+	Verification string    `json:"verification" db:"verification" enum:"self_reported,verified,rejected" doc:"Set by the secretariat." example:"self_reported"`
 	Version      int       `json:"version" db:"version" minimum:"1" maximum:"2147483647"`
 	CreatedAt    time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at" db:"updated_at"`
@@ -37,16 +37,16 @@ type Observation struct {
 // (numeric, percentage, count), a boolean, a level code (ordinal) or a string (text); null
 // with status M or NR.
 type ObservationFields struct {
-	Indicator  string  `json:"indicator" db:"indicator" maxLength:"100" doc:"The indicator's slug." pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
-	City       string  `json:"city" db:"city" maxLength:"100" doc:"The city's slug." pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
-	Year       int     `json:"year" db:"year" minimum:"1900" maximum:"2200" doc:"The period the value describes."`
-	Edition    *int    `json:"edition" db:"edition" required:"false" minimum:"2000" maximum:"2100" doc:"The study edition the value comes from, if any."`
-	Value      any     `json:"value" db:"-" doc:"Typed by the indicator's value_type: number, boolean, or string (an ordinal level's code, or text); null when status is M or NR."`
-	Status     string  `json:"status" db:"status" enum:"A,E,P,M,NR" doc:"A normal, E estimated, P provisional, M missing, NR not reported."`
+	Indicator  string  `json:"indicator" db:"indicator" maxLength:"100" doc:"The indicator's slug." pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"sg2019-participatory-budget"`
+	City       string  `json:"city" db:"city" maxLength:"100" doc:"The city's slug." pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"malaga"`
+	Year       int     `json:"year" db:"year" minimum:"1900" maximum:"2200" doc:"The period the value describes." example:"2019"`
+	Edition    *int    `json:"edition" db:"edition" required:"false" minimum:"2000" maximum:"2100" doc:"The study edition the value comes from, if any." example:"2019"`
+	Value      any     `json:"value" db:"-" doc:"Typed by the indicator's value_type: number, boolean, or string (an ordinal level's code, or text); null when status is M or NR." example:"74"`
+	Status     string  `json:"status" db:"status" enum:"A,E,P,M,NR" doc:"A normal, E estimated, P provisional, M missing, NR not reported." example:"A"`
 	Quality    *string `json:"quality" db:"quality" required:"false" enum:"A,B,C,D" doc:"Data-quality grade, A best."`
 	Source     *string `json:"source" db:"source" required:"false" maxLength:"500"`
 	Footnote   *string `json:"footnote" db:"footnote" required:"false" maxLength:"2000"`
-	Provenance string  `json:"provenance" db:"provenance" required:"false" enum:"reported,sample,synthetic"`
+	Provenance string  `json:"provenance" db:"provenance" required:"false" enum:"reported,sample,synthetic" example:"sample"`
 }
 
 // StoredValue is a value in its database columns.

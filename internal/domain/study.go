@@ -28,8 +28,8 @@ type Study struct {
 type StudyFields struct {
 	Title                Text       `json:"title" db:"title"`
 	Focus                Text       `json:"focus" db:"focus" doc:"What the edition studies."`
-	Framework            *string    `json:"framework" db:"framework" required:"false" doc:"Slug of the indicator framework the edition uses, when it has one." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
-	DeclaredCityCount    *int       `json:"declared_city_count" db:"declared_city_count" required:"false" minimum:"0" doc:"How many cities the edition says took part." maximum:"100000"`
+	Framework            *string    `json:"framework" db:"framework" required:"false" doc:"Slug of the indicator framework the edition uses, when it has one." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"uclg-smart-governance-2019"`
+	DeclaredCityCount    *int       `json:"declared_city_count" db:"declared_city_count" required:"false" minimum:"0" doc:"How many cities the edition says took part." maximum:"100000" example:"24"`
 	DeclaredCountryCount *int       `json:"declared_country_count" db:"declared_country_count" required:"false" minimum:"0" doc:"How many countries the edition says took part." maximum:"1000"`
 	Status               string     `json:"status" db:"status" enum:"planned,in_progress,completed,published"`
 	Schedule             Milestones `json:"schedule" db:"schedule" required:"false" maxItems:"50" doc:"Planned and past milestones."`
@@ -79,9 +79,9 @@ func ValidEdition(y int) bool { return y >= 2000 && y <= 2100 }
 // StudyCity is a city's participation in an edition.
 type StudyCity struct {
 	Edition    int       `json:"edition" db:"edition" minimum:"2000" maximum:"2100"`
-	City       string    `json:"city" db:"city" doc:"The city's slug." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
+	City       string    `json:"city" db:"city" doc:"The city's slug." maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"malaga"`
 	Name       Text      `json:"name" db:"name" doc:"The city's name."`
-	Country    string    `json:"country" db:"country" maxLength:"2" pattern:"^[A-Z]{2}$"`
+	Country    string    `json:"country" db:"country" maxLength:"2" pattern:"^[A-Z]{2}$" example:"ES"`
 	Provenance string    `json:"provenance" db:"provenance" enum:"reported,sample,synthetic" doc:"sample when the participation was invented for demos (the 2019 list is not public)."`
 	CreatedAt  time.Time `json:"created_at" db:"created_at"`
 }

@@ -636,6 +636,42 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "action": "create",
+         *       "actor": "secretariat:seed",
+         *       "after": {
+         *         "cop_member": true,
+         *         "cop_role": "chair",
+         *         "country": "ES",
+         *         "created_at": "2025-01-20T09:00:00Z",
+         *         "latitude": 43.263,
+         *         "longitude": -2.935,
+         *         "metropolis_member": null,
+         *         "name": {
+         *           "en": "Bilbao",
+         *           "es": "Bilbao",
+         *           "fr": "Bilbao"
+         *         },
+         *         "open_data_portal": null,
+         *         "population": null,
+         *         "population_year": null,
+         *         "provenance": "reported",
+         *         "section": "europe",
+         *         "slug": "bilbao",
+         *         "updated_at": "2025-01-20T09:00:00Z",
+         *         "version": 1,
+         *         "website": "https://www.bilbao.eus"
+         *       },
+         *       "at": "2025-01-20T09:00:00Z",
+         *       "before": null,
+         *       "id": 1,
+         *       "request_id": null,
+         *       "resource": "city",
+         *       "resource_id": "bilbao",
+         *       "token_id": null
+         *     }
+         */
         AuditEntry: {
             /** @enum {string} */
             action: "create" | "update" | "delete";
@@ -660,11 +696,40 @@ export interface components {
             /** Format: int64 */
             token_id: number | null;
         };
+        /**
+         * @example {
+         *       "cop_member": true,
+         *       "cop_role": "chair",
+         *       "country": "ES",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "latitude": 43.263,
+         *       "longitude": -2.935,
+         *       "metropolis_member": null,
+         *       "name": {
+         *         "en": "Bilbao",
+         *         "es": "Bilbao",
+         *         "fr": "Bilbao"
+         *       },
+         *       "open_data_portal": null,
+         *       "population": null,
+         *       "population_year": null,
+         *       "provenance": "reported",
+         *       "section": "europe",
+         *       "slug": "bilbao",
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "version": 1,
+         *       "website": "https://www.bilbao.eus"
+         *     }
+         */
         City: {
-            /** @description Member of the UCLG Community of Practice on Digital Cities. */
+            /**
+             * @description Member of the UCLG Community of Practice on Digital Cities.
+             * @example true
+             */
             cop_member: boolean;
             /**
              * @description Role in the Community of Practice.
+             * @example chair
              * @enum {string|null}
              */
             cop_role: "chair" | "vice_chair" | "member" | null;
@@ -678,11 +743,13 @@ export interface components {
             /**
              * Format: double
              * @description WGS 84 latitude.
+             * @example 43.263
              */
             latitude: number | null;
             /**
              * Format: double
              * @description WGS 84 longitude.
+             * @example -2.935
              */
             longitude: number | null;
             /** @description Member of Metropolis, UCLG's metropolitan section; null when not known. */
@@ -706,11 +773,13 @@ export interface components {
             population_year: number | null;
             /**
              * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @example reported
              * @enum {string}
              */
             provenance: "reported" | "sample" | "synthetic";
             /**
              * @description UCLG section (world region).
+             * @example europe
              * @enum {string}
              */
             section: "africa" | "asia_pacific" | "eurasia" | "europe" | "middle_east_west_asia" | "latin_america" | "north_america";
@@ -724,26 +793,55 @@ export interface components {
             /**
              * Format: int64
              * @description Incremented on every change; the ETag is derived from it.
+             * @example 1
              */
             version: number;
             /**
              * Format: uri
              * @description The city's official website.
+             * @example https://www.bilbao.eus
              */
             website: string | null;
         };
+        /**
+         * @example {
+         *       "cop_member": true,
+         *       "cop_role": "member",
+         *       "country": "ES",
+         *       "latitude": 36.7213,
+         *       "longitude": -4.4214,
+         *       "name": {
+         *         "en": "Málaga",
+         *         "es": "Málaga",
+         *         "fr": "Malaga"
+         *       },
+         *       "provenance": "sample",
+         *       "section": "europe",
+         *       "slug": "malaga"
+         *     }
+         */
         CityCreateBody: {
+            /** @example true */
             cop_member?: boolean;
-            /** @enum {string|null} */
+            /**
+             * @example chair
+             * @enum {string|null}
+             */
             cop_role?: "chair" | "vice_chair" | "member" | null;
             /**
              * @description ISO 3166-1 alpha-2 country code.
              * @example ES
              */
             country: string;
-            /** Format: double */
+            /**
+             * Format: double
+             * @example 43.263
+             */
             latitude?: number | null;
-            /** Format: double */
+            /**
+             * Format: double
+             * @example -2.935
+             */
             longitude?: number | null;
             metropolis_member?: boolean | null;
             name: components["schemas"]["Text"];
@@ -755,31 +853,65 @@ export interface components {
             population_year?: number | null;
             /**
              * @default reported
+             * @example reported
              * @enum {string}
              */
             provenance: "reported" | "sample" | "synthetic";
-            /** @enum {string} */
+            /**
+             * @example europe
+             * @enum {string}
+             */
             section: "africa" | "asia_pacific" | "eurasia" | "europe" | "middle_east_west_asia" | "latin_america" | "north_america";
             /**
              * @description Stable identifier: lowercase words joined by hyphens.
              * @example bilbao
              */
             slug: string;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @example https://www.bilbao.eus
+             */
             website?: string | null;
         };
+        /**
+         * @example {
+         *       "cop_member": true,
+         *       "cop_role": "chair",
+         *       "country": "ES",
+         *       "latitude": 43.263,
+         *       "longitude": -2.935,
+         *       "name": {
+         *         "en": "Bilbao",
+         *         "es": "Bilbao",
+         *         "fr": "Bilbao"
+         *       },
+         *       "provenance": "reported",
+         *       "section": "europe",
+         *       "website": "https://www.bilbao.eus"
+         *     }
+         */
         CityFields: {
+            /** @example true */
             cop_member?: boolean;
-            /** @enum {string|null} */
+            /**
+             * @example chair
+             * @enum {string|null}
+             */
             cop_role?: "chair" | "vice_chair" | "member" | null;
             /**
              * @description ISO 3166-1 alpha-2 country code.
              * @example ES
              */
             country: string;
-            /** Format: double */
+            /**
+             * Format: double
+             * @example 43.263
+             */
             latitude?: number | null;
-            /** Format: double */
+            /**
+             * Format: double
+             * @example -2.935
+             */
             longitude?: number | null;
             metropolis_member?: boolean | null;
             name: components["schemas"]["Text"];
@@ -791,14 +923,29 @@ export interface components {
             population_year?: number | null;
             /**
              * @default reported
+             * @example reported
              * @enum {string}
              */
             provenance: "reported" | "sample" | "synthetic";
-            /** @enum {string} */
+            /**
+             * @example europe
+             * @enum {string}
+             */
             section: "africa" | "asia_pacific" | "eurasia" | "europe" | "middle_east_west_asia" | "latin_america" | "north_america";
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @example https://www.bilbao.eus
+             */
             website?: string | null;
         };
+        /**
+         * @example {
+         *       "name": {
+         *         "es": "Bilbao",
+         *         "fr": "Bilbao"
+         *       }
+         *     }
+         */
         CityPatch: {
             cop_member?: boolean;
             /** @enum {string|null} */
@@ -823,6 +970,31 @@ export interface components {
             /** Format: uri */
             website?: string | null;
         };
+        /**
+         * @example {
+         *       "chair_city": "bilbao",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "description": {
+         *         "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the Smart Cities Study every 2-3 years."
+         *       },
+         *       "members": 1,
+         *       "members_by_provenance": {
+         *         "reported": 1,
+         *         "sample": 9,
+         *         "synthetic": 0
+         *       },
+         *       "name": {
+         *         "en": "Community of Practice on Digital Cities",
+         *         "es": "Comunidad de Práctica sobre Ciudades Digitales",
+         *         "fr": "Communauté de pratique sur les villes numériques"
+         *       },
+         *       "provenance": "reported",
+         *       "slug": "digital-cities",
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "version": 1,
+         *       "website": null
+         *     }
+         */
         Community: {
             /**
              * @description The slug of the city that chairs it.
@@ -852,6 +1024,16 @@ export interface components {
             /** Format: uri */
             website: string | null;
         };
+        /**
+         * @example {
+         *       "city": "malaga",
+         *       "provenance": "sample",
+         *       "status": "A",
+         *       "value": true,
+         *       "verification": "self_reported",
+         *       "year": 2019
+         *     }
+         */
         ComparedValue: {
             city: string;
             /**
@@ -874,6 +1056,95 @@ export interface components {
             /** Format: int64 */
             year: number | null;
         };
+        /**
+         * @example {
+         *       "cities": [
+         *         "malaga",
+         *         "durban"
+         *       ],
+         *       "computed_from": {
+         *         "observations": 22,
+         *         "observations_by_provenance": {
+         *           "reported": 0,
+         *           "sample": 22,
+         *           "synthetic": 0
+         *         },
+         *         "provenance": [
+         *           "sample"
+         *         ],
+         *         "verification": [
+         *           "self_reported",
+         *           "verified"
+         *         ]
+         *       },
+         *       "edition": 2019,
+         *       "framework": "uclg-smart-governance-2019",
+         *       "includes_invented_data": true,
+         *       "items": [
+         *         {
+         *           "code": "AC-1",
+         *           "dimension": "accountability",
+         *           "direction": "higher_is_better",
+         *           "indicator": "sg2019-accountability-report",
+         *           "name": {
+         *             "en": "Annual accountability report published"
+         *           },
+         *           "value_type": "boolean",
+         *           "values": [
+         *             {
+         *               "city": "malaga",
+         *               "provenance": "sample",
+         *               "status": "A",
+         *               "value": true,
+         *               "verification": "self_reported",
+         *               "year": 2019
+         *             },
+         *             {
+         *               "city": "durban",
+         *               "provenance": "sample",
+         *               "status": "A",
+         *               "value": true,
+         *               "verification": "self_reported",
+         *               "year": 2019
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "code": "CO-1",
+         *           "dimension": "collaboration",
+         *           "direction": "higher_is_better",
+         *           "indicator": "sg2019-collaboration-agreements",
+         *           "name": {
+         *             "en": "Collaboration agreements with universities, companies and civil society"
+         *           },
+         *           "value_type": "count",
+         *           "values": [
+         *             {
+         *               "city": "malaga",
+         *               "provenance": "sample",
+         *               "status": "A",
+         *               "value": 318,
+         *               "verification": "self_reported",
+         *               "year": 2019
+         *             },
+         *             {
+         *               "city": "durban",
+         *               "provenance": "sample",
+         *               "status": "A",
+         *               "value": 101,
+         *               "verification": "self_reported",
+         *               "year": 2019
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "notice": {
+         *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 22 of the 22 observations counted. This is not a result of the Smart Cities Study.",
+         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 22 de las 22 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
+         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 22 des 22 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+         *       }
+         *     }
+         */
         Comparison: {
             cities: string[] | null;
             /** @description Which observations were counted, and how many. */
@@ -888,6 +1159,36 @@ export interface components {
             /** @description Present only when includes_invented_data is true: says so in words, and how many of the observations counted are invented. */
             notice?: components["schemas"]["Text"];
         };
+        /**
+         * @example {
+         *       "code": "AC-1",
+         *       "dimension": "accountability",
+         *       "direction": "higher_is_better",
+         *       "indicator": "sg2019-accountability-report",
+         *       "name": {
+         *         "en": "Annual accountability report published"
+         *       },
+         *       "value_type": "boolean",
+         *       "values": [
+         *         {
+         *           "city": "malaga",
+         *           "provenance": "sample",
+         *           "status": "A",
+         *           "value": true,
+         *           "verification": "self_reported",
+         *           "year": 2019
+         *         },
+         *         {
+         *           "city": "durban",
+         *           "provenance": "sample",
+         *           "status": "A",
+         *           "value": true,
+         *           "verification": "self_reported",
+         *           "year": 2019
+         *         }
+         *       ]
+         *     }
+         */
         ComparisonRow: {
             code: string;
             dimension: string;
@@ -899,6 +1200,23 @@ export interface components {
             value_type: "numeric" | "percentage" | "count" | "boolean" | "ordinal" | "text";
             values: components["schemas"]["ComparedValue"][] | null;
         };
+        /**
+         * @example {
+         *       "observations": 11,
+         *       "observations_by_provenance": {
+         *         "reported": 0,
+         *         "sample": 11,
+         *         "synthetic": 0
+         *       },
+         *       "provenance": [
+         *         "sample"
+         *       ],
+         *       "verification": [
+         *         "self_reported",
+         *         "verified"
+         *       ]
+         *     }
+         */
         ComputedFrom: {
             /**
              * Format: int64
@@ -924,8 +1242,29 @@ export interface components {
              */
             verification: ("self_reported" | "verified")[] | null;
         };
+        /**
+         * @example {
+         *       "cities": [
+         *         "bilbao"
+         *       ],
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "id": 7,
+         *       "last_used_at": null,
+         *       "name": "Bilbao open data team",
+         *       "prefix": "dcapi_k3x9q2",
+         *       "revoked_at": null,
+         *       "role": "editor",
+         *       "secret": "dcapi_k3x9q2v7m4t8w1p6r0s5n2b9c3x7z4",
+         *       "version": 1
+         *     }
+         */
         CreatedToken: {
-            /** @description Cities an editor may write; empty for other roles. */
+            /**
+             * @description Cities an editor may write; empty for other roles.
+             * @example [
+             *       "bilbao"
+             *     ]
+             */
             cities: string[] | null;
             /** Format: date-time */
             created_at: string;
@@ -933,13 +1272,22 @@ export interface components {
             id: number;
             /** Format: date-time */
             last_used_at: string | null;
-            /** @description What the token is for, or who holds it. */
+            /**
+             * @description What the token is for, or who holds it.
+             * @example Bilbao open data team
+             */
             name: string;
-            /** @description The first characters of the secret, to recognise it. */
+            /**
+             * @description The first characters of the secret, to recognise it.
+             * @example dcapi_k3x9q2
+             */
             prefix: string;
             /** Format: date-time */
             revoked_at: string | null;
-            /** @enum {string} */
+            /**
+             * @example editor
+             * @enum {string}
+             */
             role: "admin" | "secretariat" | "editor";
             /** @description The bearer token. It is shown only now: store it safely. */
             secret: string;
@@ -949,6 +1297,12 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @example {
+         *       "precision": "year",
+         *       "value": "2019"
+         *     }
+         */
         DateWithPrecision: {
             /**
              * @description How precisely the date is known; unknown means to be confirmed.
@@ -962,6 +1316,16 @@ export interface components {
              */
             value: string | null;
         };
+        /**
+         * @example {
+         *       "name": {
+         *         "en": "Economy (EC)"
+         *       },
+         *       "parent": null,
+         *       "position": 0,
+         *       "slug": "economy"
+         *     }
+         */
         Dimension: {
             name: components["schemas"]["Text"];
             /**
@@ -977,6 +1341,26 @@ export interface components {
             /** @example transparency */
             slug: string;
         };
+        /**
+         * @example {
+         *       "dimension": "open-government",
+         *       "indicators": 6,
+         *       "name": {
+         *         "en": "Open government"
+         *       },
+         *       "observed": 6,
+         *       "parent": null,
+         *       "provenance": [
+         *         "sample"
+         *       ],
+         *       "reported": 6,
+         *       "score": 0.935,
+         *       "scored": 4,
+         *       "verification": [
+         *         "self_reported"
+         *       ]
+         *     }
+         */
         DimensionScore: {
             dimension: string;
             /**
@@ -1011,6 +1395,46 @@ export interface components {
             /** @description The verification states of the observations counted in this line; empty when there are none. */
             verification: ("self_reported" | "verified")[] | null;
         };
+        /**
+         * @example {
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "dimensions": [
+         *         {
+         *           "name": {
+         *             "en": "Economy (EC)"
+         *           },
+         *           "parent": null,
+         *           "position": 0,
+         *           "slug": "economy"
+         *         },
+         *         {
+         *           "name": {
+         *             "en": "Information and communication technology (ICT)"
+         *           },
+         *           "parent": "economy",
+         *           "position": 1,
+         *           "slug": "ict"
+         *         },
+         *         {
+         *           "name": {
+         *             "en": "Public sector (PS)"
+         *           },
+         *           "parent": "ict",
+         *           "position": 2,
+         *           "slug": "public-sector"
+         *         }
+         *       ],
+         *       "name": {
+         *         "en": "ITU-T Y.4903: key performance indicators for smart sustainable cities (U4SSC KPIs)"
+         *       },
+         *       "provenance": "reported",
+         *       "publisher": "ITU-T / United for Smart Sustainable Cities (U4SSC)",
+         *       "slug": "itu-t-y4903",
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "url": null,
+         *       "version": 1
+         *     }
+         */
         Framework: {
             /** Format: date-time */
             created_at: string;
@@ -1031,6 +1455,38 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /**
+         * @example {
+         *       "dimensions": [
+         *         {
+         *           "name": {
+         *             "en": "Economy (EC)"
+         *           },
+         *           "slug": "economy"
+         *         },
+         *         {
+         *           "name": {
+         *             "en": "Information and communication technology (ICT)"
+         *           },
+         *           "parent": "economy",
+         *           "slug": "ict"
+         *         },
+         *         {
+         *           "name": {
+         *             "en": "Public sector (PS)"
+         *           },
+         *           "parent": "ict",
+         *           "slug": "public-sector"
+         *         }
+         *       ],
+         *       "name": {
+         *         "en": "ITU-T Y.4903: key performance indicators for smart sustainable cities (U4SSC KPIs)"
+         *       },
+         *       "provenance": "reported",
+         *       "publisher": "ITU-T / United for Smart Sustainable Cities (U4SSC)",
+         *       "slug": "itu-t-y4903"
+         *     }
+         */
         FrameworkCreate: {
             description?: components["schemas"]["Text"];
             /** @description Parents must come before their children. */
@@ -1046,6 +1502,11 @@ export interface components {
             /** Format: uri */
             url?: string;
         };
+        /**
+         * @example {
+         *       "status": "ok"
+         *     }
+         */
         HealthOutputBody: {
             /**
              * @description ok when the probe passes.
@@ -1053,6 +1514,13 @@ export interface components {
              */
             status: "ok";
         };
+        /**
+         * @example {
+         *       "field": "city",
+         *       "problem": "no city \"bilbo\"",
+         *       "row": 2
+         *     }
+         */
         ImportProblem: {
             /** @description The column at fault, or "row" for the whole row. */
             field: string;
@@ -1063,6 +1531,19 @@ export interface components {
              */
             row: number;
         };
+        /**
+         * @example {
+         *       "created": 0,
+         *       "mode": "all_or_nothing",
+         *       "problems": [],
+         *       "problems_truncated": false,
+         *       "rejected": 0,
+         *       "rows": 2,
+         *       "unchanged": 2,
+         *       "updated": 0,
+         *       "valid": 2
+         *     }
+         */
         ImportReport: {
             /** Format: int64 */
             created: number;
@@ -1091,6 +1572,39 @@ export interface components {
              */
             valid: number;
         };
+        /**
+         * @example {
+         *       "code": "EC: ICT: PS: 1A",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "description": {
+         *         "en": "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its percentage form; its number form is u4ssc-open-data-number."
+         *       },
+         *       "dimension": "public-sector",
+         *       "direction": "higher_is_better",
+         *       "equivalents": [],
+         *       "framework": "itu-t-y4903",
+         *       "levels": [],
+         *       "methodology": {
+         *         "en": "As defined in Recommendation ITU-T Y.4903."
+         *       },
+         *       "name": {
+         *         "en": "Open Data (percentage)"
+         *       },
+         *       "provenance": "reported",
+         *       "retired_at": null,
+         *       "scale_max": null,
+         *       "scale_min": null,
+         *       "slug": "u4ssc-open-data",
+         *       "sources": [
+         *         "Recommendation ITU-T Y.4903"
+         *       ],
+         *       "status": "active",
+         *       "unit": "%",
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "value_type": "percentage",
+         *       "version": 1
+         *     }
+         */
         Indicator: {
             /**
              * @description The framework's own code, unique within the framework for each value type: a KPI reported in two forms is two indicators with the same code (U4SSC's EC: ICT: PS: 1A, Open Data, as a percentage and as a number).
@@ -1100,13 +1614,22 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             description?: components["schemas"]["Text"];
-            /** @description The dimension's slug within the framework. */
+            /**
+             * @description The dimension's slug within the framework.
+             * @example participation
+             */
             dimension: string;
-            /** @enum {string} */
+            /**
+             * @example higher_is_better
+             * @enum {string}
+             */
             direction?: "higher_is_better" | "lower_is_better" | "none";
             /** @description Slugs of equivalent indicators in other frameworks. */
             equivalents?: string[] | null;
-            /** @description The framework's slug. */
+            /**
+             * @description The framework's slug.
+             * @example uclg-smart-governance-2019
+             */
             framework: string;
             /** @description Ordinal levels, lowest first; empty for other types. */
             levels?: components["schemas"]["Level"][] | null;
@@ -1126,7 +1649,7 @@ export interface components {
              * @description Lowest valid value, when bounded.
              */
             scale_min?: number | null;
-            /** @example sg2019-open-data-portal */
+            /** @example sg2019-participatory-budget */
             slug: string;
             /** @description Where the definition comes from. */
             sources?: string[] | null;
@@ -1142,11 +1665,40 @@ export interface components {
             unit?: string | null;
             /** Format: date-time */
             updated_at: string;
-            /** @enum {string} */
+            /**
+             * @example percentage
+             * @enum {string}
+             */
             value_type: "numeric" | "percentage" | "count" | "boolean" | "ordinal" | "text";
             /** Format: int64 */
             version: number;
         };
+        /**
+         * @example {
+         *       "code": "EC: ICT: PS: 1A",
+         *       "description": {
+         *         "en": "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its percentage form; its number form is u4ssc-open-data-number."
+         *       },
+         *       "dimension": "public-sector",
+         *       "direction": "higher_is_better",
+         *       "equivalents": [],
+         *       "framework": "itu-t-y4903",
+         *       "levels": [],
+         *       "methodology": {
+         *         "en": "As defined in Recommendation ITU-T Y.4903."
+         *       },
+         *       "name": {
+         *         "en": "Open Data (percentage)"
+         *       },
+         *       "provenance": "reported",
+         *       "slug": "u4ssc-open-data",
+         *       "sources": [
+         *         "Recommendation ITU-T Y.4903"
+         *       ],
+         *       "unit": "%",
+         *       "value_type": "percentage"
+         *     }
+         */
         IndicatorCreateBody: {
             /**
              * @description The framework's own code, unique within the framework for each value type: a KPI reported in two forms is two indicators with the same code (U4SSC's EC: ICT: PS: 1A, Open Data, as a percentage and as a number).
@@ -1154,13 +1706,22 @@ export interface components {
              */
             code: string;
             description?: components["schemas"]["Text"];
-            /** @description The dimension's slug within the framework. */
+            /**
+             * @description The dimension's slug within the framework.
+             * @example participation
+             */
             dimension: string;
-            /** @enum {string} */
+            /**
+             * @example higher_is_better
+             * @enum {string}
+             */
             direction?: "higher_is_better" | "lower_is_better" | "none";
             /** @description Slugs of equivalent indicators in other frameworks. */
             equivalents?: string[] | null;
-            /** @description The framework's slug. */
+            /**
+             * @description The framework's slug.
+             * @example uclg-smart-governance-2019
+             */
             framework: string;
             /** @description Ordinal levels, lowest first; empty for other types. */
             levels?: components["schemas"]["Level"][] | null;
@@ -1186,9 +1747,34 @@ export interface components {
              * @example %
              */
             unit?: string | null;
-            /** @enum {string} */
+            /**
+             * @example percentage
+             * @enum {string}
+             */
             value_type: "numeric" | "percentage" | "count" | "boolean" | "ordinal" | "text";
         };
+        /**
+         * @example {
+         *       "code": "PA-1",
+         *       "description": {
+         *         "en": "Share of the investment budget decided through participatory budgeting (sample indicator for demonstrations)."
+         *       },
+         *       "dimension": "participation",
+         *       "direction": "higher_is_better",
+         *       "equivalents": [],
+         *       "framework": "uclg-smart-governance-2019",
+         *       "levels": [],
+         *       "name": {
+         *         "en": "Share of the investment budget decided through participatory budgeting"
+         *       },
+         *       "provenance": "sample",
+         *       "scale_max": null,
+         *       "scale_min": null,
+         *       "sources": [],
+         *       "unit": null,
+         *       "value_type": "percentage"
+         *     }
+         */
         IndicatorFields: {
             /**
              * @description The framework's own code, unique within the framework for each value type: a KPI reported in two forms is two indicators with the same code (U4SSC's EC: ICT: PS: 1A, Open Data, as a percentage and as a number).
@@ -1196,13 +1782,22 @@ export interface components {
              */
             code: string;
             description?: components["schemas"]["Text"];
-            /** @description The dimension's slug within the framework. */
+            /**
+             * @description The dimension's slug within the framework.
+             * @example participation
+             */
             dimension: string;
-            /** @enum {string} */
+            /**
+             * @example higher_is_better
+             * @enum {string}
+             */
             direction?: "higher_is_better" | "lower_is_better" | "none";
             /** @description Slugs of equivalent indicators in other frameworks. */
             equivalents?: string[] | null;
-            /** @description The framework's slug. */
+            /**
+             * @description The framework's slug.
+             * @example uclg-smart-governance-2019
+             */
             framework: string;
             /** @description Ordinal levels, lowest first; empty for other types. */
             levels?: components["schemas"]["Level"][] | null;
@@ -1227,9 +1822,21 @@ export interface components {
              * @example %
              */
             unit?: string | null;
-            /** @enum {string} */
+            /**
+             * @example percentage
+             * @enum {string}
+             */
             value_type: "numeric" | "percentage" | "count" | "boolean" | "ordinal" | "text";
         };
+        /**
+         * @example {
+         *       "code": "managed",
+         *       "label": {
+         *         "en": "managed"
+         *       },
+         *       "rank": 3
+         *     }
+         */
         Level: {
             /** @example advanced */
             code: string;
@@ -1240,28 +1847,69 @@ export interface components {
              */
             rank: number;
         };
+        /**
+         * @example {
+         *       "milestone": {
+         *         "en": "End of 2019: the study is completed; in the last few months of 2019 it is finalised and ready for official publication."
+         *       },
+         *       "when": {
+         *         "precision": "year",
+         *         "value": "2019"
+         *       }
+         *     }
+         */
         Milestone: {
             /** @description What happens then. */
             milestone: components["schemas"]["Text"];
             /** @description When it happens, as precisely as it is known: "end of 2019" is the year 2019. */
             when: components["schemas"]["DateWithPrecision"];
         };
+        /**
+         * @example {
+         *       "city": "malaga",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "edition": 2019,
+         *       "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+         *       "id": 1,
+         *       "indicator": "sg2019-transparency-portal",
+         *       "provenance": "sample",
+         *       "quality": null,
+         *       "source": null,
+         *       "status": "A",
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "value": true,
+         *       "value_type": "boolean",
+         *       "verification": "self_reported",
+         *       "version": 1,
+         *       "year": 2019
+         *     }
+         */
         Observation: {
-            /** @description The city's slug. */
+            /**
+             * @description The city's slug.
+             * @example malaga
+             */
             city: string;
             /** Format: date-time */
             created_at: string;
             /**
              * Format: int64
              * @description The study edition the value comes from, if any.
+             * @example 2019
              */
             edition?: number | null;
             footnote?: string | null;
             /** Format: int64 */
             id: number;
-            /** @description The indicator's slug. */
+            /**
+             * @description The indicator's slug.
+             * @example sg2019-participatory-budget
+             */
             indicator: string;
-            /** @enum {string} */
+            /**
+             * @example sample
+             * @enum {string}
+             */
             provenance?: "reported" | "sample" | "synthetic";
             /**
              * @description Data-quality grade, A best.
@@ -1271,6 +1919,7 @@ export interface components {
             source?: string | null;
             /**
              * @description A normal, E estimated, P provisional, M missing, NR not reported.
+             * @example A
              * @enum {string}
              */
             status: "A" | "E" | "P" | "M" | "NR";
@@ -1280,11 +1929,13 @@ export interface components {
             value: number | boolean | string | null;
             /**
              * @description The indicator's value type, which types value.
+             * @example percentage
              * @enum {string}
              */
             value_type: "numeric" | "percentage" | "count" | "boolean" | "ordinal" | "text";
             /**
              * @description Set by the secretariat.
+             * @example self_reported
              * @enum {string}
              */
             verification: "self_reported" | "verified" | "rejected";
@@ -1293,21 +1944,46 @@ export interface components {
             /**
              * Format: int64
              * @description The period the value describes.
+             * @example 2019
              */
             year: number;
         };
+        /**
+         * @example {
+         *       "city": "malaga",
+         *       "edition": 2019,
+         *       "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+         *       "indicator": "sg2019-participatory-budget",
+         *       "provenance": "sample",
+         *       "quality": null,
+         *       "source": null,
+         *       "status": "A",
+         *       "value": 74,
+         *       "year": 2019
+         *     }
+         */
         ObservationFields: {
-            /** @description The city's slug. */
+            /**
+             * @description The city's slug.
+             * @example malaga
+             */
             city: string;
             /**
              * Format: int64
              * @description The study edition the value comes from, if any.
+             * @example 2019
              */
             edition?: number | null;
             footnote?: string | null;
-            /** @description The indicator's slug. */
+            /**
+             * @description The indicator's slug.
+             * @example sg2019-participatory-budget
+             */
             indicator: string;
-            /** @enum {string} */
+            /**
+             * @example sample
+             * @enum {string}
+             */
             provenance?: "reported" | "sample" | "synthetic";
             /**
              * @description Data-quality grade, A best.
@@ -1317,6 +1993,7 @@ export interface components {
             source?: string | null;
             /**
              * @description A normal, E estimated, P provisional, M missing, NR not reported.
+             * @example A
              * @enum {string}
              */
             status: "A" | "E" | "P" | "M" | "NR";
@@ -1325,9 +2002,15 @@ export interface components {
             /**
              * Format: int64
              * @description The period the value describes.
+             * @example 2019
              */
             year: number;
         };
+        /**
+         * @example {
+         *       "status": "E"
+         *     }
+         */
         ObservationPatch: {
             footnote?: string | null;
             /** @enum {string} */
@@ -1340,10 +2023,33 @@ export interface components {
             /** @description Typed by the indicator's value_type: a number (numeric, percentage, count), a boolean, or a string (an ordinal level's code, or text); null when status is M or NR. */
             value?: number | boolean | string | null;
         };
+        /**
+         * @example {
+         *       "verification": "verified"
+         *     }
+         */
         ObservationVerifyInputBody: {
             /** @enum {string} */
             verification: "self_reported" | "verified" | "rejected";
         };
+        /**
+         * @example {
+         *       "acronym": "FMDV",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "founders": [],
+         *       "kind": "other",
+         *       "name": {
+         *         "en": "Global Fund for Cities Development",
+         *         "es": "Fondo Mundial para el Desarrollo de las Ciudades",
+         *         "fr": "Fonds Mondial pour le Développement des Villes"
+         *       },
+         *       "provenance": "reported",
+         *       "slug": "fmdv",
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "version": 1,
+         *       "website": null
+         *     }
+         */
         Organisation: {
             /** @example UN-Habitat */
             acronym: string | null;
@@ -1371,72 +2077,536 @@ export interface components {
             /** Format: uri */
             website: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "action": "create",
+         *           "actor": "secretariat:seed",
+         *           "after": {
+         *             "cop_member": true,
+         *             "cop_role": "chair",
+         *             "country": "ES",
+         *             "created_at": "2025-01-20T09:00:00Z",
+         *             "latitude": 43.263,
+         *             "longitude": -2.935,
+         *             "metropolis_member": null,
+         *             "name": {
+         *               "en": "Bilbao",
+         *               "es": "Bilbao",
+         *               "fr": "Bilbao"
+         *             },
+         *             "open_data_portal": null,
+         *             "population": null,
+         *             "population_year": null,
+         *             "provenance": "reported",
+         *             "section": "europe",
+         *             "slug": "bilbao",
+         *             "updated_at": "2025-01-20T09:00:00Z",
+         *             "version": 1,
+         *             "website": "https://www.bilbao.eus"
+         *           },
+         *           "at": "2025-01-20T09:00:00Z",
+         *           "before": null,
+         *           "id": 1,
+         *           "request_id": null,
+         *           "resource": "city",
+         *           "resource_id": "bilbao",
+         *           "token_id": null
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageAuditEntry: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["AuditEntry"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "cop_member": true,
+         *           "cop_role": "chair",
+         *           "country": "ES",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "latitude": 43.263,
+         *           "longitude": -2.935,
+         *           "metropolis_member": null,
+         *           "name": {
+         *             "en": "Bilbao",
+         *             "es": "Bilbao",
+         *             "fr": "Bilbao"
+         *           },
+         *           "open_data_portal": null,
+         *           "population": null,
+         *           "population_year": null,
+         *           "provenance": "reported",
+         *           "section": "europe",
+         *           "slug": "bilbao",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1,
+         *           "website": "https://www.bilbao.eus"
+         *         },
+         *         {
+         *           "cop_member": true,
+         *           "cop_role": "member",
+         *           "country": "ES",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "latitude": 36.7213,
+         *           "longitude": -4.4214,
+         *           "metropolis_member": null,
+         *           "name": {
+         *             "en": "Málaga",
+         *             "es": "Málaga",
+         *             "fr": "Malaga"
+         *           },
+         *           "open_data_portal": null,
+         *           "population": null,
+         *           "population_year": null,
+         *           "provenance": "sample",
+         *           "section": "europe",
+         *           "slug": "malaga",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1,
+         *           "website": null
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageCity: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["City"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "chair_city": "bilbao",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "description": {
+         *             "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the Smart Cities Study every 2-3 years."
+         *           },
+         *           "members": 1,
+         *           "members_by_provenance": {
+         *             "reported": 1,
+         *             "sample": 9,
+         *             "synthetic": 0
+         *           },
+         *           "name": {
+         *             "en": "Community of Practice on Digital Cities",
+         *             "es": "Comunidad de Práctica sobre Ciudades Digitales",
+         *             "fr": "Communauté de pratique sur les villes numériques"
+         *           },
+         *           "provenance": "reported",
+         *           "slug": "digital-cities",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1,
+         *           "website": null
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageCommunity: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Community"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "dimensions": [
+         *             {
+         *               "name": {
+         *                 "en": "Economy (EC)"
+         *               },
+         *               "parent": null,
+         *               "position": 0,
+         *               "slug": "economy"
+         *             },
+         *             {
+         *               "name": {
+         *                 "en": "Information and communication technology (ICT)"
+         *               },
+         *               "parent": "economy",
+         *               "position": 1,
+         *               "slug": "ict"
+         *             },
+         *             {
+         *               "name": {
+         *                 "en": "Public sector (PS)"
+         *               },
+         *               "parent": "ict",
+         *               "position": 2,
+         *               "slug": "public-sector"
+         *             }
+         *           ],
+         *           "name": {
+         *             "en": "ITU-T Y.4903: key performance indicators for smart sustainable cities (U4SSC KPIs)"
+         *           },
+         *           "provenance": "reported",
+         *           "publisher": "ITU-T / United for Smart Sustainable Cities (U4SSC)",
+         *           "slug": "itu-t-y4903",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "url": null,
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageFramework: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Framework"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "code": "EC: ICT: PS: 1A",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "description": {
+         *             "en": "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its percentage form; its number form is u4ssc-open-data-number."
+         *           },
+         *           "dimension": "public-sector",
+         *           "direction": "higher_is_better",
+         *           "equivalents": [],
+         *           "framework": "itu-t-y4903",
+         *           "levels": [],
+         *           "methodology": {
+         *             "en": "As defined in Recommendation ITU-T Y.4903."
+         *           },
+         *           "name": {
+         *             "en": "Open Data (percentage)"
+         *           },
+         *           "provenance": "reported",
+         *           "retired_at": null,
+         *           "scale_max": null,
+         *           "scale_min": null,
+         *           "slug": "u4ssc-open-data",
+         *           "sources": [
+         *             "Recommendation ITU-T Y.4903"
+         *           ],
+         *           "status": "active",
+         *           "unit": "%",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "value_type": "percentage",
+         *           "version": 1
+         *         },
+         *         {
+         *           "code": "EC: ICT: PS: 1A",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "description": {
+         *             "en": "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its number form; its percentage form is u4ssc-open-data."
+         *           },
+         *           "dimension": "public-sector",
+         *           "direction": "higher_is_better",
+         *           "equivalents": [],
+         *           "framework": "itu-t-y4903",
+         *           "levels": [],
+         *           "methodology": {
+         *             "en": "As defined in Recommendation ITU-T Y.4903."
+         *           },
+         *           "name": {
+         *             "en": "Open Data (number)"
+         *           },
+         *           "provenance": "reported",
+         *           "retired_at": null,
+         *           "scale_max": null,
+         *           "scale_min": null,
+         *           "slug": "u4ssc-open-data-number",
+         *           "sources": [
+         *             "Recommendation ITU-T Y.4903"
+         *           ],
+         *           "status": "active",
+         *           "unit": null,
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "value_type": "count",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageIndicator: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Indicator"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "city": "malaga",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "edition": 2019,
+         *           "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+         *           "id": 1,
+         *           "indicator": "sg2019-transparency-portal",
+         *           "provenance": "sample",
+         *           "quality": null,
+         *           "source": null,
+         *           "status": "A",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "value": true,
+         *           "value_type": "boolean",
+         *           "verification": "self_reported",
+         *           "version": 1,
+         *           "year": 2019
+         *         },
+         *         {
+         *           "city": "malaga",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "edition": 2019,
+         *           "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+         *           "id": 2,
+         *           "indicator": "sg2019-participatory-budget",
+         *           "provenance": "sample",
+         *           "quality": null,
+         *           "source": null,
+         *           "status": "A",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "value": 74,
+         *           "value_type": "percentage",
+         *           "verification": "self_reported",
+         *           "version": 1,
+         *           "year": 2019
+         *         }
+         *       ],
+         *       "next_cursor": "eyJzIjoiaWQiLCJ2IjoiIiwiaWQiOiIyIn0"
+         *     }
+         */
         PageObservation: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Observation"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "acronym": "FMDV",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "founders": [],
+         *           "kind": "other",
+         *           "name": {
+         *             "en": "Global Fund for Cities Development",
+         *             "es": "Fondo Mundial para el Desarrollo de las Ciudades",
+         *             "fr": "Fonds Mondial pour le Développement des Villes"
+         *           },
+         *           "provenance": "reported",
+         *           "slug": "fmdv",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1,
+         *           "website": null
+         *         },
+         *         {
+         *           "acronym": "Uraía",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "founders": [
+         *             "fmdv",
+         *             "un-habitat"
+         *           ],
+         *           "kind": "platform",
+         *           "name": {
+         *             "en": "Uraía Platform",
+         *             "es": "Plataforma Uraía",
+         *             "fr": "Plateforme Uraía"
+         *           },
+         *           "provenance": "reported",
+         *           "slug": "uraia",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1,
+         *           "website": null
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageOrganisation: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Organisation"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "change": "update",
+         *           "observation": {
+         *             "city": "malaga",
+         *             "created_at": "2025-01-20T09:00:00Z",
+         *             "edition": 2019,
+         *             "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+         *             "id": 2,
+         *             "indicator": "sg2019-participatory-budget",
+         *             "provenance": "sample",
+         *             "quality": null,
+         *             "source": null,
+         *             "status": "A",
+         *             "updated_at": "2025-01-20T09:00:00Z",
+         *             "value": 74,
+         *             "value_type": "percentage",
+         *             "verification": "self_reported",
+         *             "version": 1,
+         *             "year": 2019
+         *           },
+         *           "replaced_at": "2025-02-03T11:30:00Z",
+         *           "replaced_by": "editor",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageRevision: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Revision"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "declared_city_count": 35,
+         *           "declared_country_count": null,
+         *           "edition": 2021,
+         *           "focus": {
+         *             "en": "Resilience."
+         *           },
+         *           "framework": null,
+         *           "provenance": "reported",
+         *           "schedule": [],
+         *           "status": "published",
+         *           "title": {
+         *             "en": "Smart Cities Study 2021"
+         *           },
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         },
+         *         {
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "declared_city_count": 20,
+         *           "declared_country_count": null,
+         *           "edition": 2023,
+         *           "focus": {
+         *             "en": "Innovation ecosystems and the Sustainable Development Goals."
+         *           },
+         *           "framework": null,
+         *           "provenance": "reported",
+         *           "schedule": [],
+         *           "status": "published",
+         *           "title": {
+         *             "en": "Smart Cities Study 2023"
+         *           },
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageStudy: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Study"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "city": "amman",
+         *           "country": "JO",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "edition": 2019,
+         *           "name": {
+         *             "en": "Amman",
+         *             "es": "Amán",
+         *             "fr": "Amman"
+         *           },
+         *           "provenance": "sample"
+         *         },
+         *         {
+         *           "city": "dakar",
+         *           "country": "SN",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "edition": 2019,
+         *           "name": {
+         *             "en": "Dakar",
+         *             "es": "Dakar",
+         *             "fr": "Dakar"
+         *           },
+         *           "provenance": "sample"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageStudyCity: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["StudyCity"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "cities": [
+         *             "bilbao"
+         *           ],
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "id": 7,
+         *           "last_used_at": "2025-02-03T11:30:00Z",
+         *           "name": "Bilbao open data team",
+         *           "prefix": "dcapi_k3x9q2",
+         *           "revoked_at": null,
+         *           "role": "editor",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         PageToken: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Token"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "detail": "validation failed",
+         *       "errors": [
+         *         {
+         *           "location": "body.country",
+         *           "message": "must be an ISO 3166-1 alpha-2 code in capitals, such as ES",
+         *           "value": "es"
+         *         }
+         *       ],
+         *       "instance": "/v1/cities",
+         *       "status": 422,
+         *       "title": "Unprocessable Entity",
+         *       "type": "about:blank"
+         *     }
+         */
         Problem: {
             /** @description What went wrong, for people. */
             detail?: string;
@@ -1464,6 +2634,13 @@ export interface components {
              */
             type?: string;
         };
+        /**
+         * @example {
+         *       "location": "body.country",
+         *       "message": "must be an ISO 3166-1 alpha-2 code in capitals, such as ES",
+         *       "value": "es"
+         *     }
+         */
         ProblemDetail: {
             /**
              * @description Where it is: body.name.en, query.section, body.row[12].value…
@@ -1475,6 +2652,13 @@ export interface components {
             /** @description The value that was sent, when it helps. */
             value?: unknown;
         };
+        /**
+         * @example {
+         *       "reported": 0,
+         *       "sample": 11,
+         *       "synthetic": 0
+         *     }
+         */
         ProvenanceCounts: {
             /**
              * Format: int64
@@ -1492,6 +2676,81 @@ export interface components {
              */
             synthetic: number;
         };
+        /**
+         * @example {
+         *       "computed_from": {
+         *         "observations": 11,
+         *         "observations_by_provenance": {
+         *           "reported": 0,
+         *           "sample": 11,
+         *           "synthetic": 0
+         *         },
+         *         "provenance": [
+         *           "sample"
+         *         ],
+         *         "verification": [
+         *           "self_reported",
+         *           "verified"
+         *         ]
+         *       },
+         *       "direction": "higher_is_better",
+         *       "edition": 2019,
+         *       "includes_invented_data": true,
+         *       "indicator": "sg2019-participatory-budget",
+         *       "items": [
+         *         {
+         *           "city": "seoul",
+         *           "city_name": {
+         *             "en": "Seoul",
+         *             "es": "Seúl",
+         *             "fr": "Séoul"
+         *           },
+         *           "edition": 2019,
+         *           "provenance": "sample",
+         *           "rank": 1,
+         *           "status": "E",
+         *           "value": 95,
+         *           "verification": "self_reported",
+         *           "year": 2019
+         *         },
+         *         {
+         *           "city": "dakar",
+         *           "city_name": {
+         *             "en": "Dakar",
+         *             "es": "Dakar",
+         *             "fr": "Dakar"
+         *           },
+         *           "edition": 2019,
+         *           "provenance": "sample",
+         *           "rank": 2,
+         *           "status": "A",
+         *           "value": 88,
+         *           "verification": "self_reported",
+         *           "year": 2019
+         *         },
+         *         {
+         *           "city": "malaga",
+         *           "city_name": {
+         *             "en": "Málaga",
+         *             "es": "Málaga",
+         *             "fr": "Malaga"
+         *           },
+         *           "edition": 2019,
+         *           "provenance": "sample",
+         *           "rank": 3,
+         *           "status": "A",
+         *           "value": 74,
+         *           "verification": "self_reported",
+         *           "year": 2019
+         *         }
+         *       ],
+         *       "notice": {
+         *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 11 of the 11 observations counted. This is not a result of the Smart Cities Study.",
+         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
+         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+         *       }
+         *     }
+         */
         Ranking: {
             /** @description Which observations were counted, and how many. */
             computed_from: components["schemas"]["ComputedFrom"];
@@ -1506,6 +2765,23 @@ export interface components {
             /** @description Present only when includes_invented_data is true: says so in words, and how many of the observations counted are invented. */
             notice?: components["schemas"]["Text"];
         };
+        /**
+         * @example {
+         *       "city": "seoul",
+         *       "city_name": {
+         *         "en": "Seoul",
+         *         "es": "Seúl",
+         *         "fr": "Séoul"
+         *       },
+         *       "edition": 2019,
+         *       "provenance": "sample",
+         *       "rank": 1,
+         *       "status": "E",
+         *       "value": 95,
+         *       "verification": "self_reported",
+         *       "year": 2019
+         *     }
+         */
         RankingEntry: {
             city: string;
             city_name: components["schemas"]["Text"];
@@ -1533,6 +2809,32 @@ export interface components {
             /** Format: int64 */
             year: number;
         };
+        /**
+         * @example {
+         *       "change": "update",
+         *       "observation": {
+         *         "city": "malaga",
+         *         "created_at": "2025-01-20T09:00:00Z",
+         *         "edition": 2019,
+         *         "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+         *         "id": 2,
+         *         "indicator": "sg2019-participatory-budget",
+         *         "provenance": "sample",
+         *         "quality": null,
+         *         "source": null,
+         *         "status": "A",
+         *         "updated_at": "2025-01-20T09:00:00Z",
+         *         "value": 74,
+         *         "value_type": "percentage",
+         *         "verification": "self_reported",
+         *         "version": 1,
+         *         "year": 2019
+         *       },
+         *       "replaced_at": "2025-02-03T11:30:00Z",
+         *       "replaced_by": "editor",
+         *       "version": 1
+         *     }
+         */
         Revision: {
             /** @enum {string} */
             change: "update" | "delete";
@@ -1551,6 +2853,90 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @example {
+         *       "city": "malaga",
+         *       "computed_from": {
+         *         "observations": 11,
+         *         "observations_by_provenance": {
+         *           "reported": 0,
+         *           "sample": 11,
+         *           "synthetic": 0
+         *         },
+         *         "provenance": [
+         *           "sample"
+         *         ],
+         *         "verification": [
+         *           "self_reported",
+         *           "verified"
+         *         ]
+         *       },
+         *       "edition": 2019,
+         *       "framework": "uclg-smart-governance-2019",
+         *       "includes_invented_data": true,
+         *       "items": [
+         *         {
+         *           "dimension": "open-government",
+         *           "indicators": 6,
+         *           "name": {
+         *             "en": "Open government"
+         *           },
+         *           "observed": 6,
+         *           "parent": null,
+         *           "provenance": [
+         *             "sample"
+         *           ],
+         *           "reported": 6,
+         *           "score": 0.935,
+         *           "scored": 4,
+         *           "verification": [
+         *             "self_reported"
+         *           ]
+         *         },
+         *         {
+         *           "dimension": "transparency",
+         *           "indicators": 1,
+         *           "name": {
+         *             "en": "Transparency"
+         *           },
+         *           "observed": 1,
+         *           "parent": "open-government",
+         *           "provenance": [
+         *             "sample"
+         *           ],
+         *           "reported": 1,
+         *           "score": 1,
+         *           "scored": 1,
+         *           "verification": [
+         *             "self_reported"
+         *           ]
+         *         },
+         *         {
+         *           "dimension": "participation",
+         *           "indicators": 1,
+         *           "name": {
+         *             "en": "Participation"
+         *           },
+         *           "observed": 1,
+         *           "parent": "open-government",
+         *           "provenance": [
+         *             "sample"
+         *           ],
+         *           "reported": 1,
+         *           "score": 0.74,
+         *           "scored": 1,
+         *           "verification": [
+         *             "self_reported"
+         *           ]
+         *         }
+         *       ],
+         *       "notice": {
+         *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 11 of the 11 observations counted. This is not a result of the Smart Cities Study.",
+         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
+         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+         *       }
+         *     }
+         */
         Scorecard: {
             city: string;
             /** @description Which observations were counted, and how many. */
@@ -1568,6 +2954,26 @@ export interface components {
             /** @description Present only when includes_invented_data is true: says so in words, and how many of the observations counted are invented. */
             notice?: components["schemas"]["Text"];
         };
+        /**
+         * @example {
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "declared_city_count": 35,
+         *       "declared_country_count": null,
+         *       "edition": 2021,
+         *       "focus": {
+         *         "en": "Resilience."
+         *       },
+         *       "framework": null,
+         *       "provenance": "reported",
+         *       "schedule": [],
+         *       "status": "published",
+         *       "title": {
+         *         "en": "Smart Cities Study 2021"
+         *       },
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "version": 1
+         *     }
+         */
         Study: {
             /** @description Published conclusions, quoted; null when none are published. */
             conclusions?: components["schemas"]["Text"];
@@ -1576,6 +2982,7 @@ export interface components {
             /**
              * Format: int64
              * @description How many cities the edition says took part.
+             * @example 24
              */
             declared_city_count?: number | null;
             /**
@@ -1591,7 +2998,10 @@ export interface components {
             edition: number;
             /** @description What the edition studies. */
             focus: components["schemas"]["Text"];
-            /** @description Slug of the indicator framework the edition uses, when it has one. */
+            /**
+             * @description Slug of the indicator framework the edition uses, when it has one.
+             * @example uclg-smart-governance-2019
+             */
             framework?: string | null;
             /** @enum {string} */
             provenance?: "reported" | "sample" | "synthetic";
@@ -1605,9 +3015,27 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /**
+         * @example {
+         *       "city": "amman",
+         *       "country": "JO",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "edition": 2019,
+         *       "name": {
+         *         "en": "Amman",
+         *         "es": "Amán",
+         *         "fr": "Amman"
+         *       },
+         *       "provenance": "sample"
+         *     }
+         */
         StudyCity: {
-            /** @description The city's slug. */
+            /**
+             * @description The city's slug.
+             * @example malaga
+             */
             city: string;
+            /** @example ES */
             country: string;
             /** Format: date-time */
             created_at: string;
@@ -1621,6 +3049,11 @@ export interface components {
              */
             provenance: "reported" | "sample" | "synthetic";
         };
+        /**
+         * @example {
+         *       "provenance": "sample"
+         *     }
+         */
         StudyCityPutInputBody: {
             /**
              * @description sample when the participation is invented for a demo.
@@ -1629,12 +3062,28 @@ export interface components {
              */
             provenance: "reported" | "sample" | "synthetic";
         };
+        /**
+         * @example {
+         *       "declared_city_count": 20,
+         *       "edition": 2023,
+         *       "focus": {
+         *         "en": "Innovation ecosystems and the Sustainable Development Goals."
+         *       },
+         *       "provenance": "reported",
+         *       "schedule": [],
+         *       "status": "published",
+         *       "title": {
+         *         "en": "Smart Cities Study 2023"
+         *       }
+         *     }
+         */
         StudyCreateBody: {
             /** @description Published conclusions, quoted; null when none are published. */
             conclusions?: components["schemas"]["Text"];
             /**
              * Format: int64
              * @description How many cities the edition says took part.
+             * @example 24
              */
             declared_city_count?: number | null;
             /**
@@ -1649,7 +3098,10 @@ export interface components {
             edition: number;
             /** @description What the edition studies. */
             focus: components["schemas"]["Text"];
-            /** @description Slug of the indicator framework the edition uses, when it has one. */
+            /**
+             * @description Slug of the indicator framework the edition uses, when it has one.
+             * @example uclg-smart-governance-2019
+             */
             framework?: string | null;
             /** @enum {string} */
             provenance?: "reported" | "sample" | "synthetic";
@@ -1659,12 +3111,48 @@ export interface components {
             status: "planned" | "in_progress" | "completed" | "published";
             title: components["schemas"]["Text"];
         };
+        /**
+         * @example {
+         *       "declared_city_count": 24,
+         *       "declared_country_count": null,
+         *       "focus": {
+         *         "en": "Smart governance: open government (transparency, participation, open data, accountability, collaboration) and advanced strategic management (foresight, strategic planning, evaluation, data-driven decision-making), and the smart-governance technology trends considered key in the next 4-5 years."
+         *       },
+         *       "framework": "uclg-smart-governance-2019",
+         *       "provenance": "reported",
+         *       "schedule": [
+         *         {
+         *           "milestone": {
+         *             "en": "End of 2019: the study is completed; in the last few months of 2019 it is finalised and ready for official publication."
+         *           },
+         *           "when": {
+         *             "precision": "year",
+         *             "value": "2019"
+         *           }
+         *         },
+         *         {
+         *           "milestone": {
+         *             "en": "Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."
+         *           },
+         *           "when": {
+         *             "precision": "year",
+         *             "value": "2020"
+         *           }
+         *         }
+         *       ],
+         *       "status": "published",
+         *       "title": {
+         *         "en": "Smart Cities Study 2019: Smart Governance"
+         *       }
+         *     }
+         */
         StudyFields: {
             /** @description Published conclusions, quoted; null when none are published. */
             conclusions?: components["schemas"]["Text"];
             /**
              * Format: int64
              * @description How many cities the edition says took part.
+             * @example 24
              */
             declared_city_count?: number | null;
             /**
@@ -1674,7 +3162,10 @@ export interface components {
             declared_country_count?: number | null;
             /** @description What the edition studies. */
             focus: components["schemas"]["Text"];
-            /** @description Slug of the indicator framework the edition uses, when it has one. */
+            /**
+             * @description Slug of the indicator framework the edition uses, when it has one.
+             * @example uclg-smart-governance-2019
+             */
             framework?: string | null;
             /** @enum {string} */
             provenance?: "reported" | "sample" | "synthetic";
@@ -1684,6 +3175,13 @@ export interface components {
             status: "planned" | "in_progress" | "completed" | "published";
             title: components["schemas"]["Text"];
         };
+        /**
+         * @example {
+         *       "en": "Bilbao",
+         *       "es": "Bilbao",
+         *       "fr": "Bilbao"
+         *     }
+         */
         Text: {
             /** @description English text (always present). */
             en: string;
@@ -1692,13 +3190,39 @@ export interface components {
             /** @description French text, when translated. */
             fr?: string;
         };
+        /**
+         * @example {
+         *       "es": "Bilbao",
+         *       "fr": "Bilbao"
+         *     }
+         */
         TextPatch: {
             en?: string;
             es?: string | null;
             fr?: string | null;
         };
+        /**
+         * @example {
+         *       "cities": [
+         *         "bilbao"
+         *       ],
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "id": 7,
+         *       "last_used_at": "2025-02-03T11:30:00Z",
+         *       "name": "Bilbao open data team",
+         *       "prefix": "dcapi_k3x9q2",
+         *       "revoked_at": null,
+         *       "role": "editor",
+         *       "version": 1
+         *     }
+         */
         Token: {
-            /** @description Cities an editor may write; empty for other roles. */
+            /**
+             * @description Cities an editor may write; empty for other roles.
+             * @example [
+             *       "bilbao"
+             *     ]
+             */
             cities: string[] | null;
             /** Format: date-time */
             created_at: string;
@@ -1706,13 +3230,22 @@ export interface components {
             id: number;
             /** Format: date-time */
             last_used_at: string | null;
-            /** @description What the token is for, or who holds it. */
+            /**
+             * @description What the token is for, or who holds it.
+             * @example Bilbao open data team
+             */
             name: string;
-            /** @description The first characters of the secret, to recognise it. */
+            /**
+             * @description The first characters of the secret, to recognise it.
+             * @example dcapi_k3x9q2
+             */
             prefix: string;
             /** Format: date-time */
             revoked_at: string | null;
-            /** @enum {string} */
+            /**
+             * @example editor
+             * @enum {string}
+             */
             role: "admin" | "secretariat" | "editor";
             /**
              * Format: int64
@@ -1720,11 +3253,29 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @example {
+         *       "cities": [
+         *         "bilbao"
+         *       ],
+         *       "name": "Bilbao open data team",
+         *       "role": "editor"
+         *     }
+         */
         TokenCreate: {
-            /** @description Required for editors: the cities they may write. */
+            /**
+             * @description Required for editors: the cities they may write.
+             * @example [
+             *       "bilbao"
+             *     ]
+             */
             cities?: string[] | null;
+            /** @example Bilbao open data team */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example editor
+             * @enum {string}
+             */
             role: "admin" | "secretariat" | "editor";
         };
     };
@@ -1776,6 +3327,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthOutputBody"];
                 };
             };
@@ -1841,6 +3397,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthOutputBody"];
                 };
             };
@@ -1916,6 +3477,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "action": "create",
+                     *           "actor": "secretariat:seed",
+                     *           "after": {
+                     *             "cop_member": true,
+                     *             "cop_role": "chair",
+                     *             "country": "ES",
+                     *             "created_at": "2025-01-20T09:00:00Z",
+                     *             "latitude": 43.263,
+                     *             "longitude": -2.935,
+                     *             "metropolis_member": null,
+                     *             "name": {
+                     *               "en": "Bilbao",
+                     *               "es": "Bilbao",
+                     *               "fr": "Bilbao"
+                     *             },
+                     *             "open_data_portal": null,
+                     *             "population": null,
+                     *             "population_year": null,
+                     *             "provenance": "reported",
+                     *             "section": "europe",
+                     *             "slug": "bilbao",
+                     *             "updated_at": "2025-01-20T09:00:00Z",
+                     *             "version": 1,
+                     *             "website": "https://www.bilbao.eus"
+                     *           },
+                     *           "at": "2025-01-20T09:00:00Z",
+                     *           "before": null,
+                     *           "id": 1,
+                     *           "request_id": null,
+                     *           "resource": "city",
+                     *           "resource_id": "bilbao",
+                     *           "token_id": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageAuditEntry"];
                 };
             };
@@ -2039,6 +3641,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cop_member": true,
+                     *           "cop_role": "chair",
+                     *           "country": "ES",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "latitude": 43.263,
+                     *           "longitude": -2.935,
+                     *           "metropolis_member": null,
+                     *           "name": {
+                     *             "en": "Bilbao",
+                     *             "es": "Bilbao",
+                     *             "fr": "Bilbao"
+                     *           },
+                     *           "open_data_portal": null,
+                     *           "population": null,
+                     *           "population_year": null,
+                     *           "provenance": "reported",
+                     *           "section": "europe",
+                     *           "slug": "bilbao",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1,
+                     *           "website": "https://www.bilbao.eus"
+                     *         },
+                     *         {
+                     *           "cop_member": true,
+                     *           "cop_role": "member",
+                     *           "country": "ES",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "latitude": 36.7213,
+                     *           "longitude": -4.4214,
+                     *           "metropolis_member": null,
+                     *           "name": {
+                     *             "en": "Málaga",
+                     *             "es": "Málaga",
+                     *             "fr": "Malaga"
+                     *           },
+                     *           "open_data_portal": null,
+                     *           "population": null,
+                     *           "population_year": null,
+                     *           "provenance": "sample",
+                     *           "section": "europe",
+                     *           "slug": "malaga",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1,
+                     *           "website": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageCity"];
                 };
             };
@@ -2127,6 +3782,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "cop_member": true,
+                 *       "cop_role": "member",
+                 *       "country": "ES",
+                 *       "latitude": 36.7213,
+                 *       "longitude": -4.4214,
+                 *       "name": {
+                 *         "en": "Málaga",
+                 *         "es": "Málaga",
+                 *         "fr": "Malaga"
+                 *       },
+                 *       "provenance": "sample",
+                 *       "section": "europe",
+                 *       "slug": "malaga"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CityCreateBody"];
             };
         };
@@ -2144,6 +3816,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cop_member": true,
+                     *       "cop_role": "member",
+                     *       "country": "ES",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "latitude": 36.7213,
+                     *       "longitude": -4.4214,
+                     *       "metropolis_member": null,
+                     *       "name": {
+                     *         "en": "Málaga",
+                     *         "es": "Málaga",
+                     *         "fr": "Malaga"
+                     *       },
+                     *       "open_data_portal": null,
+                     *       "population": null,
+                     *       "population_year": null,
+                     *       "provenance": "sample",
+                     *       "section": "europe",
+                     *       "slug": "malaga",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1,
+                     *       "website": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["City"];
                 };
             };
@@ -2322,6 +4019,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cop_member": true,
+                     *       "cop_role": "chair",
+                     *       "country": "ES",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "latitude": 43.263,
+                     *       "longitude": -2.935,
+                     *       "metropolis_member": null,
+                     *       "name": {
+                     *         "en": "Bilbao",
+                     *         "es": "Bilbao",
+                     *         "fr": "Bilbao"
+                     *       },
+                     *       "open_data_portal": null,
+                     *       "population": null,
+                     *       "population_year": null,
+                     *       "provenance": "reported",
+                     *       "section": "europe",
+                     *       "slug": "bilbao",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1,
+                     *       "website": "https://www.bilbao.eus"
+                     *     }
+                     */
                     "application/json": components["schemas"]["City"];
                 };
             };
@@ -2435,6 +4157,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "cop_member": true,
+                 *       "cop_role": "chair",
+                 *       "country": "ES",
+                 *       "latitude": 43.263,
+                 *       "longitude": -2.935,
+                 *       "name": {
+                 *         "en": "Bilbao",
+                 *         "es": "Bilbao",
+                 *         "fr": "Bilbao"
+                 *       },
+                 *       "provenance": "reported",
+                 *       "section": "europe",
+                 *       "website": "https://www.bilbao.eus"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CityFields"];
             };
         };
@@ -2450,6 +4189,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cop_member": true,
+                     *       "cop_role": "chair",
+                     *       "country": "ES",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "latitude": 43.263,
+                     *       "longitude": -2.935,
+                     *       "metropolis_member": null,
+                     *       "name": {
+                     *         "en": "Bilbao",
+                     *         "es": "Bilbao",
+                     *         "fr": "Bilbao"
+                     *       },
+                     *       "open_data_portal": null,
+                     *       "population": null,
+                     *       "population_year": null,
+                     *       "provenance": "reported",
+                     *       "section": "europe",
+                     *       "slug": "bilbao",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "version": 2,
+                     *       "website": "https://www.bilbao.eus"
+                     *     }
+                     */
                     "application/json": components["schemas"]["City"];
                 };
             };
@@ -2842,6 +4606,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": {
+                 *         "es": "Bilbao",
+                 *         "fr": "Bilbao"
+                 *       }
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["CityPatch"];
             };
         };
@@ -2857,6 +4629,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cop_member": true,
+                     *       "cop_role": "chair",
+                     *       "country": "ES",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "latitude": 43.263,
+                     *       "longitude": -2.935,
+                     *       "metropolis_member": null,
+                     *       "name": {
+                     *         "en": "Bilbao",
+                     *         "es": "Bilbao",
+                     *         "fr": "Bilbao"
+                     *       },
+                     *       "open_data_portal": null,
+                     *       "population": null,
+                     *       "population_year": null,
+                     *       "provenance": "reported",
+                     *       "section": "europe",
+                     *       "slug": "bilbao",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "version": 2,
+                     *       "website": "https://www.bilbao.eus"
+                     *     }
+                     */
                     "application/json": components["schemas"]["City"];
                 };
             };
@@ -3077,6 +4874,90 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "computed_from": {
+                     *         "observations": 11,
+                     *         "observations_by_provenance": {
+                     *           "reported": 0,
+                     *           "sample": 11,
+                     *           "synthetic": 0
+                     *         },
+                     *         "provenance": [
+                     *           "sample"
+                     *         ],
+                     *         "verification": [
+                     *           "self_reported",
+                     *           "verified"
+                     *         ]
+                     *       },
+                     *       "edition": 2019,
+                     *       "framework": "uclg-smart-governance-2019",
+                     *       "includes_invented_data": true,
+                     *       "items": [
+                     *         {
+                     *           "dimension": "open-government",
+                     *           "indicators": 6,
+                     *           "name": {
+                     *             "en": "Open government"
+                     *           },
+                     *           "observed": 6,
+                     *           "parent": null,
+                     *           "provenance": [
+                     *             "sample"
+                     *           ],
+                     *           "reported": 6,
+                     *           "score": 0.935,
+                     *           "scored": 4,
+                     *           "verification": [
+                     *             "self_reported"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "dimension": "transparency",
+                     *           "indicators": 1,
+                     *           "name": {
+                     *             "en": "Transparency"
+                     *           },
+                     *           "observed": 1,
+                     *           "parent": "open-government",
+                     *           "provenance": [
+                     *             "sample"
+                     *           ],
+                     *           "reported": 1,
+                     *           "score": 1,
+                     *           "scored": 1,
+                     *           "verification": [
+                     *             "self_reported"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "dimension": "participation",
+                     *           "indicators": 1,
+                     *           "name": {
+                     *             "en": "Participation"
+                     *           },
+                     *           "observed": 1,
+                     *           "parent": "open-government",
+                     *           "provenance": [
+                     *             "sample"
+                     *           ],
+                     *           "reported": 1,
+                     *           "score": 0.74,
+                     *           "scored": 1,
+                     *           "verification": [
+                     *             "self_reported"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "notice": {
+                     *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 11 of the 11 observations counted. This is not a result of the Smart Cities Study.",
+                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
+                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Scorecard"];
                 };
             };
@@ -3182,6 +5063,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "chair_city": "bilbao",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "description": {
+                     *             "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the Smart Cities Study every 2-3 years."
+                     *           },
+                     *           "members": 1,
+                     *           "members_by_provenance": {
+                     *             "reported": 1,
+                     *             "sample": 9,
+                     *             "synthetic": 0
+                     *           },
+                     *           "name": {
+                     *             "en": "Community of Practice on Digital Cities",
+                     *             "es": "Comunidad de Práctica sobre Ciudades Digitales",
+                     *             "fr": "Communauté de pratique sur les villes numériques"
+                     *           },
+                     *           "provenance": "reported",
+                     *           "slug": "digital-cities",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1,
+                     *           "website": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageCommunity"];
                 };
             };
@@ -3280,6 +5191,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair_city": "bilbao",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the Smart Cities Study every 2-3 years."
+                     *       },
+                     *       "members": 1,
+                     *       "members_by_provenance": {
+                     *         "reported": 1,
+                     *         "sample": 9,
+                     *         "synthetic": 0
+                     *       },
+                     *       "name": {
+                     *         "en": "Community of Practice on Digital Cities",
+                     *         "es": "Comunidad de Práctica sobre Ciudades Digitales",
+                     *         "fr": "Communauté de pratique sur les villes numériques"
+                     *       },
+                     *       "provenance": "reported",
+                     *       "slug": "digital-cities",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1,
+                     *       "website": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Community"];
                 };
             };
@@ -3408,6 +5344,95 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cities": [
+                     *         "malaga",
+                     *         "durban"
+                     *       ],
+                     *       "computed_from": {
+                     *         "observations": 22,
+                     *         "observations_by_provenance": {
+                     *           "reported": 0,
+                     *           "sample": 22,
+                     *           "synthetic": 0
+                     *         },
+                     *         "provenance": [
+                     *           "sample"
+                     *         ],
+                     *         "verification": [
+                     *           "self_reported",
+                     *           "verified"
+                     *         ]
+                     *       },
+                     *       "edition": 2019,
+                     *       "framework": "uclg-smart-governance-2019",
+                     *       "includes_invented_data": true,
+                     *       "items": [
+                     *         {
+                     *           "code": "AC-1",
+                     *           "dimension": "accountability",
+                     *           "direction": "higher_is_better",
+                     *           "indicator": "sg2019-accountability-report",
+                     *           "name": {
+                     *             "en": "Annual accountability report published"
+                     *           },
+                     *           "value_type": "boolean",
+                     *           "values": [
+                     *             {
+                     *               "city": "malaga",
+                     *               "provenance": "sample",
+                     *               "status": "A",
+                     *               "value": true,
+                     *               "verification": "self_reported",
+                     *               "year": 2019
+                     *             },
+                     *             {
+                     *               "city": "durban",
+                     *               "provenance": "sample",
+                     *               "status": "A",
+                     *               "value": true,
+                     *               "verification": "self_reported",
+                     *               "year": 2019
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "code": "CO-1",
+                     *           "dimension": "collaboration",
+                     *           "direction": "higher_is_better",
+                     *           "indicator": "sg2019-collaboration-agreements",
+                     *           "name": {
+                     *             "en": "Collaboration agreements with universities, companies and civil society"
+                     *           },
+                     *           "value_type": "count",
+                     *           "values": [
+                     *             {
+                     *               "city": "malaga",
+                     *               "provenance": "sample",
+                     *               "status": "A",
+                     *               "value": 318,
+                     *               "verification": "self_reported",
+                     *               "year": 2019
+                     *             },
+                     *             {
+                     *               "city": "durban",
+                     *               "provenance": "sample",
+                     *               "status": "A",
+                     *               "value": 101,
+                     *               "verification": "self_reported",
+                     *               "year": 2019
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "notice": {
+                     *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 22 of the 22 observations counted. This is not a result of the Smart Cities Study.",
+                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 22 de las 22 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
+                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 22 des 22 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Comparison"];
                 };
             };
@@ -3500,6 +5525,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "dimensions": [
+                     *             {
+                     *               "name": {
+                     *                 "en": "Economy (EC)"
+                     *               },
+                     *               "parent": null,
+                     *               "position": 0,
+                     *               "slug": "economy"
+                     *             },
+                     *             {
+                     *               "name": {
+                     *                 "en": "Information and communication technology (ICT)"
+                     *               },
+                     *               "parent": "economy",
+                     *               "position": 1,
+                     *               "slug": "ict"
+                     *             },
+                     *             {
+                     *               "name": {
+                     *                 "en": "Public sector (PS)"
+                     *               },
+                     *               "parent": "ict",
+                     *               "position": 2,
+                     *               "slug": "public-sector"
+                     *             }
+                     *           ],
+                     *           "name": {
+                     *             "en": "ITU-T Y.4903: key performance indicators for smart sustainable cities (U4SSC KPIs)"
+                     *           },
+                     *           "provenance": "reported",
+                     *           "publisher": "ITU-T / United for Smart Sustainable Cities (U4SSC)",
+                     *           "slug": "itu-t-y4903",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "url": null,
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageFramework"];
                 };
             };
@@ -3588,6 +5658,38 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "dimensions": [
+                 *         {
+                 *           "name": {
+                 *             "en": "Economy (EC)"
+                 *           },
+                 *           "slug": "economy"
+                 *         },
+                 *         {
+                 *           "name": {
+                 *             "en": "Information and communication technology (ICT)"
+                 *           },
+                 *           "parent": "economy",
+                 *           "slug": "ict"
+                 *         },
+                 *         {
+                 *           "name": {
+                 *             "en": "Public sector (PS)"
+                 *           },
+                 *           "parent": "ict",
+                 *           "slug": "public-sector"
+                 *         }
+                 *       ],
+                 *       "name": {
+                 *         "en": "ITU-T Y.4903: key performance indicators for smart sustainable cities (U4SSC KPIs)"
+                 *       },
+                 *       "provenance": "reported",
+                 *       "publisher": "ITU-T / United for Smart Sustainable Cities (U4SSC)",
+                 *       "slug": "itu-t-y4903"
+                 *     }
+                 */
                 "application/json": components["schemas"]["FrameworkCreate"];
             };
         };
@@ -3605,6 +5707,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "dimensions": [
+                     *         {
+                     *           "name": {
+                     *             "en": "Economy (EC)"
+                     *           },
+                     *           "parent": null,
+                     *           "position": 0,
+                     *           "slug": "economy"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Information and communication technology (ICT)"
+                     *           },
+                     *           "parent": "economy",
+                     *           "position": 1,
+                     *           "slug": "ict"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Public sector (PS)"
+                     *           },
+                     *           "parent": "ict",
+                     *           "position": 2,
+                     *           "slug": "public-sector"
+                     *         }
+                     *       ],
+                     *       "name": {
+                     *         "en": "ITU-T Y.4903: key performance indicators for smart sustainable cities (U4SSC KPIs)"
+                     *       },
+                     *       "provenance": "reported",
+                     *       "publisher": "ITU-T / United for Smart Sustainable Cities (U4SSC)",
+                     *       "slug": "itu-t-y4903",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "url": null,
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Framework"];
                 };
             };
@@ -3782,6 +5924,115 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "Smart governance is open (transparency, participation, open data, accountability and collaboration) and involves advanced strategic management (anticipating future challenges, strategic planning, evaluating actions and using data in decision-making)."
+                     *       },
+                     *       "dimensions": [
+                     *         {
+                     *           "name": {
+                     *             "en": "Open government"
+                     *           },
+                     *           "parent": null,
+                     *           "position": 0,
+                     *           "slug": "open-government"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Transparency"
+                     *           },
+                     *           "parent": "open-government",
+                     *           "position": 1,
+                     *           "slug": "transparency"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Participation"
+                     *           },
+                     *           "parent": "open-government",
+                     *           "position": 2,
+                     *           "slug": "participation"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Open data"
+                     *           },
+                     *           "parent": "open-government",
+                     *           "position": 3,
+                     *           "slug": "open-data"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Accountability"
+                     *           },
+                     *           "parent": "open-government",
+                     *           "position": 4,
+                     *           "slug": "accountability"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Collaboration"
+                     *           },
+                     *           "parent": "open-government",
+                     *           "position": 5,
+                     *           "slug": "collaboration"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Advanced strategic management"
+                     *           },
+                     *           "parent": null,
+                     *           "position": 6,
+                     *           "slug": "advanced-strategic-management"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Foresight: anticipating future challenges"
+                     *           },
+                     *           "parent": "advanced-strategic-management",
+                     *           "position": 7,
+                     *           "slug": "foresight"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Strategic planning"
+                     *           },
+                     *           "parent": "advanced-strategic-management",
+                     *           "position": 8,
+                     *           "slug": "strategic-planning"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Evaluation"
+                     *           },
+                     *           "parent": "advanced-strategic-management",
+                     *           "position": 9,
+                     *           "slug": "evaluation"
+                     *         },
+                     *         {
+                     *           "name": {
+                     *             "en": "Data-driven decision-making"
+                     *           },
+                     *           "parent": "advanced-strategic-management",
+                     *           "position": 10,
+                     *           "slug": "data-driven-decisions"
+                     *         }
+                     *       ],
+                     *       "name": {
+                     *         "en": "Smart Cities Study 2019: Smart Governance",
+                     *         "es": "Estudio de Ciudades Inteligentes 2019: gobernanza inteligente",
+                     *         "fr": "Étude sur les villes intelligentes 2019 : gouvernance intelligente"
+                     *       },
+                     *       "provenance": "reported",
+                     *       "publisher": "UCLG Community of Practice on Digital Cities",
+                     *       "slug": "uclg-smart-governance-2019",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "url": null,
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Framework"];
                 };
             };
@@ -3911,6 +6162,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "code": "EC: ICT: PS: 1A",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "description": {
+                     *             "en": "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its percentage form; its number form is u4ssc-open-data-number."
+                     *           },
+                     *           "dimension": "public-sector",
+                     *           "direction": "higher_is_better",
+                     *           "equivalents": [],
+                     *           "framework": "itu-t-y4903",
+                     *           "levels": [],
+                     *           "methodology": {
+                     *             "en": "As defined in Recommendation ITU-T Y.4903."
+                     *           },
+                     *           "name": {
+                     *             "en": "Open Data (percentage)"
+                     *           },
+                     *           "provenance": "reported",
+                     *           "retired_at": null,
+                     *           "scale_max": null,
+                     *           "scale_min": null,
+                     *           "slug": "u4ssc-open-data",
+                     *           "sources": [
+                     *             "Recommendation ITU-T Y.4903"
+                     *           ],
+                     *           "status": "active",
+                     *           "unit": "%",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "value_type": "percentage",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "code": "EC: ICT: PS: 1A",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "description": {
+                     *             "en": "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its number form; its percentage form is u4ssc-open-data."
+                     *           },
+                     *           "dimension": "public-sector",
+                     *           "direction": "higher_is_better",
+                     *           "equivalents": [],
+                     *           "framework": "itu-t-y4903",
+                     *           "levels": [],
+                     *           "methodology": {
+                     *             "en": "As defined in Recommendation ITU-T Y.4903."
+                     *           },
+                     *           "name": {
+                     *             "en": "Open Data (number)"
+                     *           },
+                     *           "provenance": "reported",
+                     *           "retired_at": null,
+                     *           "scale_max": null,
+                     *           "scale_min": null,
+                     *           "slug": "u4ssc-open-data-number",
+                     *           "sources": [
+                     *             "Recommendation ITU-T Y.4903"
+                     *           ],
+                     *           "status": "active",
+                     *           "unit": null,
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "value_type": "count",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageIndicator"];
                 };
             };
@@ -3999,6 +6319,32 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "EC: ICT: PS: 1A",
+                 *       "description": {
+                 *         "en": "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its percentage form; its number form is u4ssc-open-data-number."
+                 *       },
+                 *       "dimension": "public-sector",
+                 *       "direction": "higher_is_better",
+                 *       "equivalents": [],
+                 *       "framework": "itu-t-y4903",
+                 *       "levels": [],
+                 *       "methodology": {
+                 *         "en": "As defined in Recommendation ITU-T Y.4903."
+                 *       },
+                 *       "name": {
+                 *         "en": "Open Data (percentage)"
+                 *       },
+                 *       "provenance": "reported",
+                 *       "slug": "u4ssc-open-data",
+                 *       "sources": [
+                 *         "Recommendation ITU-T Y.4903"
+                 *       ],
+                 *       "unit": "%",
+                 *       "value_type": "percentage"
+                 *     }
+                 */
                 "application/json": components["schemas"]["IndicatorCreateBody"];
             };
         };
@@ -4016,6 +6362,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "EC: ICT: PS: 1A",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "U4SSC KPI EC: ICT: PS: 1A, Open Data, in its percentage form; its number form is u4ssc-open-data-number."
+                     *       },
+                     *       "dimension": "public-sector",
+                     *       "direction": "higher_is_better",
+                     *       "equivalents": [],
+                     *       "framework": "itu-t-y4903",
+                     *       "levels": [],
+                     *       "methodology": {
+                     *         "en": "As defined in Recommendation ITU-T Y.4903."
+                     *       },
+                     *       "name": {
+                     *         "en": "Open Data (percentage)"
+                     *       },
+                     *       "provenance": "reported",
+                     *       "retired_at": null,
+                     *       "scale_max": null,
+                     *       "scale_min": null,
+                     *       "slug": "u4ssc-open-data",
+                     *       "sources": [
+                     *         "Recommendation ITU-T Y.4903"
+                     *       ],
+                     *       "status": "active",
+                     *       "unit": "%",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "value_type": "percentage",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Indicator"];
                 };
             };
@@ -4193,6 +6572,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "PA-1",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "Share of the investment budget decided through participatory budgeting (sample indicator for demonstrations)."
+                     *       },
+                     *       "dimension": "participation",
+                     *       "direction": "higher_is_better",
+                     *       "equivalents": [],
+                     *       "framework": "uclg-smart-governance-2019",
+                     *       "levels": [],
+                     *       "name": {
+                     *         "en": "Share of the investment budget decided through participatory budgeting"
+                     *       },
+                     *       "provenance": "sample",
+                     *       "retired_at": null,
+                     *       "scale_max": null,
+                     *       "scale_min": null,
+                     *       "slug": "sg2019-participatory-budget",
+                     *       "sources": [],
+                     *       "status": "active",
+                     *       "unit": null,
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "value_type": "percentage",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Indicator"];
                 };
             };
@@ -4305,6 +6712,28 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "PA-1",
+                 *       "description": {
+                 *         "en": "Share of the investment budget decided through participatory budgeting (sample indicator for demonstrations)."
+                 *       },
+                 *       "dimension": "participation",
+                 *       "direction": "higher_is_better",
+                 *       "equivalents": [],
+                 *       "framework": "uclg-smart-governance-2019",
+                 *       "levels": [],
+                 *       "name": {
+                 *         "en": "Share of the investment budget decided through participatory budgeting"
+                 *       },
+                 *       "provenance": "sample",
+                 *       "scale_max": null,
+                 *       "scale_min": null,
+                 *       "sources": [],
+                 *       "unit": null,
+                 *       "value_type": "percentage"
+                 *     }
+                 */
                 "application/json": components["schemas"]["IndicatorFields"];
             };
         };
@@ -4320,6 +6749,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "PA-1",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "Share of the investment budget decided through participatory budgeting (sample indicator for demonstrations)."
+                     *       },
+                     *       "dimension": "participation",
+                     *       "direction": "higher_is_better",
+                     *       "equivalents": [],
+                     *       "framework": "uclg-smart-governance-2019",
+                     *       "levels": [],
+                     *       "name": {
+                     *         "en": "Share of the investment budget decided through participatory budgeting"
+                     *       },
+                     *       "provenance": "sample",
+                     *       "retired_at": null,
+                     *       "scale_max": null,
+                     *       "scale_min": null,
+                     *       "slug": "sg2019-participatory-budget",
+                     *       "sources": [],
+                     *       "status": "active",
+                     *       "unit": null,
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "value_type": "percentage",
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["Indicator"];
                 };
             };
@@ -4535,6 +6992,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "PA-1",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "Share of the investment budget decided through participatory budgeting (sample indicator for demonstrations)."
+                     *       },
+                     *       "dimension": "participation",
+                     *       "direction": "higher_is_better",
+                     *       "equivalents": [],
+                     *       "framework": "uclg-smart-governance-2019",
+                     *       "levels": [],
+                     *       "name": {
+                     *         "en": "Share of the investment budget decided through participatory budgeting"
+                     *       },
+                     *       "provenance": "sample",
+                     *       "retired_at": "2025-02-03T11:30:00Z",
+                     *       "scale_max": null,
+                     *       "scale_min": null,
+                     *       "slug": "sg2019-participatory-budget",
+                     *       "sources": [],
+                     *       "status": "retired",
+                     *       "unit": null,
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "value_type": "percentage",
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["Indicator"];
                 };
             };
@@ -4727,6 +7212,81 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "computed_from": {
+                     *         "observations": 11,
+                     *         "observations_by_provenance": {
+                     *           "reported": 0,
+                     *           "sample": 11,
+                     *           "synthetic": 0
+                     *         },
+                     *         "provenance": [
+                     *           "sample"
+                     *         ],
+                     *         "verification": [
+                     *           "self_reported",
+                     *           "verified"
+                     *         ]
+                     *       },
+                     *       "direction": "higher_is_better",
+                     *       "edition": 2019,
+                     *       "includes_invented_data": true,
+                     *       "indicator": "sg2019-participatory-budget",
+                     *       "items": [
+                     *         {
+                     *           "city": "seoul",
+                     *           "city_name": {
+                     *             "en": "Seoul",
+                     *             "es": "Seúl",
+                     *             "fr": "Séoul"
+                     *           },
+                     *           "edition": 2019,
+                     *           "provenance": "sample",
+                     *           "rank": 1,
+                     *           "status": "E",
+                     *           "value": 95,
+                     *           "verification": "self_reported",
+                     *           "year": 2019
+                     *         },
+                     *         {
+                     *           "city": "dakar",
+                     *           "city_name": {
+                     *             "en": "Dakar",
+                     *             "es": "Dakar",
+                     *             "fr": "Dakar"
+                     *           },
+                     *           "edition": 2019,
+                     *           "provenance": "sample",
+                     *           "rank": 2,
+                     *           "status": "A",
+                     *           "value": 88,
+                     *           "verification": "self_reported",
+                     *           "year": 2019
+                     *         },
+                     *         {
+                     *           "city": "malaga",
+                     *           "city_name": {
+                     *             "en": "Málaga",
+                     *             "es": "Málaga",
+                     *             "fr": "Malaga"
+                     *           },
+                     *           "edition": 2019,
+                     *           "provenance": "sample",
+                     *           "rank": 3,
+                     *           "status": "A",
+                     *           "value": 74,
+                     *           "verification": "self_reported",
+                     *           "year": 2019
+                     *         }
+                     *       ],
+                     *       "notice": {
+                     *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 11 of the 11 observations counted. This is not a result of the Smart Cities Study.",
+                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
+                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Ranking"];
                 };
             };
@@ -4861,6 +7421,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "city": "malaga",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "edition": 2019,
+                     *           "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *           "id": 1,
+                     *           "indicator": "sg2019-transparency-portal",
+                     *           "provenance": "sample",
+                     *           "quality": null,
+                     *           "source": null,
+                     *           "status": "A",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "value": true,
+                     *           "value_type": "boolean",
+                     *           "verification": "self_reported",
+                     *           "version": 1,
+                     *           "year": 2019
+                     *         },
+                     *         {
+                     *           "city": "malaga",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "edition": 2019,
+                     *           "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *           "id": 2,
+                     *           "indicator": "sg2019-participatory-budget",
+                     *           "provenance": "sample",
+                     *           "quality": null,
+                     *           "source": null,
+                     *           "status": "A",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "value": 74,
+                     *           "value_type": "percentage",
+                     *           "verification": "self_reported",
+                     *           "version": 1,
+                     *           "year": 2019
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJzIjoiaWQiLCJ2IjoiIiwiaWQiOiIyIn0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageObservation"];
                 };
             };
@@ -4949,6 +7552,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "city": "malaga",
+                 *       "edition": 2019,
+                 *       "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                 *       "indicator": "sg2019-participatory-budget",
+                 *       "provenance": "sample",
+                 *       "quality": null,
+                 *       "source": null,
+                 *       "status": "A",
+                 *       "value": 74,
+                 *       "year": 2019
+                 *     }
+                 */
                 "application/json": components["schemas"]["ObservationFields"];
             };
         };
@@ -4966,6 +7583,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "edition": 2019,
+                     *       "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *       "id": 2,
+                     *       "indicator": "sg2019-participatory-budget",
+                     *       "provenance": "sample",
+                     *       "quality": null,
+                     *       "source": null,
+                     *       "status": "A",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "value": 74,
+                     *       "value_type": "percentage",
+                     *       "verification": "self_reported",
+                     *       "version": 1,
+                     *       "year": 2019
+                     *     }
+                     */
                     "application/json": components["schemas"]["Observation"];
                 };
             };
@@ -5166,8 +7803,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "city": "malaga",
+                     *         "created_at": "2025-01-20T09:00:00Z",
+                     *         "edition": 2019,
+                     *         "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *         "id": 2,
+                     *         "indicator": "sg2019-participatory-budget",
+                     *         "provenance": "sample",
+                     *         "quality": null,
+                     *         "source": null,
+                     *         "status": "A",
+                     *         "updated_at": "2025-01-20T09:00:00Z",
+                     *         "value": 74,
+                     *         "value_type": "percentage",
+                     *         "verification": "self_reported",
+                     *         "version": 1,
+                     *         "year": 2019
+                     *       }
+                     *     ]
+                     */
                     "application/json": unknown;
+                    /**
+                     * @example {"id":2,"indicator":"sg2019-participatory-budget","city":"malaga","year":2019,"edition":2019,"value":74,"status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","value_type":"percentage","verification":"self_reported","version":1,"created_at":"2025-01-20T09:00:00Z","updated_at":"2025-01-20T09:00:00Z"}
+                     *     {"id":3,"indicator":"sg2019-open-datasets","city":"malaga","year":2019,"edition":2019,"value":159,"status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","value_type":"count","verification":"self_reported","version":1,"created_at":"2025-01-20T09:00:00Z","updated_at":"2025-01-20T09:00:00Z"}
+                     */
                     "application/x-ndjson": unknown;
+                    /**
+                     * @example id,indicator,city,year,edition,value,status,quality,source,footnote,provenance,value_type,verification,version,created_at,updated_at
+                     *     2,sg2019-participatory-budget,malaga,2019,2019,74,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,percentage,self_reported,1,2025-01-20T09:00:00Z,2025-01-20T09:00:00Z
+                     *     3,sg2019-open-datasets,malaga,2019,2019,159,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,count,self_reported,1,2025-01-20T09:00:00Z,2025-01-20T09:00:00Z
+                     */
                     "text/csv": unknown;
                 };
             };
@@ -5275,6 +7943,11 @@ export interface operations {
         /** @description UTF-8 CSV with a header row. Columns: city, indicator, year, value, status (required) and edition, quality, source, footnote, provenance, verification (optional); id, value_type, version, created_at and updated_at, as written by export-observations, are ignored. Values are written as in JSON: numbers like 12.5, booleans true or false, an ordinal level's code, text; an empty value is null (status M or NR). One row per indicator, city, year and edition: a key already stored is updated, a key repeated in the file is a problem. Only the secretariat may set verification. A text cell (source, footnote, the value of an ordinal or text indicator) that begins with single quotes followed by =, +, -, @, a tab or a carriage return loses one quote, as export-observations writes such texts to keep spreadsheets from running them as formulas. At most 100 MiB. */
         requestBody: {
             content: {
+                /**
+                 * @example id,indicator,city,year,edition,value,status,quality,source,footnote,provenance,value_type,verification,version,created_at,updated_at
+                 *     2,sg2019-participatory-budget,malaga,2019,2019,74,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,percentage,self_reported,1,2025-01-20T09:00:00Z,2025-01-20T09:00:00Z
+                 *     3,sg2019-open-datasets,malaga,2019,2019,159,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,count,self_reported,1,2025-01-20T09:00:00Z,2025-01-20T09:00:00Z
+                 */
                 "text/csv": unknown;
             };
         };
@@ -5290,6 +7963,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "mode": "all_or_nothing",
+                     *       "problems": [],
+                     *       "problems_truncated": false,
+                     *       "rejected": 0,
+                     *       "rows": 2,
+                     *       "unchanged": 2,
+                     *       "updated": 0,
+                     *       "valid": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
@@ -5441,6 +8127,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "edition": 2019,
+                     *       "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *       "id": 2,
+                     *       "indicator": "sg2019-participatory-budget",
+                     *       "provenance": "sample",
+                     *       "quality": null,
+                     *       "source": null,
+                     *       "status": "A",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "value": 74,
+                     *       "value_type": "percentage",
+                     *       "verification": "self_reported",
+                     *       "version": 1,
+                     *       "year": 2019
+                     *     }
+                     */
                     "application/json": components["schemas"]["Observation"];
                 };
             };
@@ -5553,6 +8259,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "city": "malaga",
+                 *       "edition": 2019,
+                 *       "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                 *       "indicator": "sg2019-participatory-budget",
+                 *       "provenance": "sample",
+                 *       "quality": null,
+                 *       "source": null,
+                 *       "status": "A",
+                 *       "value": 74,
+                 *       "year": 2019
+                 *     }
+                 */
                 "application/json": components["schemas"]["ObservationFields"];
             };
         };
@@ -5568,6 +8288,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "edition": 2019,
+                     *       "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *       "id": 2,
+                     *       "indicator": "sg2019-participatory-budget",
+                     *       "provenance": "sample",
+                     *       "quality": null,
+                     *       "source": null,
+                     *       "status": "A",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "value": 74,
+                     *       "value_type": "percentage",
+                     *       "verification": "self_reported",
+                     *       "version": 2,
+                     *       "year": 2019
+                     *     }
+                     */
                     "application/json": components["schemas"]["Observation"];
                 };
             };
@@ -5958,6 +8698,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "E"
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["ObservationPatch"];
             };
         };
@@ -5973,6 +8718,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "edition": 2019,
+                     *       "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *       "id": 2,
+                     *       "indicator": "sg2019-participatory-budget",
+                     *       "provenance": "sample",
+                     *       "quality": null,
+                     *       "source": null,
+                     *       "status": "E",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "value": 74,
+                     *       "value_type": "percentage",
+                     *       "verification": "self_reported",
+                     *       "version": 2,
+                     *       "year": 2019
+                     *     }
+                     */
                     "application/json": components["schemas"]["Observation"];
                 };
             };
@@ -6190,6 +8955,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "change": "update",
+                     *           "observation": {
+                     *             "city": "malaga",
+                     *             "created_at": "2025-01-20T09:00:00Z",
+                     *             "edition": 2019,
+                     *             "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *             "id": 2,
+                     *             "indicator": "sg2019-participatory-budget",
+                     *             "provenance": "sample",
+                     *             "quality": null,
+                     *             "source": null,
+                     *             "status": "A",
+                     *             "updated_at": "2025-01-20T09:00:00Z",
+                     *             "value": 74,
+                     *             "value_type": "percentage",
+                     *             "verification": "self_reported",
+                     *             "version": 1,
+                     *             "year": 2019
+                     *           },
+                     *           "replaced_at": "2025-02-03T11:30:00Z",
+                     *           "replaced_by": "editor",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageRevision"];
                 };
             };
@@ -6290,6 +9086,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "verification": "verified"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ObservationVerifyInputBody"];
             };
         };
@@ -6305,6 +9106,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "edition": 2019,
+                     *       "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *       "id": 2,
+                     *       "indicator": "sg2019-participatory-budget",
+                     *       "provenance": "sample",
+                     *       "quality": null,
+                     *       "source": null,
+                     *       "status": "A",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "value": 74,
+                     *       "value_type": "percentage",
+                     *       "verification": "verified",
+                     *       "version": 2,
+                     *       "year": 2019
+                     *     }
+                     */
                     "application/json": components["schemas"]["Observation"];
                 };
             };
@@ -6514,6 +9335,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "acronym": "FMDV",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "founders": [],
+                     *           "kind": "other",
+                     *           "name": {
+                     *             "en": "Global Fund for Cities Development",
+                     *             "es": "Fondo Mundial para el Desarrollo de las Ciudades",
+                     *             "fr": "Fonds Mondial pour le Développement des Villes"
+                     *           },
+                     *           "provenance": "reported",
+                     *           "slug": "fmdv",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1,
+                     *           "website": null
+                     *         },
+                     *         {
+                     *           "acronym": "Uraía",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "founders": [
+                     *             "fmdv",
+                     *             "un-habitat"
+                     *           ],
+                     *           "kind": "platform",
+                     *           "name": {
+                     *             "en": "Uraía Platform",
+                     *             "es": "Plataforma Uraía",
+                     *             "fr": "Plateforme Uraía"
+                     *           },
+                     *           "provenance": "reported",
+                     *           "slug": "uraia",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1,
+                     *           "website": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageOrganisation"];
                 };
             };
@@ -6612,6 +9475,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "acronym": "Uraía",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "founders": [
+                     *         "fmdv",
+                     *         "un-habitat"
+                     *       ],
+                     *       "kind": "platform",
+                     *       "name": {
+                     *         "en": "Uraía Platform",
+                     *         "es": "Plataforma Uraía",
+                     *         "fr": "Plateforme Uraía"
+                     *       },
+                     *       "provenance": "reported",
+                     *       "slug": "uraia",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1,
+                     *       "website": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Organisation"];
                 };
             };
@@ -6732,6 +9616,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "declared_city_count": 35,
+                     *           "declared_country_count": null,
+                     *           "edition": 2021,
+                     *           "focus": {
+                     *             "en": "Resilience."
+                     *           },
+                     *           "framework": null,
+                     *           "provenance": "reported",
+                     *           "schedule": [],
+                     *           "status": "published",
+                     *           "title": {
+                     *             "en": "Smart Cities Study 2021"
+                     *           },
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "declared_city_count": 20,
+                     *           "declared_country_count": null,
+                     *           "edition": 2023,
+                     *           "focus": {
+                     *             "en": "Innovation ecosystems and the Sustainable Development Goals."
+                     *           },
+                     *           "framework": null,
+                     *           "provenance": "reported",
+                     *           "schedule": [],
+                     *           "status": "published",
+                     *           "title": {
+                     *             "en": "Smart Cities Study 2023"
+                     *           },
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageStudy"];
                 };
             };
@@ -6820,6 +9747,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "declared_city_count": 20,
+                 *       "edition": 2023,
+                 *       "focus": {
+                 *         "en": "Innovation ecosystems and the Sustainable Development Goals."
+                 *       },
+                 *       "provenance": "reported",
+                 *       "schedule": [],
+                 *       "status": "published",
+                 *       "title": {
+                 *         "en": "Smart Cities Study 2023"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["StudyCreateBody"];
             };
         };
@@ -6837,6 +9779,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "declared_city_count": 20,
+                     *       "declared_country_count": null,
+                     *       "edition": 2023,
+                     *       "focus": {
+                     *         "en": "Innovation ecosystems and the Sustainable Development Goals."
+                     *       },
+                     *       "framework": null,
+                     *       "provenance": "reported",
+                     *       "schedule": [],
+                     *       "status": "published",
+                     *       "title": {
+                     *         "en": "Smart Cities Study 2023"
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Study"];
                 };
             };
@@ -7015,6 +9977,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "declared_city_count": 24,
+                     *       "declared_country_count": null,
+                     *       "edition": 2019,
+                     *       "focus": {
+                     *         "en": "Smart governance: open government (transparency, participation, open data, accountability, collaboration) and advanced strategic management (foresight, strategic planning, evaluation, data-driven decision-making), and the smart-governance technology trends considered key in the next 4-5 years."
+                     *       },
+                     *       "framework": "uclg-smart-governance-2019",
+                     *       "provenance": "reported",
+                     *       "schedule": [
+                     *         {
+                     *           "milestone": {
+                     *             "en": "End of 2019: the study is completed; in the last few months of 2019 it is finalised and ready for official publication."
+                     *           },
+                     *           "when": {
+                     *             "precision": "year",
+                     *             "value": "2019"
+                     *           }
+                     *         },
+                     *         {
+                     *           "milestone": {
+                     *             "en": "Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."
+                     *           },
+                     *           "when": {
+                     *             "precision": "year",
+                     *             "value": "2020"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "status": "published",
+                     *       "title": {
+                     *         "en": "Smart Cities Study 2019: Smart Governance"
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Study"];
                 };
             };
@@ -7128,6 +10129,41 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "declared_city_count": 24,
+                 *       "declared_country_count": null,
+                 *       "focus": {
+                 *         "en": "Smart governance: open government (transparency, participation, open data, accountability, collaboration) and advanced strategic management (foresight, strategic planning, evaluation, data-driven decision-making), and the smart-governance technology trends considered key in the next 4-5 years."
+                 *       },
+                 *       "framework": "uclg-smart-governance-2019",
+                 *       "provenance": "reported",
+                 *       "schedule": [
+                 *         {
+                 *           "milestone": {
+                 *             "en": "End of 2019: the study is completed; in the last few months of 2019 it is finalised and ready for official publication."
+                 *           },
+                 *           "when": {
+                 *             "precision": "year",
+                 *             "value": "2019"
+                 *           }
+                 *         },
+                 *         {
+                 *           "milestone": {
+                 *             "en": "Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."
+                 *           },
+                 *           "when": {
+                 *             "precision": "year",
+                 *             "value": "2020"
+                 *           }
+                 *         }
+                 *       ],
+                 *       "status": "published",
+                 *       "title": {
+                 *         "en": "Smart Cities Study 2019: Smart Governance"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["StudyFields"];
             };
         };
@@ -7143,6 +10179,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "declared_city_count": 24,
+                     *       "declared_country_count": null,
+                     *       "edition": 2019,
+                     *       "focus": {
+                     *         "en": "Smart governance: open government (transparency, participation, open data, accountability, collaboration) and advanced strategic management (foresight, strategic planning, evaluation, data-driven decision-making), and the smart-governance technology trends considered key in the next 4-5 years."
+                     *       },
+                     *       "framework": "uclg-smart-governance-2019",
+                     *       "provenance": "reported",
+                     *       "schedule": [
+                     *         {
+                     *           "milestone": {
+                     *             "en": "End of 2019: the study is completed; in the last few months of 2019 it is finalised and ready for official publication."
+                     *           },
+                     *           "when": {
+                     *             "precision": "year",
+                     *             "value": "2019"
+                     *           }
+                     *         },
+                     *         {
+                     *           "milestone": {
+                     *             "en": "Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."
+                     *           },
+                     *           "when": {
+                     *             "precision": "year",
+                     *             "value": "2020"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "status": "published",
+                     *       "title": {
+                     *         "en": "Smart Cities Study 2019: Smart Governance"
+                     *       },
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["Study"];
                 };
             };
@@ -7355,6 +10430,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "city": "amman",
+                     *           "country": "JO",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "edition": 2019,
+                     *           "name": {
+                     *             "en": "Amman",
+                     *             "es": "Amán",
+                     *             "fr": "Amman"
+                     *           },
+                     *           "provenance": "sample"
+                     *         },
+                     *         {
+                     *           "city": "dakar",
+                     *           "country": "SN",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "edition": 2019,
+                     *           "name": {
+                     *             "en": "Dakar",
+                     *             "es": "Dakar",
+                     *             "fr": "Dakar"
+                     *           },
+                     *           "provenance": "sample"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageStudyCity"];
                 };
             };
@@ -7455,6 +10561,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "provenance": "sample"
+                 *     }
+                 */
                 "application/json": components["schemas"]["StudyCityPutInputBody"];
             };
         };
@@ -7469,6 +10580,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "country": "ES",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "edition": 2019,
+                     *       "name": {
+                     *         "en": "Málaga",
+                     *         "es": "Málaga",
+                     *         "fr": "Malaga"
+                     *       },
+                     *       "provenance": "sample"
+                     *     }
+                     */
                     "application/json": components["schemas"]["StudyCity"];
                 };
             };
@@ -7482,6 +10607,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "country": "ES",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "edition": 2019,
+                     *       "name": {
+                     *         "en": "Málaga",
+                     *         "es": "Málaga",
+                     *         "fr": "Malaga"
+                     *       },
+                     *       "provenance": "sample"
+                     *     }
+                     */
                     "application/json": components["schemas"]["StudyCity"];
                 };
             };
@@ -7779,6 +10918,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cities": [
+                     *             "bilbao"
+                     *           ],
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "id": 7,
+                     *           "last_used_at": "2025-02-03T11:30:00Z",
+                     *           "name": "Bilbao open data team",
+                     *           "prefix": "dcapi_k3x9q2",
+                     *           "revoked_at": null,
+                     *           "role": "editor",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PageToken"];
                 };
             };
@@ -7880,6 +11039,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "cities": [
+                 *         "bilbao"
+                 *       ],
+                 *       "name": "Bilbao open data team",
+                 *       "role": "editor"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TokenCreate"];
             };
         };
@@ -7896,6 +11064,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cities": [
+                     *         "bilbao"
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "id": 7,
+                     *       "last_used_at": null,
+                     *       "name": "Bilbao open data team",
+                     *       "prefix": "dcapi_k3x9q2",
+                     *       "revoked_at": null,
+                     *       "role": "editor",
+                     *       "secret": "dcapi_k3x9q2v7m4t8w1p6r0s5n2b9c3x7z4",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedToken"];
                 };
             };
@@ -8070,6 +11254,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cities": [
+                     *         "bilbao"
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "id": 7,
+                     *       "last_used_at": "2025-02-03T11:30:00Z",
+                     *       "name": "Bilbao open data team",
+                     *       "prefix": "dcapi_k3x9q2",
+                     *       "revoked_at": null,
+                     *       "role": "editor",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Token"];
                 };
             };
@@ -8194,6 +11393,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cities": [
+                     *         "bilbao"
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "id": 7,
+                     *       "last_used_at": "2025-02-03T11:30:00Z",
+                     *       "name": "Bilbao open data team",
+                     *       "prefix": "dcapi_k3x9q2",
+                     *       "revoked_at": "2025-02-03T11:30:00Z",
+                     *       "role": "editor",
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["Token"];
                 };
             };
