@@ -22,7 +22,8 @@ import (
 // chain is the one middleware chain that enforces every operation's Policy. Huma runs it for
 // each operation before it reads any parameter or body, in this order:
 //
-//	deadline → authenticate → authorize → rate limit → known query → JSON text → idempotency → (input) → handler
+//	deadline → authenticate → authorize → rate limit → known query → header lists → JSON text →
+//	idempotency → (input) → handler
 //
 // The deadline comes first because authentication already needs the database; then
 // credentials are judged before any input, and a refused caller spends no budget.
@@ -36,7 +37,7 @@ type chain struct {
 
 // install adds the chain to the API's middlewares.
 func (c *chain) install() {
-	c.api.UseMiddleware(c.deadline, c.authenticate, c.authorize, c.rateLimit, c.knownQuery, c.jsonText, c.idempotency)
+	c.api.UseMiddleware(c.deadline, c.authenticate, c.authorize, c.rateLimit, c.knownQuery, c.headerLists, c.jsonText, c.idempotency)
 }
 
 // withRequest is ctx with its request (and response writer) replaced.
@@ -105,9 +106,15 @@ func (c *chain) authenticate(ctx huma.Context, next func(huma.Context)) {
 }
 
 // authorize refuses a caller that the operation's policy does not admit: 401 without a token,
-// 403 with a token of another role. City scope is checked by the store, in SQL.
+// 403 with a token of another role or, where the path names the city, of another city. City
+// scope is checked again by the store, in SQL, also where only the data names the city.
 func (c *chain) authorize(ctx huma.Context, next func(huma.Context)) {
-	if err := policyOf(ctx.Operation()).allows(actorOf(ctx.Context())); err != nil {
+	p, a := policyOf(ctx.Operation()), actorOf(ctx.Context())
+	if err := p.allows(a); err != nil {
+		c.fail(ctx, err)
+		return
+	}
+	if err := p.allowsCity(a, ctx.Param(p.CityPath)); err != nil {
 		c.fail(ctx, err)
 		return
 	}
@@ -152,7 +159,13 @@ func (c *chain) knownQuery(ctx huma.Context, next func(huma.Context)) {
 			accepted = append(accepted, p.Name)
 		}
 	}
-	for name := range r.URL.Query() {
+	for name, values := range r.URL.Query() {
+		if i := slices.IndexFunc(ctx.Operation().Parameters, func(p *huma.Param) bool { return p.In == "query" && p.Name == name }); i >= 0 {
+			if s := ctx.Operation().Parameters[i].Schema; len(values) > 1 && (s == nil || s.Type != huma.TypeArray) {
+				c.fail(ctx, domain.Invalid("query."+name, "%s is given %d times; it takes one value", name, len(values)))
+				return
+			}
+		}
 		if !slices.Contains(accepted, name) {
 			slices.Sort(accepted)
 			list := "this operation takes no query parameters"
@@ -164,6 +177,23 @@ func (c *chain) knownQuery(ctx huma.Context, next func(huma.Context)) {
 		}
 	}
 	next(ctx)
+}
+
+// headerLists makes each list header one field line, as RFC 9110 reads repeated lines: an
+// If-Match or If-None-Match sent on several lines is one list, which Huma would otherwise read
+// only the first line of. An Idempotency-Key is one value: sent empty or twice, it is a 422.
+func (c *chain) headerLists(ctx huma.Context, next func(huma.Context)) {
+	r, w := humachi.Unwrap(ctx)
+	for _, name := range []string{"If-Match", "If-None-Match"} {
+		if vs := r.Header.Values(name); len(vs) > 1 {
+			r.Header.Set(name, strings.Join(vs, ", "))
+		}
+	}
+	if keys, ok := r.Header["Idempotency-Key"]; ok && (len(keys) != 1 || strings.TrimSpace(keys[0]) == "") {
+		c.fail(ctx, domain.Invalid("header.Idempotency-Key", "send one Idempotency-Key of 1 to 255 characters"))
+		return
+	}
+	next(withRequest(ctx, r, w))
 }
 
 // rateLimit spends one unit of the operation's budget from the caller's bucket (its token when

@@ -38,7 +38,7 @@ A token sent to an open operation must still be valid.
 
 **Rate limits.** Per client (the token, else the IP address), per minute, with separate budgets:
 reads 600, writes 120, exports 20, imports 10, failed authentications 10 per address (defaults; the
-operator may change them), at most 16 requests in flight per client, and a share of the export
+operator may change them), at most 8 requests in flight per client, and a share of the export
 slots per client. Every response carries ` + "`RateLimit-Policy`" + ` and
 ` + "`RateLimit`" + ` headers; past a budget the answer is 429 with ` + "`Retry-After`" + `.
 

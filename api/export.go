@@ -113,6 +113,7 @@ func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*hu
 		if hc.Method() == http.MethodHead { // the headers of the export, without running it
 			w.Header().Set("Content-Type", exportTypes[format])
 			w.Header().Set("Content-Disposition", `attachment; filename="observations.`+format+`"`)
+			w.Header().Set("Vary", "Accept")
 			w.WriteHeader(http.StatusOK)
 			return
 		}
@@ -136,6 +137,7 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		started = true
 		w.Header().Set("Content-Type", exportTypes[format])
 		w.Header().Set("Content-Disposition", `attachment; filename="observations.`+format+`"`)
+		w.Header().Set("Vary", "Accept") // the format may come from Accept
 		w.WriteHeader(http.StatusOK)
 		_ = rc.SetWriteDeadline(flushDeadline(ctx)) // not every writer has deadlines
 		switch format {

@@ -84,14 +84,14 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 	if mt, _, err := mime.ParseMediaType(in.ContentType); err != nil || mt != "text/csv" {
 		return nil, huma.Error415UnsupportedMediaType("send the file as text/csv")
 	}
-	// Each import spools up to MaxImportBytes to disk and then holds a database connection:
-	// bound how many run at once, as for exports.
-	select {
-	case h.imports <- struct{}{}:
-		defer func() { <-h.imports }()
-	default:
-		return nil, domain.Errorf(domain.EUNAVAILABLE, "%d imports are already running; retry shortly", cap(h.imports))
+	// Each import spools up to MaxImportBytes to disk while it is received: each client sends
+	// one at a time (429 for another), and a few are received at once (503 beyond). A slow
+	// uploader holds only its own slot, never the database.
+	client := clientFrom(ctx)
+	if err := h.uploads.acquire(client); err != nil {
+		return nil, err
 	}
+	defer h.uploads.release(client)
 	// Imports have their own budget: the server's two-minute read and write timeouts would cut
 	// a large upload, or the report of an import that committed.
 	deadline := time.Now().Add(ImportTimeout)
@@ -110,6 +110,14 @@ func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*Im
 		return nil, err
 	}
 	defer rows.Close() // removes the spool, whatever happens next
+	// Only now does the import need the database: a few write at once, and the others wait
+	// for a turn within their deadline.
+	select {
+	case h.imports <- struct{}{}:
+		defer func() { <-h.imports }()
+	case <-ctx.Done():
+		return nil, domain.Errorf(domain.EUNAVAILABLE, "every import slot stayed busy; retry shortly")
+	}
 	report, err := h.db.ImportObservations(ctx, caller, rows.Rows(), in.Mode, time.Until(deadline))
 	if err != nil && report != nil {
 		return nil, importProblem(err, report)

@@ -19,11 +19,13 @@ func TestImportSlots(t *testing.T) {
 	if n := maxImports(config.Config{DBMaxConns: 3}); n != 1 {
 		t.Fatalf("a pool of 3 allows %d imports, want 1", n)
 	}
-	h := &handlers{log: slog.New(slog.DiscardHandler), imports: make(chan struct{}, 1)}
-	h.imports <- struct{}{} // one import running
-	ctx := withActor(context.Background(), &domain.Actor{Name: "t", Role: domain.RoleSecretariat})
+	h := &handlers{log: slog.New(slog.DiscardHandler), uploads: newSlots("import upload(s)", 1, 1), imports: make(chan struct{}, 1)}
+	if err := h.uploads.acquire("t:9"); err != nil { // another client's upload is being received
+		t.Fatal(err)
+	}
+	ctx := withClient(withActor(context.Background(), &domain.Actor{Name: "t", Role: domain.RoleSecretariat}), "t:1")
 	_, err := h.importObservations(ctx, &ImportInput{ContentType: "text/csv"})
 	if domain.ErrorCode(err) != domain.EUNAVAILABLE {
-		t.Fatalf("an import beyond the bound: %v", err)
+		t.Fatalf("an upload beyond the bound: %v", err)
 	}
 }

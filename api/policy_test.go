@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/config"
@@ -55,6 +57,7 @@ func TestFailedAuthenticationsNeverLockOutValidTokens(t *testing.T) {
 func TestAuthenticationComesBeforeValidation(t *testing.T) {
 	h := newHarness(t)
 	h.city("bilbao", "ES", "europe")
+	h.city("getafe", "ES", "europe")
 	editor, _ := h.token(domain.RoleEditor, "bilbao")
 	invalid := map[string]any{"slug": 5, "population": "many"}
 	cases := []struct {
@@ -68,6 +71,8 @@ func TestAuthenticationComesBeforeValidation(t *testing.T) {
 		{"anonymous patch without If-Match", "PATCH", "/v1/cities/bilbao", "", map[string]string{"Content-Type": "application/merge-patch+json"}, 401},
 		{"anonymous token list with a bad limit", "GET", "/v1/tokens?limit=-3", "", nil, 401},
 		{"editor audit with a bad filter", "GET", "/v1/audit?resource=nonsense", editor, nil, 403},
+		{"editor of another city, patch without If-Match", "PATCH", "/v1/cities/getafe", editor, map[string]string{"Content-Type": "application/merge-patch+json"}, 403},
+		{"editor of another city, stale If-Match", "PUT", "/v1/cities/getafe", editor, map[string]string{"If-Match": `"v99"`}, 403},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -102,4 +107,56 @@ func TestJSONBodiesMustBeUnicode(t *testing.T) {
 	if got := r.Map(t)["name"].(map[string]any)["en"]; got != "Smile 😀 \\ud800" {
 		t.Fatalf("stored %q", got)
 	}
+}
+
+// TestHeaderListsAndSingleValues: If-Match sent on two lines is one list (RFC 9110); an
+// Idempotency-Key sent empty or twice, and a one-value query parameter sent twice, are 422.
+func TestHeaderListsAndSingleValues(t *testing.T) {
+	h := newHarness(t)
+	h.city("bilbao", "ES", "europe")
+	sec, _ := h.token(domain.RoleSecretariat)
+	send := func(method, path string, header http.Header, body string) *http.Response {
+		t.Helper()
+		r, _ := http.NewRequest(method, h.srv.URL+path, strings.NewReader(body))
+		r.Header = header
+		r.Header.Set("Authorization", "Bearer "+sec)
+		res, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	patch := http.Header{"Content-Type": {"application/merge-patch+json"}, "If-Match": {`"v7"`, `"v1"`}}
+	if res := send("PATCH", "/v1/cities/bilbao", patch, `{"population": 345000}`); res.StatusCode != 200 {
+		t.Fatalf("If-Match on two lines, the second current: %d", res.StatusCode)
+	}
+	city := `{"slug":"leioa","name":{"en":"Leioa"},"country":"ES","section":"europe"}`
+	for name, keys := range map[string][]string{"empty": {""}, "twice": {"a", "b"}} {
+		if res := send("POST", "/v1/cities", http.Header{"Content-Type": {"application/json"}, "Idempotency-Key": keys}, city); res.StatusCode != 422 {
+			t.Fatalf("Idempotency-Key %s: %d", name, res.StatusCode)
+		}
+	}
+	h.do(req{method: "GET", path: "/v1/cities?limit=1&limit=500"}).expect(t, 422).errorAt(t, "query.limit")
+}
+
+// TestCostBounds: inputs that would make derived figures expensive or overflow are refused.
+func TestCostBounds(t *testing.T) {
+	h := newHarness(t)
+	sec, _ := h.token(domain.RoleSecretariat)
+	var dims []any
+	for i := 0; i < 7; i++ {
+		d := map[string]any{"slug": "d" + strconv.Itoa(i), "name": map[string]any{"en": "D"}}
+		if i > 0 {
+			d["parent"] = "d" + strconv.Itoa(i-1)
+		}
+		dims = append(dims, d)
+	}
+	h.do(req{method: "POST", path: "/v1/frameworks", token: sec, body: map[string]any{"slug": "deep",
+		"name": map[string]any{"en": "Deep"}, "dimensions": dims}}).expect(t, 422).errorAt(t, "body.dimensions")
+	h.do(req{method: "POST", path: "/v1/frameworks", token: sec, body: map[string]any{"slug": "six",
+		"name": map[string]any{"en": "Six"}, "dimensions": dims[:6]}}).expect(t, 201)
+	h.do(req{method: "POST", path: "/v1/indicators", token: sec, body: map[string]any{"slug": "huge", "code": "H",
+		"name": map[string]any{"en": "H"}, "framework": "six", "dimension": "d0", "value_type": "numeric",
+		"direction": "higher_is_better", "scale_min": -1e308, "scale_max": 1e308}}).expect(t, 422).errorAt(t, "body.scale_min")
 }

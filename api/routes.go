@@ -30,8 +30,8 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("list-cities", http.MethodGet, "/v1/cities", "List cities", "cities", publicRead, readErrors), h.listCities)
 	register(api, h, op("get-city", http.MethodGet, "/v1/cities/{slug}", "Get a city", "cities", publicRead, getErrors), h.getCity)
 	register(api, h, withStatus(op("create-city", http.MethodPost, "/v1/cities", "Create a city (secretariat)", "cities", secretariatCreate, createErrs), http.StatusCreated), h.createCity)
-	register(api, h, op("update-city", http.MethodPut, "/v1/cities/{slug}", "Replace a city (secretariat, or an editor of the city)", "cities", cityWrite, changeErrs), h.updateCity)
-	register(api, h, op("patch-city", http.MethodPatch, "/v1/cities/{slug}", "Change some fields of a city (JSON merge patch; secretariat, or an editor of the city)", "cities", cityWrite, changeErrs), h.patchCity)
+	register(api, h, op("update-city", http.MethodPut, "/v1/cities/{slug}", "Replace a city (secretariat, or an editor of the city)", "cities", cityResourceWrite, changeErrs), h.updateCity)
+	register(api, h, op("patch-city", http.MethodPatch, "/v1/cities/{slug}", "Change some fields of a city (JSON merge patch; secretariat, or an editor of the city)", "cities", cityResourceWrite, changeErrs), h.patchCity)
 	register(api, h, withStatus(op("delete-city", http.MethodDelete, "/v1/cities/{slug}", "Delete a city (secretariat)", "cities", secretariatWrite, changeErrs), http.StatusNoContent), h.deleteCity)
 
 	// The Community and its partners

@@ -6,6 +6,7 @@ package api
 import (
 	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"log/slog"
+	"maps"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -53,7 +54,7 @@ func New(d Deps) (http.Handler, huma.API) {
 	api := humachi.New(router, humaConfig())
 	(&chain{api: api, db: d.DB, limiter: limiter, log: d.Logger, timeout: d.Config.RequestTimeout}).install()
 	h := &handlers{db: d.DB, log: d.Logger, exports: newExportSlots(maxExports(d.Config)),
-		imports: make(chan struct{}, maxImports(d.Config))}
+		uploads: newSlots("import upload(s)", maxUploads, 1), imports: make(chan struct{}, maxImports(d.Config))}
 	registerRoutes(api, h)
 	registerDocs(router, limiter.ByAddress)
 	return router, api
@@ -63,8 +64,9 @@ func New(d Deps) (http.Handler, huma.API) {
 type handlers struct {
 	db      *postgres.DB
 	log     *slog.Logger
-	exports *exportSlots  // bounds the exports streaming at once, in all and per client
-	imports chan struct{} // one token per running import
+	exports *slots        // bounds the exports streaming at once, in all and per client
+	uploads *slots        // bounds the imports being received and spooled, in all and one per client
+	imports chan struct{} // one token per import writing to the database
 }
 
 // maxExports is how many exports may stream at once: a third of the pool, at least two.
@@ -72,7 +74,11 @@ func maxExports(c config.Config) int {
 	return max(2, c.DBMaxConns/3)
 }
 
-// maxImports is how many imports may run at once: a quarter of the pool, at least one.
+// maxUploads is how many imports may be received and spooled at once (each spools at most
+// MaxImportBytes to a temporary file); each client may send one at a time.
+const maxUploads = 8
+
+// maxImports is how many imports may write to the database at once: a quarter of the pool, at least one.
 func maxImports(c config.Config) int {
 	return max(1, c.DBMaxConns/4)
 }
@@ -87,6 +93,8 @@ func humaConfig() huma.Config {
 	cfg.Info.Contact = &huma.Contact{Name: "UCLG Community of Practice on Digital Cities"}
 	cfg.Servers = []*huma.Server{{URL: "/", Description: "The server that serves this document (production, staging or local)",
 		Extensions: map[string]any{"x-internal": false}}}
+	// DefaultConfig hands out Huma's package-level map of formats: add to a copy, never to it.
+	cfg.Formats = maps.Clone(cfg.Formats)
 	cfg.Formats["application/merge-patch+json"] = huma.DefaultJSONFormat
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "dcapi_…", // #nosec G101 -- the documented token format, not a token

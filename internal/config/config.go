@@ -25,7 +25,7 @@ type Limits struct {
 	ExportsPerMinute  int // RATE_EXPORTS_PER_MINUTE (20)
 	ImportsPerMinute  int // RATE_IMPORTS_PER_MINUTE (10)
 	AuthFailPerMinute int // RATE_AUTH_FAILURES_PER_MINUTE (10)
-	Concurrent        int // MAX_CONCURRENT_PER_CLIENT (16)
+	Concurrent        int // MAX_CONCURRENT_PER_CLIENT (8, below the pool size)
 }
 
 // DefaultDatabaseURL is the local PostgreSQL that `make run` finds or starts.
@@ -52,7 +52,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		{"RATE_EXPORTS_PER_MINUTE", &c.Limits.ExportsPerMinute, 20},
 		{"RATE_IMPORTS_PER_MINUTE", &c.Limits.ImportsPerMinute, 10},
 		{"RATE_AUTH_FAILURES_PER_MINUTE", &c.Limits.AuthFailPerMinute, 10},
-		{"MAX_CONCURRENT_PER_CLIENT", &c.Limits.Concurrent, 16},
+		{"MAX_CONCURRENT_PER_CLIENT", &c.Limits.Concurrent, 8},
 	}
 	for _, v := range ints {
 		*v.dst = v.def

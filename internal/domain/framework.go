@@ -39,7 +39,13 @@ type FrameworkCreate struct {
 	Dimensions  []Dimension `json:"dimensions" minItems:"1" maxItems:"500" doc:"Parents must come before their children."`
 }
 
-// Validate checks the framework and that its dimensions form a tree.
+// MaxDimensionDepth bounds how deep a framework's dimension tree may be. Real frameworks have two
+// or three levels (ISO 37122, U4SSC, the 2019 study's); scorecards aggregate along the tree, so
+// its depth bounds their cost.
+const MaxDimensionDepth = 6
+
+// Validate checks the framework and that its dimensions form a tree of at most
+// MaxDimensionDepth levels.
 func (f *FrameworkCreate) Validate() error {
 	if f.Provenance == "" {
 		f.Provenance = "reported"
@@ -57,6 +63,7 @@ func (f *FrameworkCreate) Validate() error {
 		return Invalid("url", "must be an absolute http or https URL")
 	}
 	seen := map[string]bool{}
+	depth := map[string]int{}
 	for i, d := range f.Dimensions {
 		if !ValidSlug(d.Slug) {
 			return Invalid("dimensions", "item %d: slug must be lowercase words joined by hyphens", i)
@@ -66,6 +73,13 @@ func (f *FrameworkCreate) Validate() error {
 		}
 		if d.Parent != nil && !seen[*d.Parent] {
 			return Invalid("dimensions", "item %d: parent %q must come earlier in the list", i, *d.Parent)
+		}
+		depth[d.Slug] = 1
+		if d.Parent != nil {
+			depth[d.Slug] = depth[*d.Parent] + 1
+		}
+		if depth[d.Slug] > MaxDimensionDepth {
+			return Invalid("dimensions", "item %d: a dimension tree is at most %d levels deep", i, MaxDimensionDepth)
 		}
 		if err := d.Name.Validate("body.dimensions"); err != nil {
 			return err

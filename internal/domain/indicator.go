@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"regexp"
 	"slices"
 	"time"
@@ -50,6 +51,10 @@ type IndicatorFields struct {
 	Provenance  string   `json:"provenance" db:"provenance" required:"false" enum:"reported,sample,synthetic"`
 }
 
+// MaxScale bounds an indicator's scale: scores divide by its width, which must stay a finite
+// number (a scale of ±1e308 would overflow).
+const MaxScale = 1e15
+
 // Validate checks an indicator's definition: the type's scale and levels must make sense.
 func (f *IndicatorFields) Validate() error {
 	if f.Provenance == "" {
@@ -80,6 +85,10 @@ func (f *IndicatorFields) Validate() error {
 		return Invalid("direction", "unknown direction %q", f.Direction)
 	case !slices.Contains(Provenances, f.Provenance):
 		return Invalid("provenance", "unknown provenance %q", f.Provenance)
+	case f.ScaleMin != nil && math.Abs(*f.ScaleMin) > MaxScale:
+		return Invalid("scale_min", "must be within ±%g", MaxScale)
+	case f.ScaleMax != nil && math.Abs(*f.ScaleMax) > MaxScale:
+		return Invalid("scale_max", "must be within ±%g", MaxScale)
 	case f.ScaleMin != nil && f.ScaleMax != nil && *f.ScaleMin >= *f.ScaleMax:
 		return Invalid("scale_max", "must be greater than scale_min")
 	case f.ValueType == "ordinal" && len(f.Levels) < 2:

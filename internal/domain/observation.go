@@ -121,8 +121,8 @@ func TypedValue(v any, ind *IndicatorFields, field string) (StoredValue, error) 
 		if !ok {
 			return StoredValue{}, Invalid(field, "must be a JSON number for a %s indicator, not %s", ind.ValueType, jsonKind(v))
 		}
-		if math.IsNaN(n) || math.IsInf(n, 0) {
-			return StoredValue{}, Invalid(field, "must be a finite number")
+		if math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > MaxScale {
+			return StoredValue{}, Invalid(field, "must be a finite number within ±%g", MaxScale)
 		}
 		lo, hi := ind.ScaleMin, ind.ScaleMax
 		if ind.ValueType == "percentage" {

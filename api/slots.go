@@ -16,8 +16,10 @@ const (
 	exportMaxDuration   = 30 * time.Minute
 )
 
-// exportSlots bounds the exports that stream at once, in all and per client.
-type exportSlots struct {
+// slots bound a kind of long request (exports streaming, imports uploading) in all and per
+// client, so that no client can take every slot however slowly it sends or reads.
+type slots struct {
+	what      string // "export(s)", for messages
 	mu        sync.Mutex
 	total     int
 	perClient int
@@ -25,21 +27,26 @@ type exportSlots struct {
 	byClient  map[string]int
 }
 
+// newSlots allows total requests of a kind at once, and perClient of them to one client.
+func newSlots(what string, total, perClient int) *slots {
+	return &slots{what: what, total: total, perClient: perClient, byClient: map[string]int{}}
+}
+
 // newExportSlots allows total exports at once, and a quarter of them (at least one) per client.
-func newExportSlots(total int) *exportSlots {
-	return &exportSlots{total: total, perClient: max(1, total/4), byClient: map[string]int{}}
+func newExportSlots(total int) *slots {
+	return newSlots("export(s)", total, max(1, total/4))
 }
 
 // acquire takes a slot for the client: ETOOMANY when the client already holds its share,
 // EUNAVAILABLE when every slot is taken.
-func (s *exportSlots) acquire(client string) error {
+func (s *slots) acquire(client string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.byClient[client] >= s.perClient {
-		return domain.Errorf(domain.ETOOMANY, "this client already runs %d export(s), its share; wait for one to finish", s.perClient)
+		return domain.Errorf(domain.ETOOMANY, "this client already runs %d %s, its share; wait for one to finish", s.perClient, s.what)
 	}
 	if s.running >= s.total {
-		return domain.Errorf(domain.EUNAVAILABLE, "%d exports are already running; retry shortly", s.total)
+		return domain.Errorf(domain.EUNAVAILABLE, "%d %s already running; retry shortly", s.total, s.what)
 	}
 	s.running++
 	s.byClient[client]++
@@ -47,7 +54,7 @@ func (s *exportSlots) acquire(client string) error {
 }
 
 // release gives the client's slot back.
-func (s *exportSlots) release(client string) {
+func (s *slots) release(client string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.running--
