@@ -180,10 +180,7 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 	})
 	if err != nil && !started {
 		p, _ := toHTTP(ctx, h.log, err, http.MethodGet).(*problem)
-		for k, v := range p.headers {
-			w.Header()[k] = v
-		}
-		httpx.WriteProblem(w, p.Status, p.Detail)
+		writeExportProblem(w, p)
 		return
 	}
 	if err != nil {
@@ -191,6 +188,13 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		panic(http.ErrAbortHandler)
 	}
 	if !started {
+		// No row: say so if a filter names something that does not exist (the response has
+		// not started, so it can still be a problem).
+		if err := h.db.CheckReferences(ctx, f); err != nil {
+			p, _ := toHTTP(ctx, h.log, err, http.MethodGet).(*problem)
+			writeExportProblem(w, p)
+			return
+		}
 		start()
 	}
 	if format == "json" {
@@ -198,6 +202,18 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 	}
 	cw.Flush()
 	_ = bw.Flush() // the client may be gone; nothing more to do
+}
+
+// writeExportProblem answers an export that failed before its first row with the problem,
+// its headers and its field errors.
+func writeExportProblem(w http.ResponseWriter, p *problem) {
+	for k, v := range p.headers {
+		w.Header()[k] = v
+	}
+	b, _ := httpx.JSONMarshal(p.Problem)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_, _ = w.Write(b) // #nosec G705 -- JSON served as application/problem+json with nosniff
 }
 
 // flushDeadline is when the client must have taken the next flush of rows: a slow reader is

@@ -152,6 +152,12 @@ func (h *handlers) listObservations(ctx context.Context, in *ObservationListInpu
 	if err != nil {
 		return nil, err
 	}
+	if len(obs) == 0 && in.Cursor == "" {
+		// Nothing found: say so if a filter names something that does not exist.
+		if err := h.db.CheckReferences(ctx, f); err != nil {
+			return nil, err
+		}
+	}
 	next := ""
 	switch last := len(obs) - 1; {
 	case more && f.Latest:

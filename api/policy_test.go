@@ -160,3 +160,31 @@ func TestCostBounds(t *testing.T) {
 		"name": map[string]any{"en": "H"}, "framework": "six", "dimension": "d0", "value_type": "numeric",
 		"direction": "higher_is_better", "scale_min": -1e308, "scale_max": 1e308}}).expect(t, 422).errorAt(t, "body.scale_min")
 }
+
+// TestUnknownSlugFiltersAreRefused: a filter that names a city, indicator, framework,
+// dimension or edition that does not exist is a 422 naming it, in lists and exports, not an
+// empty result; a filter of things that exist but have no data is an empty result.
+func TestUnknownSlugFiltersAreRefused(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	for _, c := range []struct{ query, at string }{
+		{"city=alpha,atlantis", "query.city"},
+		{"indicator=nope", "query.indicator"},
+		{"framework=nope", "query.framework"},
+		{"framework=fw&dimension=nope", "query.dimension"},
+		{"edition=2005", "query.edition"},
+	} {
+		h.do(req{method: "GET", path: "/v1/observations?" + c.query}).expect(t, 422).errorAt(t, c.at)
+		h.do(req{method: "GET", path: "/v1/observations/export?format=csv&" + c.query}).expect(t, 422).errorAt(t, c.at)
+	}
+	var page struct {
+		Items []any `json:"items"`
+	}
+	h.do(req{method: "GET", path: "/v1/observations?city=alpha&from=2100"}).expect(t, 200).JSON(t, &page)
+	if len(page.Items) != 0 {
+		t.Fatalf("%d items", len(page.Items))
+	}
+	if r := h.do(req{method: "GET", path: "/v1/observations/export?format=csv&city=alpha&from=2100"}).expect(t, 200); !strings.HasPrefix(string(r.Body), "id,") {
+		t.Fatalf("an empty export is its header row: %q", r.Body)
+	}
+}
