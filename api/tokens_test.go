@@ -65,6 +65,20 @@ func TestTokensLifecycle(t *testing.T) {
 	if tk.RevokedAt == nil {
 		t.Fatal("not revoked")
 	}
+	// Revoking it again changes nothing: the same version, the same time, no audit row.
+	var audits, after int
+	if err := h.db.SQL().Get(&audits, `SELECT count(*) FROM audit_log WHERE resource = 'token'`); err != nil {
+		t.Fatal(err)
+	}
+	again := h.do(req{method: "DELETE", path: path, token: admin, header: map[string]string{"If-Match": "*"}}).expect(t, 200)
+	var tk2 domain.Token
+	again.JSON(t, &tk2)
+	if err := h.db.SQL().Get(&after, `SELECT count(*) FROM audit_log WHERE resource = 'token'`); err != nil {
+		t.Fatal(err)
+	}
+	if tk2.Version != tk.Version || !tk2.RevokedAt.Equal(*tk.RevokedAt) || after != audits {
+		t.Fatalf("a second revoke changed the token: %+v → %+v, audit rows %d → %d", tk, tk2, audits, after)
+	}
 	h.do(req{method: "GET", path: "/v1/tokens/999999", token: admin}).expect(t, 404)
 }
 

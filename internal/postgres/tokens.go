@@ -141,6 +141,10 @@ func (db *DB) RevokeToken(ctx context.Context, caller domain.Caller, id int64, i
 		if err := checkVersion(fmt.Sprintf("token %d", id), before.Version, ifMatch); err != nil {
 			return err
 		}
+		if before.RevokedAt != nil {
+			t = before.token() // revoking twice changes nothing: same version, no audit row
+			return nil
+		}
 		var row tokenRow
 		err = tx.GetContext(ctx, &row, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2), version = version + 1
 			WHERE id = $1 AND version = $3 RETURNING `+tokenColumns, id, time.Now().UTC(), before.Version)
