@@ -28,7 +28,7 @@ var extraSuccess = map[string]int{"add-study-city": http.StatusCreated}
 // expect (see tidySchema). Free-text strings get the safeText pattern, which Huma then
 // enforces on input. It runs once, after every operation is registered.
 func finishContract(doc *huma.OpenAPI) {
-	doc.Components.Headers = headerComponents
+	doc.Components.Headers = headerComponents()
 	for _, item := range doc.Paths {
 		for _, op := range []*huma.Operation{item.Get, item.Put, item.Post, item.Delete, item.Patch} {
 			if op == nil {
@@ -102,7 +102,7 @@ func documentHeaders(op *huma.Operation) {
 			resp.Headers = map[string]*huma.Param{}
 		}
 		for name := range resp.Headers {
-			if _, ok := headerComponents[name]; ok {
+			if _, ok := headerNames[name]; ok {
 				resp.Headers[name] = headerRef(name)
 			}
 		}
@@ -269,24 +269,36 @@ func ptr[T any](v T) *T { return &v }
 // everyResponse are the headers that the middleware puts on every response of an operation.
 var everyResponse = []string{"RateLimit", "RateLimit-Policy", "X-Request-Id", "Access-Control-Allow-Origin"}
 
+// headerNames are the names of headerComponents.
+var headerNames = func() map[string]bool {
+	names := map[string]bool{}
+	for name := range headerComponents() {
+		names[name] = true
+	}
+	return names
+}()
+
 // headerComponents are the response headers the API sends, documented once under
-// components/headers and referred to from each response that can carry them.
-var headerComponents = map[string]*huma.Header{
-	"RateLimit": header("The client's remaining quota in the budget this request spent, and seconds until it is full "+
-		`(IETF httpapi RateLimit draft), e.g. "reads";r=599;t=1.`, huma.TypeString, 100, `^"[a-z-]+";r=[0-9]+;t=[0-9]+$`),
-	"RateLimit-Policy": header(`The budget this request spent: quota per window of seconds, e.g. "reads";q=600;w=60.`,
-		huma.TypeString, 100, `^"[a-z-]+";q=[0-9]+;w=[0-9]+$`),
-	"X-Request-Id": header("The request's id (the client's own when it sent a safe one); quote it when reporting a problem.",
-		huma.TypeString, 64, `^[A-Za-z0-9._-]{1,64}$`),
-	"Access-Control-Allow-Origin": header("CORS: the API is open to every origin (no cookies are used).", huma.TypeString, 1, `^\*$`),
-	"Retry-After":                 header("Seconds to wait before retrying.", huma.TypeInteger, 0, ""),
-	"ETag": header(`The resource's entity tag at its current version, e.g. "v3": send it in If-None-Match to `+
-		"revalidate (304 when unchanged) and in If-Match to change or delete the resource.", huma.TypeString, 40, `^"v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?"$`),
-	"Link": header(`The next page, when there is one: <…>; rel="next" (the same request with cursor set to next_cursor).`,
-		huma.TypeString, 8192, `^<[^>]+>; rel="next"$`),
-	"Location": {Description: "The URL path of the created resource.",
-		Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(300), Format: "uri-reference"}},
-	"WWW-Authenticate": header(`The authentication scheme to use: Bearer realm="digitalcities".`, huma.TypeString, 100, `^Bearer realm="[a-z]+"$`),
-	"Idempotent-Replayed": header("true when this response is the replay of an earlier request with the same Idempotency-Key.",
-		huma.TypeString, 4, `^true$`),
+// components/headers and referred to from each response that can carry them. A new map at each
+// call: every API's document gets its own, never shared with another.
+func headerComponents() map[string]*huma.Header {
+	return map[string]*huma.Header{
+		"RateLimit": header("The client's remaining quota in the budget this request spent, and seconds until it is full "+
+			`(IETF httpapi RateLimit draft), e.g. "reads";r=599;t=1.`, huma.TypeString, 100, `^"[a-z-]+";r=[0-9]+;t=[0-9]+$`),
+		"RateLimit-Policy": header(`The budget this request spent: quota per window of seconds, e.g. "reads";q=600;w=60.`,
+			huma.TypeString, 100, `^"[a-z-]+";q=[0-9]+;w=[0-9]+$`),
+		"X-Request-Id": header("The request's id (the client's own when it sent a safe one); quote it when reporting a problem.",
+			huma.TypeString, 64, `^[A-Za-z0-9._-]{1,64}$`),
+		"Access-Control-Allow-Origin": header("CORS: the API is open to every origin (no cookies are used).", huma.TypeString, 1, `^\*$`),
+		"Retry-After":                 header("Seconds to wait before retrying.", huma.TypeInteger, 0, ""),
+		"ETag": header(`The resource's entity tag at its current version, e.g. "v3": send it in If-None-Match to `+
+			"revalidate (304 when unchanged) and in If-Match to change or delete the resource.", huma.TypeString, 40, `^"v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?"$`),
+		"Link": header(`The next page, when there is one: <…>; rel="next" (the same request with cursor set to next_cursor).`,
+			huma.TypeString, 8192, `^<[^>]+>; rel="next"$`),
+		"Location": {Description: "The URL path of the created resource.",
+			Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(300), Format: "uri-reference"}},
+		"WWW-Authenticate": header(`The authentication scheme to use: Bearer realm="digitalcities".`, huma.TypeString, 100, `^Bearer realm="[a-z]+"$`),
+		"Idempotent-Replayed": header("true when this response is the replay of an earlier request with the same Idempotency-Key.",
+			huma.TypeString, 4, `^true$`),
+	}
 }

@@ -39,17 +39,21 @@ type ExportInput struct {
 	Accept string `header:"Accept" maxLength:"500" doc:"text/csv, application/x-ndjson or application/json, with q-values." example:"text/csv"`
 }
 
-// exportResponses documents the streamed formats, which Huma cannot infer from a stream.
-var exportResponses = map[string]*huma.Response{
-	"200": {
-		Description: "Every matching observation, streamed in id order, with no row cap.",
-		Content: map[string]*huma.MediaType{
-			// Streams have no length limit: their schemas describe them without a string type.
-			"text/csv":             {Schema: &huma.Schema{Description: "CSV with a header row: " + csvHeader()}},
-			"application/x-ndjson": {Schema: &huma.Schema{Description: "One Observation JSON object per line."}},
-			"application/json":     {Schema: &huma.Schema{Description: "A JSON array of Observation objects.", Items: &huma.Schema{Ref: "#/components/schemas/Observation"}}},
+// exportResponses documents the streamed formats, which Huma cannot infer from a stream. It
+// makes new values at each call: Huma and finishContract add to an operation's responses, so
+// two APIs must never share them.
+func exportResponses() map[string]*huma.Response {
+	return map[string]*huma.Response{
+		"200": {
+			Description: "Every matching observation, streamed in id order, with no row cap.",
+			Content: map[string]*huma.MediaType{
+				// Streams have no length limit: their schemas describe them without a string type.
+				"text/csv":             {Schema: &huma.Schema{Description: "CSV with a header row: " + csvHeader()}},
+				"application/x-ndjson": {Schema: &huma.Schema{Description: "One Observation JSON object per line."}},
+				"application/json":     {Schema: &huma.Schema{Description: "A JSON array of Observation objects.", Items: &huma.Schema{Ref: "#/components/schemas/Observation"}}},
+			},
 		},
-	},
+	}
 }
 
 func csvHeader() string {

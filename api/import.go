@@ -63,21 +63,24 @@ type ImportOutput struct {
 	Body *domain.ImportReport
 }
 
-// importRequestBody documents the CSV body, which Huma does not read itself.
-var importRequestBody = &huma.RequestBody{
-	Required: true,
-	Description: "UTF-8 CSV with a header row. Columns: city, indicator, year, value, status (required) and " +
-		"edition, quality, source, footnote, provenance, verification (optional); id, value_type, version, " +
-		"created_at and updated_at, as written by export-observations, are ignored. Values are written as " +
-		"in JSON: numbers like 12.5, booleans true or false, an ordinal level's code, text; an empty value is " +
-		"null (status M or NR). One row per indicator, city, year and edition: a key already stored is " +
-		"updated, a key repeated in the file is a problem. Only the secretariat may set verification. " +
-		"A text cell (source, footnote, the value of an ordinal or text indicator) that begins with single " +
-		"quotes followed by =, +, -, @, a tab or a carriage return loses one quote, as export-observations " +
-		"writes such texts to keep spreadsheets from running them as formulas. At most 100 MiB.",
-	// format binary, and no string type: Huma then leaves the stream to the handler, and the
-	// document does not pretend that a 100 MiB file is a bounded string.
-	Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Format: "binary", Description: "The CSV file, streamed (at most 100 MiB)."}}},
+// importRequestBody documents the CSV body, which Huma does not read itself. It makes a new
+// value at each call, so that two APIs never share (and change) one.
+func importRequestBody() *huma.RequestBody {
+	return &huma.RequestBody{
+		Required: true,
+		Description: "UTF-8 CSV with a header row. Columns: city, indicator, year, value, status (required) and " +
+			"edition, quality, source, footnote, provenance, verification (optional); id, value_type, version, " +
+			"created_at and updated_at, as written by export-observations, are ignored. Values are written as " +
+			"in JSON: numbers like 12.5, booleans true or false, an ordinal level's code, text; an empty value is " +
+			"null (status M or NR). One row per indicator, city, year and edition: a key already stored is " +
+			"updated, a key repeated in the file is a problem. Only the secretariat may set verification. " +
+			"A text cell (source, footnote, the value of an ordinal or text indicator) that begins with single " +
+			"quotes followed by =, +, -, @, a tab or a carriage return loses one quote, as export-observations " +
+			"writes such texts to keep spreadsheets from running them as formulas. At most 100 MiB.",
+		// format binary, and no string type: Huma then leaves the stream to the handler, and the
+		// document does not pretend that a 100 MiB file is a bounded string.
+		Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Format: "binary", Description: "The CSV file, streamed (at most 100 MiB)."}}},
+	}
 }
 
 func (h *handlers) importObservations(ctx context.Context, in *ImportInput) (*ImportOutput, error) {

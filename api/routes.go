@@ -91,13 +91,13 @@ func registerRoutes(api huma.API, h *handlers) {
 
 // exportOp documents the streamed formats of an export.
 func exportOp(o huma.Operation) huma.Operation {
-	o.Responses = exportResponses
+	o.Responses = exportResponses()
 	return o
 }
 
 // importOp documents the streamed CSV body of an import and its larger size limit.
 func importOp(o huma.Operation) huma.Operation {
-	o.RequestBody = importRequestBody
+	o.RequestBody = importRequestBody()
 	return o
 }
 
@@ -146,17 +146,20 @@ func op(id, method, path, summary, tag string, policy Policy, errors []int) huma
 		Tags: []string{tag}, Security: policy.security(), Errors: slices.Compact(errs),
 		Metadata: map[string]any{policyKey: &policy}}
 	if policy.Idempotent {
-		o.Parameters = append(o.Parameters, idempotencyKeyParam)
+		o.Parameters = append(o.Parameters, idempotencyKeyParam())
 	}
 	return o
 }
 
-// idempotencyKeyParam documents the Idempotency-Key header of the operations that take it.
-var idempotencyKeyParam = &huma.Param{Name: "Idempotency-Key", In: "header",
-	Description: "A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body " +
-		"replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the " +
-		"first request still runs it is 409. Keys belong to your token and are kept for 24 hours.",
-	Schema: &huma.Schema{Type: "string", MinLength: ptr(1), MaxLength: ptr(255)}, Example: "5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f"}
+// idempotencyKeyParam documents the Idempotency-Key header of the operations that take it (a
+// new value at each call: the contract's finishing steps change parameters in place).
+func idempotencyKeyParam() *huma.Param {
+	return &huma.Param{Name: "Idempotency-Key", In: "header",
+		Description: "A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body " +
+			"replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the " +
+			"first request still runs it is 409. Keys belong to your token and are kept for 24 hours.",
+		Schema: &huma.Schema{Type: "string", MinLength: ptr(1), MaxLength: ptr(255)}, Example: "5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f"}
+}
 
 func withStatus(o huma.Operation, status int) huma.Operation {
 	o.DefaultStatus = status
