@@ -4,6 +4,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/uclg-digital-cities/digitalcities/api"
@@ -259,4 +260,22 @@ func TestUnknownQueryParametersAreRefused(t *testing.T) {
 	}
 	h.do(req{method: "GET", path: "/v1/cities/bilbao?verbose=1"}).expect(t, 422).errorAt(t, "query.verbose")
 	h.do(req{method: "GET", path: "/v1/cities?section=europe&limit=5"}).expect(t, 200)
+}
+
+// TestAPIsBuildConcurrently: building several APIs at once (as parallel tests, or several
+// servers in one process, do) shares no mutable state; under -race (as make test runs) a
+// shared map or hook written by two builds fails here.
+func TestAPIsBuildConcurrently(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, a := api.New(api.Deps{})
+			if _, err := a.OpenAPI().MarshalJSON(); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
 }
