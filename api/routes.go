@@ -9,14 +9,16 @@ import (
 )
 
 // Documented error statuses per kind of operation. Every operation may also answer 429 and
-// 5xx, and the statuses its policy implies (401, 403) are added by op.
+// 5xx, and the statuses its policy implies (401, 403) are added by op. Each list is clipped to
+// its length, so that append(list, …) at a call site always makes a new array and two APIs
+// built at once never write into a shared one.
 var (
 	readErrors  = []int{http.StatusUnprocessableEntity}
 	getErrors   = []int{http.StatusNotFound, http.StatusUnprocessableEntity}
 	writeErrors = []int{http.StatusUnprocessableEntity}
-	createErrs  = append(writeErrors, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
-	changeErrs  = append(writeErrors, http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed,
-		http.StatusPreconditionRequired, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
+	createErrs  = slices.Clip(append(writeErrors, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType))
+	changeErrs  = slices.Clip(append(writeErrors, http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed,
+		http.StatusPreconditionRequired, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType))
 	alwaysErrors = []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable}
 )
 
