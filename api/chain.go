@@ -203,10 +203,7 @@ func (c *chain) rateLimit(ctx huma.Context, next func(huma.Context)) {
 	r, w := humachi.Unwrap(ctx)
 	client := clientOf(r)
 	budget := string(policyOf(ctx.Operation()).Budget)
-	ok, remaining, reset := c.limiter.Take(client, budget, 1)
-	ctx.SetHeader("RateLimit-Policy", c.limiter.PolicyHeader(budget))
-	ctx.SetHeader("RateLimit", fmt.Sprintf("%q;r=%d;t=%d", budget, remaining, reset))
-	if !ok {
+	if ok, reset := c.limiter.Spend(w.Header(), client, budget); !ok {
 		ctx.SetHeader("Retry-After", strconv.Itoa(reset))
 		c.refuse(ctx, http.StatusTooManyRequests, fmt.Sprintf("The %s budget of this client is spent; retry in %d s.", budget, reset))
 		return

@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/config"
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // chainServer serves one operation, "/stuck", behind the chain; the operation waits for release.
@@ -94,5 +95,48 @@ func TestGarbageTokensMakeNoBuckets(t *testing.T) {
 	}
 	if n, _ := limiter.Size(); n != 1 {
 		t.Fatalf("%d buckets after 300 garbage tokens", n)
+	}
+}
+
+// TestIncoherentPoliciesAreRefused: a declaration that does not hold together stops the
+// program when the operation is registered (op panics), instead of being served.
+func TestIncoherentPoliciesAreRefused(t *testing.T) {
+	bad := map[string]Policy{
+		"no access":               {Budget: BudgetReads},
+		"restricted, no roles":    {Access: Restricted, Budget: BudgetWrites},
+		"roles on a public read":  {Access: Public, Roles: []domain.Role{domain.RoleAdmin}, Budget: BudgetReads},
+		"scoped, editors refused": restricted(BudgetWrites, domain.RoleSecretariat).scoped(),
+		"city path, not scoped":   secretariatWrite.cityIn("slug"),
+		"no budget":               {Access: Public},
+		"secret, not idempotent":  adminWrite.secret(),
+	}
+	for name, p := range bad {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: registered without complaint", name)
+				}
+			}()
+			op("get-city", http.MethodGet, "/v1/cities/{slug}", "x", "cities", p, nil)
+		}()
+	}
+	for _, p := range []Policy{probe, publicRead, publicExport, secretariatCreate, cityResourceWrite, cityImport, tokenCreate, auditRead} {
+		if err := p.check(); err != nil {
+			t.Errorf("a declared policy is refused: %+v: %v", p, err)
+		}
+	}
+}
+
+// TestFlushDeadline: an export's reader must take each flush within exportFlushDeadline, and
+// never past the export's own end.
+func TestFlushDeadline(t *testing.T) {
+	if d := time.Until(flushDeadline(context.Background())); d <= exportFlushDeadline-time.Second || d > exportFlushDeadline {
+		t.Fatalf("a flush deadline %s away, want %s", d, exportFlushDeadline)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	end, _ := ctx.Deadline()
+	if got := flushDeadline(ctx); !got.Equal(end) {
+		t.Fatalf("the export ends at %s but its flush deadline is %s", end, got)
 	}
 }

@@ -115,10 +115,7 @@ func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*hu
 		ctx, cancel := context.WithTimeout(ctx, exportMaxDuration)
 		defer cancel()
 		if hc.Method() == http.MethodHead { // the headers of the export, without running it
-			w.Header().Set("Content-Type", exportTypes[format])
-			w.Header().Set("Content-Disposition", `attachment; filename="observations.`+format+`"`)
-			w.Header().Set("Vary", "Accept")
-			w.WriteHeader(http.StatusOK)
+			startExport(w, format)
 			return
 		}
 		h.streamExport(ctx, w, format, f)
@@ -139,10 +136,7 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 	started := false
 	start := func() {
 		started = true
-		w.Header().Set("Content-Type", exportTypes[format])
-		w.Header().Set("Content-Disposition", `attachment; filename="observations.`+format+`"`)
-		w.Header().Set("Vary", "Accept") // the format may come from Accept
-		w.WriteHeader(http.StatusOK)
+		startExport(w, format)
 		_ = rc.SetWriteDeadline(flushDeadline(ctx)) // not every writer has deadlines
 		switch format {
 		case "csv":
@@ -206,6 +200,14 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 	}
 	cw.Flush()
 	_ = bw.Flush() // the client may be gone; nothing more to do
+}
+
+// startExport sends an export's status and headers (HEAD sends nothing else).
+func startExport(w http.ResponseWriter, format string) {
+	w.Header().Set("Content-Type", exportTypes[format])
+	w.Header().Set("Content-Disposition", `attachment; filename="observations.`+format+`"`)
+	w.Header().Set("Vary", "Accept") // the format may come from Accept
+	w.WriteHeader(http.StatusOK)
 }
 
 // writeExportProblem answers an export that failed before its first row with the problem,

@@ -133,14 +133,21 @@ func (rl *RateLimiter) AuthFailed(ip string) bool {
 	return ok
 }
 
+// Spend takes one unit of the client's budget and writes the RateLimit-Policy and RateLimit
+// headers of what is left into h. It reports whether the client had the unit and, when it did
+// not, the seconds until it will.
+func (rl *RateLimiter) Spend(h http.Header, client, budget string) (ok bool, reset int) {
+	ok, remaining, reset := rl.Take(client, budget, 1)
+	h.Set("RateLimit-Policy", rl.PolicyHeader(budget))
+	h.Set("RateLimit", fmt.Sprintf("%q;r=%d;t=%d", budget, remaining, reset))
+	return ok, reset
+}
+
 // ByAddress spends the reads budget of the caller's address on requests that reach no
 // operation (unknown routes, the docs), which the chain does not see.
 func (rl *RateLimiter) ByAddress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, remaining, reset := rl.Take("ip:"+ClientIP(r), "reads", 1)
-		w.Header().Set("RateLimit-Policy", rl.PolicyHeader("reads"))
-		w.Header().Set("RateLimit", fmt.Sprintf("%q;r=%d;t=%d", "reads", remaining, reset))
-		if !ok {
+		if ok, reset := rl.Spend(w.Header(), "ip:"+ClientIP(r), "reads"); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(reset))
 			WriteProblem(w, http.StatusTooManyRequests, fmt.Sprintf("The reads budget of this client is spent; retry in %d s.", reset))
 			return
