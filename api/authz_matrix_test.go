@@ -102,6 +102,18 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 			t.Fatal(err)
 		}
 	}
+	for _, tr := range []string{"tm", "tm-spare"} {
+		if _, err := h.db.CreateTrend(fixtureCtx(), fixtureCaller, tr, domain.TrendFields{Name: domain.Text{EN: tr},
+			Description: domain.Text{EN: tr}, Category: "other"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []string{"alpha", "beta"} {
+		if _, err := h.db.CreateAdoption(fixtureCtx(), fixtureCaller, domain.AdoptionKey{Trend: "tm", City: c, Year: 2019},
+			domain.AdoptionFields{Stage: "pilot", Source: "Test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return w
 }
 
@@ -164,15 +176,28 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 		"remove-study-city":   {method: "DELETE", path: "/v1/studies/2019/cities/" + city},
 		"create-framework": {method: "POST", path: "/v1/frameworks", body: map[string]any{"slug": "fw-" + city, "name": map[string]any{"en": "F"},
 			"dimensions": []any{map[string]any{"slug": "root", "name": map[string]any{"en": "Root"}}}}},
-		"create-indicator":   {method: "POST", path: "/v1/indicators", body: withSlug(indicator, "new-"+city)},
-		"update-indicator":   {method: "PUT", path: "/v1/indicators/bool", body: indicator, header: anyVersion},
-		"retire-indicator":   {method: "DELETE", path: "/v1/indicators/txt", header: anyVersion},
-		"verify-observation": {method: "PUT", path: obs + "/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
-		"list-tokens":        {method: "GET", path: "/v1/tokens"},
-		"create-token":       {method: "POST", path: "/v1/tokens", body: map[string]any{"name": "new " + city, "role": "secretariat"}},
-		"get-token":          {method: "GET", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
-		"revoke-token":       {method: "DELETE", path: fmt.Sprintf("/v1/tokens/%d", w.victim), header: anyVersion},
-		"list-audit-entries": {method: "GET", path: "/v1/audit"},
+		"create-indicator":      {method: "POST", path: "/v1/indicators", body: withSlug(indicator, "new-"+city)},
+		"update-indicator":      {method: "PUT", path: "/v1/indicators/bool", body: indicator, header: anyVersion},
+		"retire-indicator":      {method: "DELETE", path: "/v1/indicators/txt", header: anyVersion},
+		"verify-observation":    {method: "PUT", path: obs + "/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
+		"list-tokens":           {method: "GET", path: "/v1/tokens"},
+		"create-token":          {method: "POST", path: "/v1/tokens", body: map[string]any{"name": "new " + city, "role": "secretariat"}},
+		"get-token":             {method: "GET", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
+		"revoke-token":          {method: "DELETE", path: fmt.Sprintf("/v1/tokens/%d", w.victim), header: anyVersion},
+		"list-audit-entries":    {method: "GET", path: "/v1/audit"},
+		"list-trends":           {method: "GET", path: "/v1/trends"},
+		"get-trend":             {method: "GET", path: "/v1/trends/tm"},
+		"get-trend-ranking":     {method: "GET", path: "/v1/trends/ranking"},
+		"create-trend":          {method: "POST", path: "/v1/trends", body: map[string]any{"slug": "new-" + city, "name": map[string]any{"en": "T"}, "description": map[string]any{"en": "T"}, "category": "other"}},
+		"update-trend":          {method: "PUT", path: "/v1/trends/tm", body: map[string]any{"name": map[string]any{"en": "T"}, "description": map[string]any{"en": "T"}, "category": "iot"}, header: anyVersion},
+		"delete-trend":          {method: "DELETE", path: "/v1/trends/tm-spare", header: anyVersion},
+		"list-trend-adoption":   {method: "GET", path: "/v1/trends/tm/adoption"},
+		"list-city-trends":      {method: "GET", path: "/v1/cities/" + city + "/trends"},
+		"create-trend-adoption": {method: "POST", path: "/v1/cities/" + city + "/trends", body: map[string]any{"trend": "tm", "year": 2021, "stage": "scaled", "source": "Test"}},
+		"get-trend-adoption":    {method: "GET", path: "/v1/cities/" + city + "/trends/tm/2019"},
+		"update-trend-adoption": {method: "PUT", path: "/v1/cities/" + city + "/trends/tm/2019", body: map[string]any{"stage": "scaled", "source": "Test"}, header: anyVersion},
+		"delete-trend-adoption": {method: "DELETE", path: "/v1/cities/" + city + "/trends/tm/2019", header: anyVersion},
+		"verify-trend-adoption": {method: "PUT", path: "/v1/cities/" + city + "/trends/tm/2019/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
 	}[op]
 	return r, ok
 }
@@ -189,6 +214,8 @@ func (w *matrixWorld) fingerprint(t *testing.T) string {
 		(SELECT string_agg(to_jsonb(d)::text, ',' ORDER BY framework, slug) FROM dimensions d),
 		(SELECT string_agg(to_jsonb(s)::text, ',' ORDER BY edition) FROM studies s),
 		(SELECT string_agg(to_jsonb(s)::text, ',' ORDER BY edition, city) FROM study_cities s),
+		(SELECT string_agg(to_jsonb(x)::text, ',' ORDER BY slug) FROM trends x),
+		(SELECT string_agg(to_jsonb(a)::text, ',' ORDER BY trend, city, year) FROM trend_adoptions a),
 		(SELECT string_agg(concat_ws(':', id, name, role, cities, revoked_at), ',' ORDER BY id) FROM api_tokens),
 		(SELECT count(*) FROM audit_log), (SELECT count(*) FROM idempotency_keys)))`)
 	if err != nil {

@@ -161,12 +161,13 @@ var (
 	publicRead   = Policy{Access: Public, Budget: BudgetReads}
 	publicExport = Policy{Access: Public, Budget: BudgetExports}.longRunning()
 
-	secretariatWrite  = restricted(BudgetWrites, domain.RoleSecretariat)
-	secretariatCreate = secretariatWrite.idempotent()
-	cityWrite         = restricted(BudgetWrites, domain.RoleSecretariat, domain.RoleEditor).scoped()
-	cityResourceWrite = cityWrite.cityIn("slug")
-	cityCreate        = cityWrite.idempotent()
-	cityImport        = restricted(BudgetImports, domain.RoleSecretariat, domain.RoleEditor).scoped().idempotent().longRunning()
+	secretariatWrite   = restricted(BudgetWrites, domain.RoleSecretariat)
+	secretariatCreate  = secretariatWrite.idempotent()
+	cityWrite          = restricted(BudgetWrites, domain.RoleSecretariat, domain.RoleEditor).scoped()
+	cityResourceWrite  = cityWrite.cityIn("slug")
+	cityCreate         = cityWrite.idempotent()
+	cityResourceCreate = cityCreate.cityIn("slug")
+	cityImport         = restricted(BudgetImports, domain.RoleSecretariat, domain.RoleEditor).scoped().idempotent().longRunning()
 
 	adminRead   = restricted(BudgetReads, domain.RoleAdmin)
 	adminWrite  = restricted(BudgetWrites, domain.RoleAdmin)

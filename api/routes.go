@@ -62,6 +62,21 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("retire-indicator", http.MethodDelete, "/v1/indicators/{slug}", "Retire an indicator (secretariat): it stays readable and keeps its observations", "indicators", secretariatWrite, changeErrs), h.retireIndicator)
 	register(api, h, op("get-indicator-ranking", http.MethodGet, "/v1/indicators/{slug}/ranking", "Rank cities by an indicator, best first by its direction", "analysis", publicRead, getErrors), h.getRanking)
 
+	// Technology trends and their adoption by cities
+	register(api, h, op("list-trends", http.MethodGet, "/v1/trends", "List technology trends", "trends", publicRead, readErrors), h.listTrends)
+	register(api, h, op("get-trend-ranking", http.MethodGet, "/v1/trends/ranking", "Rank trends by how far cities have adopted them", "analysis", publicRead, readErrors), h.getTrendRanking)
+	register(api, h, op("get-trend", http.MethodGet, "/v1/trends/{slug}", "Get a technology trend", "trends", publicRead, getErrors), h.getTrend)
+	register(api, h, withStatus(op("create-trend", http.MethodPost, "/v1/trends", "Create a technology trend (secretariat)", "trends", secretariatCreate, createErrs), http.StatusCreated), h.createTrend)
+	register(api, h, op("update-trend", http.MethodPut, "/v1/trends/{slug}", "Replace a technology trend (secretariat)", "trends", secretariatWrite, changeErrs), h.updateTrend)
+	register(api, h, withStatus(op("delete-trend", http.MethodDelete, "/v1/trends/{slug}", "Delete a technology trend without adoption records (secretariat)", "trends", secretariatWrite, changeErrs), http.StatusNoContent), h.deleteTrend)
+	register(api, h, op("list-trend-adoption", http.MethodGet, "/v1/trends/{slug}/adoption", "List the cities' adoption of a trend", "trends", publicRead, getErrors), h.listTrendAdoption)
+	register(api, h, op("list-city-trends", http.MethodGet, "/v1/cities/{slug}/trends", "List a city's adoption of the trends", "trends", publicRead, getErrors), h.listCityTrends)
+	register(api, h, withStatus(op("create-trend-adoption", http.MethodPost, "/v1/cities/{slug}/trends", "Record a city's adoption of a trend in a year (secretariat, or an editor of the city)", "trends", cityResourceCreate, append(createErrs, http.StatusNotFound)), http.StatusCreated), h.createTrendAdoption)
+	register(api, h, op("get-trend-adoption", http.MethodGet, "/v1/cities/{slug}/trends/{trend}/{year}", "Get a city's adoption record of a trend for a year", "trends", publicRead, getErrors), h.getTrendAdoption)
+	register(api, h, op("update-trend-adoption", http.MethodPut, "/v1/cities/{slug}/trends/{trend}/{year}", "Replace an adoption record (secretariat, or an editor of the city)", "trends", cityResourceWrite, changeErrs), h.updateTrendAdoption)
+	register(api, h, withStatus(op("delete-trend-adoption", http.MethodDelete, "/v1/cities/{slug}/trends/{trend}/{year}", "Delete an adoption record (secretariat, or an editor of the city)", "trends", cityResourceWrite, changeErrs), http.StatusNoContent), h.deleteTrendAdoption)
+	register(api, h, op("verify-trend-adoption", http.MethodPut, "/v1/cities/{slug}/trends/{trend}/{year}/verification", "Set an adoption record's verification (secretariat)", "trends", secretariatWrite, changeErrs), h.verifyTrendAdoption)
+
 	// Observations
 	register(api, h, op("list-observations", http.MethodGet, "/v1/observations", "List observations", "observations", publicRead, readErrors), h.listObservations)
 	register(api, h, exportOp(op("export-observations", http.MethodGet, "/v1/observations/export", "Export observations as CSV, NDJSON or JSON, streamed with no row cap", "observations", publicExport, append(readErrors, http.StatusNotAcceptable))), h.exportObservations)

@@ -48,6 +48,13 @@ func TestSeedIsIdempotentAndHonest(t *testing.T) {
 		// The 2017 edition's focus as it was published; no country count without a source.
 		`SELECT count(*) FROM studies WHERE edition = 2017 AND focus->>'en' = 'Innovation and entrepreneurship.'`: 1,
 		`SELECT count(*) FROM studies WHERE declared_country_count IS NOT NULL`:                                   0,
+		// The report names none of the study's trends: every seeded trend and adoption record is sample,
+		// and no real city (Bilbao) is given invented adoption.
+		`SELECT count(*) FROM trends WHERE provenance <> 'sample'`:                                               0,
+		`SELECT count(*) FROM trends`:                                                                            9,
+		`SELECT count(*) FROM trend_adoptions WHERE provenance <> 'sample'`:                                      0,
+		`SELECT count(*) FROM trend_adoptions a JOIN cities c ON c.slug = a.city WHERE c.provenance <> 'sample'`: 0,
+		`SELECT count(DISTINCT year) FROM trend_adoptions`:                                                       2,
 		// "End of 2019" is the year 2019, not December 2019.
 		`SELECT count(*) FROM studies WHERE edition = 2019 AND schedule->0->'when' = '{"value": "2019", "precision": "year"}'`:    1,
 		`SELECT count(*) FROM studies, jsonb_array_elements(schedule) m WHERE m->'when'->>'precision' NOT IN ('year', 'unknown')`: 0,

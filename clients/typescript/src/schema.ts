@@ -140,6 +140,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cities/{slug}/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a city's adoption of the trends
+         * @description A city's adoption of the trends: by default its latest record of each trend (year gives the state as of that year), history=true lists every year's record. Filtered by stage and provenance. Ordered by trend, then year. 404 when the city does not exist.
+         */
+        get: operations["list-city-trends"];
+        put?: never;
+        /**
+         * Record a city's adoption of a trend in a year (secretariat, or an editor of the city)
+         * @description Records a city's adoption of a trend as assessed in a year: stage, priority, an example project with its link, and the source. Each year is its own record, so history stays: 409 when the city already has a record of the trend for the year (change it with PUT). The record starts self_reported. Editors may write only their own cities (403 before anything else is checked). Answers 201 with Location and ETag. Accepts Idempotency-Key.
+         */
+        post: operations["create-trend-adoption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cities/{slug}/trends/{trend}/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a city's adoption record of a trend for a year
+         * @description One adoption record with its ETag.
+         */
+        get: operations["get-trend-adoption"];
+        /**
+         * Replace an adoption record (secretariat, or an editor of the city)
+         * @description Replaces an adoption record's stage, priority, example, source and provenance. If-Match is required. A new stage makes the record self_reported again. Editors may write only their own cities.
+         */
+        put: operations["update-trend-adoption"];
+        post?: never;
+        /**
+         * Delete an adoption record (secretariat, or an editor of the city)
+         * @description Deletes an adoption record; its history stays in the audit trail. If-Match is required. Editors may delete only their own cities' records.
+         */
+        delete: operations["delete-trend-adoption"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cities/{slug}/trends/{trend}/{year}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set an adoption record's verification (secretariat)
+         * @description Sets an adoption record's verification (secretariat): verified, rejected (then no aggregate counts it) or self_reported. If-Match is required.
+         */
+        put: operations["verify-trend-adoption"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/communities": {
         parameters: {
             query?: never;
@@ -632,10 +704,331 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List technology trends
+         * @description The smart-governance technology trends the study follows (artificial intelligence, open-data platforms, digital participation, digital twins, ...), by slug, each with its category, the framework dimensions it serves, its horizon and its maturity assessments year by year. Filtered by category, framework and dimension; keyset paging; updated_since gives incremental sync. The 2019–2020 report names none of the study's trends: the trends seeded here are marked provenance sample.
+         */
+        get: operations["list-trends"];
+        put?: never;
+        /**
+         * Create a technology trend (secretariat)
+         * @description Creates a trend. Its dimensions must exist in their framework (422 naming the first that does not); assessments keep one entry per year and source. The slug ranking is reserved. Answers 201 with Location and ETag, 409 when the slug is taken. Accepts Idempotency-Key.
+         */
+        post: operations["create-trend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trends/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rank trends by how far cities have adopted them
+         * @description Trends ordered by how far cities have adopted them. For each trend, each city counts once, with its latest adoption record (of year or before, when given) among the counted records, and only the cities of edition and section when given. stages counts the cities at each stage and reached the cities at or beyond each stage (discontinued apart). score is the mean stage weight divided by the weight of scaled: none 0, exploring 1, pilot 2, implementing 3, scaled 4, discontinued 0; 1 means every counted city has scaled the trend. Trends are ordered by score, then by the cities that reached scaled, implementing, pilot and exploring, then by slug, with standard competition ranks by score; trends no counted city has assessed come last, unranked. As in the other analyses, only reported records that are not rejected count by default; provenance=reported,sample (or synthetic) counts invented data too and says so (includes_invented_data, notice); verification=verified counts only verified records; rejected records never count. computed_from says what was counted; trend_provenance says whether the trend itself is sample.
+         */
+        get: operations["get-trend-ranking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trends/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a technology trend
+         * @description One trend with its ETag.
+         */
+        get: operations["get-trend"];
+        /**
+         * Replace a technology trend (secretariat)
+         * @description Replaces every writable field of a trend, its dimensions and assessments included: to record a new year's maturity, add an assessment and keep the earlier ones. If-Match is required: 428 without it, 412 when the trend changed since.
+         */
+        put: operations["update-trend"];
+        post?: never;
+        /**
+         * Delete a technology trend without adoption records (secretariat)
+         * @description Deletes a trend that no city's adoption record refers to (409 otherwise). If-Match is required.
+         */
+        delete: operations["delete-trend"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trends/{slug}/adoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the cities' adoption of a trend
+         * @description The cities' adoption of a trend: by default each city's latest record (year gives the state as of that year), history=true lists every year's record. Filtered by stage, UCLG section and provenance. Ordered by city, then year. 404 when the trend does not exist.
+         */
+        get: operations["list-trend-adoption"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "city": "malaga",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "example_url": null,
+         *       "priority": null,
+         *       "provenance": "sample",
+         *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *       "stage": "pilot",
+         *       "trend": "ai-analytics",
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "verification": "self_reported",
+         *       "version": 1,
+         *       "year": 2021
+         *     }
+         */
+        Adoption: {
+            /** @example bilbao */
+            city: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description A project that shows the city's adoption, such as a participation platform; absent when none is named. */
+            example_project?: components["schemas"]["Text"];
+            /**
+             * Format: uri
+             * @description A link to the example project.
+             * @example https://www.decidim.barcelona
+             */
+            example_url?: string | null;
+            /**
+             * @description The priority the city gives the trend; null when not stated.
+             * @example high
+             * @enum {string|null}
+             */
+            priority?: "high" | "medium" | "low" | null;
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example sample
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @description Where the assessment comes from.
+             * @example City questionnaire, Smart Cities Study 2019
+             */
+            source: string;
+            /**
+             * @example pilot
+             * @enum {string}
+             */
+            stage: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
+            /** @example digital-participation */
+            trend: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * @description Set by the secretariat; a change of stage makes it self_reported again.
+             * @example self_reported
+             * @enum {string}
+             */
+            verification: "self_reported" | "verified" | "rejected";
+            /**
+             * Format: int64
+             * @example 1
+             */
+            version: number;
+            /**
+             * Format: int64
+             * @description The year the adoption was assessed.
+             * @example 2019
+             */
+            year: number;
+        };
+        /**
+         * @example {
+         *       "adoptions": 7,
+         *       "adoptions_by_provenance": {
+         *         "reported": 0,
+         *         "sample": 7,
+         *         "synthetic": 0
+         *       },
+         *       "provenance": [
+         *         "reported",
+         *         "sample"
+         *       ],
+         *       "verification": [
+         *         "self_reported",
+         *         "verified"
+         *       ]
+         *     }
+         */
+        AdoptionComputedFrom: {
+            /**
+             * Format: int64
+             * @description How many adoption records were counted: one per trend and city.
+             * @example 12
+             */
+            adoptions: number;
+            /** @description Of those, how many are reported, sample and synthetic. */
+            adoptions_by_provenance: components["schemas"]["ProvenanceCounts"];
+            /**
+             * @description The provenances counted: reported (real data) by default; sample (invented for demonstrations) and synthetic (generated for tests) only when asked for.
+             * @example [
+             *       "reported"
+             *     ]
+             */
+            provenance: ("reported" | "sample" | "synthetic")[] | null;
+            /**
+             * @description The verification states counted: self_reported and verified by default. Rejected values never count.
+             * @example [
+             *       "self_reported",
+             *       "verified"
+             *     ]
+             */
+            verification: ("self_reported" | "verified")[] | null;
+        };
+        /**
+         * @example {
+         *       "example_project": {
+         *         "en": "Participatory budgeting platform (sample)"
+         *       },
+         *       "example_url": "https://example.org/participa",
+         *       "priority": "high",
+         *       "provenance": "sample",
+         *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *       "stage": "implementing",
+         *       "trend": "digital-participation",
+         *       "year": 2023
+         *     }
+         */
+        AdoptionCreateBody: {
+            /** @description A project that shows the city's adoption, such as a participation platform; absent when none is named. */
+            example_project?: components["schemas"]["Text"];
+            /**
+             * Format: uri
+             * @description A link to the example project.
+             * @example https://www.decidim.barcelona
+             */
+            example_url?: string | null;
+            /**
+             * @description The priority the city gives the trend; null when not stated.
+             * @example high
+             * @enum {string|null}
+             */
+            priority?: "high" | "medium" | "low" | null;
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example sample
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @description Where the assessment comes from.
+             * @example City questionnaire, Smart Cities Study 2019
+             */
+            source: string;
+            /**
+             * @example pilot
+             * @enum {string}
+             */
+            stage: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
+            /**
+             * @description The trend's slug.
+             * @example digital-participation
+             */
+            trend: string;
+            /**
+             * Format: int64
+             * @description The year the adoption was assessed.
+             * @example 2019
+             */
+            year: number;
+        };
+        /**
+         * @example {
+         *       "example_project": {
+         *         "en": "Participatory budgeting platform (sample)"
+         *       },
+         *       "example_url": "https://example.org/participa",
+         *       "priority": "high",
+         *       "provenance": "sample",
+         *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *       "stage": "scaled"
+         *     }
+         */
+        AdoptionFields: {
+            /** @description A project that shows the city's adoption, such as a participation platform; absent when none is named. */
+            example_project?: components["schemas"]["Text"];
+            /**
+             * Format: uri
+             * @description A link to the example project.
+             * @example https://www.decidim.barcelona
+             */
+            example_url?: string | null;
+            /**
+             * @description The priority the city gives the trend; null when not stated.
+             * @example high
+             * @enum {string|null}
+             */
+            priority?: "high" | "medium" | "low" | null;
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example sample
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @description Where the assessment comes from.
+             * @example City questionnaire, Smart Cities Study 2019
+             */
+            source: string;
+            /**
+             * @example pilot
+             * @enum {string}
+             */
+            stage: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
+        };
+        /**
+         * @example {
+         *       "verification": "verified"
+         *     }
+         */
+        AdoptionVerifyInputBody: {
+            /** @enum {string} */
+            verification: "self_reported" | "verified" | "rejected";
+        };
         /**
          * @example {
          *       "action": "create",
@@ -2081,6 +2474,47 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "city": "malaga",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "example_url": null,
+         *           "priority": null,
+         *           "provenance": "sample",
+         *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *           "stage": "pilot",
+         *           "trend": "ai-analytics",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "verification": "self_reported",
+         *           "version": 1,
+         *           "year": 2021
+         *         },
+         *         {
+         *           "city": "malaga",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "example_url": null,
+         *           "priority": "high",
+         *           "provenance": "sample",
+         *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *           "stage": "scaled",
+         *           "trend": "blockchain",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "verification": "self_reported",
+         *           "version": 1,
+         *           "year": 2021
+         *         }
+         *       ],
+         *       "next_cursor": "eyJzIjoiYWRvcHRpb24tbGF0ZXN0IiwidiI6IiIsImlkIjoiYmxvY2tjaGFpbi9tYWxhZ2EvMjAyMSJ9"
+         *     }
+         */
+        PageAdoption: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["Adoption"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
          *           "action": "create",
          *           "actor": "secretariat:seed",
          *           "after": {
@@ -2593,6 +3027,79 @@ export interface components {
         };
         /**
          * @example {
+         *       "items": [
+         *         {
+         *           "assessments": [
+         *             {
+         *               "phase": "growth",
+         *               "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *               "year": 2019
+         *             }
+         *           ],
+         *           "category": "ai_analytics",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "description": {
+         *             "en": "Machine learning and analytics that inform decisions and anticipate demand (sample trend)"
+         *           },
+         *           "dimensions": [
+         *             {
+         *               "dimension": "data-driven-decisions",
+         *               "framework": "uclg-smart-governance-2019"
+         *             },
+         *             {
+         *               "dimension": "foresight",
+         *               "framework": "uclg-smart-governance-2019"
+         *             }
+         *           ],
+         *           "horizon_years": 5,
+         *           "name": {
+         *             "en": "Artificial intelligence and advanced analytics"
+         *           },
+         *           "provenance": "sample",
+         *           "slug": "ai-analytics",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         },
+         *         {
+         *           "assessments": [
+         *             {
+         *               "phase": "growth",
+         *               "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *               "year": 2019
+         *             }
+         *           ],
+         *           "category": "blockchain",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "description": {
+         *             "en": "Distributed ledgers for registries and traceability (sample trend)"
+         *           },
+         *           "dimensions": [
+         *             {
+         *               "dimension": "accountability",
+         *               "framework": "uclg-smart-governance-2019"
+         *             }
+         *           ],
+         *           "horizon_years": 5,
+         *           "name": {
+         *             "en": "Blockchain"
+         *           },
+         *           "provenance": "sample",
+         *           "slug": "blockchain",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": "eyJzIjoic2x1ZyIsInYiOiIiLCJpZCI6ImJsb2NrY2hhaW4ifQ"
+         *     }
+         */
+        PageTrend: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["Trend"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
          *       "detail": "validation failed",
          *       "errors": [
          *         {
@@ -2956,6 +3463,60 @@ export interface components {
         };
         /**
          * @example {
+         *       "discontinued": 0,
+         *       "exploring": 0,
+         *       "implementing": 0,
+         *       "none": 0,
+         *       "pilot": 0,
+         *       "scaled": 1
+         *     }
+         */
+        StageCounts: {
+            /** Format: int64 */
+            discontinued: number;
+            /** Format: int64 */
+            exploring: number;
+            /** Format: int64 */
+            implementing: number;
+            /** Format: int64 */
+            none: number;
+            /** Format: int64 */
+            pilot: number;
+            /** Format: int64 */
+            scaled: number;
+        };
+        /**
+         * @example {
+         *       "exploring": 1,
+         *       "implementing": 1,
+         *       "pilot": 1,
+         *       "scaled": 1
+         *     }
+         */
+        StagesReached: {
+            /**
+             * Format: int64
+             * @description Cities exploring, piloting, implementing or having scaled the trend.
+             */
+            exploring: number;
+            /**
+             * Format: int64
+             * @description Cities implementing or having scaled it.
+             */
+            implementing: number;
+            /**
+             * Format: int64
+             * @description Cities piloting, implementing or having scaled it.
+             */
+            pilot: number;
+            /**
+             * Format: int64
+             * @description Cities having scaled it.
+             */
+            scaled: number;
+        };
+        /**
+         * @example {
          *       "created_at": "2025-01-20T09:00:00Z",
          *       "declared_city_count": 35,
          *       "declared_country_count": null,
@@ -3277,6 +3838,422 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "secretariat" | "editor";
+        };
+        /**
+         * @example {
+         *       "assessments": [
+         *         {
+         *           "phase": "growth",
+         *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *           "year": 2019
+         *         }
+         *       ],
+         *       "category": "ai_analytics",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "description": {
+         *         "en": "Machine learning and analytics that inform decisions and anticipate demand (sample trend)"
+         *       },
+         *       "dimensions": [
+         *         {
+         *           "dimension": "data-driven-decisions",
+         *           "framework": "uclg-smart-governance-2019"
+         *         },
+         *         {
+         *           "dimension": "foresight",
+         *           "framework": "uclg-smart-governance-2019"
+         *         }
+         *       ],
+         *       "horizon_years": 5,
+         *       "name": {
+         *         "en": "Artificial intelligence and advanced analytics"
+         *       },
+         *       "provenance": "sample",
+         *       "slug": "ai-analytics",
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "version": 1
+         *     }
+         */
+        Trend: {
+            /** @description Maturity assessments, oldest first. Each year's assessment is kept beside the earlier ones: add one rather than changing the last. */
+            assessments?: components["schemas"]["TrendAssessment"][];
+            /**
+             * @example digital_participation
+             * @enum {string}
+             */
+            category: "ai_analytics" | "open_data_platforms" | "digital_participation" | "digital_twins" | "iot" | "blockchain" | "chatbots" | "digital_identity" | "cloud" | "other";
+            /** Format: date-time */
+            created_at: string;
+            description: components["schemas"]["Text"];
+            /** @description The framework dimensions the trend serves, such as the 2019 framework's participation or data-driven decision-making. */
+            dimensions?: components["schemas"]["TrendDimension"][];
+            /**
+             * Format: int64
+             * @description How many years ahead the trend is judged key (the 2019 study looks 4–5 years ahead); null when not stated.
+             * @example 5
+             */
+            horizon_years?: number | null;
+            name: components["schemas"]["Text"];
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example sample
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @description Stable identifier, lowercase words joined by hyphens.
+             * @example digital-participation
+             */
+            slug: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Incremented on every change; the ETag is derived from it.
+             * @example 1
+             */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "phase": "growth",
+         *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *       "year": 2019
+         *     }
+         */
+        TrendAssessment: {
+            /**
+             * @example growth
+             * @enum {string}
+             */
+            phase: "emerging" | "early_adoption" | "growth" | "mainstream" | "declining";
+            /** @example Sample assessment for demonstrations */
+            source: string;
+            /**
+             * Format: int64
+             * @example 2019
+             */
+            year: number;
+        };
+        /**
+         * @example {
+         *       "assessments": [
+         *         {
+         *           "phase": "growth",
+         *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *           "year": 2019
+         *         }
+         *       ],
+         *       "category": "digital_participation",
+         *       "description": {
+         *         "en": "Platforms such as CONSUL or Decidim for proposals, debates and participatory budgets (sample trend)"
+         *       },
+         *       "dimensions": [
+         *         {
+         *           "dimension": "collaboration",
+         *           "framework": "uclg-smart-governance-2019"
+         *         },
+         *         {
+         *           "dimension": "participation",
+         *           "framework": "uclg-smart-governance-2019"
+         *         }
+         *       ],
+         *       "horizon_years": 5,
+         *       "name": {
+         *         "en": "Digital participation platforms"
+         *       },
+         *       "provenance": "sample",
+         *       "slug": "digital-participation"
+         *     }
+         */
+        TrendCreateBody: {
+            /** @description Maturity assessments, oldest first. Each year's assessment is kept beside the earlier ones: add one rather than changing the last. */
+            assessments?: components["schemas"]["TrendAssessment"][];
+            /**
+             * @example digital_participation
+             * @enum {string}
+             */
+            category: "ai_analytics" | "open_data_platforms" | "digital_participation" | "digital_twins" | "iot" | "blockchain" | "chatbots" | "digital_identity" | "cloud" | "other";
+            description: components["schemas"]["Text"];
+            /** @description The framework dimensions the trend serves, such as the 2019 framework's participation or data-driven decision-making. */
+            dimensions?: components["schemas"]["TrendDimension"][];
+            /**
+             * Format: int64
+             * @description How many years ahead the trend is judged key (the 2019 study looks 4–5 years ahead); null when not stated.
+             * @example 5
+             */
+            horizon_years?: number | null;
+            name: components["schemas"]["Text"];
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example sample
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @description Stable identifier: lowercase words joined by hyphens (not ranking).
+             * @example digital-participation
+             */
+            slug: string;
+        };
+        /**
+         * @example {
+         *       "dimension": "data-driven-decisions",
+         *       "framework": "uclg-smart-governance-2019"
+         *     }
+         */
+        TrendDimension: {
+            /** @example participation */
+            dimension: string;
+            /** @example uclg-smart-governance-2019 */
+            framework: string;
+        };
+        /**
+         * @example {
+         *       "assessments": [
+         *         {
+         *           "phase": "growth",
+         *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *           "year": 2019
+         *         },
+         *         {
+         *           "phase": "mainstream",
+         *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+         *           "year": 2021
+         *         }
+         *       ],
+         *       "category": "digital_participation",
+         *       "description": {
+         *         "en": "Platforms such as CONSUL or Decidim for proposals, debates and participatory budgets (sample trend)"
+         *       },
+         *       "dimensions": [
+         *         {
+         *           "dimension": "collaboration",
+         *           "framework": "uclg-smart-governance-2019"
+         *         },
+         *         {
+         *           "dimension": "participation",
+         *           "framework": "uclg-smart-governance-2019"
+         *         }
+         *       ],
+         *       "horizon_years": 5,
+         *       "name": {
+         *         "en": "Digital participation platforms"
+         *       },
+         *       "provenance": "sample"
+         *     }
+         */
+        TrendFields: {
+            /** @description Maturity assessments, oldest first. Each year's assessment is kept beside the earlier ones: add one rather than changing the last. */
+            assessments?: components["schemas"]["TrendAssessment"][];
+            /**
+             * @example digital_participation
+             * @enum {string}
+             */
+            category: "ai_analytics" | "open_data_platforms" | "digital_participation" | "digital_twins" | "iot" | "blockchain" | "chatbots" | "digital_identity" | "cloud" | "other";
+            description: components["schemas"]["Text"];
+            /** @description The framework dimensions the trend serves, such as the 2019 framework's participation or data-driven decision-making. */
+            dimensions?: components["schemas"]["TrendDimension"][];
+            /**
+             * Format: int64
+             * @description How many years ahead the trend is judged key (the 2019 study looks 4–5 years ahead); null when not stated.
+             * @example 5
+             */
+            horizon_years?: number | null;
+            name: components["schemas"]["Text"];
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example sample
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+        };
+        /**
+         * @example {
+         *       "computed_from": {
+         *         "adoptions": 7,
+         *         "adoptions_by_provenance": {
+         *           "reported": 0,
+         *           "sample": 7,
+         *           "synthetic": 0
+         *         },
+         *         "provenance": [
+         *           "reported",
+         *           "sample"
+         *         ],
+         *         "verification": [
+         *           "self_reported",
+         *           "verified"
+         *         ]
+         *       },
+         *       "edition": null,
+         *       "includes_invented_data": true,
+         *       "items": [
+         *         {
+         *           "category": "blockchain",
+         *           "cities": 1,
+         *           "name": {
+         *             "en": "Blockchain"
+         *           },
+         *           "provenance": [
+         *             "sample"
+         *           ],
+         *           "rank": 1,
+         *           "reached": {
+         *             "exploring": 1,
+         *             "implementing": 1,
+         *             "pilot": 1,
+         *             "scaled": 1
+         *           },
+         *           "score": 1,
+         *           "stages": {
+         *             "discontinued": 0,
+         *             "exploring": 0,
+         *             "implementing": 0,
+         *             "none": 0,
+         *             "pilot": 0,
+         *             "scaled": 1
+         *           },
+         *           "trend": "blockchain",
+         *           "trend_provenance": "sample",
+         *           "verification": [
+         *             "self_reported"
+         *           ]
+         *         },
+         *         {
+         *           "category": "open_data_platforms",
+         *           "cities": 1,
+         *           "name": {
+         *             "en": "Open data platforms"
+         *           },
+         *           "provenance": [
+         *             "sample"
+         *           ],
+         *           "rank": 1,
+         *           "reached": {
+         *             "exploring": 1,
+         *             "implementing": 1,
+         *             "pilot": 1,
+         *             "scaled": 1
+         *           },
+         *           "score": 1,
+         *           "stages": {
+         *             "discontinued": 0,
+         *             "exploring": 0,
+         *             "implementing": 0,
+         *             "none": 0,
+         *             "pilot": 0,
+         *             "scaled": 1
+         *           },
+         *           "trend": "open-data-platforms",
+         *           "trend_provenance": "sample",
+         *           "verification": [
+         *             "self_reported"
+         *           ]
+         *         }
+         *       ],
+         *       "notice": {
+         *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 7 of the 7 adoption records counted. This is not a result of the Smart Cities Study.",
+         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 7 de las 7 evaluaciones de adopción contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
+         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 7 des 7 évaluations d'adoption comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+         *       },
+         *       "section": "europe",
+         *       "year": 2021
+         *     }
+         */
+        TrendRanking: {
+            /** @description Which adoption records were counted, and how many. */
+            computed_from: components["schemas"]["AdoptionComputedFrom"];
+            /**
+             * Format: int64
+             * @description Only cities taking part in this edition were counted; null for all cities.
+             */
+            edition: number | null;
+            /** @description True when some counted records are sample or synthetic, invented for demonstrations or generated for tests: the ranking is then not real, and never a result of the Smart Cities Study. */
+            includes_invented_data: boolean;
+            items: components["schemas"]["TrendRankingEntry"][];
+            /** @description Present only when includes_invented_data is true: says so in words, and how many of the records counted are invented. */
+            notice?: components["schemas"]["Text"];
+            /**
+             * @description Only cities of this UCLG section were counted; null for all.
+             * @enum {string|null}
+             */
+            section: "africa" | "asia_pacific" | "eurasia" | "europe" | "middle_east_west_asia" | "latin_america" | "north_america" | null;
+            /**
+             * Format: int64
+             * @description Each city's latest record of this year or before was counted; null for the latest of all.
+             */
+            year: number | null;
+        };
+        /**
+         * @example {
+         *       "category": "blockchain",
+         *       "cities": 1,
+         *       "name": {
+         *         "en": "Blockchain"
+         *       },
+         *       "provenance": [
+         *         "sample"
+         *       ],
+         *       "rank": 1,
+         *       "reached": {
+         *         "exploring": 1,
+         *         "implementing": 1,
+         *         "pilot": 1,
+         *         "scaled": 1
+         *       },
+         *       "score": 1,
+         *       "stages": {
+         *         "discontinued": 0,
+         *         "exploring": 0,
+         *         "implementing": 0,
+         *         "none": 0,
+         *         "pilot": 0,
+         *         "scaled": 1
+         *       },
+         *       "trend": "blockchain",
+         *       "trend_provenance": "sample",
+         *       "verification": [
+         *         "self_reported"
+         *       ]
+         *     }
+         */
+        TrendRankingEntry: {
+            /** @enum {string} */
+            category: "ai_analytics" | "open_data_platforms" | "digital_participation" | "digital_twins" | "iot" | "blockchain" | "chatbots" | "digital_identity" | "cloud" | "other";
+            /**
+             * Format: int64
+             * @description Cities whose adoption was counted.
+             */
+            cities: number;
+            name: components["schemas"]["Text"];
+            /** @description The provenances of the records counted for this trend; empty when there are none. */
+            provenance: ("reported" | "sample" | "synthetic")[] | null;
+            /**
+             * Format: int64
+             * @description Standard competition rank by score (ties share a rank: 1, 2, 2, 4); null for trends no counted city has assessed.
+             */
+            rank: number | null;
+            /** @description Cities that reached at least each stage. */
+            reached: components["schemas"]["StagesReached"];
+            /**
+             * Format: double
+             * @description Weighted adoption score from 0 to 1; null when no city was counted.
+             */
+            score: number | null;
+            /** @description Cities at each stage. */
+            stages: components["schemas"]["StageCounts"];
+            /** @example digital-participation */
+            trend: string;
+            /**
+             * @description The provenance of the trend itself: sample when the trend was named for demonstrations (the 2019–2020 report lists none of the study's trends).
+             * @enum {string}
+             */
+            trend_provenance: "reported" | "sample" | "synthetic";
+            /** @description The verification states of the records counted for this trend; empty when there are none. */
+            verification: ("self_reported" | "verified")[] | null;
         };
     };
     responses: never;
@@ -4990,6 +5967,1239 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-city-trends": {
+        parameters: {
+            query?: {
+                /** @description The state as of this year: each city's latest record of this year or before (with history=true, every record up to this year). Default: the latest record. */
+                year?: number;
+                /** @description List every year's record instead of the latest of each trend and city. */
+                history?: boolean;
+                /** @description Only records at this stage (without history: cities whose latest record is at this stage). */
+                stage?: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
+                /** @description Only real (reported), sample or synthetic records. */
+                provenance?: "reported" | "sample" | "synthetic";
+                /** @description Only records changed at or after this time (RFC 3339), for incremental sync. */
+                updated_since?: string;
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The city's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "city": "malaga",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "example_url": null,
+                     *           "priority": null,
+                     *           "provenance": "sample",
+                     *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *           "stage": "pilot",
+                     *           "trend": "ai-analytics",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "verification": "self_reported",
+                     *           "version": 1,
+                     *           "year": 2021
+                     *         },
+                     *         {
+                     *           "city": "malaga",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "example_url": null,
+                     *           "priority": "high",
+                     *           "provenance": "sample",
+                     *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *           "stage": "scaled",
+                     *           "trend": "blockchain",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "verification": "self_reported",
+                     *           "version": 1,
+                     *           "year": 2021
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJzIjoiYWRvcHRpb24tbGF0ZXN0IiwidiI6IiIsImlkIjoiYmxvY2tjaGFpbi9tYWxhZ2EvMjAyMSJ9"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageAdoption"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-trend-adoption": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The city's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "example_project": {
+                 *         "en": "Participatory budgeting platform (sample)"
+                 *       },
+                 *       "example_url": "https://example.org/participa",
+                 *       "priority": "high",
+                 *       "provenance": "sample",
+                 *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                 *       "stage": "implementing",
+                 *       "trend": "digital-participation",
+                 *       "year": 2023
+                 *     }
+                 */
+                "application/json": components["schemas"]["AdoptionCreateBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "example_project": {
+                     *         "en": "Participatory budgeting platform (sample)"
+                     *       },
+                     *       "example_url": "https://example.org/participa",
+                     *       "priority": "high",
+                     *       "provenance": "sample",
+                     *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *       "stage": "implementing",
+                     *       "trend": "digital-participation",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "verification": "self_reported",
+                     *       "version": 1,
+                     *       "year": 2023
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Adoption"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-trend-adoption": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The city's slug. */
+                slug: string;
+                /** @description The trend's slug. */
+                trend: string;
+                /** @description The year the adoption was assessed. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "example_project": {
+                     *         "en": "Participatory budgeting platform (sample)"
+                     *       },
+                     *       "example_url": "https://example.org/participa",
+                     *       "priority": "high",
+                     *       "provenance": "sample",
+                     *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *       "stage": "implementing",
+                     *       "trend": "digital-participation",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "verification": "self_reported",
+                     *       "version": 1,
+                     *       "year": 2023
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Adoption"];
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-trend-adoption": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The city's slug. */
+                slug: string;
+                /** @description The trend's slug. */
+                trend: string;
+                /** @description The year the adoption was assessed. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "example_project": {
+                 *         "en": "Participatory budgeting platform (sample)"
+                 *       },
+                 *       "example_url": "https://example.org/participa",
+                 *       "priority": "high",
+                 *       "provenance": "sample",
+                 *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                 *       "stage": "scaled"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AdoptionFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "example_project": {
+                     *         "en": "Participatory budgeting platform (sample)"
+                     *       },
+                     *       "example_url": "https://example.org/participa",
+                     *       "priority": "high",
+                     *       "provenance": "sample",
+                     *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *       "stage": "scaled",
+                     *       "trend": "digital-participation",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "verification": "self_reported",
+                     *       "version": 2,
+                     *       "year": 2023
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Adoption"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-trend-adoption": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The city's slug. */
+                slug: string;
+                /** @description The trend's slug. */
+                trend: string;
+                /** @description The year the adoption was assessed. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "verify-trend-adoption": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The city's slug. */
+                slug: string;
+                /** @description The trend's slug. */
+                trend: string;
+                /** @description The year the adoption was assessed. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "verification": "verified"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AdoptionVerifyInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "city": "malaga",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "example_project": {
+                     *         "en": "Participatory budgeting platform (sample)"
+                     *       },
+                     *       "example_url": "https://example.org/participa",
+                     *       "priority": "high",
+                     *       "provenance": "sample",
+                     *       "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *       "stage": "implementing",
+                     *       "trend": "digital-participation",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "verification": "verified",
+                     *       "version": 2,
+                     *       "year": 2023
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Adoption"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -11518,6 +13728,1425 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-trends": {
+        parameters: {
+            query?: {
+                category?: "ai_analytics" | "open_data_platforms" | "digital_participation" | "digital_twins" | "iot" | "blockchain" | "chatbots" | "digital_identity" | "cloud" | "other";
+                /** @description Only trends serving a dimension of this framework. */
+                framework?: string;
+                /** @description Only trends serving this dimension (needs framework). */
+                dimension?: string;
+                /** @description Only trends changed at or after this time (RFC 3339), for incremental sync. */
+                updated_since?: string;
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "assessments": [
+                     *             {
+                     *               "phase": "growth",
+                     *               "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *               "year": 2019
+                     *             }
+                     *           ],
+                     *           "category": "ai_analytics",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "description": {
+                     *             "en": "Machine learning and analytics that inform decisions and anticipate demand (sample trend)"
+                     *           },
+                     *           "dimensions": [
+                     *             {
+                     *               "dimension": "data-driven-decisions",
+                     *               "framework": "uclg-smart-governance-2019"
+                     *             },
+                     *             {
+                     *               "dimension": "foresight",
+                     *               "framework": "uclg-smart-governance-2019"
+                     *             }
+                     *           ],
+                     *           "horizon_years": 5,
+                     *           "name": {
+                     *             "en": "Artificial intelligence and advanced analytics"
+                     *           },
+                     *           "provenance": "sample",
+                     *           "slug": "ai-analytics",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "assessments": [
+                     *             {
+                     *               "phase": "growth",
+                     *               "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *               "year": 2019
+                     *             }
+                     *           ],
+                     *           "category": "blockchain",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "description": {
+                     *             "en": "Distributed ledgers for registries and traceability (sample trend)"
+                     *           },
+                     *           "dimensions": [
+                     *             {
+                     *               "dimension": "accountability",
+                     *               "framework": "uclg-smart-governance-2019"
+                     *             }
+                     *           ],
+                     *           "horizon_years": 5,
+                     *           "name": {
+                     *             "en": "Blockchain"
+                     *           },
+                     *           "provenance": "sample",
+                     *           "slug": "blockchain",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJzIjoic2x1ZyIsInYiOiIiLCJpZCI6ImJsb2NrY2hhaW4ifQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageTrend"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-trend": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assessments": [
+                 *         {
+                 *           "phase": "growth",
+                 *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                 *           "year": 2019
+                 *         }
+                 *       ],
+                 *       "category": "digital_participation",
+                 *       "description": {
+                 *         "en": "Platforms such as CONSUL or Decidim for proposals, debates and participatory budgets (sample trend)"
+                 *       },
+                 *       "dimensions": [
+                 *         {
+                 *           "dimension": "collaboration",
+                 *           "framework": "uclg-smart-governance-2019"
+                 *         },
+                 *         {
+                 *           "dimension": "participation",
+                 *           "framework": "uclg-smart-governance-2019"
+                 *         }
+                 *       ],
+                 *       "horizon_years": 5,
+                 *       "name": {
+                 *         "en": "Digital participation platforms"
+                 *       },
+                 *       "provenance": "sample",
+                 *       "slug": "digital-participation"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TrendCreateBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "assessments": [
+                     *         {
+                     *           "phase": "growth",
+                     *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *           "year": 2019
+                     *         }
+                     *       ],
+                     *       "category": "digital_participation",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "Platforms such as CONSUL or Decidim for proposals, debates and participatory budgets (sample trend)"
+                     *       },
+                     *       "dimensions": [
+                     *         {
+                     *           "dimension": "collaboration",
+                     *           "framework": "uclg-smart-governance-2019"
+                     *         },
+                     *         {
+                     *           "dimension": "participation",
+                     *           "framework": "uclg-smart-governance-2019"
+                     *         }
+                     *       ],
+                     *       "horizon_years": 5,
+                     *       "name": {
+                     *         "en": "Digital participation platforms"
+                     *       },
+                     *       "provenance": "sample",
+                     *       "slug": "digital-participation",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Trend"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-trend-ranking": {
+        parameters: {
+            query?: {
+                /** @description The provenances to count, comma-separated: reported (real data; the default), sample (invented for demonstrations), synthetic (generated for tests). A response that counted sample or synthetic data says so: includes_invented_data and notice. */
+                provenance?: ("reported" | "sample" | "synthetic")[];
+                /** @description The verification states to count, comma-separated (default: both). Rejected values never count, so rejected is not accepted. */
+                verification?: ("self_reported" | "verified")[];
+                /** @description Count only the cities taking part in this study edition. */
+                edition?: number;
+                /** @description Count only the cities of this UCLG section. */
+                section?: "africa" | "asia_pacific" | "eurasia" | "europe" | "middle_east_west_asia" | "latin_america" | "north_america";
+                /** @description Count each city's latest record of this year or before (default: its latest). */
+                year?: number;
+                /** @description Rank only the trends of this category. */
+                category?: "ai_analytics" | "open_data_platforms" | "digital_participation" | "digital_twins" | "iot" | "blockchain" | "chatbots" | "digital_identity" | "cloud" | "other";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "computed_from": {
+                     *         "adoptions": 7,
+                     *         "adoptions_by_provenance": {
+                     *           "reported": 0,
+                     *           "sample": 7,
+                     *           "synthetic": 0
+                     *         },
+                     *         "provenance": [
+                     *           "reported",
+                     *           "sample"
+                     *         ],
+                     *         "verification": [
+                     *           "self_reported",
+                     *           "verified"
+                     *         ]
+                     *       },
+                     *       "edition": null,
+                     *       "includes_invented_data": true,
+                     *       "items": [
+                     *         {
+                     *           "category": "blockchain",
+                     *           "cities": 1,
+                     *           "name": {
+                     *             "en": "Blockchain"
+                     *           },
+                     *           "provenance": [
+                     *             "sample"
+                     *           ],
+                     *           "rank": 1,
+                     *           "reached": {
+                     *             "exploring": 1,
+                     *             "implementing": 1,
+                     *             "pilot": 1,
+                     *             "scaled": 1
+                     *           },
+                     *           "score": 1,
+                     *           "stages": {
+                     *             "discontinued": 0,
+                     *             "exploring": 0,
+                     *             "implementing": 0,
+                     *             "none": 0,
+                     *             "pilot": 0,
+                     *             "scaled": 1
+                     *           },
+                     *           "trend": "blockchain",
+                     *           "trend_provenance": "sample",
+                     *           "verification": [
+                     *             "self_reported"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "category": "open_data_platforms",
+                     *           "cities": 1,
+                     *           "name": {
+                     *             "en": "Open data platforms"
+                     *           },
+                     *           "provenance": [
+                     *             "sample"
+                     *           ],
+                     *           "rank": 1,
+                     *           "reached": {
+                     *             "exploring": 1,
+                     *             "implementing": 1,
+                     *             "pilot": 1,
+                     *             "scaled": 1
+                     *           },
+                     *           "score": 1,
+                     *           "stages": {
+                     *             "discontinued": 0,
+                     *             "exploring": 0,
+                     *             "implementing": 0,
+                     *             "none": 0,
+                     *             "pilot": 0,
+                     *             "scaled": 1
+                     *           },
+                     *           "trend": "open-data-platforms",
+                     *           "trend_provenance": "sample",
+                     *           "verification": [
+                     *             "self_reported"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "notice": {
+                     *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 7 of the 7 adoption records counted. This is not a result of the Smart Cities Study.",
+                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 7 de las 7 evaluaciones de adopción contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
+                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 7 des 7 évaluations d'adoption comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+                     *       },
+                     *       "section": "europe",
+                     *       "year": 2021
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrendRanking"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-trend": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The trend's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "assessments": [
+                     *         {
+                     *           "phase": "growth",
+                     *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *           "year": 2019
+                     *         }
+                     *       ],
+                     *       "category": "digital_participation",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "Platforms such as CONSUL or Decidim for proposals, debates and participatory budgets (sample trend)"
+                     *       },
+                     *       "dimensions": [
+                     *         {
+                     *           "dimension": "collaboration",
+                     *           "framework": "uclg-smart-governance-2019"
+                     *         },
+                     *         {
+                     *           "dimension": "participation",
+                     *           "framework": "uclg-smart-governance-2019"
+                     *         }
+                     *       ],
+                     *       "horizon_years": 5,
+                     *       "name": {
+                     *         "en": "Digital participation platforms"
+                     *       },
+                     *       "provenance": "sample",
+                     *       "slug": "digital-participation",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Trend"];
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-trend": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the trend as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The trend's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assessments": [
+                 *         {
+                 *           "phase": "growth",
+                 *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                 *           "year": 2019
+                 *         },
+                 *         {
+                 *           "phase": "mainstream",
+                 *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                 *           "year": 2021
+                 *         }
+                 *       ],
+                 *       "category": "digital_participation",
+                 *       "description": {
+                 *         "en": "Platforms such as CONSUL or Decidim for proposals, debates and participatory budgets (sample trend)"
+                 *       },
+                 *       "dimensions": [
+                 *         {
+                 *           "dimension": "collaboration",
+                 *           "framework": "uclg-smart-governance-2019"
+                 *         },
+                 *         {
+                 *           "dimension": "participation",
+                 *           "framework": "uclg-smart-governance-2019"
+                 *         }
+                 *       ],
+                 *       "horizon_years": 5,
+                 *       "name": {
+                 *         "en": "Digital participation platforms"
+                 *       },
+                 *       "provenance": "sample"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TrendFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "assessments": [
+                     *         {
+                     *           "phase": "growth",
+                     *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *           "year": 2019
+                     *         },
+                     *         {
+                     *           "phase": "mainstream",
+                     *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *           "year": 2021
+                     *         }
+                     *       ],
+                     *       "category": "digital_participation",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "Platforms such as CONSUL or Decidim for proposals, debates and participatory budgets (sample trend)"
+                     *       },
+                     *       "dimensions": [
+                     *         {
+                     *           "dimension": "collaboration",
+                     *           "framework": "uclg-smart-governance-2019"
+                     *         },
+                     *         {
+                     *           "dimension": "participation",
+                     *           "framework": "uclg-smart-governance-2019"
+                     *         }
+                     *       ],
+                     *       "horizon_years": 5,
+                     *       "name": {
+                     *         "en": "Digital participation platforms"
+                     *       },
+                     *       "provenance": "sample",
+                     *       "slug": "digital-participation",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Trend"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-trend": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the trend as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The trend's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-trend-adoption": {
+        parameters: {
+            query?: {
+                /** @description Only cities of this UCLG section. */
+                section?: "africa" | "asia_pacific" | "eurasia" | "europe" | "middle_east_west_asia" | "latin_america" | "north_america";
+                /** @description The state as of this year: each city's latest record of this year or before (with history=true, every record up to this year). Default: the latest record. */
+                year?: number;
+                /** @description List every year's record instead of the latest of each trend and city. */
+                history?: boolean;
+                /** @description Only records at this stage (without history: cities whose latest record is at this stage). */
+                stage?: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
+                /** @description Only real (reported), sample or synthetic records. */
+                provenance?: "reported" | "sample" | "synthetic";
+                /** @description Only records changed at or after this time (RFC 3339), for incremental sync. */
+                updated_since?: string;
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The trend's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "city": "amman",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "example_url": null,
+                     *           "priority": null,
+                     *           "provenance": "sample",
+                     *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *           "stage": "exploring",
+                     *           "trend": "digital-participation",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "verification": "self_reported",
+                     *           "version": 1,
+                     *           "year": 2021
+                     *         },
+                     *         {
+                     *           "city": "dakar",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "example_url": null,
+                     *           "priority": null,
+                     *           "provenance": "sample",
+                     *           "source": "Sample data invented for demonstrations; not a result of the Smart Cities Study",
+                     *           "stage": "scaled",
+                     *           "trend": "digital-participation",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "verification": "self_reported",
+                     *           "version": 1,
+                     *           "year": 2021
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJzIjoiYWRvcHRpb24tbGF0ZXN0IiwidiI6IiIsImlkIjoiZGlnaXRhbC1wYXJ0aWNpcGF0aW9uL2Rha2FyLzIwMjEifQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageAdoption"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
