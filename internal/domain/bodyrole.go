@@ -47,7 +47,7 @@ func (f *BodyRoleFields) Validate() error {
 	}
 	switch {
 	case !ValidSlug(f.Body):
-		return Invalid("body", "%q is not a body's slug", f.Body)
+		return Invalid(BodyField, "%q is not a body's slug", f.Body)
 	case (f.City == nil) == (f.Organisation == nil):
 		return Invalid("city", "exactly one of city and organisation holds a role")
 	case f.City != nil && !ValidSlug(*f.City):
@@ -79,6 +79,10 @@ func (f *BodyRoleFields) Validate() error {
 	}
 	return nil
 }
+
+// BodyField is where a role's body is named in an error: "body" alone would be read as the
+// whole request body, so the field is located in full.
+const BodyField = "body.body"
 
 // BodyRoleFilter selects roles for a list, in id order.
 type BodyRoleFilter struct {

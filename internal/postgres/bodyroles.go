@@ -109,7 +109,8 @@ func (db *DB) CheckBodyRoleReferences(ctx context.Context, f domain.BodyRoleFilt
 	case err != nil:
 		return mapError(err)
 	case missing.Body:
-		return domain.Invalid("body", "no UCLG body %q", f.Body)
+		// Located in full: "body" alone would be read as the request body.
+		return domain.Invalid("query.body", "no UCLG body %q", f.Body)
 	case missing.City:
 		return domain.Invalid("city", "no city %q", f.City)
 	case missing.Organisation:
@@ -261,7 +262,7 @@ func checkRoleRefs(ctx context.Context, tx *sqlx.Tx, f *domain.BodyRoleFields) e
 		return err
 	}
 	if !ok {
-		return domain.Invalid("body", "no UCLG body %q", f.Body)
+		return domain.Invalid(domain.BodyField, "no UCLG body %q", f.Body)
 	}
 	if f.City != nil {
 		if ok, err = exists("cities", *f.City); err != nil {
