@@ -13,7 +13,7 @@ var BodyRoleKinds = []string{"chair", "co_chair", "president", "co_president", "
 // chairs the Community of Practice on Digital Cities. A term's dates are as precise as their
 // source; the 2019–2020 report gives none, so they are unknown rather than invented.
 type BodyRole struct {
-	ID int64 `json:"id" db:"id" minimum:"1" doc:"The role's identifier." example:"1"`
+	ID int64 `json:"id" db:"id" minimum:"1" maximum:"9007199254740991" doc:"The role's identifier." example:"1"`
 	BodyRoleFields
 	Version   int       `json:"version" db:"version" minimum:"1" maximum:"2147483647" doc:"Incremented on every change; the ETag is derived from it." example:"1"`
 	CreatedAt time.Time `json:"created_at" db:"created_at"`
