@@ -66,7 +66,7 @@ var bodies = []body{
 			"Consejo político Oportunidades para todos, cultura y diplomacia de las ciudades: claves para el desarrollo sostenible y la paz"),
 		description: domain.Text{EN: "One of UCLG's policy councils, in its structure of consultation mechanisms."}},
 	{slug: "committee-on-culture", kind: "committee",
-		name: text("Committee on Culture", "Commission culture", "Comisión de cultura"),
+		name:        text("Committee on Culture", "Commission culture", "Comisión de cultura"),
 		description: domain.Text{EN: "One of UCLG's committees, in its structure of consultation mechanisms."}},
 }
 
