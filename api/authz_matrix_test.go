@@ -74,6 +74,7 @@ type matrixWorld struct {
 	tokens map[caller]string
 	obs    map[string]int64 // target → an observation of that city
 	victim int64            // a token to read and revoke
+	role   int64            // a role in a UCLG body, to read, replace and delete
 }
 
 func newMatrixWorld(t *testing.T) *matrixWorld {
@@ -92,9 +93,15 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	_, w.victim = h.token(domain.RoleSecretariat)
 	if _, err := h.db.SQL().Exec(`
 		INSERT INTO organisations (slug, name, kind) VALUES ('wego', '{"en": "WeGO"}', 'city_network');
-		INSERT INTO communities (slug, name, chair_city) VALUES ('digital-cities', '{"en": "Digital Cities"}', 'alpha')`); err != nil {
+		INSERT INTO communities (slug, name, kind) VALUES ('digital-cities', '{"en": "Digital Cities"}', 'community_of_practice')`); err != nil {
 		t.Fatal(err)
 	}
+	chair := "alpha"
+	role, err := h.db.CreateBodyRole(fixtureCtx(), fixtureCaller, domain.BodyRoleFields{Body: "digital-cities", City: &chair, Role: "chair"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.role = role.ID
 	w.obs["A"] = h.observe("alpha", "num", 2019, 5.0, "A")
 	w.obs["B"] = h.observe("beta", "num", 2019, 6.0, "A")
 	for _, c := range []string{"alpha", "beta"} {
@@ -123,6 +130,7 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 	other := map[string]string{"A": "gamma", "B": "delta"}[target] // cities with no data, for deletes
 	n := map[string]int{"A": 0, "B": 1}[target]
 	obs := fmt.Sprintf("/v1/observations/%d", w.obs[target])
+	role := fmt.Sprintf("/v1/roles/%d", w.role)
 	anyVersion := map[string]string{"If-Match": "*"}
 	merge := map[string]string{"If-Match": "*", "Content-Type": "application/merge-patch+json"}
 	cityBody := map[string]any{"name": map[string]any{"en": "Renamed"}, "country": "ES", "section": "europe"}
@@ -137,16 +145,28 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 	}
 	study := map[string]any{"title": map[string]any{"en": "Study"}, "focus": map[string]any{"en": "Focus"}, "status": "planned"}
 	r, ok := map[string]req{
-		"get-livez":                  {method: "GET", path: "/livez"},
-		"get-readyz":                 {method: "GET", path: "/readyz"},
-		"list-cities":                {method: "GET", path: "/v1/cities?country=ES"},
-		"get-city":                   {method: "GET", path: "/v1/cities/" + city},
-		"get-city-scorecard":         {method: "GET", path: "/v1/cities/" + city + "/scorecard?edition=2019"},
-		"compare-cities":             {method: "GET", path: "/v1/compare?cities=alpha,beta&edition=2019"},
-		"list-communities":           {method: "GET", path: "/v1/communities"},
-		"get-community":              {method: "GET", path: "/v1/communities/digital-cities"},
-		"list-organisations":         {method: "GET", path: "/v1/organisations"},
-		"get-organisation":           {method: "GET", path: "/v1/organisations/wego"},
+		"get-livez":          {method: "GET", path: "/livez"},
+		"get-readyz":         {method: "GET", path: "/readyz"},
+		"list-cities":        {method: "GET", path: "/v1/cities?country=ES"},
+		"get-city":           {method: "GET", path: "/v1/cities/" + city},
+		"get-city-scorecard": {method: "GET", path: "/v1/cities/" + city + "/scorecard?edition=2019"},
+		"compare-cities":     {method: "GET", path: "/v1/compare?cities=alpha,beta&edition=2019"},
+		"list-communities":   {method: "GET", path: "/v1/communities"},
+		"get-community":      {method: "GET", path: "/v1/communities/digital-cities"},
+		"list-organisations": {method: "GET", path: "/v1/organisations?kind=city_network"},
+		"get-organisation":   {method: "GET", path: "/v1/organisations/wego"},
+		"create-organisation": {method: "POST", path: "/v1/organisations", body: map[string]any{"slug": "org-" + city,
+			"name": map[string]any{"en": "Org"}, "kind": "other", "relations": []any{map[string]any{"kind": "partner_of", "organisation": "wego"}}}},
+		"update-organisation": {method: "PUT", path: "/v1/organisations/wego", header: anyVersion,
+			body: map[string]any{"name": map[string]any{"en": "WeGO"}, "kind": "city_network"}},
+		"patch-organisation":  {method: "PATCH", path: "/v1/organisations/wego", body: `{"acronym": "WeGO"}`, header: merge},
+		"delete-organisation": {method: "DELETE", path: "/v1/organisations/wego", header: anyVersion},
+		"list-body-roles":     {method: "GET", path: "/v1/roles?body=digital-cities&city=alpha"},
+		"get-body-role":       {method: "GET", path: role},
+		"create-body-role":    {method: "POST", path: "/v1/roles", body: map[string]any{"body": "digital-cities", "city": city, "role": "member"}},
+		"update-body-role": {method: "PUT", path: role, header: anyVersion,
+			body: map[string]any{"body": "digital-cities", "city": "alpha", "role": "chair", "source": "Renamed"}},
+		"delete-body-role":           {method: "DELETE", path: role, header: anyVersion},
 		"list-studies":               {method: "GET", path: "/v1/studies"},
 		"get-study":                  {method: "GET", path: "/v1/studies/2019"},
 		"list-study-cities":          {method: "GET", path: "/v1/studies/2019/cities"},
@@ -216,6 +236,10 @@ func (w *matrixWorld) fingerprint(t *testing.T) string {
 		(SELECT string_agg(to_jsonb(s)::text, ',' ORDER BY edition, city) FROM study_cities s),
 		(SELECT string_agg(to_jsonb(x)::text, ',' ORDER BY slug) FROM trends x),
 		(SELECT string_agg(to_jsonb(a)::text, ',' ORDER BY trend, city, year) FROM trend_adoptions a),
+		(SELECT string_agg(to_jsonb(o)::text, ',' ORDER BY slug) FROM organisations o),
+		(SELECT string_agg(to_jsonb(r)::text, ',' ORDER BY organisation, kind, related) FROM organisation_relations r),
+		(SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY slug) FROM communities c),
+		(SELECT string_agg(to_jsonb(r)::text, ',' ORDER BY id) FROM body_roles r),
 		(SELECT string_agg(concat_ws(':', id, name, role, cities, revoked_at), ',' ORDER BY id) FROM api_tokens),
 		(SELECT count(*) FROM audit_log), (SELECT count(*) FROM idempotency_keys)))`)
 	if err != nil {

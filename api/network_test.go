@@ -2,7 +2,7 @@ package api_test
 
 import (
 	"context"
-	"strings"
+	"slices"
 	"testing"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
@@ -26,7 +26,7 @@ func TestCommunityAndPartners(t *testing.T) {
 		t.Fatalf("members %d by provenance %+v, want 1 and %+v", c.Members, c.MembersByProvenance, want)
 	}
 	tag := r.Header.Get("ETag")
-	if tag != `"v1-m1.9.0"` {
+	if tag != `"v1-m1.9.0-cbilbao"` {
 		t.Fatalf("ETag %q", tag)
 	}
 	if nm := h.do(req{method: "GET", path: "/v1/communities/digital-cities", header: map[string]string{"If-None-Match": tag}}); nm.Status != 304 {
@@ -49,8 +49,19 @@ func TestCommunityAndPartners(t *testing.T) {
 		Items []domain.Community `json:"items"`
 	}
 	h.do(req{method: "GET", path: "/v1/communities"}).expect(t, 200).JSON(t, &list)
-	if len(list.Items) != 1 || list.Items[0].Members != 1 || list.Items[0].MembersByProvenance.Sample != 10 {
+	if len(list.Items) != 3 || list.Items[0].Slug != "committee-on-culture" || list.Items[1].Slug != "digital-cities" ||
+		list.Items[1].Members != 1 || list.Items[1].MembersByProvenance.Sample != 10 {
 		t.Fatalf("communities %+v", list.Items)
+	}
+	// The other bodies count as members the cities holding a role in them (Bilbao), not the
+	// Community of Practice's members.
+	for _, b := range []domain.Community{list.Items[0], list.Items[2]} {
+		if b.Members != 1 || b.MembersByProvenance != (domain.ProvenanceCounts{Reported: 1}) || b.ChairCity != nil {
+			t.Errorf("%s: members %d by provenance %+v, chair %v", b.Slug, b.Members, b.MembersByProvenance, b.ChairCity)
+		}
+	}
+	if list.Items[0].Kind != "committee" || list.Items[1].Kind != "community_of_practice" || list.Items[2].Kind != "policy_council" {
+		t.Errorf("kinds %s, %s, %s", list.Items[0].Kind, list.Items[1].Kind, list.Items[2].Kind)
 	}
 	org := h.do(req{method: "GET", path: "/v1/organisations/wego"}).expect(t, 200)
 	if nm := h.do(req{method: "GET", path: "/v1/organisations/wego", header: map[string]string{"If-None-Match": org.Header.Get("ETag")}}); nm.Status != 304 {
@@ -69,15 +80,15 @@ func TestCommunityAndPartners(t *testing.T) {
 			t.Errorf("partner %s missing", s)
 		}
 	}
-	// The report's "Uraía Platform (UN-Habitat and FDV)": FMDV and UN-Habitat founded Uraía.
+	// The report's "Uraía Platform (UN-Habitat and FDV)": Uraía is an initiative of FMDV and UN-Habitat.
 	var uraia, fmdv domain.Organisation
 	h.do(req{method: "GET", path: "/v1/organisations/uraia"}).expect(t, 200).JSON(t, &uraia)
-	if strings.Join(uraia.Founders, ",") != "fmdv,un-habitat" {
-		t.Errorf("Uraía's founders %v, want fmdv and un-habitat", uraia.Founders)
+	if want := []domain.Relation{{Kind: "initiative_of", Organisation: "fmdv"}, {Kind: "initiative_of", Organisation: "un-habitat"}}; !slices.Equal(uraia.Relations, want) {
+		t.Errorf("Uraía's relations %v, want %v", uraia.Relations, want)
 	}
 	h.do(req{method: "GET", path: "/v1/organisations/fmdv"}).expect(t, 200).JSON(t, &fmdv)
-	if fmdv.Acronym == nil || *fmdv.Acronym != "FMDV" || fmdv.Name.EN != "Global Fund for Cities Development" ||
-		fmdv.Name.FR != "Fonds Mondial pour le Développement des Villes" || fmdv.Founders == nil || len(fmdv.Founders) != 0 {
+	if fmdv.Acronym == nil || *fmdv.Acronym != "FMDV" || fmdv.Kind != "fund" || fmdv.Name.EN != "Global Fund for Cities Development" ||
+		fmdv.Name.FR != "Fonds Mondial pour le Développement des Villes" || fmdv.Relations == nil || len(fmdv.Relations) != 0 {
 		t.Errorf("FMDV %+v", fmdv)
 	}
 	h.do(req{method: "GET", path: "/v1/organisations/nobody"}).expect(t, 404)

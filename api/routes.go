@@ -36,11 +36,22 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("patch-city", http.MethodPatch, "/v1/cities/{slug}", "Change some fields of a city (JSON merge patch; secretariat, or an editor of the city)", "cities", cityResourceWrite, changeErrs), h.patchCity)
 	register(api, h, withStatus(op("delete-city", http.MethodDelete, "/v1/cities/{slug}", "Delete a city (secretariat)", "cities", secretariatWrite, changeErrs), http.StatusNoContent), h.deleteCity)
 
-	// The Community and its partners
-	register(api, h, op("list-communities", http.MethodGet, "/v1/communities", "List UCLG communities", "network", publicRead, readErrors), h.listCommunities)
-	register(api, h, op("get-community", http.MethodGet, "/v1/communities/{slug}", "Get a community", "network", publicRead, getErrors), h.getCommunity)
-	register(api, h, op("list-organisations", http.MethodGet, "/v1/organisations", "List partner organisations", "network", publicRead, readErrors), h.listOrganisations)
-	register(api, h, op("get-organisation", http.MethodGet, "/v1/organisations/{slug}", "Get a partner organisation", "network", publicRead, getErrors), h.getOrganisation)
+	// The Community and the other UCLG bodies
+	register(api, h, op("list-communities", http.MethodGet, "/v1/communities", "List UCLG bodies (communities of practice, committees, policy councils, …)", "network", publicRead, readErrors), h.listCommunities)
+	register(api, h, op("get-community", http.MethodGet, "/v1/communities/{slug}", "Get a UCLG body", "network", publicRead, getErrors), h.getCommunity)
+
+	// Organisations and their relations; roles of cities and organisations in UCLG bodies
+	register(api, h, op("list-organisations", http.MethodGet, "/v1/organisations", "List organisations", "network", publicRead, readErrors), h.listOrganisations)
+	register(api, h, op("get-organisation", http.MethodGet, "/v1/organisations/{slug}", "Get an organisation", "network", publicRead, getErrors), h.getOrganisation)
+	register(api, h, withStatus(op("create-organisation", http.MethodPost, "/v1/organisations", "Create an organisation with its relations (secretariat)", "network", secretariatCreate, createErrs), http.StatusCreated), h.createOrganisation)
+	register(api, h, op("update-organisation", http.MethodPut, "/v1/organisations/{slug}", "Replace an organisation and its relations (secretariat)", "network", secretariatWrite, changeErrs), h.updateOrganisation)
+	register(api, h, op("patch-organisation", http.MethodPatch, "/v1/organisations/{slug}", "Change some fields of an organisation (JSON merge patch; secretariat)", "network", secretariatWrite, changeErrs), h.patchOrganisation)
+	register(api, h, withStatus(op("delete-organisation", http.MethodDelete, "/v1/organisations/{slug}", "Delete an organisation (secretariat)", "network", secretariatWrite, changeErrs), http.StatusNoContent), h.deleteOrganisation)
+	register(api, h, op("list-body-roles", http.MethodGet, "/v1/roles", "List roles of cities and organisations in UCLG bodies", "network", publicRead, readErrors), h.listBodyRoles)
+	register(api, h, op("get-body-role", http.MethodGet, "/v1/roles/{id}", "Get a role in a UCLG body", "network", publicRead, getErrors), h.getBodyRole)
+	register(api, h, withStatus(op("create-body-role", http.MethodPost, "/v1/roles", "Record a role in a UCLG body (secretariat)", "network", secretariatCreate, createErrs), http.StatusCreated), h.createBodyRole)
+	register(api, h, op("update-body-role", http.MethodPut, "/v1/roles/{id}", "Replace a role in a UCLG body (secretariat)", "network", secretariatWrite, changeErrs), h.updateBodyRole)
+	register(api, h, withStatus(op("delete-body-role", http.MethodDelete, "/v1/roles/{id}", "Delete a role in a UCLG body (secretariat)", "network", secretariatWrite, changeErrs), http.StatusNoContent), h.deleteBodyRole)
 
 	// Study editions
 	register(api, h, op("list-studies", http.MethodGet, "/v1/studies", "List the Smart Cities Study's editions", "studies", publicRead, readErrors), h.listStudies)

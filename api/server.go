@@ -102,7 +102,7 @@ func humaConfig() huma.Config {
 	}
 	cfg.Tags = []*huma.Tag{
 		{Name: "cities", Description: "Local governments and their membership of the Community of Practice."},
-		{Name: "network", Description: "The Community of Practice on Digital Cities and its partner organisations."},
+		{Name: "network", Description: "UCLG bodies (the Community of Practice on Digital Cities and others), the roles cities and organisations hold in them, and the organisations the Community works with."},
 		{Name: "studies", Description: "Editions of the Smart Cities Study and their participating cities."},
 		{Name: "indicators", Description: "Indicator frameworks, their dimension trees and indicators."},
 		{Name: "observations", Description: "Per-city values of indicators, with flags, notes, verification and history; bulk import and streaming export."},

@@ -5,68 +5,38 @@ import (
 	"database/sql"
 	"errors"
 
-	"github.com/lib/pq"
-
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// organisationSQL reads organisations with the slugs of their founders.
-const organisationSQL = `
-	SELECT o.slug, o.name, o.acronym, o.kind, o.website, o.provenance, o.version, o.created_at, o.updated_at,
-		ARRAY(SELECT f.founder FROM organisation_founders f WHERE f.organisation = o.slug ORDER BY f.founder) AS founders
-	FROM organisations o`
-
-// organisationRow is an organisation as read, with its founders in a Postgres array.
-type organisationRow struct {
-	domain.Organisation
-	FounderList pq.StringArray `db:"founders"`
-}
-
-func (r organisationRow) organisation() domain.Organisation {
-	o := r.Organisation
-	o.Founders = append([]string{}, r.FounderList...)
-	return o
-}
-
-// ListOrganisations returns every partner organisation by slug (they are few).
-func (db *DB) ListOrganisations(ctx context.Context) ([]domain.Organisation, error) {
-	var rows []organisationRow
-	if err := db.db.SelectContext(ctx, &rows, organisationSQL+` ORDER BY o.slug`); err != nil {
-		return nil, mapError(err)
-	}
-	out := []domain.Organisation{}
-	for _, r := range rows {
-		out = append(out, r.organisation())
-	}
-	return out, nil
-}
-
-// GetOrganisation returns one partner organisation.
-func (db *DB) GetOrganisation(ctx context.Context, slug string) (*domain.Organisation, error) {
-	var r organisationRow
-	err := db.db.GetContext(ctx, &r, organisationSQL+` WHERE o.slug = $1`, slug)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, domain.Errorf(domain.ENOTFOUND, "no organisation %q", slug)
-	}
-	if err != nil {
-		return nil, mapError(err)
-	}
-	o := r.organisation()
-	return &o, nil
-}
-
-// communitySQL reads communities with their members counted by provenance. Membership of the
-// Community of Practice on Digital Cities is the cities' cop_member flag; a member city's
-// provenance says whether its membership is real (reported) or invented (sample, synthetic).
+// communitySQL reads UCLG bodies with what is derived from other data: the chair city (the city
+// of the body's current chair role recorded as reported data, the latest to begin when there
+// are several) and the members counted by provenance. A body's members are the cities holding a
+// current role in it and, for the Community of Practice on Digital Cities ($1), the cities with
+// cop_member; a city that is a member by several records counts once, by the most real of their
+// provenances (the city record for cop_member, the role record for a role).
 const communitySQL = `
-	SELECT c.slug, c.name, c.description, c.chair_city, c.website, c.provenance, c.version, c.created_at,
-		c.updated_at, m.reported, m.sample, m.synthetic
+	SELECT c.slug, c.name, c.description, c.kind, c.website, c.provenance, c.version, c.created_at, c.updated_at,
+		(SELECT r.city FROM body_roles r
+			WHERE r.body = c.slug AND r.role = 'chair' AND r.city IS NOT NULL AND r.provenance = 'reported'
+			  AND term_is_current(r)
+			ORDER BY date_first_day(r.term_start, r.term_start_precision) DESC NULLS LAST, r.id DESC
+			LIMIT 1) AS chair_city,
+		m.reported, m.sample, m.synthetic
 	FROM communities c
-	CROSS JOIN (
-		SELECT count(*) FILTER (WHERE provenance = 'reported') AS reported,
-			count(*) FILTER (WHERE provenance = 'sample') AS sample,
-			count(*) FILTER (WHERE provenance = 'synthetic') AS synthetic
-		FROM cities WHERE cop_member
+	CROSS JOIN LATERAL (
+		SELECT count(*) FILTER (WHERE p.rank = 1) AS reported,
+			count(*) FILTER (WHERE p.rank = 2) AS sample,
+			count(*) FILTER (WHERE p.rank = 3) AS synthetic
+		FROM (
+			SELECT member.city, min(array_position(ARRAY['reported', 'sample', 'synthetic'], member.provenance)) AS rank
+			FROM (
+				SELECT slug AS city, provenance FROM cities WHERE cop_member AND c.slug = $1
+				UNION ALL
+				SELECT r.city, r.provenance FROM body_roles r
+				WHERE r.body = c.slug AND r.city IS NOT NULL AND term_is_current(r)
+			) member
+			GROUP BY member.city
+		) p
 	) m`
 
 // communityRow is a community as read, with its member counts.
@@ -85,7 +55,7 @@ func (r communityRow) community() domain.Community {
 // ListCommunities returns every community by slug.
 func (db *DB) ListCommunities(ctx context.Context) ([]domain.Community, error) {
 	var rows []communityRow
-	if err := db.db.SelectContext(ctx, &rows, communitySQL+` ORDER BY c.slug`); err != nil {
+	if err := db.db.SelectContext(ctx, &rows, communitySQL+` ORDER BY c.slug`, domain.CommunityOfPractice); err != nil {
 		return nil, mapError(err)
 	}
 	out := []domain.Community{}
@@ -98,7 +68,7 @@ func (db *DB) ListCommunities(ctx context.Context) ([]domain.Community, error) {
 // GetCommunity returns one community.
 func (db *DB) GetCommunity(ctx context.Context, slug string) (*domain.Community, error) {
 	var r communityRow
-	err := db.db.GetContext(ctx, &r, communitySQL+` WHERE c.slug = $1`, slug)
+	err := db.db.GetContext(ctx, &r, communitySQL+` WHERE c.slug = $2`, domain.CommunityOfPractice, slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no community %q", slug)
 	}

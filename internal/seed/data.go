@@ -43,36 +43,71 @@ func sample(slug string, name domain.Text, country, section string, lat, lon flo
 	return seedCity{slug, f}
 }
 
-// community is the Community of Practice on Digital Cities, as its 2019–2020 report describes it.
-var community = struct {
-	slug              string
+// body is a UCLG body (a consultation mechanism) that the 2019–2020 report names.
+type body struct {
+	slug, kind        string
 	name, description domain.Text
 	website           *string
-}{
-	slug: "digital-cities",
-	name: text("Community of Practice on Digital Cities",
-		"Communauté de pratique sur les villes numériques",
-		"Comunidad de Práctica sobre Ciudades Digitales"),
-	description: domain.Text{EN: "UCLG's consultation mechanism on digital cities, formerly the Committee of " +
-		"Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the " +
-		"Smart Cities Study every 2-3 years."},
+}
+
+// bodies are the UCLG consultation mechanisms the 2019–2020 report names: the Community of
+// Practice on Digital Cities (which the report calls the "Committee on Digital Cities", the
+// name proposed when the Committee of Digital and Knowledge-based Cities was converted), and
+// the two bodies whose leadership team Bilbao is part of.
+var bodies = []body{
+	{slug: "digital-cities", kind: "community_of_practice",
+		name: text("Community of Practice on Digital Cities",
+			"Communauté de pratique sur les villes numériques",
+			"Comunidad de Práctica sobre Ciudades Digitales"),
+		description: domain.Text{EN: digitalCitiesDescription}},
+	{slug: "opportunities-for-all-culture-city-diplomacy", kind: "policy_council",
+		name: text("Policy Council on Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace",
+			"Conseil politique Opportunités pour tous, culture et diplomatie des villes : clés du développement durable et de la paix",
+			"Consejo político Oportunidades para todos, cultura y diplomacia de las ciudades: claves para el desarrollo sostenible y la paz"),
+		description: domain.Text{EN: "One of UCLG's policy councils, in its structure of consultation mechanisms."}},
+	{slug: "committee-on-culture", kind: "committee",
+		name:        text("Committee on Culture", "Commission culture", "Comisión de cultura"),
+		description: domain.Text{EN: "One of UCLG's committees, in its structure of consultation mechanisms."}},
+}
+
+// digitalCitiesDescription describes the Community of Practice on Digital Cities as its
+// 2019–2020 report does; migration 00006 gives it to a database seeded with the earlier text.
+const digitalCitiesDescription = "UCLG's consultation mechanism on digital cities, formerly the Committee of " +
+	"Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its 2019–2020 report calls it the " +
+	"Committee on Digital Cities, the name proposed for it in UCLG's new structure of consultation mechanisms. " +
+	"Its main goal is to update the Smart Cities Study every 2-3 years."
+
+// reportSource is the source of the roles the 2019–2020 report names.
+const reportSource = "UCLG Community of Practice on Digital Cities, report 2019–2020"
+
+// roles are the roles the 2019–2020 report names, all Bilbao's, with no term dates: the report
+// gives none ("continues to chair"; "no change is anticipated in the Committee's leadership in
+// 2020"), so they are unknown rather than invented.
+var roles = []domain.BodyRoleFields{
+	{Body: "digital-cities", City: ptr("bilbao"), Role: "chair",
+		Representative: &domain.Text{EN: "Juan Mari Aburto, Mayor of Bilbao", FR: "Juan Mari Aburto, maire de Bilbao",
+			ES: "Juan Mari Aburto, alcalde de Bilbao"},
+		Source: ptr(reportSource), Provenance: "reported"},
+	{Body: "opportunities-for-all-culture-city-diplomacy", City: ptr("bilbao"), Role: "co_president",
+		Source: ptr(reportSource), Provenance: "reported"},
+	{Body: "committee-on-culture", City: ptr("bilbao"), Role: "vice_chair", Source: ptr(reportSource), Provenance: "reported"},
 }
 
 // organisations are the partners the report names for learning events and the 6th UCLG Congress
 // ("UN-HABITAT, Uraía Platform, WeGo, WBA"; "the Uraía Platform (UN-Habitat and FDV)"), and UCLG.
 // The report's "FDV" is FMDV, the Global Fund for Cities Development (Fonds Mondial pour le
-// Développement des Villes), which founded the Uraía Platform with UN-Habitat. Kinds that no
-// source states are "other".
+// Développement des Villes), a fund, of which and of UN-Habitat the Uraía Platform is an
+// initiative. Kinds that no source states are "other".
 var organisations = []struct {
 	slug, acronym, kind string
 	name                domain.Text
 	website             *string
-	founders            []string
+	initiativeOf        []string
 }{
 	{"un-habitat", "UN-Habitat", "un_agency", text("United Nations Human Settlements Programme",
 		"Programme des Nations unies pour les établissements humains",
 		"Programa de las Naciones Unidas para los Asentamientos Humanos"), ptr("https://unhabitat.org"), nil},
-	{"fmdv", "FMDV", "other", text("Global Fund for Cities Development",
+	{"fmdv", "FMDV", "fund", text("Global Fund for Cities Development",
 		"Fonds Mondial pour le Développement des Villes",
 		"Fondo Mundial para el Desarrollo de las Ciudades"), nil, nil},
 	{"uraia", "Uraía", "platform", text("Uraía Platform", "Plateforme Uraía", "Plataforma Uraía"), nil,

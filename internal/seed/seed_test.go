@@ -34,12 +34,28 @@ func TestSeedIsIdempotentAndHonest(t *testing.T) {
 		`SELECT count(*) FROM cities WHERE cop_role NOT IN ('chair', 'member')`:                           0,
 		`SELECT count(*) FROM cities WHERE cop_role = 'chair' AND slug <> 'bilbao'`:                       0,
 		`SELECT count(DISTINCT section) FROM cities`:                                                      7,
-		`SELECT count(*) FROM communities WHERE chair_city = 'bilbao'`:                                    1,
 		`SELECT count(*) FROM organisations WHERE slug IN ('un-habitat', 'uraia', 'wego', 'wba', 'fmdv')`: 5,
-		// The report's "FDV" is FMDV; Uraía's founders are UN-Habitat and FMDV.
-		`SELECT count(*) FROM organisations WHERE acronym = 'FDV'`:                                                      0,
-		`SELECT count(*) FROM organisation_founders WHERE organisation = 'uraia' AND founder IN ('un-habitat', 'fmdv')`: 2,
-		`SELECT count(*) FROM organisation_founders`:                                                                    2,
+		// The report's "FDV" is FMDV, a fund; Uraía is an initiative of UN-Habitat and FMDV.
+		`SELECT count(*) FROM organisations WHERE acronym = 'FDV'`:                                                                                  0,
+		`SELECT count(*) FROM organisations WHERE slug = 'fmdv' AND kind = 'fund'`:                                                                  1,
+		`SELECT count(*) FROM organisation_relations WHERE organisation = 'uraia' AND kind = 'initiative_of' AND related IN ('un-habitat', 'fmdv')`: 2,
+		`SELECT count(*) FROM organisation_relations`:                                                                                               2,
+		// The three UCLG bodies the report names, of their kinds.
+		`SELECT count(*) FROM communities`: 3,
+		`SELECT count(*) FROM communities WHERE (slug, kind) IN (('digital-cities', 'community_of_practice'),
+			('opportunities-for-all-culture-city-diplomacy', 'policy_council'), ('committee-on-culture', 'committee'))`: 3,
+		`SELECT count(*) FROM communities WHERE slug = 'digital-cities' AND description->>'en' LIKE '%Committee on Digital Cities%'
+			AND description->>'en' LIKE '%Committee of Digital and Knowledge-based Cities%'`: 1,
+		// Bilbao's three roles, as the report names them, and no other; no term date is invented.
+		`SELECT count(*) FROM body_roles`: 3,
+		`SELECT count(*) FROM body_roles WHERE city = 'bilbao' AND provenance = 'reported'
+			AND source = 'UCLG Community of Practice on Digital Cities, report 2019–2020' AND (body, role) IN
+			(('digital-cities', 'chair'), ('opportunities-for-all-culture-city-diplomacy', 'co_president'),
+			 ('committee-on-culture', 'vice_chair'))`: 3,
+		`SELECT count(*) FROM body_roles WHERE term_start IS NOT NULL OR term_end IS NOT NULL
+			OR term_start_precision <> 'unknown' OR term_end_precision <> 'unknown'`: 0,
+		`SELECT count(*) FROM body_roles WHERE body = 'digital-cities' AND representative->>'en' = 'Juan Mari Aburto, Mayor of Bilbao'`: 1,
+		`SELECT count(*) FROM body_roles WHERE representative IS NOT NULL`:                                                              1,
 		// The five real editions with their declared city counts.
 		`SELECT count(*) FROM studies WHERE (edition, declared_city_count) IN ((2012, 28), (2017, 20), (2019, 24), (2021, 35), (2023, 20))`: 5,
 		`SELECT count(*) FROM dimensions WHERE framework = 'uclg-smart-governance-2019'`:                                                    11,
@@ -68,16 +84,30 @@ func TestSeedIsIdempotentAndHonest(t *testing.T) {
 			t.Errorf("%s: %d, want %d", sql, got, want)
 		}
 	}
-	// A database seeded before organisations had founders gets them, and Uraía a new version
+	// A database seeded before organisations had relations gets them, and Uraía a new version
 	// (so that a held ETag goes stale).
-	if _, err := db.SQL().Exec(`DELETE FROM organisation_founders`); err != nil {
+	if _, err := db.SQL().Exec(`DELETE FROM organisation_relations`); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := seed.Run(ctx, db); err != nil || n != 2 {
-		t.Fatalf("re-seeding the founders added %d records (%v), want 2", n, err)
+		t.Fatalf("re-seeding the relations added %d records (%v), want 2", n, err)
 	}
 	if v := q(`SELECT version FROM organisations WHERE slug = 'uraia'`); v != 2 {
-		t.Errorf("Uraía's version after its founders were added: %d, want 2", v)
+		t.Errorf("Uraía's version after its relations were added: %d, want 2", v)
+	}
+	// A chair role moved by migration 00006 from a community's chair_city has no source nor
+	// representative: seeding gives it the report's, once.
+	if _, err := db.SQL().Exec(`UPDATE body_roles SET source = NULL, representative = NULL WHERE body = 'digital-cities'`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := seed.Run(ctx, db); err != nil || n != 1 {
+		t.Fatalf("re-seeding the chair's source added %d records (%v), want 1", n, err)
+	}
+	if q(`SELECT count(*) FROM body_roles WHERE body = 'digital-cities' AND source IS NOT NULL AND representative IS NOT NULL AND version = 2`) != 1 {
+		t.Error("the moved chair role did not get the report's source and representative")
+	}
+	if q(`SELECT count(*) FROM audit_log WHERE actor = 'secretariat:seed' AND resource = 'body_role' AND action = 'create'`) != 3 {
+		t.Error("seeding the roles left no audit rows")
 	}
 	if q(`SELECT count(*) FROM audit_log WHERE actor = 'secretariat:seed'`) == 0 {
 		t.Error("seeding left no audit rows")

@@ -108,7 +108,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a city (secretariat)
-         * @description Deletes a city. If-Match is required. A city that still has observations or study participation cannot be deleted (409).
+         * @description Deletes a city. If-Match is required. A city that still has observations, study participation or roles in UCLG bodies cannot be deleted (409).
          */
         delete: operations["delete-city"];
         options?: never;
@@ -220,8 +220,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List UCLG communities
-         * @description UCLG's communities held here, with their chair city and how many cities are members: the Community of Practice on Digital Cities, chaired by Bilbao. members counts only members recorded in reported (real) data; members_by_provenance also counts the members that exist only in sample data, invented for demonstrations, or in synthetic data.
+         * List UCLG bodies (communities of practice, committees, policy councils, …)
+         * @description UCLG's bodies held here (its consultation mechanisms: communities of practice, committees, policy councils, working groups, forums), each with its kind, its chair city and how many cities are members: the Community of Practice on Digital Cities, chaired by Bilbao, the Committee on Culture and the Policy Council on Opportunities for All, Culture and City Diplomacy. chair_city is derived from the body's current chair role recorded as reported data (see /v1/roles). members counts only members recorded in reported (real) data; members_by_provenance also counts the members that exist only in sample data, invented for demonstrations, or in synthetic data.
          */
         get: operations["list-communities"];
         put?: never;
@@ -240,8 +240,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get a community
-         * @description One community with its ETag. members counts only members recorded in reported (real) data; members_by_provenance says how many more exist only in sample or synthetic data. The ETag changes when any of these counts does.
+         * Get a UCLG body
+         * @description One UCLG body with its ETag. chair_city is derived from its current reported chair role; members counts only members recorded in reported (real) data; members_by_provenance says how many more exist only in sample or synthetic data. The ETag changes when any of these does.
          */
         get: operations["get-community"];
         put?: never;
@@ -532,12 +532,16 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List partner organisations
-         * @description The partner organisations the Community works with (UN-Habitat, the Uraía Platform and its founders UN-Habitat and FMDV, WeGO, the Wireless Broadband Alliance, UCLG), by slug, each with the slugs of the organisations that founded it.
+         * List organisations
+         * @description The organisations the Community works with (UN-Habitat, the Uraía Platform, FMDV, WeGO, the Wireless Broadband Alliance, UCLG), by slug, each with its relations to other organisations (the Uraía Platform is an initiative of UN-Habitat and FMDV). Filtered by kind and by a search in the name, in any language, and the acronym that ignores case and accents. Keyset paging; updated_since gives incremental sync.
          */
         get: operations["list-organisations"];
         put?: never;
-        post?: never;
+        /**
+         * Create an organisation with its relations (secretariat)
+         * @description Creates an organisation with its relations; the slug is its permanent identifier. Every related organisation must exist (422 naming the relation otherwise) and none may be the organisation itself (422). Answers 201 with Location and ETag, 409 when the slug is taken. An organisation created with the slug of a deleted one continues its version numbers. Accepts Idempotency-Key.
+         */
+        post: operations["create-organisation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -552,13 +556,77 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get a partner organisation
-         * @description One partner organisation with its founders' slugs and its ETag.
+         * Get an organisation
+         * @description One organisation with its relations and its ETag. Send If-None-Match with a held ETag to get 304 when it has not changed.
          */
         get: operations["get-organisation"];
-        put?: never;
+        /**
+         * Replace an organisation and its relations (secretariat)
+         * @description Replaces every writable field of an organisation, its relations included (a relation left out is removed). Same rules on relations as create-organisation. Any change, of relations too, gives a new version and ETag. If-Match with the ETag you read is required: 428 without it, 412 when the organisation changed since.
+         */
+        put: operations["update-organisation"];
         post?: never;
+        /**
+         * Delete an organisation (secretariat)
+         * @description Deletes an organisation with its own relations. If-Match is required. An organisation that other data refers to (another organisation's relation, a role in a UCLG body) cannot be deleted (409, saying what refers to it). One created again with its slug continues its version numbers.
+         */
+        delete: operations["delete-organisation"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of an organisation (JSON merge patch; secretariat)
+         * @description Applies a JSON merge patch (RFC 7396, application/merge-patch+json): fields sent replace, null clears a nullable field, absent fields stay; texts merge per language, and a relations list sent replaces the whole list. Same conditions as update-organisation.
+         */
+        patch: operations["patch-organisation"];
+        trace?: never;
+    };
+    "/v1/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List roles of cities and organisations in UCLG bodies
+         * @description Roles that cities and organisations hold in UCLG bodies, with their terms, by id: Bilbao chairs the Community of Practice on Digital Cities, co-presides the Policy Council on Opportunities for All, Culture and City Diplomacy and is vice-chair of the Committee on Culture. Terms are dated as precisely as their source dates them, and unknown when it does not. Filtered by body, city, organisation, role and current (held today: begun, or of unknown start, and not ended, or of unknown end); a filter naming a body, city or organisation that does not exist is a 422. Keyset paging; updated_since gives incremental sync.
+         */
+        get: operations["list-body-roles"];
+        put?: never;
+        /**
+         * Record a role in a UCLG body (secretariat)
+         * @description Records a role of a city or an organisation (exactly one of them) in a UCLG body, with its term, its representative and its source. The body and the holder must exist (422 naming the field otherwise); the term may not end before it begins (422). The same holder holds the same role in a body once per term start (409). Answers 201 with Location and ETag. A chair role recorded as reported data makes its city the body's chair_city while its term is current. Accepts Idempotency-Key.
+         */
+        post: operations["create-body-role"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/roles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a role in a UCLG body
+         * @description One role in a UCLG body with its ETag. Send If-None-Match with a held ETag to get 304 when it has not changed.
+         */
+        get: operations["get-body-role"];
+        /**
+         * Replace a role in a UCLG body (secretariat)
+         * @description Replaces every writable field of a role, under the rules of create-body-role. If-Match with the ETag you read is required: 428 without it, 412 when the role changed since.
+         */
+        put: operations["update-body-role"];
+        post?: never;
+        /**
+         * Delete a role in a UCLG body (secretariat)
+         * @description Deletes a role; its history stays in the audit trail. If-Match is required.
+         */
+        delete: operations["delete-body-role"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1091,6 +1159,154 @@ export interface components {
         };
         /**
          * @example {
+         *       "body": "digital-cities",
+         *       "city": "bilbao",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "id": 1,
+         *       "provenance": "reported",
+         *       "representative": {
+         *         "en": "Juan Mari Aburto, Mayor of Bilbao",
+         *         "es": "Juan Mari Aburto, alcalde de Bilbao",
+         *         "fr": "Juan Mari Aburto, maire de Bilbao"
+         *       },
+         *       "role": "chair",
+         *       "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+         *       "term_end": {
+         *         "precision": "unknown",
+         *         "value": null
+         *       },
+         *       "term_start": {
+         *         "precision": "unknown",
+         *         "value": null
+         *       },
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "version": 1
+         *     }
+         */
+        BodyRole: {
+            /**
+             * @description The slug of the UCLG body (GET /v1/communities).
+             * @example digital-cities
+             */
+            body: string;
+            /**
+             * @description The slug of the city that holds the role; exactly one of city and organisation is set.
+             * @example bilbao
+             */
+            city?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description The role's identifier.
+             * @example 1
+             */
+            id: number;
+            /**
+             * @description The slug of the organisation that holds the role; exactly one of city and organisation is set.
+             * @example un-habitat
+             */
+            organisation?: string | null;
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @description Who represents the holder in the role, when a source names them.
+             * @example {
+             *       "en": "Juan Mari Aburto, Mayor of Bilbao"
+             *     }
+             */
+            representative?: components["schemas"]["Text"];
+            /**
+             * @description The role held.
+             * @example chair
+             * @enum {string}
+             */
+            role: "chair" | "co_chair" | "president" | "co_president" | "vice_chair" | "vice_president" | "member";
+            /**
+             * @description Where the role is documented.
+             * @example UCLG Community of Practice on Digital Cities, report 2019–2020
+             */
+            source?: string | null;
+            /** @description When the term ends or ended, as precisely as its source says; precision unknown (the default) when no source dates it. */
+            term_end?: components["schemas"]["DateWithPrecision"];
+            /** @description When the term began, as precisely as its source says; precision unknown (the default) when no source dates it. */
+            term_start?: components["schemas"]["DateWithPrecision"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Incremented on every change; the ETag is derived from it.
+             * @example 1
+             */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "body": "digital-cities",
+         *       "city": "bilbao",
+         *       "provenance": "reported",
+         *       "representative": {
+         *         "en": "Juan Mari Aburto, Mayor of Bilbao",
+         *         "es": "Juan Mari Aburto, alcalde de Bilbao",
+         *         "fr": "Juan Mari Aburto, maire de Bilbao"
+         *       },
+         *       "role": "chair",
+         *       "source": "UCLG Community of Practice on Digital Cities, report 2019–2020"
+         *     }
+         */
+        BodyRoleFields: {
+            /**
+             * @description The slug of the UCLG body (GET /v1/communities).
+             * @example digital-cities
+             */
+            body: string;
+            /**
+             * @description The slug of the city that holds the role; exactly one of city and organisation is set.
+             * @example bilbao
+             */
+            city?: string | null;
+            /**
+             * @description The slug of the organisation that holds the role; exactly one of city and organisation is set.
+             * @example un-habitat
+             */
+            organisation?: string | null;
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @description Who represents the holder in the role, when a source names them.
+             * @example {
+             *       "en": "Juan Mari Aburto, Mayor of Bilbao"
+             *     }
+             */
+            representative?: components["schemas"]["Text"];
+            /**
+             * @description The role held.
+             * @example chair
+             * @enum {string}
+             */
+            role: "chair" | "co_chair" | "president" | "co_president" | "vice_chair" | "vice_president" | "member";
+            /**
+             * @description Where the role is documented.
+             * @example UCLG Community of Practice on Digital Cities, report 2019–2020
+             */
+            source?: string | null;
+            /** @description When the term ends or ended, as precisely as its source says; precision unknown (the default) when no source dates it. */
+            term_end?: components["schemas"]["DateWithPrecision"];
+            /** @description When the term began, as precisely as its source says; precision unknown (the default) when no source dates it. */
+            term_start?: components["schemas"]["DateWithPrecision"];
+        };
+        /**
+         * @example {
          *       "cop_member": true,
          *       "cop_role": "chair",
          *       "country": "ES",
@@ -1365,24 +1581,25 @@ export interface components {
         };
         /**
          * @example {
-         *       "chair_city": "bilbao",
+         *       "chair_city": null,
          *       "created_at": "2025-01-20T09:00:00Z",
          *       "description": {
-         *         "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the Smart Cities Study every 2-3 years."
+         *         "en": "One of UCLG's committees, in its structure of consultation mechanisms."
          *       },
+         *       "kind": "committee",
          *       "members": 1,
          *       "members_by_provenance": {
          *         "reported": 1,
-         *         "sample": 9,
+         *         "sample": 0,
          *         "synthetic": 0
          *       },
          *       "name": {
-         *         "en": "Community of Practice on Digital Cities",
-         *         "es": "Comunidad de Práctica sobre Ciudades Digitales",
-         *         "fr": "Communauté de pratique sur les villes numériques"
+         *         "en": "Committee on Culture",
+         *         "es": "Comisión de cultura",
+         *         "fr": "Commission culture"
          *       },
          *       "provenance": "reported",
-         *       "slug": "digital-cities",
+         *       "slug": "committee-on-culture",
          *       "updated_at": "2025-01-20T09:00:00Z",
          *       "version": 1,
          *       "website": null
@@ -1390,7 +1607,7 @@ export interface components {
          */
         Community: {
             /**
-             * @description The slug of the city that chairs it.
+             * @description The slug of the city that chairs it, derived from its current chair role recorded as reported data (GET /v1/roles?body=…&role=chair); null when none is.
              * @example bilbao
              */
             chair_city: string | null;
@@ -1398,12 +1615,18 @@ export interface components {
             created_at: string;
             description: components["schemas"]["Text"];
             /**
+             * @description Which kind of UCLG consultation mechanism it is.
+             * @example community_of_practice
+             * @enum {string}
+             */
+            kind: "community_of_practice" | "committee" | "policy_council" | "working_group" | "forum";
+            /**
              * Format: int64
-             * @description How many cities are members (cop_member) according to reported data. Members that exist only in sample or synthetic data are not real members and are not counted here; members_by_provenance counts them.
+             * @description How many cities are members according to reported data: for the Community of Practice on Digital Cities the cities with cop_member, and for every body the cities holding a current role in it. Members that exist only in sample or synthetic data are not real members and are not counted here; members_by_provenance counts them.
              * @example 1
              */
             members: number;
-            /** @description The cities recorded as members, by the provenance of their city record: sample members were invented for demonstrations. */
+            /** @description The cities recorded as members, by the provenance of what makes them members (the city record for cop_member, the role record for a role; the most real of them when there are several): sample members were invented for demonstrations. */
             members_by_provenance: components["schemas"]["ProvenanceCounts"];
             name: components["schemas"]["Text"];
             /** @enum {string} */
@@ -1692,8 +1915,8 @@ export interface components {
         };
         /**
          * @example {
-         *       "precision": "year",
-         *       "value": "2019"
+         *       "precision": "unknown",
+         *       "value": null
          *     }
          */
         DateWithPrecision: {
@@ -2429,14 +2652,14 @@ export interface components {
          * @example {
          *       "acronym": "FMDV",
          *       "created_at": "2025-01-20T09:00:00Z",
-         *       "founders": [],
-         *       "kind": "other",
+         *       "kind": "fund",
          *       "name": {
          *         "en": "Global Fund for Cities Development",
          *         "es": "Fondo Mundial para el Desarrollo de las Ciudades",
          *         "fr": "Fonds Mondial pour le Développement des Villes"
          *       },
          *       "provenance": "reported",
+         *       "relations": [],
          *       "slug": "fmdv",
          *       "updated_at": "2025-01-20T09:00:00Z",
          *       "version": 1,
@@ -2444,31 +2667,186 @@ export interface components {
          *     }
          */
         Organisation: {
-            /** @example UN-Habitat */
+            /**
+             * @description The acronym it is known by; null when it has none.
+             * @example Uraía
+             */
             acronym: string | null;
             /** Format: date-time */
             created_at: string;
             /**
-             * @description Slugs of the organisations that founded it, when it was founded by others (the Uraía Platform: un-habitat and fmdv).
-             * @example [
-             *       "fmdv",
-             *       "un-habitat"
-             *     ]
+             * @description What kind of organisation it is.
+             * @example platform
+             * @enum {string}
              */
-            founders: string[] | null;
-            /** @enum {string} */
-            kind: "un_agency" | "city_network" | "platform" | "industry_alliance" | "foundation" | "other";
+            kind: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
+            /** @description The organisation's name in UCLG's languages. */
             name: components["schemas"]["Text"];
-            /** @enum {string} */
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @example reported
+             * @enum {string}
+             */
             provenance: "reported" | "sample" | "synthetic";
-            /** @example un-habitat */
+            /** @description How it relates to other organisations, by kind and then slug: the Uraía Platform is an initiative of FMDV and of UN-Habitat. */
+            relations: components["schemas"]["Relation"][] | null;
+            /**
+             * @description Stable identifier, lowercase words joined by hyphens.
+             * @example uraia
+             */
             slug: string;
             /** Format: date-time */
             updated_at: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Incremented on every change, its relations' included; the ETag is derived from it.
+             * @example 1
+             */
             version: number;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Its official website, when known.
+             * @example https://unhabitat.org
+             */
             website: string | null;
+        };
+        /**
+         * @example {
+         *       "acronym": "Uraía",
+         *       "kind": "platform",
+         *       "name": {
+         *         "en": "Uraía Platform",
+         *         "es": "Plataforma Uraía",
+         *         "fr": "Plateforme Uraía"
+         *       },
+         *       "provenance": "reported",
+         *       "relations": [
+         *         {
+         *           "kind": "initiative_of",
+         *           "organisation": "fmdv"
+         *         },
+         *         {
+         *           "kind": "initiative_of",
+         *           "organisation": "un-habitat"
+         *         }
+         *       ],
+         *       "slug": "uraia"
+         *     }
+         */
+        OrganisationCreateBody: {
+            /**
+             * @description The acronym it is known by, when it has one.
+             * @example Uraía
+             */
+            acronym?: string | null;
+            /**
+             * @description What kind of organisation it is.
+             * @example platform
+             * @enum {string}
+             */
+            kind: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
+            /** @description The organisation's name in UCLG's languages. */
+            name: components["schemas"]["Text"];
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /** @description How it relates to other organisations, by kind and then slug: the Uraía Platform is an initiative of UN-Habitat and of FMDV. Written with the organisation; PUT replaces the list. */
+            relations?: components["schemas"]["Relation"][] | null;
+            /**
+             * @description Stable identifier: lowercase words joined by hyphens.
+             * @example uraia
+             */
+            slug: string;
+            /**
+             * Format: uri
+             * @description Its official website.
+             * @example https://unhabitat.org
+             */
+            website?: string | null;
+        };
+        /**
+         * @example {
+         *       "acronym": "Uraía",
+         *       "kind": "platform",
+         *       "name": {
+         *         "en": "Uraía Platform",
+         *         "es": "Plataforma Uraía",
+         *         "fr": "Plateforme Uraía"
+         *       },
+         *       "provenance": "reported",
+         *       "relations": [
+         *         {
+         *           "kind": "initiative_of",
+         *           "organisation": "fmdv"
+         *         },
+         *         {
+         *           "kind": "initiative_of",
+         *           "organisation": "un-habitat"
+         *         }
+         *       ],
+         *       "website": "https://www.uraia.org"
+         *     }
+         */
+        OrganisationFields: {
+            /**
+             * @description The acronym it is known by, when it has one.
+             * @example Uraía
+             */
+            acronym?: string | null;
+            /**
+             * @description What kind of organisation it is.
+             * @example platform
+             * @enum {string}
+             */
+            kind: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
+            /** @description The organisation's name in UCLG's languages. */
+            name: components["schemas"]["Text"];
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /** @description How it relates to other organisations, by kind and then slug: the Uraía Platform is an initiative of UN-Habitat and of FMDV. Written with the organisation; PUT replaces the list. */
+            relations?: components["schemas"]["Relation"][] | null;
+            /**
+             * Format: uri
+             * @description Its official website.
+             * @example https://unhabitat.org
+             */
+            website?: string | null;
+        };
+        /**
+         * @example {
+         *       "kind": "fund"
+         *     }
+         */
+        OrganisationPatch: {
+            /** @example FMDV */
+            acronym?: string | null;
+            /**
+             * @example fund
+             * @enum {string}
+             */
+            kind?: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
+            name?: components["schemas"]["TextPatch"];
+            /**
+             * @example reported
+             * @enum {string}
+             */
+            provenance?: "reported" | "sample" | "synthetic";
+            /** @description The new list of relations, replacing the old one. */
+            relations?: components["schemas"]["Relation"][] | null;
+            /**
+             * Format: uri
+             * @example https://www.fmdv.net
+             */
+            website?: string | null;
         };
         /**
          * @example {
@@ -2562,6 +2940,81 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "body": "digital-cities",
+         *           "city": "bilbao",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "id": 1,
+         *           "provenance": "reported",
+         *           "representative": {
+         *             "en": "Juan Mari Aburto, Mayor of Bilbao",
+         *             "es": "Juan Mari Aburto, alcalde de Bilbao",
+         *             "fr": "Juan Mari Aburto, maire de Bilbao"
+         *           },
+         *           "role": "chair",
+         *           "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+         *           "term_end": {
+         *             "precision": "unknown",
+         *             "value": null
+         *           },
+         *           "term_start": {
+         *             "precision": "unknown",
+         *             "value": null
+         *           },
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         },
+         *         {
+         *           "body": "opportunities-for-all-culture-city-diplomacy",
+         *           "city": "bilbao",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "id": 2,
+         *           "provenance": "reported",
+         *           "role": "co_president",
+         *           "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+         *           "term_end": {
+         *             "precision": "unknown",
+         *             "value": null
+         *           },
+         *           "term_start": {
+         *             "precision": "unknown",
+         *             "value": null
+         *           },
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         },
+         *         {
+         *           "body": "committee-on-culture",
+         *           "city": "bilbao",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "id": 3,
+         *           "provenance": "reported",
+         *           "role": "vice_chair",
+         *           "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+         *           "term_end": {
+         *             "precision": "unknown",
+         *             "value": null
+         *           },
+         *           "term_start": {
+         *             "precision": "unknown",
+         *             "value": null
+         *           },
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PageBodyRole: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["BodyRole"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
          *           "cop_member": true,
          *           "cop_role": "chair",
          *           "country": "ES",
@@ -2621,11 +3074,36 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "chair_city": null,
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "description": {
+         *             "en": "One of UCLG's committees, in its structure of consultation mechanisms."
+         *           },
+         *           "kind": "committee",
+         *           "members": 1,
+         *           "members_by_provenance": {
+         *             "reported": 1,
+         *             "sample": 0,
+         *             "synthetic": 0
+         *           },
+         *           "name": {
+         *             "en": "Committee on Culture",
+         *             "es": "Comisión de cultura",
+         *             "fr": "Commission culture"
+         *           },
+         *           "provenance": "reported",
+         *           "slug": "committee-on-culture",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1,
+         *           "website": null
+         *         },
+         *         {
          *           "chair_city": "bilbao",
          *           "created_at": "2025-01-20T09:00:00Z",
          *           "description": {
-         *             "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the Smart Cities Study every 2-3 years."
+         *             "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its 2019–2020 report calls it the Committee on Digital Cities, the name proposed for it in UCLG's new structure of consultation mechanisms. Its main goal is to update the Smart Cities Study every 2-3 years."
          *           },
+         *           "kind": "community_of_practice",
          *           "members": 1,
          *           "members_by_provenance": {
          *             "reported": 1,
@@ -2834,14 +3312,14 @@ export interface components {
          *         {
          *           "acronym": "FMDV",
          *           "created_at": "2025-01-20T09:00:00Z",
-         *           "founders": [],
-         *           "kind": "other",
+         *           "kind": "fund",
          *           "name": {
          *             "en": "Global Fund for Cities Development",
          *             "es": "Fondo Mundial para el Desarrollo de las Ciudades",
          *             "fr": "Fonds Mondial pour le Développement des Villes"
          *           },
          *           "provenance": "reported",
+         *           "relations": [],
          *           "slug": "fmdv",
          *           "updated_at": "2025-01-20T09:00:00Z",
          *           "version": 1,
@@ -2850,10 +3328,6 @@ export interface components {
          *         {
          *           "acronym": "Uraía",
          *           "created_at": "2025-01-20T09:00:00Z",
-         *           "founders": [
-         *             "fmdv",
-         *             "un-habitat"
-         *           ],
          *           "kind": "platform",
          *           "name": {
          *             "en": "Uraía Platform",
@@ -2861,6 +3335,16 @@ export interface components {
          *             "fr": "Plateforme Uraía"
          *           },
          *           "provenance": "reported",
+         *           "relations": [
+         *             {
+         *               "kind": "initiative_of",
+         *               "organisation": "fmdv"
+         *             },
+         *             {
+         *               "kind": "initiative_of",
+         *               "organisation": "un-habitat"
+         *             }
+         *           ],
          *           "slug": "uraia",
          *           "updated_at": "2025-01-20T09:00:00Z",
          *           "version": 1,
@@ -3315,6 +3799,25 @@ export interface components {
             verification: "self_reported" | "verified";
             /** Format: int64 */
             year: number;
+        };
+        /**
+         * @example {
+         *       "kind": "initiative_of",
+         *       "organisation": "fmdv"
+         *     }
+         */
+        Relation: {
+            /**
+             * @description How it relates: initiative_of, member_of, partner_of or part_of the other organisation.
+             * @example initiative_of
+             * @enum {string}
+             */
+            kind: "initiative_of" | "member_of" | "partner_of" | "part_of";
+            /**
+             * @description The slug of the other organisation.
+             * @example un-habitat
+             */
+            organisation: string;
         };
         /**
          * @example {
@@ -7277,11 +7780,36 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "chair_city": null,
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "description": {
+                     *             "en": "One of UCLG's committees, in its structure of consultation mechanisms."
+                     *           },
+                     *           "kind": "committee",
+                     *           "members": 1,
+                     *           "members_by_provenance": {
+                     *             "reported": 1,
+                     *             "sample": 0,
+                     *             "synthetic": 0
+                     *           },
+                     *           "name": {
+                     *             "en": "Committee on Culture",
+                     *             "es": "Comisión de cultura",
+                     *             "fr": "Commission culture"
+                     *           },
+                     *           "provenance": "reported",
+                     *           "slug": "committee-on-culture",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1,
+                     *           "website": null
+                     *         },
+                     *         {
                      *           "chair_city": "bilbao",
                      *           "created_at": "2025-01-20T09:00:00Z",
                      *           "description": {
-                     *             "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the Smart Cities Study every 2-3 years."
+                     *             "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its 2019–2020 report calls it the Committee on Digital Cities, the name proposed for it in UCLG's new structure of consultation mechanisms. Its main goal is to update the Smart Cities Study every 2-3 years."
                      *           },
+                     *           "kind": "community_of_practice",
                      *           "members": 1,
                      *           "members_by_provenance": {
                      *             "reported": 1,
@@ -7406,8 +7934,9 @@ export interface operations {
                      *       "chair_city": "bilbao",
                      *       "created_at": "2025-01-20T09:00:00Z",
                      *       "description": {
-                     *         "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its main goal is to update the Smart Cities Study every 2-3 years."
+                     *         "en": "UCLG's consultation mechanism on digital cities, formerly the Committee of Digital and Knowledge-based Cities, chaired by the City of Bilbao. Its 2019–2020 report calls it the Committee on Digital Cities, the name proposed for it in UCLG's new structure of consultation mechanisms. Its main goal is to update the Smart Cities Study every 2-3 years."
                      *       },
+                     *       "kind": "community_of_practice",
                      *       "members": 1,
                      *       "members_by_provenance": {
                      *         "reported": 1,
@@ -11528,7 +12057,18 @@ export interface operations {
     };
     "list-organisations": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only organisations of this kind. */
+                kind?: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
+                /** @description Search in the name, in any language, and the acronym, ignoring case and accents (uraia finds Uraía). */
+                q?: string;
+                /** @description Only organisations changed at or after this time (RFC 3339), for incremental sync; a change of relations counts. */
+                updated_since?: string;
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11539,6 +12079,7 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11551,14 +12092,14 @@ export interface operations {
                      *         {
                      *           "acronym": "FMDV",
                      *           "created_at": "2025-01-20T09:00:00Z",
-                     *           "founders": [],
-                     *           "kind": "other",
+                     *           "kind": "fund",
                      *           "name": {
                      *             "en": "Global Fund for Cities Development",
                      *             "es": "Fondo Mundial para el Desarrollo de las Ciudades",
                      *             "fr": "Fonds Mondial pour le Développement des Villes"
                      *           },
                      *           "provenance": "reported",
+                     *           "relations": [],
                      *           "slug": "fmdv",
                      *           "updated_at": "2025-01-20T09:00:00Z",
                      *           "version": 1,
@@ -11567,10 +12108,6 @@ export interface operations {
                      *         {
                      *           "acronym": "Uraía",
                      *           "created_at": "2025-01-20T09:00:00Z",
-                     *           "founders": [
-                     *             "fmdv",
-                     *             "un-habitat"
-                     *           ],
                      *           "kind": "platform",
                      *           "name": {
                      *             "en": "Uraía Platform",
@@ -11578,6 +12115,16 @@ export interface operations {
                      *             "fr": "Plateforme Uraía"
                      *           },
                      *           "provenance": "reported",
+                     *           "relations": [
+                     *             {
+                     *               "kind": "initiative_of",
+                     *               "organisation": "fmdv"
+                     *             },
+                     *             {
+                     *               "kind": "initiative_of",
+                     *               "organisation": "un-habitat"
+                     *             }
+                     *           ],
                      *           "slug": "uraia",
                      *           "updated_at": "2025-01-20T09:00:00Z",
                      *           "version": 1,
@@ -11660,6 +12207,240 @@ export interface operations {
             };
         };
     };
+    "create-organisation": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "acronym": "Uraía",
+                 *       "kind": "platform",
+                 *       "name": {
+                 *         "en": "Uraía Platform",
+                 *         "es": "Plataforma Uraía",
+                 *         "fr": "Plateforme Uraía"
+                 *       },
+                 *       "provenance": "reported",
+                 *       "relations": [
+                 *         {
+                 *           "kind": "initiative_of",
+                 *           "organisation": "fmdv"
+                 *         },
+                 *         {
+                 *           "kind": "initiative_of",
+                 *           "organisation": "un-habitat"
+                 *         }
+                 *       ],
+                 *       "slug": "uraia"
+                 *     }
+                 */
+                "application/json": components["schemas"]["OrganisationCreateBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "acronym": "Uraía",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "kind": "platform",
+                     *       "name": {
+                     *         "en": "Uraía Platform",
+                     *         "es": "Plataforma Uraía",
+                     *         "fr": "Plateforme Uraía"
+                     *       },
+                     *       "provenance": "reported",
+                     *       "relations": [
+                     *         {
+                     *           "kind": "initiative_of",
+                     *           "organisation": "fmdv"
+                     *         },
+                     *         {
+                     *           "kind": "initiative_of",
+                     *           "organisation": "un-habitat"
+                     *         }
+                     *       ],
+                     *       "slug": "uraia",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1,
+                     *       "website": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "get-organisation": {
         parameters: {
             query?: never;
@@ -11668,6 +12449,7 @@ export interface operations {
                 "If-None-Match"?: string;
             };
             path: {
+                /** @description The organisation's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -11689,10 +12471,6 @@ export interface operations {
                      * @example {
                      *       "acronym": "Uraía",
                      *       "created_at": "2025-01-20T09:00:00Z",
-                     *       "founders": [
-                     *         "fmdv",
-                     *         "un-habitat"
-                     *       ],
                      *       "kind": "platform",
                      *       "name": {
                      *         "en": "Uraía Platform",
@@ -11700,6 +12478,16 @@ export interface operations {
                      *         "fr": "Plateforme Uraía"
                      *       },
                      *       "provenance": "reported",
+                     *       "relations": [
+                     *         {
+                     *           "kind": "initiative_of",
+                     *           "organisation": "fmdv"
+                     *         },
+                     *         {
+                     *           "kind": "initiative_of",
+                     *           "organisation": "un-habitat"
+                     *         }
+                     *       ],
                      *       "slug": "uraia",
                      *       "updated_at": "2025-01-20T09:00:00Z",
                      *       "version": 1,
@@ -11750,6 +12538,1704 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-organisation": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the organisation as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The organisation's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "acronym": "Uraía",
+                 *       "kind": "platform",
+                 *       "name": {
+                 *         "en": "Uraía Platform",
+                 *         "es": "Plataforma Uraía",
+                 *         "fr": "Plateforme Uraía"
+                 *       },
+                 *       "provenance": "reported",
+                 *       "relations": [
+                 *         {
+                 *           "kind": "initiative_of",
+                 *           "organisation": "fmdv"
+                 *         },
+                 *         {
+                 *           "kind": "initiative_of",
+                 *           "organisation": "un-habitat"
+                 *         }
+                 *       ],
+                 *       "website": "https://www.uraia.org"
+                 *     }
+                 */
+                "application/json": components["schemas"]["OrganisationFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "acronym": "Uraía",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "kind": "platform",
+                     *       "name": {
+                     *         "en": "Uraía Platform",
+                     *         "es": "Plataforma Uraía",
+                     *         "fr": "Plateforme Uraía"
+                     *       },
+                     *       "provenance": "reported",
+                     *       "relations": [
+                     *         {
+                     *           "kind": "initiative_of",
+                     *           "organisation": "fmdv"
+                     *         },
+                     *         {
+                     *           "kind": "initiative_of",
+                     *           "organisation": "un-habitat"
+                     *         }
+                     *       ],
+                     *       "slug": "uraia",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "version": 2,
+                     *       "website": "https://www.uraia.org"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-organisation": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the organisation as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The organisation's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "patch-organisation": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the organisation as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The organisation's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "fund"
+                 *     }
+                 */
+                "application/merge-patch+json": components["schemas"]["OrganisationPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "acronym": "FMDV",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "kind": "fund",
+                     *       "name": {
+                     *         "en": "Global Fund for Cities Development",
+                     *         "es": "Fondo Mundial para el Desarrollo de las Ciudades",
+                     *         "fr": "Fonds Mondial pour le Développement des Villes"
+                     *       },
+                     *       "provenance": "reported",
+                     *       "relations": [],
+                     *       "slug": "fmdv",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "version": 2,
+                     *       "website": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-body-roles": {
+        parameters: {
+            query?: {
+                /** @description Only roles in this UCLG body (a slug of /v1/communities). */
+                body?: string;
+                /** @description Only roles held by this city. */
+                city?: string;
+                /** @description Only roles held by this organisation. */
+                organisation?: string;
+                /** @description Only this role. */
+                role?: "chair" | "co_chair" | "president" | "co_president" | "vice_chair" | "vice_president" | "member";
+                /** @description true: only terms held today (begun, or of unknown start, and not ended, or of unknown end); false: only the others. */
+                current?: "true" | "false";
+                /** @description Only roles changed at or after this time (RFC 3339), for incremental sync. */
+                updated_since?: string;
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "body": "digital-cities",
+                     *           "city": "bilbao",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "id": 1,
+                     *           "provenance": "reported",
+                     *           "representative": {
+                     *             "en": "Juan Mari Aburto, Mayor of Bilbao",
+                     *             "es": "Juan Mari Aburto, alcalde de Bilbao",
+                     *             "fr": "Juan Mari Aburto, maire de Bilbao"
+                     *           },
+                     *           "role": "chair",
+                     *           "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+                     *           "term_end": {
+                     *             "precision": "unknown",
+                     *             "value": null
+                     *           },
+                     *           "term_start": {
+                     *             "precision": "unknown",
+                     *             "value": null
+                     *           },
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "body": "opportunities-for-all-culture-city-diplomacy",
+                     *           "city": "bilbao",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "id": 2,
+                     *           "provenance": "reported",
+                     *           "role": "co_president",
+                     *           "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+                     *           "term_end": {
+                     *             "precision": "unknown",
+                     *             "value": null
+                     *           },
+                     *           "term_start": {
+                     *             "precision": "unknown",
+                     *             "value": null
+                     *           },
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "body": "committee-on-culture",
+                     *           "city": "bilbao",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "id": 3,
+                     *           "provenance": "reported",
+                     *           "role": "vice_chair",
+                     *           "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+                     *           "term_end": {
+                     *             "precision": "unknown",
+                     *             "value": null
+                     *           },
+                     *           "term_start": {
+                     *             "precision": "unknown",
+                     *             "value": null
+                     *           },
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageBodyRole"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-body-role": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "digital-cities",
+                 *       "city": "bilbao",
+                 *       "provenance": "reported",
+                 *       "representative": {
+                 *         "en": "Juan Mari Aburto, Mayor of Bilbao",
+                 *         "es": "Juan Mari Aburto, alcalde de Bilbao",
+                 *         "fr": "Juan Mari Aburto, maire de Bilbao"
+                 *       },
+                 *       "role": "chair",
+                 *       "source": "UCLG Community of Practice on Digital Cities, report 2019–2020"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BodyRoleFields"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "digital-cities",
+                     *       "city": "bilbao",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "id": 1,
+                     *       "provenance": "reported",
+                     *       "representative": {
+                     *         "en": "Juan Mari Aburto, Mayor of Bilbao",
+                     *         "es": "Juan Mari Aburto, alcalde de Bilbao",
+                     *         "fr": "Juan Mari Aburto, maire de Bilbao"
+                     *       },
+                     *       "role": "chair",
+                     *       "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+                     *       "term_end": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "term_start": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BodyRole"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-body-role": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The role's identifier. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "digital-cities",
+                     *       "city": "bilbao",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "id": 1,
+                     *       "provenance": "reported",
+                     *       "representative": {
+                     *         "en": "Juan Mari Aburto, Mayor of Bilbao",
+                     *         "es": "Juan Mari Aburto, alcalde de Bilbao",
+                     *         "fr": "Juan Mari Aburto, maire de Bilbao"
+                     *       },
+                     *       "role": "chair",
+                     *       "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+                     *       "term_end": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "term_start": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BodyRole"];
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-body-role": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the role as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The role's identifier. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "committee-on-culture",
+                 *       "city": "bilbao",
+                 *       "provenance": "reported",
+                 *       "role": "vice_chair",
+                 *       "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+                 *       "term_end": {
+                 *         "precision": "unknown",
+                 *         "value": null
+                 *       },
+                 *       "term_start": {
+                 *         "precision": "unknown",
+                 *         "value": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["BodyRoleFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "committee-on-culture",
+                     *       "city": "bilbao",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "id": 3,
+                     *       "provenance": "reported",
+                     *       "role": "vice_chair",
+                     *       "source": "UCLG Community of Practice on Digital Cities, report 2019–2020",
+                     *       "term_end": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "term_start": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BodyRole"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-body-role": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the role as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The role's identifier. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];

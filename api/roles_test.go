@@ -1,0 +1,245 @@
+package api_test
+
+import (
+	"cmp"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+type rolePage struct {
+	Items      []domain.BodyRole `json:"items"`
+	NextCursor *string           `json:"next_cursor"`
+}
+
+// bodiesFixture makes cities, an organisation and three UCLG bodies.
+func bodiesFixture(t *testing.T, h *harness) {
+	t.Helper()
+	h.city("bilbao", "ES", "europe")
+	h.city("dakar", "SN", "africa")
+	h.organisation("un-habitat", "un_agency", domain.Text{EN: "UN-Habitat"}, "UN-Habitat")
+	if _, err := h.db.SQL().Exec(`INSERT INTO communities (slug, name, kind) VALUES
+		('digital-cities', '{"en": "Community of Practice on Digital Cities"}', 'community_of_practice'),
+		('committee-on-culture', '{"en": "Committee on Culture"}', 'committee'),
+		('policy-council', '{"en": "Policy Council"}', 'policy_council')`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBodyRoleWrites(t *testing.T) {
+	h := newHarness(t)
+	bodiesFixture(t, h)
+	sec, _ := h.token(domain.RoleSecretariat)
+	editor, _ := h.token(domain.RoleEditor, "bilbao")
+
+	chair := map[string]any{"body": "digital-cities", "city": "bilbao", "role": "chair",
+		"representative": map[string]any{"en": "Juan Mari Aburto, Mayor of Bilbao"},
+		"source":         "UCLG Community of Practice on Digital Cities, report 2019–2020"}
+	h.do(req{method: "POST", path: "/v1/roles", body: chair}).expect(t, 401)
+	h.do(req{method: "POST", path: "/v1/roles", token: editor, body: chair}).expect(t, 403)
+
+	// Create: 201 with Location and ETag; term dates not given are unknown, not invented.
+	key := map[string]string{"Idempotency-Key": "bilbao-chair"}
+	r := h.do(req{method: "POST", path: "/v1/roles", token: sec, body: chair, header: key}).expect(t, 201)
+	var role domain.BodyRole
+	r.JSON(t, &role)
+	path := fmt.Sprintf("/v1/roles/%d", role.ID)
+	if r.Header.Get("Location") != path || r.Header.Get("ETag") != `"v1"` || role.TermStart != domain.UnknownDate() ||
+		role.TermEnd != domain.UnknownDate() || role.Representative == nil || role.Provenance != "reported" || role.Organisation != nil {
+		t.Fatalf("created %s %s: %+v", r.Header.Get("Location"), r.Header.Get("ETag"), role)
+	}
+	if !strings.Contains(string(r.Body), `"term_start":{"value":null,"precision":"unknown"}`) {
+		t.Fatalf("an unknown term start is not shown as such: %s", r.Body)
+	}
+	replay := h.do(req{method: "POST", path: "/v1/roles", token: sec, body: chair, header: key}).expect(t, 201)
+	if replay.Header.Get("Idempotent-Replayed") != "true" || string(replay.Body) != string(r.Body) {
+		t.Fatalf("replay: %q %s", replay.Header.Get("Idempotent-Replayed"), replay.Body)
+	}
+	// The same holder in the same role of the same body from the same start is a conflict.
+	h.do(req{method: "POST", path: "/v1/roles", token: sec, body: chair}).expect(t, 409)
+	if n := h.auditCount("body_role", fmt.Sprint(role.ID), "create"); n != 1 {
+		t.Fatalf("%d create audit rows, want 1", n)
+	}
+
+	// The chair role makes the body's chair city, and changes its ETag.
+	var c domain.Community
+	cr := h.do(req{method: "GET", path: "/v1/communities/digital-cities"}).expect(t, 200)
+	cr.JSON(t, &c)
+	if c.ChairCity == nil || *c.ChairCity != "bilbao" || c.Kind != "community_of_practice" {
+		t.Fatalf("community %+v", c)
+	}
+
+	// Refused inputs, each named.
+	bad := func(body map[string]any, at string) {
+		t.Helper()
+		h.do(req{method: "POST", path: "/v1/roles", token: sec, body: body}).expect(t, 422).errorAt(t, at)
+	}
+	bad(map[string]any{"body": "nowhere", "city": "bilbao", "role": "member"}, "body.body")
+	bad(map[string]any{"body": "digital-cities", "city": "atlantis", "role": "member"}, "body.city")
+	bad(map[string]any{"body": "digital-cities", "organisation": "nobody", "role": "member"}, "body.organisation")
+	bad(map[string]any{"body": "digital-cities", "role": "member"}, "body.city")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "organisation": "un-habitat", "role": "member"}, "body.city")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "emperor"}, "body.role")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_start": map[string]any{"value": "2021", "precision": "year"}, "term_end": map[string]any{"value": "2020-Q4", "precision": "quarter"}}, "body.term_end")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_start": map[string]any{"value": "2019-02-30", "precision": "day"}}, "body.term_start.value")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_start": map[string]any{"value": "2019", "precision": "unknown"}}, "body.term_start.value")
+
+	// PUT: 428, 412, 403 for editors, then a new version; dates as precise as known.
+	put := map[string]any{"body": "digital-cities", "city": "bilbao", "role": "chair",
+		"term_start": map[string]any{"value": "2019", "precision": "year"}, "source": "UCLG"}
+	h.do(req{method: "PUT", path: path, token: sec, body: put}).expect(t, 428)
+	h.do(req{method: "PUT", path: path, token: sec, body: put, header: map[string]string{"If-Match": `"v2"`}}).expect(t, 412)
+	h.do(req{method: "PUT", path: path, token: editor, body: put, header: map[string]string{"If-Match": `"v1"`}}).expect(t, 403)
+	r = h.do(req{method: "PUT", path: path, token: sec, body: put, header: map[string]string{"If-Match": `"v1"`}}).expect(t, 200)
+	role = domain.BodyRole{}
+	r.JSON(t, &role)
+	if r.Header.Get("ETag") != `"v2"` || role.TermStart.Value == nil || *role.TermStart.Value != "2019" || role.Representative != nil {
+		t.Fatalf("after PUT (%s): %+v", r.Header.Get("ETag"), role)
+	}
+	h.do(req{method: "PUT", path: "/v1/roles/999999", token: sec, body: put, header: map[string]string{"If-Match": "*"}}).expect(t, 404)
+	if n := h.auditCount("body_role", fmt.Sprint(role.ID), "update"); n != 1 {
+		t.Fatalf("%d update audit rows, want 1", n)
+	}
+	if nm := h.do(req{method: "GET", path: path, header: map[string]string{"If-None-Match": `"v2"`}}); nm.Status != 304 {
+		t.Fatalf("If-None-Match: %d", nm.Status)
+	}
+
+	// A chair whose term has ended is no longer the chair city; the community's ETag changes.
+	put["term_end"] = map[string]any{"value": "2020", "precision": "year"}
+	h.do(req{method: "PUT", path: path, token: sec, body: put, header: map[string]string{"If-Match": `"v2"`}}).expect(t, 200)
+	cr2 := h.do(req{method: "GET", path: "/v1/communities/digital-cities"}).expect(t, 200)
+	cr2.JSON(t, &c)
+	if c.ChairCity != nil || cr2.Header.Get("ETag") == cr.Header.Get("ETag") {
+		t.Fatalf("after the chair's term ended: chair %v, ETag %s (was %s)", c.ChairCity, cr2.Header.Get("ETag"), cr.Header.Get("ETag"))
+	}
+	// A sample chair is no chair city either: chair_city says only what reported data says.
+	put["term_end"] = map[string]any{"value": nil, "precision": "unknown"}
+	put["provenance"] = "sample"
+	h.do(req{method: "PUT", path: path, token: sec, body: put, header: map[string]string{"If-Match": `"v3"`}}).expect(t, 200)
+	h.do(req{method: "GET", path: "/v1/communities/digital-cities"}).expect(t, 200).JSON(t, &c)
+	if c.ChairCity != nil || c.MembersByProvenance.Sample != 1 {
+		t.Fatalf("with a sample chair: chair %v, members %+v", c.ChairCity, c.MembersByProvenance)
+	}
+
+	// DELETE: 428, 412, 403, then 204 and a tombstone; the city it named can then be deleted.
+	h.do(req{method: "DELETE", path: path, token: sec}).expect(t, 428)
+	h.do(req{method: "DELETE", path: path, token: sec, header: map[string]string{"If-Match": `"v1"`}}).expect(t, 412)
+	h.do(req{method: "DELETE", path: path, token: editor, header: map[string]string{"If-Match": `"v4"`}}).expect(t, 403)
+	h.do(req{method: "DELETE", path: "/v1/cities/bilbao", token: sec, header: map[string]string{"If-Match": "*"}}).expect(t, 409)
+	h.do(req{method: "DELETE", path: path, token: sec, header: map[string]string{"If-Match": `"v4"`}}).expect(t, 204)
+	h.do(req{method: "GET", path: path}).expect(t, 404)
+	if n := h.auditCount("body_role", fmt.Sprint(role.ID), "delete"); n != 1 {
+		t.Fatalf("%d delete audit rows, want 1", n)
+	}
+	var last int
+	if err := h.db.SQL().Get(&last, `SELECT last_version FROM tombstones WHERE resource = 'body_role' AND resource_id = $1`, fmt.Sprint(role.ID)); err != nil || last != 4 {
+		t.Fatalf("tombstone version %d (%v), want 4", last, err)
+	}
+	h.do(req{method: "DELETE", path: "/v1/cities/bilbao", token: sec, header: map[string]string{"If-Match": "*"}}).expect(t, 204)
+}
+
+func TestListBodyRolesFiltersAndPaging(t *testing.T) {
+	h := newHarness(t)
+	bodiesFixture(t, h)
+	year := func(y int) domain.DateWithPrecision {
+		v := fmt.Sprint(y)
+		return domain.DateWithPrecision{Value: &v, Precision: "year"}
+	}
+	now := time.Now().Year()
+	ids := map[string]int64{}
+	for name, f := range map[string]domain.BodyRoleFields{
+		"bilbao-chair":        {Body: "digital-cities", City: ptr("bilbao"), Role: "chair"},
+		"bilbao-co-president": {Body: "policy-council", City: ptr("bilbao"), Role: "co_president"},
+		"bilbao-vice-chair":   {Body: "committee-on-culture", City: ptr("bilbao"), Role: "vice_chair", TermStart: year(2019)},
+		"dakar-former-member": {Body: "committee-on-culture", City: ptr("dakar"), Role: "member", TermStart: year(2016), TermEnd: year(2018)},
+		"dakar-future-member": {Body: "digital-cities", City: ptr("dakar"), Role: "member", TermStart: year(now + 1)},
+		"un-habitat-member":   {Body: "policy-council", Organisation: ptr("un-habitat"), Role: "member", TermEnd: year(now)},
+	} {
+		r, err := h.db.CreateBodyRole(fixtureCtx(), fixtureCaller, f)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		ids[name] = r.ID
+	}
+	names := map[int64]string{}
+	for n, id := range ids {
+		names[id] = n
+	}
+	list := func(q string) string {
+		t.Helper()
+		var p rolePage
+		h.do(req{method: "GET", path: "/v1/roles?" + q}).expect(t, 200).JSON(t, &p)
+		var s []string
+		for _, r := range p.Items {
+			s = append(s, names[r.ID])
+		}
+		return strings.Join(s, ",")
+	}
+	// Fixtures were created in map order: a list is in id order.
+	byID := func(want ...string) string {
+		slices.SortFunc(want, func(a, b string) int { return cmp.Compare(ids[a], ids[b]) })
+		return strings.Join(want, ",")
+	}
+	future := url.QueryEscape(time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+	for q, want := range map[string]string{
+		"body=committee-on-culture":      byID("bilbao-vice-chair", "dakar-former-member"),
+		"city=bilbao":                    byID("bilbao-chair", "bilbao-co-president", "bilbao-vice-chair"),
+		"organisation=un-habitat":        byID("un-habitat-member"),
+		"role=member":                    byID("dakar-former-member", "dakar-future-member", "un-habitat-member"),
+		"current=true":                   byID("bilbao-chair", "bilbao-co-president", "bilbao-vice-chair", "un-habitat-member"),
+		"current=false":                  byID("dakar-former-member", "dakar-future-member"),
+		"city=dakar&current=true":        "",
+		"body=digital-cities&role=chair": byID("bilbao-chair"),
+		"updated_since=" + future:        "",
+		"updated_since=2000-01-01T00:00:00Z": byID("bilbao-chair", "bilbao-co-president", "bilbao-vice-chair", "dakar-former-member",
+			"dakar-future-member", "un-habitat-member"),
+	} {
+		if got := list(q); got != want {
+			t.Errorf("?%s: %q, want %q", q, got, want)
+		}
+	}
+	// A filter naming something that does not exist is a 422 naming it.
+	h.do(req{method: "GET", path: "/v1/roles?body=nowhere"}).expect(t, 422).errorAt(t, "query.body")
+	h.do(req{method: "GET", path: "/v1/roles?city=atlantis"}).expect(t, 422).errorAt(t, "query.city")
+	h.do(req{method: "GET", path: "/v1/roles?organisation=nobody"}).expect(t, 422).errorAt(t, "query.organisation")
+	h.do(req{method: "GET", path: "/v1/roles?role=emperor"}).expect(t, 422).errorAt(t, "query.role")
+	h.do(req{method: "GET", path: "/v1/roles?current=maybe"}).expect(t, 422).errorAt(t, "query.current")
+
+	// Paging across pages until next_cursor is null.
+	var seen []int64
+	path := "/v1/roles?limit=4"
+	for pages := 0; path != ""; pages++ {
+		if pages > 2 {
+			t.Fatal("paging does not end")
+		}
+		r := h.do(req{method: "GET", path: path}).expect(t, 200)
+		var p rolePage
+		r.JSON(t, &p)
+		for _, x := range p.Items {
+			seen = append(seen, x.ID)
+		}
+		path = ""
+		if p.NextCursor != nil {
+			if !strings.Contains(r.Header.Get("Link"), `rel="next"`) {
+				t.Fatalf("no Link: %q", r.Header.Get("Link"))
+			}
+			path = "/v1/roles?limit=4&cursor=" + *p.NextCursor
+		}
+	}
+	if len(seen) != 6 {
+		t.Fatalf("pages gave %d roles, want 6: %v", len(seen), seen)
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i] <= seen[i-1] {
+			t.Fatalf("pages are not in id order: %v", seen)
+		}
+	}
+}
