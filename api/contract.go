@@ -292,7 +292,8 @@ func headerComponents() map[string]*huma.Header {
 		"Access-Control-Allow-Origin": header("CORS: the API is open to every origin (no cookies are used).", huma.TypeString, 1, `^\*$`),
 		"Retry-After":                 header("Seconds to wait before retrying.", huma.TypeInteger, 0, ""),
 		"ETag": header(`The resource's entity tag at its current version, e.g. "v3": send it in If-None-Match to `+
-			"revalidate (304 when unchanged) and in If-Match to change or delete the resource.", huma.TypeString, 40, `^"v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?"$`),
+			"revalidate (304 when unchanged) and in If-Match to change or delete the resource. A calendar feed's tag is a digest "+
+			`of the feed, e.g. "ics-3f2a9c1d0b7e4a55", for If-None-Match only.`, huma.TypeString, 40, `^"(v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?|ics-[0-9a-f]{16})"$`),
 		"Link": header(`The next page, when there is one: <…>; rel="next" (the same request with cursor set to next_cursor).`,
 			huma.TypeString, 8192, `^<[^>]+>; rel="next"$`),
 		"Location": {Description: "The URL path of the created resource.",

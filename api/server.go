@@ -106,6 +106,7 @@ func humaConfig() huma.Config {
 		{Name: "studies", Description: "Editions of the Smart Cities Study and their participating cities."},
 		{Name: "indicators", Description: "Indicator frameworks, their dimension trees and indicators."},
 		{Name: "observations", Description: "Per-city values of indicators, with flags, notes, verification and history; bulk import and streaming export."},
+		{Name: "events", Description: "Collaboration events (learning events, panels, congress sessions, annual events, webinars) and their iCalendar feeds."},
 		{Name: "analysis", Description: "Scorecards, rankings and comparisons computed from observations."},
 		{Name: "tokens", Description: "API tokens (admins only)."},
 		{Name: "audit", Description: "The audit trail of every write (secretariat and admins)."},

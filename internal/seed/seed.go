@@ -1,7 +1,8 @@
 // Package seed loads the sample data: the Community of Practice on Digital Cities and its chair,
 // Bilbao, the partner organisations named in its 2019–2020 report, sample cities across UCLG's
 // sections, the Smart Cities Study's editions, indicator frameworks (the 2019 Smart Governance
-// framework, ITU-T Y.4903, UN LOSI) and demo observations. Real facts are marked provenance "reported"; anything invented for
+// framework, ITU-T Y.4903, UN LOSI), demo observations, and the collaboration events the report
+// names (internal/seed/events.go). Real facts are marked provenance "reported"; anything invented for
 // a demo (here: the sample cities' membership of the Community) is marked "sample".
 // Loading is idempotent: records that exist are left as they are.
 package seed
@@ -35,6 +36,11 @@ func Run(ctx context.Context, db *postgres.DB) (added int, err error) {
 		return added, err
 	}
 	n, err = loadStudy(ctx, db)
+	added += n
+	if err != nil {
+		return added, err
+	}
+	n, err = loadEvents(ctx, db)
 	return added + n, err
 }
 
