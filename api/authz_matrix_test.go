@@ -95,6 +95,11 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 		INSERT INTO communities (slug, name, chair_city) VALUES ('digital-cities', '{"en": "Digital Cities"}', 'alpha')`); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := h.db.CreateEvent(fixtureCtx(), fixtureCaller, "ev", domain.EventFields{Title: domain.Text{EN: "Event"},
+		Type: "webinar", Start: domain.DateWithPrecision{Value: ptr("2020-05-04"), Precision: "day"}, Status: "scheduled",
+		Partners: []domain.EventPartner{{Organisation: "wego", Role: "partner"}}, Cities: []domain.EventCity{{City: "alpha", Role: "speaker"}}}); err != nil {
+		t.Fatal(err)
+	}
 	w.obs["A"] = h.observe("alpha", "num", 2019, 5.0, "A")
 	w.obs["B"] = h.observe("beta", "num", 2019, 6.0, "A")
 	for _, c := range []string{"alpha", "beta"} {
@@ -164,10 +169,22 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 		"remove-study-city":   {method: "DELETE", path: "/v1/studies/2019/cities/" + city},
 		"create-framework": {method: "POST", path: "/v1/frameworks", body: map[string]any{"slug": "fw-" + city, "name": map[string]any{"en": "F"},
 			"dimensions": []any{map[string]any{"slug": "root", "name": map[string]any{"en": "Root"}}}}},
-		"create-indicator":   {method: "POST", path: "/v1/indicators", body: withSlug(indicator, "new-"+city)},
-		"update-indicator":   {method: "PUT", path: "/v1/indicators/bool", body: indicator, header: anyVersion},
-		"retire-indicator":   {method: "DELETE", path: "/v1/indicators/txt", header: anyVersion},
-		"verify-observation": {method: "PUT", path: obs + "/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
+		"create-indicator":                 {method: "POST", path: "/v1/indicators", body: withSlug(indicator, "new-"+city)},
+		"update-indicator":                 {method: "PUT", path: "/v1/indicators/bool", body: indicator, header: anyVersion},
+		"retire-indicator":                 {method: "DELETE", path: "/v1/indicators/txt", header: anyVersion},
+		"verify-observation":               {method: "PUT", path: obs + "/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
+		"list-events":                      {method: "GET", path: "/v1/events?city=" + city},
+		"get-events-calendar":              {method: "GET", path: "/v1/events.ics"},
+		"get-event":                        {method: "GET", path: "/v1/events/ev"},
+		"list-city-events":                 {method: "GET", path: "/v1/cities/" + city + "/events"},
+		"get-city-events-calendar":         {method: "GET", path: "/v1/cities/" + city + "/events.ics"},
+		"get-organisation-events-calendar": {method: "GET", path: "/v1/organisations/wego/events.ics"},
+		"create-event": {method: "POST", path: "/v1/events", body: map[string]any{"slug": "new-" + city, "title": map[string]any{"en": "New"},
+			"type": "meeting", "start": map[string]any{"value": nil, "precision": "unknown"}, "status": "tbc"}},
+		"update-event": {method: "PUT", path: "/v1/events/ev", header: anyVersion, body: map[string]any{"title": map[string]any{"en": "Renamed"},
+			"type": "webinar", "start": map[string]any{"value": "2020", "precision": "year"}, "status": "tbc"}},
+		"patch-event":        {method: "PATCH", path: "/v1/events/ev", body: `{"status": "completed"}`, header: merge},
+		"delete-event":       {method: "DELETE", path: "/v1/events/ev", header: anyVersion},
 		"list-tokens":        {method: "GET", path: "/v1/tokens"},
 		"create-token":       {method: "POST", path: "/v1/tokens", body: map[string]any{"name": "new " + city, "role": "secretariat"}},
 		"get-token":          {method: "GET", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
@@ -189,6 +206,9 @@ func (w *matrixWorld) fingerprint(t *testing.T) string {
 		(SELECT string_agg(to_jsonb(d)::text, ',' ORDER BY framework, slug) FROM dimensions d),
 		(SELECT string_agg(to_jsonb(s)::text, ',' ORDER BY edition) FROM studies s),
 		(SELECT string_agg(to_jsonb(s)::text, ',' ORDER BY edition, city) FROM study_cities s),
+		(SELECT string_agg(to_jsonb(e)::text, ',' ORDER BY slug) FROM events e),
+		(SELECT string_agg(to_jsonb(p)::text, ',' ORDER BY event, position) FROM event_partners p),
+		(SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY event, position) FROM event_cities c),
 		(SELECT string_agg(concat_ws(':', id, name, role, cities, revoked_at), ',' ORDER BY id) FROM api_tokens),
 		(SELECT count(*) FROM audit_log), (SELECT count(*) FROM idempotency_keys)))`)
 	if err != nil {

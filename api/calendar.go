@@ -70,7 +70,7 @@ type CityCalendarInput struct {
 
 // OrganisationCalendarInput is get-organisation-events-calendar's input.
 type OrganisationCalendarInput struct {
-	Slug string `path:"slug" maxLength:"100" doc:"The organisation's slug." example:"uraia"`
+	Slug string `path:"slug" maxLength:"100" doc:"The organisation's slug." example:"uclg"`
 	CalendarParams
 }
 
@@ -174,7 +174,7 @@ func writeCalendar(events []domain.Event, cityNames map[string]domain.Text, base
 	cal.SetXWRCalName(name)
 	cal.SetDescription(calendarNote)
 	cal.SetXWRCalDesc(calendarNote)
-	cal.SetRefreshInterval(calendarRefresh, ics.WithValue(string(ics.ValueDataTypeDuration)))
+	cal.SetRefreshInterval(calendarRefresh) // written with VALUE=DURATION
 	cal.SetXPublishedTTL(calendarRefresh)
 	for i := range events {
 		e := &events[i]

@@ -105,10 +105,10 @@ type EventPatch struct {
 
 // EventLocationPatch merges into an event's location.
 type EventLocationPatch struct {
-	Online  *bool      `json:"online,omitempty"`
-	City    *string    `json:"city,omitempty" nullable:"true" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
+	Online  *bool      `json:"online,omitempty" example:"true"`
+	City    *string    `json:"city,omitempty" nullable:"true" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"A city of ours; its country replaces the location's." example:"bilbao"`
 	Place   *TextPatch `json:"place,omitempty" doc:"Merged per language; null removes the place."`
-	Country *string    `json:"country,omitempty" nullable:"true" maxLength:"2" pattern:"^[A-Z]{2}$"`
+	Country *string    `json:"country,omitempty" nullable:"true" maxLength:"2" pattern:"^[A-Z]{2}$" example:"ES"`
 }
 
 // EventDeleteInput is delete-event's input.
