@@ -16,7 +16,7 @@ import (
 const safeText = `^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$`
 
 // Lengths derived from a string's format.
-var maxLengthByFormat = map[string]int{"date-time": 35, "uri": 2048, "uri-reference": 2048, "binary": 0}
+var maxLengthByFormat = map[string]int{"date-time": 35, "date": 10, "uri": 2048, "uri-reference": 2048, "binary": 0}
 
 // extraSuccess are the success statuses that an operation's output sets itself (Huma documents
 // only the default one): add-study-city answers 201 when the city was not in the edition yet.
