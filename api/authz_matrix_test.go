@@ -93,6 +93,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	_, w.victim = h.token(domain.RoleSecretariat)
 	if _, err := h.db.SQL().Exec(`
 		INSERT INTO organisations (slug, name, kind) VALUES ('wego', '{"en": "WeGO"}', 'city_network');
+		INSERT INTO organisations (slug, name, kind) VALUES ('spare', '{"en": "Spare"}', 'other');
 		INSERT INTO communities (slug, name, kind) VALUES ('digital-cities', '{"en": "Digital Cities"}', 'community_of_practice')`); err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +103,11 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 		t.Fatal(err)
 	}
 	w.role = role.ID
+	if _, err := h.db.CreateEvent(fixtureCtx(), fixtureCaller, "ev", domain.EventFields{Title: domain.Text{EN: "Event"},
+		Type: "webinar", Start: domain.DateWithPrecision{Value: ptr("2020-05-04"), Precision: "day"}, Status: "scheduled",
+		Partners: []domain.EventPartner{{Organisation: "wego", Role: "partner"}}, Cities: []domain.EventCity{{City: "alpha", Role: "speaker"}}}); err != nil {
+		t.Fatal(err)
+	}
 	w.obs["A"] = h.observe("alpha", "num", 2019, 5.0, "A")
 	w.obs["B"] = h.observe("beta", "num", 2019, 6.0, "A")
 	for _, c := range []string{"alpha", "beta"} {
@@ -160,7 +166,7 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 		"update-organisation": {method: "PUT", path: "/v1/organisations/wego", header: anyVersion,
 			body: map[string]any{"name": map[string]any{"en": "WeGO"}, "kind": "city_network"}},
 		"patch-organisation":  {method: "PATCH", path: "/v1/organisations/wego", body: `{"acronym": "WeGO"}`, header: merge},
-		"delete-organisation": {method: "DELETE", path: "/v1/organisations/wego", header: anyVersion},
+		"delete-organisation": {method: "DELETE", path: "/v1/organisations/spare", header: anyVersion},
 		"list-body-roles":     {method: "GET", path: "/v1/roles?body=digital-cities&city=alpha"},
 		"get-body-role":       {method: "GET", path: role},
 		"create-body-role":    {method: "POST", path: "/v1/roles", body: map[string]any{"body": "digital-cities", "city": city, "role": "member"}},
@@ -196,28 +202,40 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 		"remove-study-city":   {method: "DELETE", path: "/v1/studies/2019/cities/" + city},
 		"create-framework": {method: "POST", path: "/v1/frameworks", body: map[string]any{"slug": "fw-" + city, "name": map[string]any{"en": "F"},
 			"dimensions": []any{map[string]any{"slug": "root", "name": map[string]any{"en": "Root"}}}}},
-		"create-indicator":      {method: "POST", path: "/v1/indicators", body: withSlug(indicator, "new-"+city)},
-		"update-indicator":      {method: "PUT", path: "/v1/indicators/bool", body: indicator, header: anyVersion},
-		"retire-indicator":      {method: "DELETE", path: "/v1/indicators/txt", header: anyVersion},
-		"verify-observation":    {method: "PUT", path: obs + "/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
-		"list-tokens":           {method: "GET", path: "/v1/tokens"},
-		"create-token":          {method: "POST", path: "/v1/tokens", body: map[string]any{"name": "new " + city, "role": "secretariat"}},
-		"get-token":             {method: "GET", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
-		"revoke-token":          {method: "DELETE", path: fmt.Sprintf("/v1/tokens/%d", w.victim), header: anyVersion},
-		"list-audit-entries":    {method: "GET", path: "/v1/audit"},
-		"list-trends":           {method: "GET", path: "/v1/trends"},
-		"get-trend":             {method: "GET", path: "/v1/trends/tm"},
-		"get-trend-ranking":     {method: "GET", path: "/v1/trends/ranking"},
-		"create-trend":          {method: "POST", path: "/v1/trends", body: map[string]any{"slug": "new-" + city, "name": map[string]any{"en": "T"}, "description": map[string]any{"en": "T"}, "category": "other"}},
-		"update-trend":          {method: "PUT", path: "/v1/trends/tm", body: map[string]any{"name": map[string]any{"en": "T"}, "description": map[string]any{"en": "T"}, "category": "iot"}, header: anyVersion},
-		"delete-trend":          {method: "DELETE", path: "/v1/trends/tm-spare", header: anyVersion},
-		"list-trend-adoption":   {method: "GET", path: "/v1/trends/tm/adoption"},
-		"list-city-trends":      {method: "GET", path: "/v1/cities/" + city + "/trends"},
-		"create-trend-adoption": {method: "POST", path: "/v1/cities/" + city + "/trends", body: map[string]any{"trend": "tm", "year": 2021, "stage": "scaled", "source": "Test"}},
-		"get-trend-adoption":    {method: "GET", path: "/v1/cities/" + city + "/trends/tm/2019"},
-		"update-trend-adoption": {method: "PUT", path: "/v1/cities/" + city + "/trends/tm/2019", body: map[string]any{"stage": "scaled", "source": "Test"}, header: anyVersion},
-		"delete-trend-adoption": {method: "DELETE", path: "/v1/cities/" + city + "/trends/tm/2019", header: anyVersion},
-		"verify-trend-adoption": {method: "PUT", path: "/v1/cities/" + city + "/trends/tm/2019/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
+		"create-indicator":                 {method: "POST", path: "/v1/indicators", body: withSlug(indicator, "new-"+city)},
+		"update-indicator":                 {method: "PUT", path: "/v1/indicators/bool", body: indicator, header: anyVersion},
+		"retire-indicator":                 {method: "DELETE", path: "/v1/indicators/txt", header: anyVersion},
+		"verify-observation":               {method: "PUT", path: obs + "/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
+		"list-tokens":                      {method: "GET", path: "/v1/tokens"},
+		"create-token":                     {method: "POST", path: "/v1/tokens", body: map[string]any{"name": "new " + city, "role": "secretariat"}},
+		"get-token":                        {method: "GET", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
+		"revoke-token":                     {method: "DELETE", path: fmt.Sprintf("/v1/tokens/%d", w.victim), header: anyVersion},
+		"list-audit-entries":               {method: "GET", path: "/v1/audit"},
+		"list-trends":                      {method: "GET", path: "/v1/trends"},
+		"get-trend":                        {method: "GET", path: "/v1/trends/tm"},
+		"get-trend-ranking":                {method: "GET", path: "/v1/trends/ranking"},
+		"create-trend":                     {method: "POST", path: "/v1/trends", body: map[string]any{"slug": "new-" + city, "name": map[string]any{"en": "T"}, "description": map[string]any{"en": "T"}, "category": "other"}},
+		"update-trend":                     {method: "PUT", path: "/v1/trends/tm", body: map[string]any{"name": map[string]any{"en": "T"}, "description": map[string]any{"en": "T"}, "category": "iot"}, header: anyVersion},
+		"delete-trend":                     {method: "DELETE", path: "/v1/trends/tm-spare", header: anyVersion},
+		"list-trend-adoption":              {method: "GET", path: "/v1/trends/tm/adoption"},
+		"list-city-trends":                 {method: "GET", path: "/v1/cities/" + city + "/trends"},
+		"create-trend-adoption":            {method: "POST", path: "/v1/cities/" + city + "/trends", body: map[string]any{"trend": "tm", "year": 2021, "stage": "scaled", "source": "Test"}},
+		"get-trend-adoption":               {method: "GET", path: "/v1/cities/" + city + "/trends/tm/2019"},
+		"update-trend-adoption":            {method: "PUT", path: "/v1/cities/" + city + "/trends/tm/2019", body: map[string]any{"stage": "scaled", "source": "Test"}, header: anyVersion},
+		"delete-trend-adoption":            {method: "DELETE", path: "/v1/cities/" + city + "/trends/tm/2019", header: anyVersion},
+		"verify-trend-adoption":            {method: "PUT", path: "/v1/cities/" + city + "/trends/tm/2019/verification", body: map[string]any{"verification": "verified"}, header: anyVersion},
+		"list-events":                      {method: "GET", path: "/v1/events?city=" + city},
+		"get-events-calendar":              {method: "GET", path: "/v1/events.ics"},
+		"get-event":                        {method: "GET", path: "/v1/events/ev"},
+		"list-city-events":                 {method: "GET", path: "/v1/cities/" + city + "/events"},
+		"get-city-events-calendar":         {method: "GET", path: "/v1/cities/" + city + "/events.ics"},
+		"get-organisation-events-calendar": {method: "GET", path: "/v1/organisations/wego/events.ics"},
+		"create-event": {method: "POST", path: "/v1/events", body: map[string]any{"slug": "new-" + city, "title": map[string]any{"en": "New"},
+			"type": "meeting", "start": map[string]any{"value": nil, "precision": "unknown"}, "status": "tbc"}},
+		"update-event": {method: "PUT", path: "/v1/events/ev", header: anyVersion, body: map[string]any{"title": map[string]any{"en": "Renamed"},
+			"type": "webinar", "start": map[string]any{"value": "2020", "precision": "year"}, "status": "tbc"}},
+		"patch-event":  {method: "PATCH", path: "/v1/events/ev", body: `{"status": "completed"}`, header: merge},
+		"delete-event": {method: "DELETE", path: "/v1/events/ev", header: anyVersion},
 	}[op]
 	return r, ok
 }
@@ -240,6 +258,9 @@ func (w *matrixWorld) fingerprint(t *testing.T) string {
 		(SELECT string_agg(to_jsonb(r)::text, ',' ORDER BY organisation, kind, related) FROM organisation_relations r),
 		(SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY slug) FROM communities c),
 		(SELECT string_agg(to_jsonb(r)::text, ',' ORDER BY id) FROM body_roles r),
+		(SELECT string_agg(to_jsonb(e)::text, ',' ORDER BY slug) FROM events e),
+		(SELECT string_agg(to_jsonb(p)::text, ',' ORDER BY event, position) FROM event_partners p),
+		(SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY event, position) FROM event_cities c),
 		(SELECT string_agg(concat_ws(':', id, name, role, cities, revoked_at), ',' ORDER BY id) FROM api_tokens),
 		(SELECT count(*) FROM audit_log), (SELECT count(*) FROM idempotency_keys)))`)
 	if err != nil {

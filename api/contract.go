@@ -16,7 +16,7 @@ import (
 const safeText = `^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$`
 
 // Lengths derived from a string's format.
-var maxLengthByFormat = map[string]int{"date-time": 35, "uri": 2048, "uri-reference": 2048, "binary": 0}
+var maxLengthByFormat = map[string]int{"date-time": 35, "date": 10, "uri": 2048, "uri-reference": 2048, "binary": 0}
 
 // extraSuccess are the success statuses that an operation's output sets itself (Huma documents
 // only the default one): add-study-city answers 201 when the city was not in the edition yet.
@@ -292,7 +292,8 @@ func headerComponents() map[string]*huma.Header {
 		"Access-Control-Allow-Origin": header("CORS: the API is open to every origin (no cookies are used).", huma.TypeString, 1, `^\*$`),
 		"Retry-After":                 header("Seconds to wait before retrying.", huma.TypeInteger, 0, ""),
 		"ETag": header(`The resource's entity tag at its current version, e.g. "v3": send it in If-None-Match to `+
-			"revalidate (304 when unchanged) and in If-Match to change or delete the resource.", huma.TypeString, 40, `^"v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?"$`),
+			"revalidate (304 when unchanged) and in If-Match to change or delete the resource. A calendar feed's tag is a digest "+
+			`of the feed, e.g. "ics-3f2a9c1d0b7e4a55", for If-None-Match only.`, huma.TypeString, 40, `^"(v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?|ics-[0-9a-f]{16})"$`),
 		"Link": header(`The next page, when there is one: <…>; rel="next" (the same request with cursor set to next_cursor).`,
 			huma.TypeString, 8192, `^<[^>]+>; rel="next"$`),
 		"Location": {Description: "The URL path of the created resource.",

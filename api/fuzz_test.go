@@ -13,9 +13,10 @@ func FuzzListQueries(f *testing.F) {
 	for _, q := range []string{"country=ES&sort=-name&limit=3", "q=M%C3%A1laga", "cop_member=true&updated_since=2020-01-01T00:00:00Z",
 		"cursor=eyJzIjoic2x1ZyJ9", "city=alpha,beta&latest=true&from=2018&to=2019", "framework=fw&dimension=a",
 		"status=A,E&verification=verified", "format=ndjson&edition=2019", "limit=500&cursor=%00", "sort=population;--",
-		"kind=platform&q=ura%C3%ADa", "body=digital-cities&role=chair&current=true", "organisation=wego&current=false"} {
+		"kind=platform&q=ura%C3%ADa", "body=digital-cities&role=chair&current=true", "organisation=wego&current=false",
+		"from=2020-01-01&to=2020-12-31&include_undated=true&upcoming=false&type=panel&partner=wego"} {
 		for _, p := range []string{"/v1/cities", "/v1/observations", "/v1/indicators", "/v1/observations/export", "/v1/compare",
-			"/v1/organisations", "/v1/roles"} {
+			"/v1/organisations", "/v1/roles", "/v1/events", "/v1/events.ics", "/v1/trends"} {
 			f.Add(p, q)
 		}
 	}

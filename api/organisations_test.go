@@ -161,6 +161,19 @@ func TestOrganisationWrites(t *testing.T) {
 	if err := h.db.DeleteBodyRole(fixtureCtx(), fixtureCaller, role.ID, domain.MatchAny); err != nil {
 		t.Fatal(err)
 	}
+	// A partner of an event cannot be deleted either, and the conflict names the event.
+	if _, err := h.db.CreateEvent(fixtureCtx(), fixtureCaller, "fund-day", domain.EventFields{Title: domain.Text{EN: "Fund day"},
+		Type: "meeting", Start: domain.DateWithPrecision{Precision: "unknown"}, Status: "tbc",
+		Partners: []domain.EventPartner{{Organisation: "fmdv", Role: "host"}}}); err != nil {
+		t.Fatal(err)
+	}
+	conflict = h.do(req{method: "DELETE", path: "/v1/organisations/fmdv", token: sec, header: map[string]string{"If-Match": `"v1"`}}).expect(t, 409)
+	if !strings.Contains(string(conflict.Body), "fund-day") {
+		t.Fatalf("the conflict does not name the event: %s", conflict.Body)
+	}
+	if err := h.db.DeleteEvent(fixtureCtx(), fixtureCaller, "fund-day", domain.MatchAny); err != nil {
+		t.Fatal(err)
+	}
 	h.do(req{method: "DELETE", path: "/v1/organisations/fmdv", token: sec, header: map[string]string{"If-Match": `"v1"`}}).expect(t, 204)
 	h.do(req{method: "GET", path: "/v1/organisations/fmdv"}).expect(t, 404)
 	if n := h.auditCount("organisation", "fmdv", "delete"); n != 1 {

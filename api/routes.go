@@ -104,6 +104,18 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("get-city-scorecard", http.MethodGet, "/v1/cities/{slug}/scorecard", "A city's scorecard: its observations aggregated per dimension", "analysis", publicRead, getErrors), h.getScorecard)
 	register(api, h, op("compare-cities", http.MethodGet, "/v1/compare", "Compare two to five cities side by side", "analysis", publicRead, readErrors), h.compareCities)
 
+	// Collaboration events and their iCalendar feeds
+	register(api, h, op("list-events", http.MethodGet, "/v1/events", "List collaboration events", "events", publicRead, readErrors), h.listEvents)
+	register(api, h, calendarOp(op("get-events-calendar", http.MethodGet, "/v1/events.ics", "The events as an iCalendar feed to subscribe to", "events", publicRead, readErrors)), h.eventsCalendar)
+	register(api, h, op("get-event", http.MethodGet, "/v1/events/{slug}", "Get an event", "events", publicRead, getErrors), h.getEvent)
+	register(api, h, withStatus(op("create-event", http.MethodPost, "/v1/events", "Create an event (secretariat)", "events", secretariatCreate, createErrs), http.StatusCreated), h.createEvent)
+	register(api, h, op("update-event", http.MethodPut, "/v1/events/{slug}", "Replace an event (secretariat)", "events", secretariatWrite, changeErrs), h.updateEvent)
+	register(api, h, op("patch-event", http.MethodPatch, "/v1/events/{slug}", "Change some fields of an event (JSON merge patch; secretariat)", "events", secretariatWrite, changeErrs), h.patchEvent)
+	register(api, h, withStatus(op("delete-event", http.MethodDelete, "/v1/events/{slug}", "Delete an event (secretariat)", "events", secretariatWrite, changeErrs), http.StatusNoContent), h.deleteEvent)
+	register(api, h, op("list-city-events", http.MethodGet, "/v1/cities/{slug}/events", "List a city's events", "events", publicRead, getErrors), h.listCityEvents)
+	register(api, h, calendarOp(op("get-city-events-calendar", http.MethodGet, "/v1/cities/{slug}/events.ics", "A city's events as an iCalendar feed", "events", publicRead, getErrors)), h.cityEventsCalendar)
+	register(api, h, calendarOp(op("get-organisation-events-calendar", http.MethodGet, "/v1/organisations/{slug}/events.ics", "A partner organisation's events as an iCalendar feed", "events", publicRead, getErrors)), h.organisationEventsCalendar)
+
 	// Tokens
 	register(api, h, op("list-tokens", http.MethodGet, "/v1/tokens", "List API tokens (admin)", "tokens", adminRead, append(readErrors, http.StatusForbidden)), h.listTokens)
 	register(api, h, withStatus(op("create-token", http.MethodPost, "/v1/tokens", "Create an API token (admin); the secret is shown once", "tokens", tokenCreate, createErrs), http.StatusCreated), h.createToken)

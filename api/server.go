@@ -107,6 +107,7 @@ func humaConfig() huma.Config {
 		{Name: "indicators", Description: "Indicator frameworks, their dimension trees and indicators."},
 		{Name: "observations", Description: "Per-city values of indicators, with flags, notes, verification and history; bulk import and streaming export."},
 		{Name: "trends", Description: "Smart-governance technology trends and each city's adoption of them, year by year."},
+		{Name: "events", Description: "Collaboration events (learning events, panels, congress sessions, annual events, webinars) and their iCalendar feeds."},
 		{Name: "analysis", Description: "Scorecards, rankings and comparisons computed from observations, and the trend ranking computed from adoption records."},
 		{Name: "tokens", Description: "API tokens (admins only)."},
 		{Name: "audit", Description: "The audit trail of every write (secretariat and admins)."},

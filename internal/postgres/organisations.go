@@ -221,20 +221,25 @@ func (db *DB) DeleteOrganisation(ctx context.Context, caller domain.Caller, slug
 		var refs struct {
 			Relations pq.StringArray `db:"relations"`
 			Roles     int            `db:"roles"`
+			Events    pq.StringArray `db:"events"`
 		}
 		if err := tx.GetContext(ctx, &refs, `
 			SELECT ARRAY(SELECT organisation || ' ' || kind FROM organisation_relations WHERE related = $1
 					ORDER BY organisation, kind) AS relations,
-				(SELECT count(*) FROM body_roles WHERE organisation = $1) AS roles`, slug); err != nil {
+				(SELECT count(*) FROM body_roles WHERE organisation = $1) AS roles,
+				ARRAY(SELECT event FROM event_partners WHERE organisation = $1 ORDER BY event) AS events`, slug); err != nil {
 			return err
 		}
-		if len(refs.Relations) > 0 || refs.Roles > 0 {
+		if len(refs.Relations) > 0 || refs.Roles > 0 || len(refs.Events) > 0 {
 			var what []string
 			if len(refs.Relations) > 0 {
 				what = append(what, "the relations "+strings.Join(refs.Relations, ", "))
 			}
 			if refs.Roles > 0 {
 				what = append(what, fmt.Sprintf("%d role(s) in UCLG bodies", refs.Roles))
+			}
+			if len(refs.Events) > 0 {
+				what = append(what, "the events "+strings.Join(refs.Events, ", ")+" (as a partner)")
 			}
 			return domain.Errorf(domain.ECONFLICT, "organisation %q is referred to by %s: change those first",
 				slug, strings.Join(what, " and "))

@@ -2,7 +2,8 @@
 // Bilbao, the other UCLG bodies in which the 2019–2020 report gives Bilbao a role, the partner
 // organisations named in that report, sample cities across UCLG's
 // sections, the Smart Cities Study's editions, indicator frameworks (the 2019 Smart Governance
-// framework, ITU-T Y.4903, UN LOSI) and demo observations. Real facts are marked provenance "reported"; anything invented for
+// framework, ITU-T Y.4903, UN LOSI), demo observations, and the collaboration events the report
+// names (internal/seed/events.go). Real facts are marked provenance "reported"; anything invented for
 // a demo (here: the sample cities' membership of the Community) is marked "sample".
 // Loading is idempotent: records that exist are left as they are.
 package seed
@@ -36,6 +37,11 @@ func Run(ctx context.Context, db *postgres.DB) (added int, err error) {
 		return added, err
 	}
 	n, err = loadStudy(ctx, db)
+	added += n
+	if err != nil {
+		return added, err
+	}
+	n, err = loadEvents(ctx, db)
 	added += n
 	if err != nil {
 		return added, err

@@ -78,6 +78,25 @@ func TestSeedIsIdempotentAndHonest(t *testing.T) {
 		`SELECT count(*) FROM observations WHERE provenance <> 'sample'`:                                       0,
 		`SELECT count(*) FROM study_cities WHERE provenance <> 'sample'`:                                       0,
 		`SELECT count(*) FROM observations o JOIN cities c ON c.slug = o.city WHERE c.provenance = 'reported'`: 0,
+		// The events the report names, with only what it says, and the 6th UCLG Congress (public record).
+		`SELECT count(*) FROM events WHERE provenance = 'reported'`: 4,
+		`SELECT count(*) FROM events`:                               4,
+		`SELECT count(*) FROM events WHERE slug = '6th-uclg-congress' AND type = 'congress' AND status = 'completed'
+			AND start_value = '2019-11-11' AND start_precision = 'day' AND end_date = '2019-11-15' AND place->>'en' = 'Durban' AND country = 'ZA'`: 1,
+		`SELECT count(*) FROM events WHERE slug = 'congress-panel-urban-innovation-listen-citizens' AND type = 'panel'
+			AND parent = '6th-uclg-congress' AND title->>'en' = 'Using urban innovation to listen to citizens'`: 1,
+		`SELECT count(*) FROM event_partners WHERE event = 'congress-panel-urban-innovation-listen-citizens' AND organisation = 'uraia'`: 1,
+		// Málaga's date is to be confirmed: no value, no possible days.
+		`SELECT count(*) FROM events WHERE slug = 'uraia-annual-event-malaga' AND start_precision = 'unknown' AND start_value IS NULL
+			AND start_earliest IS NULL AND status = 'tbc' AND place->>'en' = 'Málaga' AND country = 'ES' AND city IS NULL
+			AND title->>'en' = 'Trends in Municipal Innovation to achieve the SDGs'`: 1,
+		`SELECT count(*) FROM event_partners WHERE event = 'learning-events-2020' AND organisation IN ('un-habitat', 'uraia', 'wego', 'wba')`:               4,
+		`SELECT count(*) FROM events WHERE slug = 'learning-events-2020' AND type = 'learning_event' AND start_value = '2020' AND start_precision = 'year'`: 1,
+		// A real event never rests on a city invented for demos, nor on an invented date or place.
+		`SELECT count(*) FROM events e JOIN cities c ON c.slug = e.city WHERE c.provenance <> 'reported'`:       0,
+		`SELECT count(*) FROM event_cities e JOIN cities c ON c.slug = e.city WHERE c.provenance <> 'reported'`: 0,
+		`SELECT count(*) FROM events WHERE start_precision = 'day' AND slug <> '6th-uclg-congress'`:             0,
+		`SELECT count(*) FROM events WHERE title ? 'fr' OR title ? 'es'`:                                        0,
 	}
 	for sql, want := range checks {
 		if got := q(sql); got != want {

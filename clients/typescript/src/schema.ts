@@ -108,7 +108,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a city (secretariat)
-         * @description Deletes a city. If-Match is required. A city that still has observations, study participation or roles in UCLG bodies cannot be deleted (409).
+         * @description Deletes a city. If-Match is required. A city that still has observations, study participation, roles in UCLG bodies or events cannot be deleted (409).
          */
         delete: operations["delete-city"];
         options?: never;
@@ -118,6 +118,46 @@ export interface paths {
          * @description Applies a JSON merge patch (RFC 7396, application/merge-patch+json): fields sent replace, null clears a nullable field, absent fields stay. Texts merge per language. Same conditions as update-city.
          */
         patch: operations["patch-city"];
+        trace?: never;
+    };
+    "/v1/cities/{slug}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a city's events
+         * @description The events of a city: those that take place in it and those it takes part in (any role), with the filters and order of list-events. 404 when the city does not exist.
+         */
+        get: operations["list-city-events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cities/{slug}/events.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A city's events as an iCalendar feed
+         * @description The events of a city (taking place in it, or with it among their cities) whose start day is known, as an iCalendar feed; the rules of get-events-calendar. 404 when the city does not exist.
+         */
+        get: operations["get-city-events-calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/cities/{slug}/scorecard": {
@@ -270,6 +310,82 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List collaboration events
+         * @description Collaboration events (learning events, panels, congresses and their sessions, annual events, webinars), filtered by type, status, partner organisation, city (where it takes place, or a participating city), parent event, date range and upcoming. An event's start is known only as precisely as its source gives it: a day, a month, a quarter, a year, or unknown (to be confirmed); start_earliest and start_latest are the first and last day it could start (2020: 2020-01-01 and 2020-12-31; unknown: null). Order: by start_earliest, so an event known only as 2020 comes with the events of early January 2020; among events that could start on the same day the more precise comes first (a day before its month, its quarter and its year); then by slug; events whose date is unknown come last. from and to keep the events whose possible days overlap the range: an event could be on from or later (its end, else its start_latest, is on or after from) and could have started by to (its start_earliest is on or before to); so 2020 is found by from=2020-06-01&to=2020-06-30. An event whose date is unknown is not in a bounded range unless include_undated=true. upcoming=true keeps the events that are not over (their last possible day is today, UTC, or later, or their date is unknown) and are neither cancelled nor completed; upcoming=false keeps the others. A partner, city or parent that does not exist is a 422. Keyset paging in this order (next_cursor); updated_since gives incremental sync.
+         */
+        get: operations["list-events"];
+        put?: never;
+        /**
+         * Create an event (secretariat)
+         * @description Creates an event; the slug is its permanent identifier. The start is {value, precision} (precision unknown, value null, for a date to be confirmed); end, the last day of a multi-day event, needs a start known to the day. A location in one of our cities (location.city) takes that city's country; a place that is not one of our cities (location.place) needs its country. status moved_online needs location.online. parent, the organisations of partners and the cities must exist (422 naming the field); an event cannot be its own ancestor (422). Answers 201 with Location and ETag, 409 when the slug is taken; an event created with the slug of a deleted one continues its version numbers. Accepts Idempotency-Key.
+         */
+        post: operations["create-event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The events as an iCalendar feed to subscribe to
+         * @description Every event whose start day is known, as an iCalendar (RFC 5545) feed that calendar applications subscribe to (text/calendar): one all-day VEVENT per event, DTSTART;VALUE=DATE its first day and DTEND the day after its last. Events dated only to a month, a quarter or a year, or to be confirmed, are left out until their day is known (the feed's X-WR-CALDESC says so); list-events has them all. UID is the event's slug @events.digitalcities.uclg.org and stays the same, SEQUENCE is its version, DTSTAMP and LAST-MODIFIED its last change, URL its address in this API, STATUS CANCELLED for a cancelled event, TENTATIVE for one to be confirmed or postponed, else CONFIRMED. Texts are in lang (English by default). The ETag is a digest of the feed: send it in If-None-Match to get 304 while nothing in the feed changed.
+         */
+        get: operations["get-events-calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an event
+         * @description One event with its partners, cities, outcomes, links and ETag. Send If-None-Match with a held ETag to get 304 when it has not changed.
+         */
+        get: operations["get-event"];
+        /**
+         * Replace an event (secretariat)
+         * @description Replaces every writable field of an event, with the rules of create-event. If-Match with the ETag you read is required: 428 without it, 412 when the event changed since. A parent that would make the event part of itself is a 422.
+         */
+        put: operations["update-event"];
+        post?: never;
+        /**
+         * Delete an event (secretariat)
+         * @description Deletes an event. If-Match is required. An event that other events are part of cannot be deleted (409): delete them or change their parent first.
+         */
+        delete: operations["delete-event"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of an event (JSON merge patch; secretariat)
+         * @description Applies a JSON merge patch (RFC 7396, application/merge-patch+json): fields sent replace, null clears a nullable field, absent fields stay; texts and the location merge field by field, lists (partners, cities, outcomes, links) and the start are replaced whole. Moving the event to another of our cities takes that city's country. Same conditions as update-event.
+         */
+        patch: operations["patch-event"];
         trace?: never;
     };
     "/v1/frameworks": {
@@ -578,6 +694,26 @@ export interface paths {
          * @description Applies a JSON merge patch (RFC 7396, application/merge-patch+json): fields sent replace, null clears a nullable field, absent fields stay; texts merge per language, and a relations list sent replaces the whole list. Same conditions as update-organisation.
          */
         patch: operations["patch-organisation"];
+        trace?: never;
+    };
+    "/v1/organisations/{slug}/events.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A partner organisation's events as an iCalendar feed
+         * @description The events a partner organisation takes part in (any role) whose start day is known, as an iCalendar feed; the rules of get-events-calendar. 404 when the organisation does not exist.
+         */
+        get: operations["get-organisation-events-calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/roles": {
@@ -1915,8 +2051,8 @@ export interface components {
         };
         /**
          * @example {
-         *       "precision": "unknown",
-         *       "value": null
+         *       "precision": "month",
+         *       "value": "2019-11"
          *     }
          */
         DateWithPrecision: {
@@ -2010,6 +2146,416 @@ export interface components {
             scored: number;
             /** @description The verification states of the observations counted in this line; empty when there are none. */
             verification: ("self_reported" | "verified")[] | null;
+        };
+        /**
+         * @example {
+         *       "cities": [
+         *         {
+         *           "city": "bilbao",
+         *           "role": "organiser"
+         *         }
+         *       ],
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "description": {
+         *         "en": "A panel of cities for the 6th UCLG Congress, organised with the Uraía Platform (UN-Habitat and FMDV)."
+         *       },
+         *       "end": null,
+         *       "links": [],
+         *       "location": {
+         *         "city": null,
+         *         "country": null,
+         *         "online": false
+         *       },
+         *       "outcomes": [],
+         *       "parent": "6th-uclg-congress",
+         *       "partners": [
+         *         {
+         *           "organisation": "uraia",
+         *           "role": "organiser"
+         *         }
+         *       ],
+         *       "provenance": "reported",
+         *       "slug": "congress-panel-urban-innovation-listen-citizens",
+         *       "start": {
+         *         "precision": "month",
+         *         "value": "2019-11"
+         *       },
+         *       "start_earliest": "2019-11-01",
+         *       "start_latest": "2019-11-30",
+         *       "status": "tbc",
+         *       "title": {
+         *         "en": "Using urban innovation to listen to citizens"
+         *       },
+         *       "type": "panel",
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "version": 1
+         *     }
+         */
+        Event: {
+            /** @description Participating cities and their roles, in the order given. */
+            cities: components["schemas"]["EventCity"][];
+            /** Format: date-time */
+            created_at: string;
+            /** @description What the event is about; absent when not described. */
+            description?: components["schemas"]["Text"];
+            /**
+             * Format: date
+             * @description The last day of an event that lasts several days; null otherwise.
+             * @example 2019-11-15
+             */
+            end: string | null;
+            /** @description Pages about the event (programme, recordings, reports). */
+            links: components["schemas"]["EventLink"][];
+            /** @description Where the event takes place: online, and/or a place (a city of ours, or a place name with its country). */
+            location: components["schemas"]["EventLocation"];
+            /** @description What came out of the event. */
+            outcomes: components["schemas"]["Text"][];
+            /**
+             * @description Slug of the event this one is part of (a congress session's congress).
+             * @example 6th-uclg-congress
+             */
+            parent: string | null;
+            /** @description Partner organisations and their roles, in the order given. */
+            partners: components["schemas"]["EventPartner"][];
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @description Stable identifier, lowercase words joined by hyphens.
+             * @example uraia-annual-event-malaga
+             */
+            slug: string;
+            /** @description When the event starts, as precisely as it is known: a day, a month, a quarter, a year, or unknown (to be confirmed). */
+            start: components["schemas"]["DateWithPrecision"];
+            /**
+             * Format: date
+             * @description The earliest day the event could start, derived from start (a start of 2020 could be 2020-01-01); null when the date is unknown. Lists are ordered by it.
+             * @example 2019-11-11
+             */
+            start_earliest: string | null;
+            /**
+             * Format: date
+             * @description The latest day the event could start, derived from start (a start of 2020 could be 2020-12-31); null when the date is unknown.
+             * @example 2019-11-11
+             */
+            start_latest: string | null;
+            /**
+             * @description tbc: to be confirmed.
+             * @example tbc
+             * @enum {string}
+             */
+            status: "tbc" | "scheduled" | "postponed" | "moved_online" | "cancelled" | "completed";
+            /** @description The event's title in UCLG's languages. */
+            title: components["schemas"]["Text"];
+            /**
+             * @description The kind of event.
+             * @example annual_event
+             * @enum {string}
+             */
+            type: "learning_event" | "panel" | "congress" | "congress_session" | "annual_event" | "webinar" | "workshop" | "meeting" | "other";
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Incremented on every change; the ETag is derived from it.
+             * @example 1
+             */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "city": "bilbao",
+         *       "role": "organiser"
+         *     }
+         */
+        EventCity: {
+            /**
+             * @description The city's slug.
+             * @example bilbao
+             */
+            city: string;
+            /**
+             * @example organiser
+             * @enum {string}
+             */
+            role: "organiser" | "speaker" | "participant" | "host";
+        };
+        /**
+         * @example {
+         *       "cities": [
+         *         {
+         *           "city": "bilbao",
+         *           "role": "organiser"
+         *         }
+         *       ],
+         *       "description": {
+         *         "en": "The Uraía Platform's annual event, organised with the Community of Practice on Digital Cities."
+         *       },
+         *       "location": {
+         *         "country": "ES",
+         *         "online": false,
+         *         "place": {
+         *           "en": "Málaga",
+         *           "es": "Málaga",
+         *           "fr": "Malaga"
+         *         }
+         *       },
+         *       "partners": [
+         *         {
+         *           "organisation": "uraia",
+         *           "role": "organiser"
+         *         }
+         *       ],
+         *       "provenance": "reported",
+         *       "slug": "uraia-annual-event-malaga",
+         *       "start": {
+         *         "precision": "unknown",
+         *         "value": null
+         *       },
+         *       "status": "tbc",
+         *       "title": {
+         *         "en": "Trends in Municipal Innovation to achieve the SDGs"
+         *       },
+         *       "type": "annual_event"
+         *     }
+         */
+        EventCreateBody: {
+            /** @description Participating cities and their roles, in the order given. */
+            cities?: components["schemas"]["EventCity"][];
+            /** @description What the event is about; leave it out when not described (in a merge patch, null removes it). */
+            description?: components["schemas"]["Text"];
+            /**
+             * Format: date
+             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it.
+             * @example 2019-11-15
+             */
+            end?: string | null;
+            /** @description Pages about the event (programme, recordings, reports). */
+            links?: components["schemas"]["EventLink"][];
+            /** @description Where the event takes place: online, and/or a place (a city of ours, or a place name with its country). */
+            location?: components["schemas"]["EventLocation"];
+            /** @description What came out of the event. */
+            outcomes?: components["schemas"]["Text"][];
+            /**
+             * @description Slug of the event this one is part of (a congress session's congress); an event cannot be its own ancestor.
+             * @example 6th-uclg-congress
+             */
+            parent?: string | null;
+            /** @description Partner organisations and their roles, in the order given. */
+            partners?: components["schemas"]["EventPartner"][];
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @description Stable identifier: lowercase words joined by hyphens.
+             * @example uraia-annual-event-malaga
+             */
+            slug: string;
+            /** @description When the event starts, as precisely as it is known: a day, a month, a quarter, a year, or unknown (to be confirmed). */
+            start: components["schemas"]["DateWithPrecision"];
+            /**
+             * @description tbc: to be confirmed; moved_online needs location.online.
+             * @example tbc
+             * @enum {string}
+             */
+            status: "tbc" | "scheduled" | "postponed" | "moved_online" | "cancelled" | "completed";
+            /** @description The event's title in UCLG's languages. */
+            title: components["schemas"]["Text"];
+            /**
+             * @description The kind of event.
+             * @example annual_event
+             * @enum {string}
+             */
+            type: "learning_event" | "panel" | "congress" | "congress_session" | "annual_event" | "webinar" | "workshop" | "meeting" | "other";
+        };
+        /**
+         * @example {
+         *       "cities": [
+         *         {
+         *           "city": "bilbao",
+         *           "role": "organiser"
+         *         }
+         *       ],
+         *       "description": {
+         *         "en": "The Uraía Platform's annual event, organised with the Community of Practice on Digital Cities."
+         *       },
+         *       "location": {
+         *         "country": "ES",
+         *         "online": false,
+         *         "place": {
+         *           "en": "Málaga",
+         *           "es": "Málaga",
+         *           "fr": "Malaga"
+         *         }
+         *       },
+         *       "partners": [
+         *         {
+         *           "organisation": "uraia",
+         *           "role": "organiser"
+         *         }
+         *       ],
+         *       "provenance": "reported",
+         *       "start": {
+         *         "precision": "unknown",
+         *         "value": null
+         *       },
+         *       "status": "tbc",
+         *       "title": {
+         *         "en": "Trends in Municipal Innovation to achieve the SDGs",
+         *         "es": "Tendencias en innovación municipal para alcanzar los ODS"
+         *       },
+         *       "type": "annual_event"
+         *     }
+         */
+        EventFields: {
+            /** @description Participating cities and their roles, in the order given. */
+            cities?: components["schemas"]["EventCity"][];
+            /** @description What the event is about; leave it out when not described (in a merge patch, null removes it). */
+            description?: components["schemas"]["Text"];
+            /**
+             * Format: date
+             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it.
+             * @example 2019-11-15
+             */
+            end?: string | null;
+            /** @description Pages about the event (programme, recordings, reports). */
+            links?: components["schemas"]["EventLink"][];
+            /** @description Where the event takes place: online, and/or a place (a city of ours, or a place name with its country). */
+            location?: components["schemas"]["EventLocation"];
+            /** @description What came out of the event. */
+            outcomes?: components["schemas"]["Text"][];
+            /**
+             * @description Slug of the event this one is part of (a congress session's congress); an event cannot be its own ancestor.
+             * @example 6th-uclg-congress
+             */
+            parent?: string | null;
+            /** @description Partner organisations and their roles, in the order given. */
+            partners?: components["schemas"]["EventPartner"][];
+            /**
+             * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
+             * @default reported
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /** @description When the event starts, as precisely as it is known: a day, a month, a quarter, a year, or unknown (to be confirmed). */
+            start: components["schemas"]["DateWithPrecision"];
+            /**
+             * @description tbc: to be confirmed; moved_online needs location.online.
+             * @example tbc
+             * @enum {string}
+             */
+            status: "tbc" | "scheduled" | "postponed" | "moved_online" | "cancelled" | "completed";
+            /** @description The event's title in UCLG's languages. */
+            title: components["schemas"]["Text"];
+            /**
+             * @description The kind of event.
+             * @example annual_event
+             * @enum {string}
+             */
+            type: "learning_event" | "panel" | "congress" | "congress_session" | "annual_event" | "webinar" | "workshop" | "meeting" | "other";
+        };
+        EventLink: {
+            /** @description What the page is. */
+            title: components["schemas"]["Text"];
+            /**
+             * Format: uri
+             * @description An absolute http or https URL.
+             * @example https://www.uclg.org
+             */
+            url: string;
+        };
+        /**
+         * @example {
+         *       "city": null,
+         *       "country": null,
+         *       "online": false
+         *     }
+         */
+        EventLocation: {
+            /**
+             * @description Slug of the city where it takes place, when it is one of ours.
+             * @example bilbao
+             */
+            city?: string | null;
+            /**
+             * @description ISO 3166-1 alpha-2 code of the place's country; for a city of ours, its country.
+             * @example ES
+             */
+            country?: string | null;
+            /**
+             * @description Whether the event is (also) held online.
+             * @example false
+             */
+            online?: boolean;
+            /** @description The place's name, for a place that is not one of our cities (or a venue in one); absent when none (in a merge patch, null removes it). */
+            place?: components["schemas"]["Text"];
+        };
+        EventLocationPatch: {
+            /**
+             * @description A city of ours; its country replaces the location's.
+             * @example bilbao
+             */
+            city?: string | null;
+            /** @example ES */
+            country?: string | null;
+            /** @example true */
+            online?: boolean;
+            /** @description Merged per language; null removes the place. */
+            place?: components["schemas"]["TextPatch"];
+        };
+        /**
+         * @example {
+         *       "organisation": "uraia",
+         *       "role": "organiser"
+         *     }
+         */
+        EventPartner: {
+            /**
+             * @description The organisation's slug.
+             * @example uraia
+             */
+            organisation: string;
+            /**
+             * @example organiser
+             * @enum {string}
+             */
+            role: "organiser" | "co_organiser" | "partner" | "host" | "sponsor";
+        };
+        /**
+         * @example {
+         *       "title": {
+         *         "fr": "Tendances de l'innovation municipale pour atteindre les ODD"
+         *       }
+         *     }
+         */
+        EventPatch: {
+            cities?: components["schemas"]["EventCity"][];
+            /** @description Merged per language; null removes the description. */
+            description?: components["schemas"]["TextPatch"];
+            /** Format: date */
+            end?: string | null;
+            links?: components["schemas"]["EventLink"][];
+            location?: components["schemas"]["EventLocationPatch"];
+            outcomes?: components["schemas"]["Text"][];
+            parent?: string | null;
+            partners?: components["schemas"]["EventPartner"][];
+            /** @enum {string} */
+            provenance?: "reported" | "sample" | "synthetic";
+            /** @description The whole start: value and precision. */
+            start?: components["schemas"]["DateWithPrecision"];
+            /** @enum {string} */
+            status?: "tbc" | "scheduled" | "postponed" | "moved_online" | "cancelled" | "completed";
+            title?: components["schemas"]["TextPatch"];
+            /** @enum {string} */
+            type?: "learning_event" | "panel" | "congress" | "congress_session" | "annual_event" | "webinar" | "workshop" | "meeting" | "other";
         };
         /**
          * @example {
@@ -3128,6 +3674,115 @@ export interface components {
         PageCommunity: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Community"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "cities": [
+         *             {
+         *               "city": "bilbao",
+         *               "role": "organiser"
+         *             }
+         *           ],
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "description": {
+         *             "en": "A panel of cities for the 6th UCLG Congress, organised with the Uraía Platform (UN-Habitat and FMDV)."
+         *           },
+         *           "end": null,
+         *           "links": [],
+         *           "location": {
+         *             "city": null,
+         *             "country": null,
+         *             "online": false
+         *           },
+         *           "outcomes": [],
+         *           "parent": "6th-uclg-congress",
+         *           "partners": [
+         *             {
+         *               "organisation": "uraia",
+         *               "role": "organiser"
+         *             }
+         *           ],
+         *           "provenance": "reported",
+         *           "slug": "congress-panel-urban-innovation-listen-citizens",
+         *           "start": {
+         *             "precision": "month",
+         *             "value": "2019-11"
+         *           },
+         *           "start_earliest": "2019-11-01",
+         *           "start_latest": "2019-11-30",
+         *           "status": "tbc",
+         *           "title": {
+         *             "en": "Using urban innovation to listen to citizens"
+         *           },
+         *           "type": "panel",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         },
+         *         {
+         *           "cities": [
+         *             {
+         *               "city": "bilbao",
+         *               "role": "organiser"
+         *             }
+         *           ],
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "description": {
+         *             "en": "Collaboration on organising learning events with other international institutions working on Smart Cities-related issues, to position new technologies as a tool to achieve the sustainable development of cities."
+         *           },
+         *           "end": null,
+         *           "links": [],
+         *           "location": {
+         *             "city": null,
+         *             "country": null,
+         *             "online": false
+         *           },
+         *           "outcomes": [],
+         *           "parent": null,
+         *           "partners": [
+         *             {
+         *               "organisation": "un-habitat",
+         *               "role": "partner"
+         *             },
+         *             {
+         *               "organisation": "uraia",
+         *               "role": "partner"
+         *             },
+         *             {
+         *               "organisation": "wego",
+         *               "role": "partner"
+         *             },
+         *             {
+         *               "organisation": "wba",
+         *               "role": "partner"
+         *             }
+         *           ],
+         *           "provenance": "reported",
+         *           "slug": "learning-events-2020",
+         *           "start": {
+         *             "precision": "year",
+         *             "value": "2020"
+         *           },
+         *           "start_earliest": "2020-01-01",
+         *           "start_latest": "2020-12-31",
+         *           "status": "tbc",
+         *           "title": {
+         *             "en": "Learning events with UN-Habitat, the Uraía Platform, WeGO and the Wireless Broadband Alliance"
+         *           },
+         *           "type": "learning_event",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PageEvent: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["Event"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
@@ -4765,7 +5420,7 @@ export interface components {
     headers: {
         /** @description CORS: the API is open to every origin (no cookies are used). */
         "Access-Control-Allow-Origin": string;
-        /** @description The resource's entity tag at its current version, e.g. "v3": send it in If-None-Match to revalidate (304 when unchanged) and in If-Match to change or delete the resource. */
+        /** @description The resource's entity tag at its current version, e.g. "v3": send it in If-None-Match to revalidate (304 when unchanged) and in If-Match to change or delete the resource. A calendar feed's tag is a digest of the feed, e.g. "ics-3f2a9c1d0b7e4a55", for If-None-Match only. */
         ETag: string;
         /** @description true when this response is the replay of an earlier request with the same Idempotency-Key. */
         "Idempotent-Replayed": string;
@@ -6270,6 +6925,395 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-city-events": {
+        parameters: {
+            query?: {
+                /** @description Only events of this type. */
+                type?: "learning_event" | "panel" | "congress" | "congress_session" | "annual_event" | "webinar" | "workshop" | "meeting" | "other";
+                /** @description Only events in this state. */
+                status?: "tbc" | "scheduled" | "postponed" | "moved_online" | "cancelled" | "completed";
+                /** @description Only events with this partner organisation (any role), by slug; an organisation that does not exist is a 422. */
+                partner?: string;
+                /** @description Only the events that are part of this event (a congress's sessions), by slug; an event that does not exist is a 422. */
+                parent?: string;
+                /** @description Only events that could still be on this day or later: the last day they could be on (their end, else the latest day their start could be: 2020 could be 2020-12-31) is on or after it. An event whose date is unknown is left out unless include_undated=true. */
+                from?: string;
+                /** @description Only events that could have started by this day: the earliest day their start could be (2020 could be 2020-01-01) is on or before it. An event whose date is unknown is left out unless include_undated=true. */
+                to?: string;
+                /** @description With from or to: also list the events whose date is unknown (to be confirmed), which could fall in any range. Without from and to, every event is listed anyway. */
+                include_undated?: "true" | "false";
+                /** @description true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others. */
+                upcoming?: "true" | "false";
+                /** @description Only events changed at or after this time (RFC 3339), for incremental sync. */
+                updated_since?: string;
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The city's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cities": [
+                     *             {
+                     *               "city": "bilbao",
+                     *               "role": "organiser"
+                     *             }
+                     *           ],
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "description": {
+                     *             "en": "A panel of cities for the 6th UCLG Congress, organised with the Uraía Platform (UN-Habitat and FMDV)."
+                     *           },
+                     *           "end": null,
+                     *           "links": [],
+                     *           "location": {
+                     *             "city": null,
+                     *             "country": null,
+                     *             "online": false
+                     *           },
+                     *           "outcomes": [],
+                     *           "parent": "6th-uclg-congress",
+                     *           "partners": [
+                     *             {
+                     *               "organisation": "uraia",
+                     *               "role": "organiser"
+                     *             }
+                     *           ],
+                     *           "provenance": "reported",
+                     *           "slug": "congress-panel-urban-innovation-listen-citizens",
+                     *           "start": {
+                     *             "precision": "month",
+                     *             "value": "2019-11"
+                     *           },
+                     *           "start_earliest": "2019-11-01",
+                     *           "start_latest": "2019-11-30",
+                     *           "status": "tbc",
+                     *           "title": {
+                     *             "en": "Using urban innovation to listen to citizens"
+                     *           },
+                     *           "type": "panel",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "cities": [
+                     *             {
+                     *               "city": "bilbao",
+                     *               "role": "organiser"
+                     *             }
+                     *           ],
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "description": {
+                     *             "en": "Collaboration on organising learning events with other international institutions working on Smart Cities-related issues, to position new technologies as a tool to achieve the sustainable development of cities."
+                     *           },
+                     *           "end": null,
+                     *           "links": [],
+                     *           "location": {
+                     *             "city": null,
+                     *             "country": null,
+                     *             "online": false
+                     *           },
+                     *           "outcomes": [],
+                     *           "parent": null,
+                     *           "partners": [
+                     *             {
+                     *               "organisation": "un-habitat",
+                     *               "role": "partner"
+                     *             },
+                     *             {
+                     *               "organisation": "uraia",
+                     *               "role": "partner"
+                     *             },
+                     *             {
+                     *               "organisation": "wego",
+                     *               "role": "partner"
+                     *             },
+                     *             {
+                     *               "organisation": "wba",
+                     *               "role": "partner"
+                     *             }
+                     *           ],
+                     *           "provenance": "reported",
+                     *           "slug": "learning-events-2020",
+                     *           "start": {
+                     *             "precision": "year",
+                     *             "value": "2020"
+                     *           },
+                     *           "start_earliest": "2020-01-01",
+                     *           "start_latest": "2020-12-31",
+                     *           "status": "tbc",
+                     *           "title": {
+                     *             "en": "Learning events with UN-Habitat, the Uraía Platform, WeGO and the Wireless Broadband Alliance"
+                     *           },
+                     *           "type": "learning_event",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageEvent"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-city-events-calendar": {
+        parameters: {
+            query?: {
+                /** @description The language of titles, descriptions and places; a text not translated yet is given in English. */
+                lang?: "en" | "fr" | "es";
+            };
+            header?: {
+                /** @description The feed's ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The city's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An iCalendar (RFC 5545) feed: one all-day VEVENT per event whose start day is known. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description X-Forwarded-Proto: the events' URLs follow the scheme the client used. */
+                    Vary?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example BEGIN:VCALENDAR
+                     *     VERSION:2.0
+                     *     PRODID:-//UCLG Community of Practice on Digital Cities//Digital Cities
+                     *       API//EN
+                     *     METHOD:PUBLISH
+                     *     CALSCALE:GREGORIAN
+                     *     NAME:UCLG Digital Cities: events of Bilbao
+                     *     X-WR-CALNAME:UCLG Digital Cities: events of Bilbao
+                     *     DESCRIPTION:Collaboration events of the UCLG Community of Practice on
+                     *       Digital Cities. Only events whose start day is known are in this
+                     *       calendar: events dated only to a month\, a quarter or a year\, or whose
+                     *       date is to be confirmed\, are left out until their day is known (the API
+                     *       lists them all at /v1/events). Cancelled events stay\, marked cancelled\;
+                     *       events to be confirmed or postponed are marked tentative.
+                     *     X-WR-CALDESC:Collaboration events of the UCLG Community of Practice on
+                     *       Digital Cities. Only events whose start day is known are in this
+                     *       calendar: events dated only to a month\, a quarter or a year\, or whose
+                     *       date is to be confirmed\, are left out until their day is known (the API
+                     *       lists them all at /v1/events). Cancelled events stay\, marked cancelled\;
+                     *       events to be confirmed or postponed are marked tentative.
+                     *     REFRESH-INTERVAL;VALUE=DURATION:PT12H
+                     *     X-PUBLISHED-TTL:PT12H
+                     *     END:VCALENDAR
+                     */
+                    "text/calendar": unknown;
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -8191,6 +9235,1584 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-events": {
+        parameters: {
+            query?: {
+                /** @description Only events of this type. */
+                type?: "learning_event" | "panel" | "congress" | "congress_session" | "annual_event" | "webinar" | "workshop" | "meeting" | "other";
+                /** @description Only events in this state. */
+                status?: "tbc" | "scheduled" | "postponed" | "moved_online" | "cancelled" | "completed";
+                /** @description Only events with this partner organisation (any role), by slug; an organisation that does not exist is a 422. */
+                partner?: string;
+                /** @description Only the events that are part of this event (a congress's sessions), by slug; an event that does not exist is a 422. */
+                parent?: string;
+                /** @description Only events that could still be on this day or later: the last day they could be on (their end, else the latest day their start could be: 2020 could be 2020-12-31) is on or after it. An event whose date is unknown is left out unless include_undated=true. */
+                from?: string;
+                /** @description Only events that could have started by this day: the earliest day their start could be (2020 could be 2020-01-01) is on or before it. An event whose date is unknown is left out unless include_undated=true. */
+                to?: string;
+                /** @description With from or to: also list the events whose date is unknown (to be confirmed), which could fall in any range. Without from and to, every event is listed anyway. */
+                include_undated?: "true" | "false";
+                /** @description true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others. */
+                upcoming?: "true" | "false";
+                /** @description Only events changed at or after this time (RFC 3339), for incremental sync. */
+                updated_since?: string;
+                /** @description Only events in this city (location.city) or with it among their cities (any role), by slug; a city that does not exist is a 422. */
+                city?: string;
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cities": [
+                     *             {
+                     *               "city": "bilbao",
+                     *               "role": "organiser"
+                     *             }
+                     *           ],
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "description": {
+                     *             "en": "A panel of cities for the 6th UCLG Congress, organised with the Uraía Platform (UN-Habitat and FMDV)."
+                     *           },
+                     *           "end": null,
+                     *           "links": [],
+                     *           "location": {
+                     *             "city": null,
+                     *             "country": null,
+                     *             "online": false
+                     *           },
+                     *           "outcomes": [],
+                     *           "parent": "6th-uclg-congress",
+                     *           "partners": [
+                     *             {
+                     *               "organisation": "uraia",
+                     *               "role": "organiser"
+                     *             }
+                     *           ],
+                     *           "provenance": "reported",
+                     *           "slug": "congress-panel-urban-innovation-listen-citizens",
+                     *           "start": {
+                     *             "precision": "month",
+                     *             "value": "2019-11"
+                     *           },
+                     *           "start_earliest": "2019-11-01",
+                     *           "start_latest": "2019-11-30",
+                     *           "status": "tbc",
+                     *           "title": {
+                     *             "en": "Using urban innovation to listen to citizens"
+                     *           },
+                     *           "type": "panel",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "cities": [],
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "end": "2019-11-15",
+                     *           "links": [],
+                     *           "location": {
+                     *             "city": null,
+                     *             "country": "ZA",
+                     *             "online": false,
+                     *             "place": {
+                     *               "en": "Durban",
+                     *               "es": "Durban",
+                     *               "fr": "Durban"
+                     *             }
+                     *           },
+                     *           "outcomes": [],
+                     *           "parent": null,
+                     *           "partners": [
+                     *             {
+                     *               "organisation": "uclg",
+                     *               "role": "organiser"
+                     *             }
+                     *           ],
+                     *           "provenance": "reported",
+                     *           "slug": "6th-uclg-congress",
+                     *           "start": {
+                     *             "precision": "day",
+                     *             "value": "2019-11-11"
+                     *           },
+                     *           "start_earliest": "2019-11-11",
+                     *           "start_latest": "2019-11-11",
+                     *           "status": "completed",
+                     *           "title": {
+                     *             "en": "6th UCLG Congress"
+                     *           },
+                     *           "type": "congress",
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJzIjoic3RhcnQiLCJ2IjoiMjAxOS0xMS0xMS8wIiwiaWQiOiI2dGgtdWNsZy1jb25ncmVzcyJ9"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageEvent"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-event": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cities": [
+                 *         {
+                 *           "city": "bilbao",
+                 *           "role": "organiser"
+                 *         }
+                 *       ],
+                 *       "description": {
+                 *         "en": "The Uraía Platform's annual event, organised with the Community of Practice on Digital Cities."
+                 *       },
+                 *       "location": {
+                 *         "country": "ES",
+                 *         "online": false,
+                 *         "place": {
+                 *           "en": "Málaga",
+                 *           "es": "Málaga",
+                 *           "fr": "Malaga"
+                 *         }
+                 *       },
+                 *       "partners": [
+                 *         {
+                 *           "organisation": "uraia",
+                 *           "role": "organiser"
+                 *         }
+                 *       ],
+                 *       "provenance": "reported",
+                 *       "slug": "uraia-annual-event-malaga",
+                 *       "start": {
+                 *         "precision": "unknown",
+                 *         "value": null
+                 *       },
+                 *       "status": "tbc",
+                 *       "title": {
+                 *         "en": "Trends in Municipal Innovation to achieve the SDGs"
+                 *       },
+                 *       "type": "annual_event"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EventCreateBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cities": [
+                     *         {
+                     *           "city": "bilbao",
+                     *           "role": "organiser"
+                     *         }
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "The Uraía Platform's annual event, organised with the Community of Practice on Digital Cities."
+                     *       },
+                     *       "end": null,
+                     *       "links": [],
+                     *       "location": {
+                     *         "city": null,
+                     *         "country": "ES",
+                     *         "online": false,
+                     *         "place": {
+                     *           "en": "Málaga",
+                     *           "es": "Málaga",
+                     *           "fr": "Malaga"
+                     *         }
+                     *       },
+                     *       "outcomes": [],
+                     *       "parent": null,
+                     *       "partners": [
+                     *         {
+                     *           "organisation": "uraia",
+                     *           "role": "organiser"
+                     *         }
+                     *       ],
+                     *       "provenance": "reported",
+                     *       "slug": "uraia-annual-event-malaga",
+                     *       "start": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "start_earliest": null,
+                     *       "start_latest": null,
+                     *       "status": "tbc",
+                     *       "title": {
+                     *         "en": "Trends in Municipal Innovation to achieve the SDGs"
+                     *       },
+                     *       "type": "annual_event",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-events-calendar": {
+        parameters: {
+            query?: {
+                /** @description The language of titles, descriptions and places; a text not translated yet is given in English. */
+                lang?: "en" | "fr" | "es";
+            };
+            header?: {
+                /** @description The feed's ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An iCalendar (RFC 5545) feed: one all-day VEVENT per event whose start day is known. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description X-Forwarded-Proto: the events' URLs follow the scheme the client used. */
+                    Vary?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example BEGIN:VCALENDAR
+                     *     VERSION:2.0
+                     *     PRODID:-//UCLG Community of Practice on Digital Cities//Digital Cities
+                     *       API//EN
+                     *     METHOD:PUBLISH
+                     *     CALSCALE:GREGORIAN
+                     *     NAME:UCLG Digital Cities: events
+                     *     X-WR-CALNAME:UCLG Digital Cities: events
+                     *     DESCRIPTION:Collaboration events of the UCLG Community of Practice on
+                     *       Digital Cities. Only events whose start day is known are in this
+                     *       calendar: events dated only to a month\, a quarter or a year\, or whose
+                     *       date is to be confirmed\, are left out until their day is known (the API
+                     *       lists them all at /v1/events). Cancelled events stay\, marked cancelled\;
+                     *       events to be confirmed or postponed are marked tentative.
+                     *     X-WR-CALDESC:Collaboration events of the UCLG Community of Practice on
+                     *       Digital Cities. Only events whose start day is known are in this
+                     *       calendar: events dated only to a month\, a quarter or a year\, or whose
+                     *       date is to be confirmed\, are left out until their day is known (the API
+                     *       lists them all at /v1/events). Cancelled events stay\, marked cancelled\;
+                     *       events to be confirmed or postponed are marked tentative.
+                     *     REFRESH-INTERVAL;VALUE=DURATION:PT12H
+                     *     X-PUBLISHED-TTL:PT12H
+                     *     BEGIN:VEVENT
+                     *     UID:6th-uclg-congress@events.digitalcities.uclg.org
+                     *     DTSTAMP:20250120T090000Z
+                     *     CREATED:20250120T090000Z
+                     *     LAST-MODIFIED:20250120T090000Z
+                     *     SEQUENCE:1
+                     *     DTSTART;VALUE=DATE:20191111
+                     *     DTEND;VALUE=DATE:20191116
+                     *     SUMMARY:6th UCLG Congress
+                     *     LOCATION:Durban\, ZA
+                     *     URL:http://localhost:8080/v1/events/6th-uclg-congress
+                     *     STATUS:CONFIRMED
+                     *     CATEGORIES:congress
+                     *     TRANSP:TRANSPARENT
+                     *     END:VEVENT
+                     *     END:VCALENDAR
+                     */
+                    "text/calendar": unknown;
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-event": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The event's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cities": [
+                     *         {
+                     *           "city": "bilbao",
+                     *           "role": "organiser"
+                     *         }
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "The Uraía Platform's annual event, organised with the Community of Practice on Digital Cities."
+                     *       },
+                     *       "end": null,
+                     *       "links": [],
+                     *       "location": {
+                     *         "city": null,
+                     *         "country": "ES",
+                     *         "online": false,
+                     *         "place": {
+                     *           "en": "Málaga",
+                     *           "es": "Málaga",
+                     *           "fr": "Malaga"
+                     *         }
+                     *       },
+                     *       "outcomes": [],
+                     *       "parent": null,
+                     *       "partners": [
+                     *         {
+                     *           "organisation": "uraia",
+                     *           "role": "organiser"
+                     *         }
+                     *       ],
+                     *       "provenance": "reported",
+                     *       "slug": "uraia-annual-event-malaga",
+                     *       "start": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "start_earliest": null,
+                     *       "start_latest": null,
+                     *       "status": "tbc",
+                     *       "title": {
+                     *         "en": "Trends in Municipal Innovation to achieve the SDGs"
+                     *       },
+                     *       "type": "annual_event",
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-event": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the event as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The event's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cities": [
+                 *         {
+                 *           "city": "bilbao",
+                 *           "role": "organiser"
+                 *         }
+                 *       ],
+                 *       "description": {
+                 *         "en": "The Uraía Platform's annual event, organised with the Community of Practice on Digital Cities."
+                 *       },
+                 *       "location": {
+                 *         "country": "ES",
+                 *         "online": false,
+                 *         "place": {
+                 *           "en": "Málaga",
+                 *           "es": "Málaga",
+                 *           "fr": "Malaga"
+                 *         }
+                 *       },
+                 *       "partners": [
+                 *         {
+                 *           "organisation": "uraia",
+                 *           "role": "organiser"
+                 *         }
+                 *       ],
+                 *       "provenance": "reported",
+                 *       "start": {
+                 *         "precision": "unknown",
+                 *         "value": null
+                 *       },
+                 *       "status": "tbc",
+                 *       "title": {
+                 *         "en": "Trends in Municipal Innovation to achieve the SDGs",
+                 *         "es": "Tendencias en innovación municipal para alcanzar los ODS"
+                 *       },
+                 *       "type": "annual_event"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EventFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cities": [
+                     *         {
+                     *           "city": "bilbao",
+                     *           "role": "organiser"
+                     *         }
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "The Uraía Platform's annual event, organised with the Community of Practice on Digital Cities."
+                     *       },
+                     *       "end": null,
+                     *       "links": [],
+                     *       "location": {
+                     *         "city": null,
+                     *         "country": "ES",
+                     *         "online": false,
+                     *         "place": {
+                     *           "en": "Málaga",
+                     *           "es": "Málaga",
+                     *           "fr": "Malaga"
+                     *         }
+                     *       },
+                     *       "outcomes": [],
+                     *       "parent": null,
+                     *       "partners": [
+                     *         {
+                     *           "organisation": "uraia",
+                     *           "role": "organiser"
+                     *         }
+                     *       ],
+                     *       "provenance": "reported",
+                     *       "slug": "uraia-annual-event-malaga",
+                     *       "start": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "start_earliest": null,
+                     *       "start_latest": null,
+                     *       "status": "tbc",
+                     *       "title": {
+                     *         "en": "Trends in Municipal Innovation to achieve the SDGs",
+                     *         "es": "Tendencias en innovación municipal para alcanzar los ODS"
+                     *       },
+                     *       "type": "annual_event",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-event": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the event as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The event's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "patch-event": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the event as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The event's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": {
+                 *         "fr": "Tendances de l'innovation municipale pour atteindre les ODD"
+                 *       }
+                 *     }
+                 */
+                "application/merge-patch+json": components["schemas"]["EventPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cities": [
+                     *         {
+                     *           "city": "bilbao",
+                     *           "role": "organiser"
+                     *         }
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "description": {
+                     *         "en": "The Uraía Platform's annual event, organised with the Community of Practice on Digital Cities."
+                     *       },
+                     *       "end": null,
+                     *       "links": [],
+                     *       "location": {
+                     *         "city": null,
+                     *         "country": "ES",
+                     *         "online": false,
+                     *         "place": {
+                     *           "en": "Málaga",
+                     *           "es": "Málaga",
+                     *           "fr": "Malaga"
+                     *         }
+                     *       },
+                     *       "outcomes": [],
+                     *       "parent": null,
+                     *       "partners": [
+                     *         {
+                     *           "organisation": "uraia",
+                     *           "role": "organiser"
+                     *         }
+                     *       ],
+                     *       "provenance": "reported",
+                     *       "slug": "uraia-annual-event-malaga",
+                     *       "start": {
+                     *         "precision": "unknown",
+                     *         "value": null
+                     *       },
+                     *       "start_earliest": null,
+                     *       "start_latest": null,
+                     *       "status": "tbc",
+                     *       "title": {
+                     *         "en": "Trends in Municipal Innovation to achieve the SDGs",
+                     *         "es": "Tendencias en innovación municipal para alcanzar los ODS",
+                     *         "fr": "Tendances de l'innovation municipale pour atteindre les ODD"
+                     *       },
+                     *       "type": "annual_event",
+                     *       "updated_at": "2025-02-03T11:30:00Z",
+                     *       "version": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -13238,6 +15860,176 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-organisation-events-calendar": {
+        parameters: {
+            query?: {
+                /** @description The language of titles, descriptions and places; a text not translated yet is given in English. */
+                lang?: "en" | "fr" | "es";
+            };
+            header?: {
+                /** @description The feed's ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The organisation's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An iCalendar (RFC 5545) feed: one all-day VEVENT per event whose start day is known. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description X-Forwarded-Proto: the events' URLs follow the scheme the client used. */
+                    Vary?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example BEGIN:VCALENDAR
+                     *     VERSION:2.0
+                     *     PRODID:-//UCLG Community of Practice on Digital Cities//Digital Cities
+                     *       API//EN
+                     *     METHOD:PUBLISH
+                     *     CALSCALE:GREGORIAN
+                     *     NAME:UCLG Digital Cities: events with United Cities and Local Governments
+                     *     X-WR-CALNAME:UCLG Digital Cities: events with United Cities and Local
+                     *       Governments
+                     *     DESCRIPTION:Collaboration events of the UCLG Community of Practice on
+                     *       Digital Cities. Only events whose start day is known are in this
+                     *       calendar: events dated only to a month\, a quarter or a year\, or whose
+                     *       date is to be confirmed\, are left out until their day is known (the API
+                     *       lists them all at /v1/events). Cancelled events stay\, marked cancelled\;
+                     *       events to be confirmed or postponed are marked tentative.
+                     *     X-WR-CALDESC:Collaboration events of the UCLG Community of Practice on
+                     *       Digital Cities. Only events whose start day is known are in this
+                     *       calendar: events dated only to a month\, a quarter or a year\, or whose
+                     *       date is to be confirmed\, are left out until their day is known (the API
+                     *       lists them all at /v1/events). Cancelled events stay\, marked cancelled\;
+                     *       events to be confirmed or postponed are marked tentative.
+                     *     REFRESH-INTERVAL;VALUE=DURATION:PT12H
+                     *     X-PUBLISHED-TTL:PT12H
+                     *     BEGIN:VEVENT
+                     *     UID:6th-uclg-congress@events.digitalcities.uclg.org
+                     *     DTSTAMP:20250120T090000Z
+                     *     CREATED:20250120T090000Z
+                     *     LAST-MODIFIED:20250120T090000Z
+                     *     SEQUENCE:1
+                     *     DTSTART;VALUE=DATE:20191111
+                     *     DTEND;VALUE=DATE:20191116
+                     *     SUMMARY:6th UCLG Congress
+                     *     LOCATION:Durban\, ZA
+                     *     URL:http://localhost:8080/v1/events/6th-uclg-congress
+                     *     STATUS:CONFIRMED
+                     *     CATEGORIES:congress
+                     *     TRANSP:TRANSPARENT
+                     *     END:VEVENT
+                     *     END:VCALENDAR
+                     */
+                    "text/calendar": unknown;
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];

@@ -1,0 +1,269 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// calendarType is the media type of the event feeds (RFC 5545).
+const calendarType = "text/calendar; charset=utf-8"
+
+// calendarUIDDomain makes an event's UID (its slug @ this domain) unique and stable across
+// hosts: calendar applications recognise an event by it when the feed is fetched again.
+const calendarUIDDomain = "events.digitalcities.uclg.org"
+
+// calendarRefresh is how often calendar applications are asked to fetch a feed again.
+const calendarRefresh = "PT12H"
+
+// calendarNote says, in every feed, which events it leaves out and how statuses are shown.
+const calendarNote = "Collaboration events of the UCLG Community of Practice on Digital Cities. " +
+	"Only events whose start day is known are in this calendar: events dated only to a month, a quarter or a year, " +
+	"or whose date is to be confirmed, are left out until their day is known (the API lists them all at /v1/events). " +
+	"Cancelled events stay, marked cancelled; events to be confirmed or postponed are marked tentative."
+
+// CalendarParams are the parameters of every event feed.
+type CalendarParams struct {
+	Lang        string `query:"lang" enum:"en,fr,es" default:"en" doc:"The language of titles, descriptions and places; a text not translated yet is given in English." example:"en"`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"The feed's ETag you hold; 304 when it is still current." example:"\"ics-3f2a9c1d0b7e4a55\""`
+	base        string
+}
+
+// hostRE is what a Host header may hold to appear in the feed's URLs: a name or address and a port.
+var hostRE = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)
+
+// Resolve keeps the scheme and host the feed was asked from, for the events' URLs: https when
+// the connection or the proxy in front (X-Forwarded-Proto) says so.
+func (p *CalendarParams) Resolve(ctx huma.Context) []error {
+	scheme := "http"
+	if ctx.TLS() != nil || strings.EqualFold(ctx.Header("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	host := ctx.Host()
+	if !hostRE.MatchString(host) {
+		host = "localhost"
+	}
+	p.base = scheme + "://" + host
+	return nil
+}
+
+// CalendarInput is list-events-calendar's input.
+type CalendarInput struct {
+	CalendarParams
+}
+
+// CityCalendarInput is get-city-events-calendar's input.
+type CityCalendarInput struct {
+	CityPathInput
+	CalendarParams
+}
+
+// OrganisationCalendarInput is get-organisation-events-calendar's input.
+type OrganisationCalendarInput struct {
+	Slug string `path:"slug" maxLength:"100" doc:"The organisation's slug." example:"uclg"`
+	CalendarParams
+}
+
+// calendarResponses documents a feed's body, which Huma cannot see in a stream. New values at
+// each call: two APIs must never share them.
+func calendarResponses() map[string]*huma.Response {
+	return map[string]*huma.Response{
+		"200": {
+			Description: "An iCalendar (RFC 5545) feed: one all-day VEVENT per event whose start day is known.",
+			Headers: map[string]*huma.Param{
+				"ETag": {Schema: &huma.Schema{Type: huma.TypeString}},
+				"Vary": {Description: "X-Forwarded-Proto: the events' URLs follow the scheme the client used.",
+					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100), Pattern: `^[A-Za-z-]+(, *[A-Za-z-]+)*$`}},
+			},
+			Content: map[string]*huma.MediaType{
+				"text/calendar": {Schema: &huma.Schema{Description: "iCalendar text, CRLF line endings, lines folded at 75 octets."}},
+			},
+		},
+	}
+}
+
+// calendarOp documents the iCalendar body of a feed.
+func calendarOp(o huma.Operation) huma.Operation {
+	o.Responses = calendarResponses()
+	return o
+}
+
+func (h *handlers) eventsCalendar(ctx context.Context, in *CalendarInput) (*huma.StreamResponse, error) {
+	return h.calendar(ctx, &in.CalendarParams, domain.EventFilter{}, domain.Text{
+		EN: "UCLG Digital Cities: events", FR: "CGLU Villes numériques : événements", ES: "CGLU Ciudades Digitales: eventos"})
+}
+
+func (h *handlers) cityEventsCalendar(ctx context.Context, in *CityCalendarInput) (*huma.StreamResponse, error) {
+	c, err := h.db.GetCity(ctx, in.Slug)
+	if err != nil {
+		return nil, err
+	}
+	name := func(lang string) string { return textIn(c.Name, lang) }
+	return h.calendar(ctx, &in.CalendarParams, domain.EventFilter{City: c.Slug}, domain.Text{
+		EN: "UCLG Digital Cities: events of " + name("en"), FR: "CGLU Villes numériques : événements de " + name("fr"),
+		ES: "CGLU Ciudades Digitales: eventos de " + name("es")})
+}
+
+func (h *handlers) organisationEventsCalendar(ctx context.Context, in *OrganisationCalendarInput) (*huma.StreamResponse, error) {
+	o, err := h.db.GetOrganisation(ctx, in.Slug)
+	if err != nil {
+		return nil, err
+	}
+	name := func(lang string) string { return textIn(o.Name, lang) }
+	return h.calendar(ctx, &in.CalendarParams, domain.EventFilter{Partner: o.Slug}, domain.Text{
+		EN: "UCLG Digital Cities: events with " + name("en"), FR: "CGLU Villes numériques : événements avec " + name("fr"),
+		ES: "CGLU Ciudades Digitales: eventos con " + name("es")})
+}
+
+// calendar answers a feed of the events f selects whose start day is known, with an ETag that
+// is a digest of the feed itself (so it changes whenever anything in it does), and 304 when
+// If-None-Match holds it.
+func (h *handlers) calendar(ctx context.Context, p *CalendarParams, f domain.EventFilter, name domain.Text) (*huma.StreamResponse, error) {
+	f.DayKnown = true
+	events, _, err := h.db.ListEvents(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var slugs []string
+	for _, e := range events {
+		if e.Location.City != nil {
+			slugs = append(slugs, *e.Location.City)
+		}
+	}
+	cityNames, err := h.db.CityNames(ctx, slugs)
+	if err != nil {
+		return nil, err
+	}
+	body, err := writeCalendar(events, cityNames, p.base, p.Lang, textIn(name, p.Lang))
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	tag := `"ics-` + hex.EncodeToString(sum[:8]) + `"`
+	if notModified(p.IfNoneMatch, tag) {
+		return nil, &notModifiedError{etag: tag}
+	}
+	return &huma.StreamResponse{Body: func(hc huma.Context) {
+		hc.SetHeader("Content-Type", calendarType)
+		hc.SetHeader("ETag", tag)
+		// The events' URLs follow the scheme a proxy in front says the client used.
+		hc.SetHeader("Vary", "X-Forwarded-Proto")
+		hc.SetStatus(http.StatusOK)
+		_, _ = hc.BodyWriter().Write(body) // a client gone away is nothing to report
+	}}, nil
+}
+
+// writeCalendar writes events as an iCalendar feed. Escaping of texts (commas, semicolons,
+// backslashes, newlines) and folding of long lines are the library's; line endings are CRLF.
+func writeCalendar(events []domain.Event, cityNames map[string]domain.Text, base, lang, name string) ([]byte, error) {
+	cal := ics.NewCalendar()
+	cal.SetProductId("-//UCLG Community of Practice on Digital Cities//Digital Cities API//EN")
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetCalscale("GREGORIAN")
+	cal.SetName(name)
+	cal.SetXWRCalName(name)
+	cal.SetDescription(calendarNote)
+	cal.SetXWRCalDesc(calendarNote)
+	cal.SetRefreshInterval(calendarRefresh) // written with VALUE=DURATION
+	cal.SetXPublishedTTL(calendarRefresh)
+	for i := range events {
+		e := &events[i]
+		first, _, ok := e.Start.Days()
+		if !ok || !e.DayKnown() {
+			continue // the store selected events known to the day; never guess one
+		}
+		last := first
+		if e.End != nil {
+			if end, err := time.Parse(time.DateOnly, *e.End); err == nil {
+				last = end
+			}
+		}
+		ev := cal.AddEvent(e.Slug + "@" + calendarUIDDomain)
+		ev.SetDtStampTime(e.UpdatedAt)
+		ev.SetCreatedTime(e.CreatedAt)
+		ev.SetModifiedAt(e.UpdatedAt)
+		ev.SetSequence(e.Version)
+		ev.SetAllDayStartAt(first)
+		ev.SetAllDayEndAt(last.AddDate(0, 0, 1)) // DTEND of an all-day event is the day after its last
+		ev.SetSummary(plainText(textIn(e.Title, lang)))
+		if e.Description != nil {
+			ev.SetDescription(plainText(textIn(*e.Description, lang)))
+		}
+		if loc := locationText(e.Location, cityNames, lang); loc != "" {
+			ev.SetLocation(plainText(loc))
+		}
+		ev.SetURL(base + eventPath(e.Slug))
+		ev.SetStatus(calendarStatus(e.Status))
+		ev.AddCategory(e.Type)
+		ev.SetTimeTransparency(ics.TransparencyTransparent)
+	}
+	var b bytes.Buffer
+	if err := cal.SerializeTo(&b, ics.WithNewLineWindows); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// calendarStatus maps an event's status to iCalendar's: cancelled is CANCELLED, to be confirmed
+// and postponed are TENTATIVE, the others (scheduled, moved online, completed) CONFIRMED.
+func calendarStatus(status string) ics.ObjectStatus {
+	switch status {
+	case "cancelled":
+		return ics.ObjectStatusCancelled
+	case "tbc", "postponed":
+		return ics.ObjectStatusTentative
+	}
+	return ics.ObjectStatusConfirmed
+}
+
+// locationText is an event's location for people: the place or the city's name, with the
+// country's code, and "Online" when it is (also) online.
+func locationText(l domain.EventLocation, cityNames map[string]domain.Text, lang string) string {
+	var parts []string
+	switch {
+	case l.Place != nil:
+		parts = append(parts, textIn(*l.Place, lang))
+	case l.City != nil:
+		if n, ok := cityNames[*l.City]; ok {
+			parts = append(parts, textIn(n, lang))
+		}
+	}
+	if l.Country != nil {
+		parts = append(parts, *l.Country)
+	}
+	place := strings.Join(parts, ", ")
+	switch {
+	case l.Online && place != "":
+		return place + " / Online"
+	case l.Online:
+		return "Online"
+	}
+	return place
+}
+
+// textIn is a text in the language asked, else in English.
+func textIn(t domain.Text, lang string) string {
+	switch {
+	case lang == "fr" && t.FR != "":
+		return t.FR
+	case lang == "es" && t.ES != "":
+		return t.ES
+	}
+	return t.EN
+}
+
+// plainText turns CRLF and CR line breaks into LF, the line break that iCalendar text escapes
+// (as \n); a bare CR would otherwise end up raw in the feed.
+func plainText(s string) string {
+	return strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
+}
