@@ -56,7 +56,7 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"list-city-trends":      "A city's adoption of the trends: by default its latest record of each trend (year gives the state as of that year), history=true lists every year's record. Filtered by stage and provenance. Ordered by trend, then year. 404 when the city does not exist.",
 	"create-trend-adoption": "Records a city's adoption of a trend as assessed in a year: stage, priority, an example project with its link, and the source. Each year is its own record, so history stays: 409 when the city already has a record of the trend for the year (change it with PUT). The record starts self_reported. Editors may write only their own cities (403 before anything else is checked). Answers 201 with Location and ETag. Accepts Idempotency-Key.",
 	"get-trend-adoption":    "One adoption record with its ETag.",
-	"update-trend-adoption": "Replaces an adoption record's stage, priority, example, source and provenance. If-Match is required. A new stage makes the record self_reported again. Editors may write only their own cities.",
+	"update-trend-adoption": "Replaces an adoption record's stage, priority, example, source and provenance. If-Match is required. Any change makes the record self_reported again: the secretariat verified (or rejected) what it saw. Editors may write only their own cities.",
 	"delete-trend-adoption": "Deletes an adoption record; its history stays in the audit trail. If-Match is required. Editors may delete only their own cities' records.",
 	"verify-trend-adoption": "Sets an adoption record's verification (secretariat): verified, rejected (then no aggregate counts it) or self_reported. If-Match is required.",
 

@@ -30,7 +30,7 @@ func trendRankingFixture(t *testing.T, h *harness) {
 	h.city("epsilon", "SN", "africa")
 	for _, s := range []string{"t-a", "t-b", "t-c"} {
 		if _, err := h.db.CreateTrend(ctx, fixtureCaller, s, domain.TrendFields{Name: domain.Text{EN: s}, Description: domain.Text{EN: s},
-			Category: "other", Provenance: "sample"}); err != nil {
+			Category: "other", Provenance: "reported"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -38,6 +38,10 @@ func trendRankingFixture(t *testing.T, h *harness) {
 		if _, _, err := h.db.AddStudyCity(ctx, fixtureCaller, 2019, c, "sample"); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The fixture's cities are real here, so that only the records' provenance decides.
+	if _, err := h.db.SQL().Exec(`UPDATE cities SET provenance = 'reported'`); err != nil {
+		t.Fatal(err)
 	}
 	for _, r := range []struct {
 		trend, city              string
@@ -137,8 +141,20 @@ func TestTrendRanking(t *testing.T) {
 	h.do(req{method: "GET", path: "/v1/trends/ranking?provenance=reported,sample"}).expect(t, 200).JSON(t, &r)
 	ta := r.Items[1]
 	if fmt.Sprint(ta.Provenance, ta.Verification) != "[reported sample] [self_reported verified]" ||
-		ta.Reached != (domain.StagesReached{Exploring: 3, Pilot: 3, Implementing: 2, Scaled: 1}) || ta.TrendProvenance != "sample" {
+		ta.Reached != (domain.StagesReached{Exploring: 3, Pilot: 3, Implementing: 2, Scaled: 1}) || ta.TrendProvenance != "reported" {
 		t.Errorf("t-a entry %+v", ta)
+	}
+
+	// Reported records about an invented city, or of an invented trend, are not real results either.
+	if _, err := h.db.SQL().Exec(`UPDATE cities SET provenance = 'sample' WHERE slug = 'epsilon';
+		UPDATE trends SET provenance = 'sample' WHERE slug IN ('t-b', 't-c')`); err != nil {
+		t.Fatal(err)
+	}
+	h.do(req{method: "GET", path: "/v1/trends/ranking"}).expect(t, 200).JSON(t, &r)
+	cf := r.ComputedFrom
+	if !r.IncludesInventedData || r.Notice == nil || cf.InventedCityRecords != 1 || cf.InventedTrends != 1 ||
+		cf.AdoptionsByProvenance != (domain.ProvenanceCounts{Reported: 6}) {
+		t.Errorf("invented cities and trends are flagged: %+v %v", cf, r.Notice)
 	}
 
 	h.do(req{method: "GET", path: "/v1/trends/ranking?verification=rejected"}).expect(t, 422).errorAt(t, "query.verification[0]")

@@ -161,7 +161,7 @@ type Adoption struct {
 	City  string `json:"city" db:"city" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"bilbao"`
 	Year  int    `json:"year" db:"year" minimum:"1990" maximum:"2100" example:"2019" doc:"The year the adoption was assessed."`
 	AdoptionFields
-	Verification string    `json:"verification" db:"verification" enum:"self_reported,verified,rejected" example:"self_reported" doc:"Set by the secretariat; a change of stage makes it self_reported again."`
+	Verification string    `json:"verification" db:"verification" enum:"self_reported,verified,rejected" example:"self_reported" doc:"Set by the secretariat; any change of the record makes it self_reported again."`
 	Version      int       `json:"version" db:"version" minimum:"1" maximum:"2147483647" example:"1"`
 	CreatedAt    time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at" db:"updated_at"`
@@ -331,26 +331,44 @@ type AdoptionComputedFrom struct {
 	Basis
 	Adoptions             int              `json:"adoptions" minimum:"0" maximum:"2147483647" doc:"How many adoption records were counted: one per trend and city." example:"12"`
 	AdoptionsByProvenance ProvenanceCounts `json:"adoptions_by_provenance" doc:"Of those, how many are reported, sample and synthetic."`
+	InventedTrends        int              `json:"invented_trends" minimum:"0" maximum:"2147483647" doc:"How many of the trends with counted records are themselves sample or synthetic (named for demonstrations, not by the study)." example:"0"`
+	InventedCityRecords   int              `json:"invented_city_records" minimum:"0" maximum:"2147483647" doc:"How many of the counted records are about a city whose own record is sample or synthetic." example:"0"`
 }
 
-// NewAdoptionInputs describes a ranking that counted, on basis b, the records in counted.
-func NewAdoptionInputs(b Basis, counted ProvenanceCounts) AdoptionInputs {
-	in := AdoptionInputs{ComputedFrom: AdoptionComputedFrom{Basis: b, Adoptions: counted.Total(), AdoptionsByProvenance: counted}}
+// NewAdoptionInputs describes a ranking that counted, on basis b, the records in counted, of
+// which inventedCities are about invented cities, for trends of which inventedTrends are
+// invented. Any of the three makes the ranking not real, and says so.
+func NewAdoptionInputs(b Basis, counted ProvenanceCounts, inventedTrends, inventedCities int) AdoptionInputs {
+	in := AdoptionInputs{ComputedFrom: AdoptionComputedFrom{Basis: b, Adoptions: counted.Total(), AdoptionsByProvenance: counted,
+		InventedTrends: inventedTrends, InventedCityRecords: inventedCities}}
 	invented := counted.Sample + counted.Synthetic
-	if invented == 0 {
+	if invented == 0 && inventedTrends == 0 && inventedCities == 0 {
 		return in
 	}
 	in.IncludesInventedData = true
+	var en, fr, es []string
+	if invented > 0 {
+		en = append(en, fmt.Sprintf("%d of the %d adoption records counted are sample or synthetic", invented, counted.Total()))
+		fr = append(fr, fmt.Sprintf("%d des %d évaluations d'adoption comptées sont sample ou synthetic", invented, counted.Total()))
+		es = append(es, fmt.Sprintf("%d de las %d evaluaciones de adopción contadas son sample o synthetic", invented, counted.Total()))
+	}
+	if inventedTrends > 0 {
+		en = append(en, fmt.Sprintf("%d of the trends ranked were named for demonstrations, not by the study", inventedTrends))
+		fr = append(fr, fmt.Sprintf("%d des tendances classées ont été nommées pour des démonstrations, non par l'étude", inventedTrends))
+		es = append(es, fmt.Sprintf("%d de las tendencias clasificadas se nombraron para demostraciones, no por el estudio", inventedTrends))
+	}
+	if inventedCities > 0 {
+		en = append(en, fmt.Sprintf("%d records are about cities invented for demonstrations", inventedCities))
+		fr = append(fr, fmt.Sprintf("%d évaluations portent sur des villes inventées pour des démonstrations", inventedCities))
+		es = append(es, fmt.Sprintf("%d evaluaciones se refieren a ciudades inventadas para demostraciones", inventedCities))
+	}
 	in.Notice = &Text{
-		EN: fmt.Sprintf("Includes data invented for demonstrations or generated for tests (provenance sample or "+
-			"synthetic): %d of the %d adoption records counted. This is not a result of the Smart Cities Study.",
-			invented, counted.Total()),
-		FR: fmt.Sprintf("Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance "+
-			"sample ou synthetic) : %d des %d évaluations d'adoption comptées. Ce n'est pas un résultat de l'Étude sur "+
-			"les villes intelligentes.", invented, counted.Total()),
-		ES: fmt.Sprintf("Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o "+
-			"synthetic): %d de las %d evaluaciones de adopción contadas. No es un resultado del Estudio de Ciudades "+
-			"Inteligentes.", invented, counted.Total()),
+		EN: "Includes data invented for demonstrations or generated for tests: " + strings.Join(en, "; ") +
+			". This is not a result of the Smart Cities Study.",
+		FR: "Comprend des données inventées pour des démonstrations ou générées pour des tests : " + strings.Join(fr, " ; ") +
+			". Ce n'est pas un résultat de l'Étude sur les villes intelligentes.",
+		ES: "Incluye datos inventados para demostraciones o generados para pruebas: " + strings.Join(es, "; ") +
+			". No es un resultado del Estudio de Ciudades Inteligentes.",
 	}
 	return in
 }

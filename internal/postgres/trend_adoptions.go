@@ -162,8 +162,9 @@ func (db *DB) CreateAdoption(ctx context.Context, caller domain.Caller, k domain
 	return out, err
 }
 
-// UpdateAdoption replaces an adoption record's fields when ifMatch allows its version. A new
-// stage makes the record self_reported again: the secretariat verified the stage it saw.
+// UpdateAdoption replaces an adoption record's fields when ifMatch allows its version. Any change
+// makes the record self_reported again: the secretariat verified (or rejected) what it saw, and
+// a record changed since must be checked again.
 func (db *DB) UpdateAdoption(ctx context.Context, caller domain.Caller, k domain.AdoptionKey, ifMatch domain.IfMatch,
 	f domain.AdoptionFields) (*domain.Adoption, error) {
 	if err := f.Validate(); err != nil {
@@ -179,7 +180,8 @@ func (db *DB) UpdateAdoption(ctx context.Context, caller domain.Caller, k domain
 		res, err := tx.ExecContext(ctx, `
 			UPDATE trend_adoptions SET stage = $6, priority = $7, example_project = $8, example_url = $9, source = $10,
 				provenance = $11,
-				verification = CASE WHEN stage = $6 THEN verification ELSE 'self_reported' END,
+				verification = CASE WHEN (stage, priority, example_project, example_url, source, provenance)
+					IS NOT DISTINCT FROM ($6, $7, CAST($8 AS jsonb), $9, $10, $11) THEN verification ELSE 'self_reported' END,
 				version = version + 1, updated_at = now()
 			WHERE trend = $1 AND city = $2 AND year = $3 AND version = $4 AND ($5::text[] IS NULL OR city = ANY($5))`,
 			k.Trend, k.City, k.Year, before.Version, nullableArray(scope),

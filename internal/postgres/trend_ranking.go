@@ -20,8 +20,9 @@ type trendCounts struct {
 	Provenance string      `db:"trend_provenance"`
 	domain.StageCounts
 	domain.ProvenanceCounts
-	SelfReported int `db:"self_reported"`
-	Verified     int `db:"verified"`
+	SelfReported   int `db:"self_reported"`
+	Verified       int `db:"verified"`
+	InventedCities int `db:"invented_cities"`
 }
 
 // TrendRanking counts, for every trend, the cities at each adoption stage: per city its latest
@@ -48,7 +49,8 @@ func (db *DB) TrendRanking(ctx context.Context, f domain.TrendRankingFilter) (*d
 	}
 	query := `
 		WITH counted AS (
-			SELECT DISTINCT ON (a.trend, a.city) a.trend, a.city, a.stage, a.provenance, a.verification
+			SELECT DISTINCT ON (a.trend, a.city) a.trend, a.city, a.stage, a.provenance, a.verification,
+				c.provenance AS city_provenance
 			FROM trend_adoptions a JOIN cities c ON c.slug = a.city` + whereClause(conds) + `
 			ORDER BY a.trend, a.city, a.year DESC
 		)
@@ -63,7 +65,8 @@ func (db *DB) TrendRanking(ctx context.Context, f domain.TrendRankingFilter) (*d
 			count(*) FILTER (WHERE k.provenance = 'sample') AS sample,
 			count(*) FILTER (WHERE k.provenance = 'synthetic') AS synthetic,
 			count(*) FILTER (WHERE k.verification = 'self_reported') AS self_reported,
-			count(*) FILTER (WHERE k.verification = 'verified') AS verified
+			count(*) FILTER (WHERE k.verification = 'verified') AS verified,
+			count(*) FILTER (WHERE k.city_provenance <> 'reported') AS invented_cities
 		FROM trends t LEFT JOIN counted k ON k.trend = t.slug` + trendCond + `
 		GROUP BY t.slug`
 	var lines []trendCounts
@@ -83,6 +86,7 @@ func rankTrends(f domain.TrendRankingFilter, lines []trendCounts) *domain.TrendR
 		r.Year = &f.Year
 	}
 	var counted domain.ProvenanceCounts
+	inventedTrends, inventedCities := 0, 0
 	for _, l := range lines {
 		e := domain.TrendRankingEntry{Trend: l.Trend, Name: l.Name, Category: l.Category, TrendProvenance: l.Provenance,
 			Stages: l.StageCounts, Reached: l.StageCounts.Reached(), Score: l.StageCounts.Score(),
@@ -102,6 +106,10 @@ func rankTrends(f domain.TrendRankingFilter, lines []trendCounts) *domain.TrendR
 		if l.Verified > 0 {
 			e.Verification = append(e.Verification, "verified")
 		}
+		if e.Cities > 0 && l.Provenance != "reported" {
+			inventedTrends++
+		}
+		inventedCities += l.InventedCities
 		counted.Reported += l.Reported
 		counted.Sample += l.Sample
 		counted.Synthetic += l.Synthetic
@@ -119,7 +127,7 @@ func rankTrends(f domain.TrendRankingFilter, lines []trendCounts) *domain.TrendR
 		}
 		e.Rank = &rank
 	}
-	r.AdoptionInputs = domain.NewAdoptionInputs(f.Basis, counted)
+	r.AdoptionInputs = domain.NewAdoptionInputs(f.Basis, counted, inventedTrends, inventedCities)
 	return r
 }
 
