@@ -11,6 +11,7 @@ import (
 
 	"github.com/uclg-digital-cities/digitalcities/api"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 )
 
 // The authorization matrix: every operation of the OpenAPI document is called as each kind of
@@ -75,6 +76,8 @@ type matrixWorld struct {
 	obs    map[string]int64 // target → an observation of that city
 	victim int64            // a token to read and revoke
 	role   int64            // a role in a UCLG body, to read, replace and delete
+	// reports and commitments of the body chaired by each target's city
+	draft, published, commitment map[string]int64
 }
 
 func newMatrixWorld(t *testing.T) *matrixWorld {
@@ -103,6 +106,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 		t.Fatal(err)
 	}
 	w.role = role.ID
+	w.reportsFixture(t)
 	if _, err := h.db.CreateEvent(fixtureCtx(), fixtureCaller, "ev", domain.EventFields{Title: domain.Text{EN: "Event"},
 		Type: "webinar", Start: domain.DateWithPrecision{Value: ptr("2020-05-04"), Precision: "day"}, Status: "scheduled",
 		Partners: []domain.EventPartner{{Organisation: "wego", Role: "partner"}}, Cities: []domain.EventCity{{City: "alpha", Role: "speaker"}}}); err != nil {
@@ -130,11 +134,52 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	return w
 }
 
+// reportsFixture gives each target a body its city chairs (A: digital-cities, chaired by alpha;
+// B: body-b, chaired by beta), with a draft, a published report and a commitment.
+func (w *matrixWorld) reportsFixture(t *testing.T) {
+	ctx, db := fixtureCtx(), w.h.db
+	if _, err := db.SQL().Exec(`INSERT INTO communities (slug, name, kind) VALUES ('body-b', '{"en": "Body B"}', 'committee')`); err != nil {
+		t.Fatal(err)
+	}
+	chair := "beta"
+	if _, err := db.CreateBodyRole(ctx, fixtureCaller, domain.BodyRoleFields{Body: "body-b", City: &chair, Role: "chair"}); err != nil {
+		t.Fatal(err)
+	}
+	w.draft, w.published, w.commitment = map[string]int64{}, map[string]int64{}, map[string]int64{}
+	for target, body := range map[string]string{"A": "digital-cities", "B": "body-b"} {
+		period := domain.ReportPeriod{Start: "2019-01-01", End: "2020-12-31"}
+		content := domain.ReportContent{Title: domain.Text{EN: "Report " + target}}
+		for _, kind := range []string{"draft", "published"} {
+			r, err := db.CreateReport(ctx, fixtureCaller, postgres.ReportCreate{Body: body, Period: period, Content: content})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kind == "draft" {
+				w.draft[target] = r.ID
+				continue
+			}
+			for _, to := range []string{"submitted", "published"} {
+				if _, err := db.TransitionReport(ctx, fixtureCaller, r.ID, domain.MatchAny, to, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.published[target] = r.ID
+		}
+		c, err := db.CreateCommitment(ctx, fixtureCaller, domain.CommitmentFields{Body: body, Title: domain.Text{EN: "Do " + target},
+			Owner: "Someone", Due: domain.DateWithPrecision{Precision: "unknown"}, Status: "open"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.commitment[target] = c.ID
+	}
+}
+
 // requestFor builds a call of an operation on objects of the target city.
 func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 	city := map[string]string{"A": "alpha", "B": "beta"}[target]
 	other := map[string]string{"A": "gamma", "B": "delta"}[target] // cities with no data, for deletes
 	n := map[string]int{"A": 0, "B": 1}[target]
+	body := map[string]string{"A": "digital-cities", "B": "body-b"}[target] // the body the target's city chairs
 	obs := fmt.Sprintf("/v1/observations/%d", w.obs[target])
 	role := fmt.Sprintf("/v1/roles/%d", w.role)
 	anyVersion := map[string]string{"If-Match": "*"}
@@ -210,6 +255,19 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 		"create-token":                     {method: "POST", path: "/v1/tokens", body: map[string]any{"name": "new " + city, "role": "secretariat"}},
 		"get-token":                        {method: "GET", path: fmt.Sprintf("/v1/tokens/%d", w.victim)},
 		"revoke-token":                     {method: "DELETE", path: fmt.Sprintf("/v1/tokens/%d", w.victim), header: anyVersion},
+		"list-reports":                     {method: "GET", path: "/v1/reports"},
+		"create-report":                    {method: "POST", path: "/v1/reports", body: map[string]any{"body": body, "period": map[string]any{"start": "2021-01-01", "end": "2021-12-31"}, "title": map[string]any{"en": "New"}}},
+		"get-report":                       {method: "GET", path: fmt.Sprintf("/v1/reports/%d", w.published[target])},
+		"update-report":                    {method: "PUT", path: fmt.Sprintf("/v1/reports/%d", w.draft[target]), header: anyVersion, body: map[string]any{"period": map[string]any{"start": "2019-01-01", "end": "2020-12-31"}, "title": map[string]any{"en": "Edited"}}},
+		"delete-report":                    {method: "DELETE", path: fmt.Sprintf("/v1/reports/%d", w.draft[target]), header: anyVersion},
+		"create-report-transition":         {method: "POST", path: fmt.Sprintf("/v1/reports/%d/transitions", w.draft[target]), header: anyVersion, body: map[string]any{"to": "submitted"}},
+		"list-report-versions":             {method: "GET", path: fmt.Sprintf("/v1/reports/%d/versions", w.published[target])},
+		"get-report-version":               {method: "GET", path: fmt.Sprintf("/v1/reports/%d/versions/1", w.published[target])},
+		"compare-report-versions":          {method: "GET", path: fmt.Sprintf("/v1/reports/%d/diff?from=1&to=1", w.published[target])},
+		"list-commitments":                 {method: "GET", path: "/v1/commitments?status=open"},
+		"get-commitment":                   {method: "GET", path: fmt.Sprintf("/v1/commitments/%d", w.commitment[target])},
+		"create-commitment":                {method: "POST", path: "/v1/commitments", body: map[string]any{"body": body, "title": map[string]any{"en": "New"}, "owner": "Someone", "due": map[string]any{"value": "2021", "precision": "year"}, "status": "open"}},
+		"update-commitment":                {method: "PUT", path: fmt.Sprintf("/v1/commitments/%d", w.commitment[target]), header: anyVersion, body: map[string]any{"body": body, "title": map[string]any{"en": "Done"}, "owner": "Someone", "due": map[string]any{"value": nil, "precision": "unknown"}, "status": "done"}},
 		"list-audit-entries":               {method: "GET", path: "/v1/audit"},
 		"list-trends":                      {method: "GET", path: "/v1/trends"},
 		"get-trend":                        {method: "GET", path: "/v1/trends/tm"},
@@ -261,6 +319,10 @@ func (w *matrixWorld) fingerprint(t *testing.T) string {
 		(SELECT string_agg(to_jsonb(e)::text, ',' ORDER BY slug) FROM events e),
 		(SELECT string_agg(to_jsonb(p)::text, ',' ORDER BY event, position) FROM event_partners p),
 		(SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY event, position) FROM event_cities c),
+		(SELECT string_agg(to_jsonb(r)::text, ',' ORDER BY id) FROM reports r),
+		(SELECT count(*) FROM report_versions), (SELECT count(*) FROM report_transitions),
+		(SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY id) FROM commitments c),
+		(SELECT count(*) FROM commitment_statuses),
 		(SELECT string_agg(concat_ws(':', id, name, role, cities, revoked_at), ',' ORDER BY id) FROM api_tokens),
 		(SELECT count(*) FROM audit_log), (SELECT count(*) FROM idempotency_keys)))`)
 	if err != nil {

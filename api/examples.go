@@ -107,8 +107,15 @@ func exampleSchemas(reg huma.Registry, s *huma.Schema, v any, depth int) {
 	}
 	switch v := v.(type) {
 	case map[string]any:
-		for name, p := range s.Properties {
-			exampleSchemas(reg, p, v[name], depth+1)
+		// In name order, so that a schema reached by two properties always takes its example
+		// from the same one and the document is the same at every build.
+		names := make([]string, 0, len(s.Properties))
+		for name := range s.Properties {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			exampleSchemas(reg, s.Properties[name], v[name], depth+1)
 		}
 	case []any:
 		if len(v) > 0 {

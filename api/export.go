@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"github.com/uclg-digital-cities/digitalcities/api/httpx"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,25 +69,9 @@ func exportFormat(in *ExportInput) (string, error) {
 	if strings.TrimSpace(in.Accept) == "" {
 		return "csv", nil
 	}
-	ranges := map[string]string{"text/csv": "csv", "application/x-ndjson": "ndjson", "application/json": "json",
-		"*/*": "csv", "text/*": "csv", "application/*": "json"}
-	best, bestQ := "", 0.0
-	for _, part := range strings.Split(in.Accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		q := 1.0
-		if s, ok := params["q"]; ok {
-			if q, err = strconv.ParseFloat(s, 64); err != nil {
-				continue
-			}
-		}
-		if f, ok := ranges[mt]; ok && q > bestQ {
-			best, bestQ = f, q
-		}
-	}
-	if best == "" {
+	best, ok := negotiate(in.Accept, map[string]string{"text/csv": "csv", "application/x-ndjson": "ndjson",
+		"application/json": "json", "*/*": "csv", "text/*": "csv", "application/*": "json"})
+	if !ok {
 		return "", domain.Errorf(domain.ENOTACCEPTABLE, "exports are text/csv, application/x-ndjson or application/json")
 	}
 	return best, nil

@@ -116,6 +116,21 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, calendarOp(op("get-city-events-calendar", http.MethodGet, "/v1/cities/{slug}/events.ics", "A city's events as an iCalendar feed", "events", publicRead, getErrors)), h.cityEventsCalendar)
 	register(api, h, calendarOp(op("get-organisation-events-calendar", http.MethodGet, "/v1/organisations/{slug}/events.ics", "A partner organisation's events as an iCalendar feed", "events", publicRead, getErrors)), h.organisationEventsCalendar)
 
+	// Progress reports to the World Secretariat and the commitments they follow up
+	register(api, h, op("list-reports", http.MethodGet, "/v1/reports", "List progress reports", "reports", publicRead, readErrors), h.listReports)
+	register(api, h, withStatus(op("create-report", http.MethodPost, "/v1/reports", "Start a draft report, optionally pre-filled from the API's data (secretariat, or editors of the body's chair city)", "reports", cityCreate, createErrs), http.StatusCreated), h.createReport)
+	register(api, h, renderedOp(op("get-report", http.MethodGet, "/v1/reports/{id}", "Get a report as JSON, Markdown or printable HTML", "reports", publicRead, append(getErrors, http.StatusNotAcceptable)), "Report", "The report"), h.getReport)
+	register(api, h, op("update-report", http.MethodPut, "/v1/reports/{id}", "Replace a draft's period and content", "reports", cityWrite, changeErrs), h.updateReport)
+	register(api, h, withStatus(op("delete-report", http.MethodDelete, "/v1/reports/{id}", "Delete a draft that was never submitted", "reports", cityWrite, changeErrs), http.StatusNoContent), h.deleteReport)
+	register(api, h, op("create-report-transition", http.MethodPost, "/v1/reports/{id}/transitions", "Submit, return or publish a report", "reports", cityWrite, changeErrs), h.transitionReport)
+	register(api, h, op("list-report-versions", http.MethodGet, "/v1/reports/{id}/versions", "List a report's submitted versions", "reports", publicRead, getErrors), h.listReportVersions)
+	register(api, h, renderedOp(op("get-report-version", http.MethodGet, "/v1/reports/{id}/versions/{n}", "Get a submitted version, frozen, as JSON, Markdown or printable HTML", "reports", publicRead, append(getErrors, http.StatusNotAcceptable)), "ReportVersion", "The version"), h.getReportVersion)
+	register(api, h, op("compare-report-versions", http.MethodGet, "/v1/reports/{id}/diff", "Compare two versions of a report", "reports", publicRead, getErrors), h.diffReportVersions)
+	register(api, h, op("list-commitments", http.MethodGet, "/v1/commitments", "List commitments followed up from report to report", "reports", publicRead, readErrors), h.listCommitments)
+	register(api, h, withStatus(op("create-commitment", http.MethodPost, "/v1/commitments", "Record a commitment of a body (secretariat, or editors of the body's chair city)", "reports", cityCreate, createErrs), http.StatusCreated), h.createCommitment)
+	register(api, h, op("get-commitment", http.MethodGet, "/v1/commitments/{id}", "Get a commitment with its status history", "reports", publicRead, getErrors), h.getCommitment)
+	register(api, h, op("update-commitment", http.MethodPut, "/v1/commitments/{id}", "Replace a commitment; a new status joins its history", "reports", cityWrite, changeErrs), h.updateCommitment)
+
 	// Tokens
 	register(api, h, op("list-tokens", http.MethodGet, "/v1/tokens", "List API tokens (admin)", "tokens", adminRead, append(readErrors, http.StatusForbidden)), h.listTokens)
 	register(api, h, withStatus(op("create-token", http.MethodPost, "/v1/tokens", "Create an API token (admin); the secret is shown once", "tokens", tokenCreate, createErrs), http.StatusCreated), h.createToken)

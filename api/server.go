@@ -109,6 +109,7 @@ func humaConfig() huma.Config {
 		{Name: "trends", Description: "Smart-governance technology trends and each city's adoption of them, year by year."},
 		{Name: "events", Description: "Collaboration events (learning events, panels, congress sessions, annual events, webinars) and their iCalendar feeds."},
 		{Name: "analysis", Description: "Scorecards, rankings and comparisons computed from observations, and the trend ranking computed from adoption records."},
+		{Name: "reports", Description: "Progress reports to the UCLG World Secretariat, their workflow and frozen versions, and the commitments they follow up."},
 		{Name: "tokens", Description: "API tokens (admins only)."},
 		{Name: "audit", Description: "The audit trail of every write (secretariat and admins)."},
 		{Name: "health", Description: "Liveness and readiness probes."},

@@ -218,7 +218,7 @@ export interface paths {
         get: operations["get-trend-adoption"];
         /**
          * Replace an adoption record (secretariat, or an editor of the city)
-         * @description Replaces an adoption record's stage, priority, example, source and provenance. If-Match is required. A new stage makes the record self_reported again. Editors may write only their own cities.
+         * @description Replaces an adoption record's stage, priority, example, source and provenance. If-Match is required. Any change makes the record self_reported again: the secretariat verified (or rejected) what it saw. Editors may write only their own cities.
          */
         put: operations["update-trend-adoption"];
         post?: never;
@@ -245,6 +245,54 @@ export interface paths {
          * @description Sets an adoption record's verification (secretariat): verified, rejected (then no aggregate counts it) or self_reported. If-Match is required.
          */
         put: operations["verify-trend-adoption"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List commitments followed up from report to report
+         * @description Commitments that reports follow up across periods (the promotion plan, the study's launch, the documents of recommendations, the forums), by id, filtered by body and status (status=open for what is left to do) and updated_since. The reports that mention one are at /v1/reports?commitment={id}.
+         */
+        get: operations["list-commitments"];
+        put?: never;
+        /**
+         * Record a commitment of a body (secretariat, or editors of the body's chair city)
+         * @description Records a commitment of a body with its owner, its due date as precisely as known and its status, which starts its history. The secretariat writes any body's; editors those of the bodies their cities chair. Accepts Idempotency-Key.
+         */
+        post: operations["create-commitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commitments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a commitment with its status history
+         * @description One commitment with its status history and its ETag.
+         */
+        get: operations["get-commitment"];
+        /**
+         * Replace a commitment; a new status joins its history
+         * @description Replaces a commitment's fields; its body cannot change. A new status (or a status_note) is added to its history. If-Match is required.
+         */
+        put: operations["update-commitment"];
         post?: never;
         delete?: never;
         options?: never;
@@ -716,6 +764,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List progress reports
+         * @description Progress reports of UCLG bodies to the World Secretariat, by id, filtered by body, status, period (from, to: reports whose period overlaps) and updated_since, and by commitment (the reports that follow it up). Anonymous callers, admins and editors of other bodies see published reports only; the secretariat sees every report; editors also see the drafts of the bodies their cities chair.
+         */
+        get: operations["list-reports"];
+        put?: never;
+        /**
+         * Start a draft report, optionally pre-filled from the API's data (secretariat, or editors of the body's chair city)
+         * @description Starts a draft report of a body for a period, in UCLG's template: activities under the strategic priorities (implementation, advocacy, monitoring and follow-up, learning, strengthening the network), the commitments followed up, a leadership update and results; texts are Markdown, stored as written, and their links must name existing records (422 naming the first that does not). With prefill, the draft is pre-filled from the API's data for the period: the events in it with their outcomes (learning or advocacy), the study milestones in it (implementation), the changes of cities' adoption of trends assessed in it (monitoring), and the body's commitments still open and due by its end (or of unknown date); like every aggregate it gathers reported, non-rejected records unless prefill names other provenances or verification states, and it says what it gathered in prefilled_from. The secretariat writes any body's reports; editors write the reports of the bodies their cities chair. Accepts Idempotency-Key.
+         */
+        post: operations["create-report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a report as JSON, Markdown or printable HTML
+         * @description One report, as JSON (default), as Markdown in UCLG's template (Accept: text/markdown or format=markdown) or as a printable HTML page (Accept: text/html or format=html). The HTML is sanitised (report text cannot bring scripts, event handlers or javascript: links) and served with a Content-Security-Policy that allows no script. Each representation has its own ETag. Drafts and submitted reports are 404 to callers who may not read them.
+         */
+        get: operations["get-report"];
+        /**
+         * Replace a draft's period and content
+         * @description Replaces a draft's period and content. If-Match is required. A submitted or published report cannot be edited (409 naming the allowed transitions): the secretariat returns it to draft first.
+         */
+        put: operations["update-report"];
+        post?: never;
+        /**
+         * Delete a draft that was never submitted
+         * @description Deletes a draft that was never submitted (409 for a report with versions, which are kept for ever). If-Match is required.
+         */
+        delete: operations["delete-report"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare two versions of a report
+         * @description The differences between two versions of a report's content, field by field: each text (per language), priority and link that was added, removed or changed, with its JSON path, its value before and after.
+         */
+        get: operations["compare-report-versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit, return or publish a report
+         * @description Moves a report along its workflow: draft → submitted (editors of the body or the secretariat; freezes the content as the next numbered version, with the SHA-256 of its canonical JSON), submitted → draft (the secretariat returns it, with a reason) and submitted → published (the secretariat publishes the last submitted version). Any other move is 409 naming the allowed ones; a role that may not make a move is 403. If-Match is required. Every transition is kept in the report's history and audited.
+         */
+        post: operations["create-report-transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a report's submitted versions
+         * @description A report's submitted versions, oldest first, each frozen with its canonical JSON and its SHA-256. Callers who may read the report's drafts see every version; others see the published version only.
+         */
+        get: operations["list-report-versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/versions/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a submitted version, frozen, as JSON, Markdown or printable HTML
+         * @description One submitted version: it never changes, by any API call or code path (the database refuses to change or delete one). As JSON, Markdown or printable HTML, like get-report; the ETag derives from its checksum. canonical holds the exact bytes whose SHA-256 is sha256.
+         */
+        get: operations["get-report-version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/roles": {
         parameters: {
             query?: never;
@@ -1006,6 +1186,38 @@ export interface components {
     schemas: {
         /**
          * @example {
+         *       "links": [
+         *         {
+         *           "kind": "community",
+         *           "ref": "digital-cities"
+         *         },
+         *         {
+         *           "kind": "city",
+         *           "ref": "bilbao"
+         *         }
+         *       ],
+         *       "priority": "implementation",
+         *       "text": {
+         *         "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+         *       }
+         *     }
+         */
+        Activity: {
+            /** @description The records the text refers to. */
+            links?: components["schemas"]["ReportLink"][];
+            /**
+             * @description The component of UCLG's strategic priorities: implementation, advocacy, monitoring and follow-up, learning, strengthening the network.
+             * @example learning
+             * @enum {string}
+             */
+            priority: "implementation" | "advocacy" | "monitoring" | "learning" | "network";
+            /** @description Markdown, stored as written. */
+            text: components["schemas"]["Text"];
+            /** @description A heading, when the text has one. */
+            title?: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
          *       "city": "malaga",
          *       "created_at": "2025-01-20T09:00:00Z",
          *       "example_url": null,
@@ -1061,7 +1273,7 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             /**
-             * @description Set by the secretariat; a change of stage makes it self_reported again.
+             * @description Set by the secretariat; any change of the record makes it self_reported again.
              * @example self_reported
              * @enum {string}
              */
@@ -1086,6 +1298,8 @@ export interface components {
          *         "sample": 7,
          *         "synthetic": 0
          *       },
+         *       "invented_city_records": 7,
+         *       "invented_trends": 7,
          *       "provenance": [
          *         "reported",
          *         "sample"
@@ -1105,6 +1319,18 @@ export interface components {
             adoptions: number;
             /** @description Of those, how many are reported, sample and synthetic. */
             adoptions_by_provenance: components["schemas"]["ProvenanceCounts"];
+            /**
+             * Format: int64
+             * @description How many of the counted records are about a city whose own record is sample or synthetic.
+             * @example 0
+             */
+            invented_city_records: number;
+            /**
+             * Format: int64
+             * @description How many of the trends with counted records are themselves sample or synthetic (named for demonstrations, not by the study).
+             * @example 0
+             */
+            invented_trends: number;
             /**
              * @description The provenances counted: reported (real data) by default; sample (invented for demonstrations) and synthetic (generated for tests) only when asked for.
              * @example [
@@ -1717,6 +1943,135 @@ export interface components {
         };
         /**
          * @example {
+         *       "body": "digital-cities",
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "due": {
+         *         "precision": "year",
+         *         "value": "2020"
+         *       },
+         *       "history": [
+         *         {
+         *           "at": "2025-01-20T09:00:00Z",
+         *           "note": "As the 2019–2020 report sets it out.",
+         *           "status": "open"
+         *         }
+         *       ],
+         *       "id": 1,
+         *       "owner": "Committee on Digital Cities",
+         *       "provenance": "reported",
+         *       "status": "open",
+         *       "title": {
+         *         "en": "Define and implement the Smart Cities Study Communication and Promotion Plan"
+         *       },
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "version": 1
+         *     }
+         */
+        Commitment: {
+            /**
+             * @description The body that undertook it.
+             * @example digital-cities
+             */
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            description?: components["schemas"]["Text"];
+            /** @description When it is due, as precisely as known. */
+            due: components["schemas"]["DateWithPrecision"];
+            /** @description Every status the commitment has had, oldest first. */
+            history: components["schemas"]["CommitmentStatus"][];
+            /**
+             * Format: int64
+             * @example 1
+             */
+            id: number;
+            /**
+             * @description Who carries it out.
+             * @example Committee on Digital Cities
+             */
+            owner: string;
+            /**
+             * @default reported
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @example open
+             * @enum {string}
+             */
+            status: "open" | "in_progress" | "done" | "dropped";
+            /** @description On a write that changes the status: a note kept with it in history. */
+            status_note?: string;
+            title: components["schemas"]["Text"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "body": "digital-cities",
+         *       "due": {
+         *         "precision": "year",
+         *         "value": "2021"
+         *       },
+         *       "owner": "Committee on Digital Cities",
+         *       "status": "open",
+         *       "status_note": "Agreed at the 2020 meeting (example).",
+         *       "title": {
+         *         "en": "Present the study's conclusions at an international forum"
+         *       }
+         *     }
+         */
+        CommitmentFields: {
+            /**
+             * @description The body that undertook it.
+             * @example digital-cities
+             */
+            body: string;
+            description?: components["schemas"]["Text"];
+            /** @description When it is due, as precisely as known. */
+            due: components["schemas"]["DateWithPrecision"];
+            /**
+             * @description Who carries it out.
+             * @example Committee on Digital Cities
+             */
+            owner: string;
+            /**
+             * @default reported
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * @example open
+             * @enum {string}
+             */
+            status: "open" | "in_progress" | "done" | "dropped";
+            /** @description On a write that changes the status: a note kept with it in history. */
+            status_note?: string;
+            title: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "at": "2025-01-20T09:00:00Z",
+         *       "note": "As the 2019–2020 report sets it out.",
+         *       "status": "open"
+         *     }
+         */
+        CommitmentStatus: {
+            /** Format: date-time */
+            at: string;
+            note: string | null;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "dropped";
+        };
+        /**
+         * @example {
          *       "chair_city": null,
          *       "created_at": "2025-01-20T09:00:00Z",
          *       "description": {
@@ -1993,6 +2348,36 @@ export interface components {
              *     ]
              */
             verification: ("self_reported" | "verified")[] | null;
+        };
+        /**
+         * @example {
+         *       "after": "study",
+         *       "before": null,
+         *       "change": "added",
+         *       "path": "results[0].links[0].kind"
+         *     }
+         */
+        ContentChange: {
+            /**
+             * @description The field's value in the second version (numbers written as text); null when removed.
+             * @example Collaboration on organising learning events with UN-Habitat.
+             */
+            after: string | null;
+            /**
+             * @description The field's value in the first version (numbers written as text); null when added.
+             * @example Collaboration on organising learning events.
+             */
+            before: string | null;
+            /**
+             * @example changed
+             * @enum {string}
+             */
+            change: "added" | "removed" | "changed";
+            /**
+             * @description The field, as a JSON path into the content.
+             * @example activities[2].text.en
+             */
+            path: string;
         };
         /**
          * @example {
@@ -3620,6 +4005,67 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "body": "digital-cities",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "due": {
+         *             "precision": "year",
+         *             "value": "2020"
+         *           },
+         *           "history": [
+         *             {
+         *               "at": "2025-01-20T09:00:00Z",
+         *               "note": "As the 2019–2020 report sets it out.",
+         *               "status": "open"
+         *             }
+         *           ],
+         *           "id": 1,
+         *           "owner": "Committee on Digital Cities",
+         *           "provenance": "reported",
+         *           "status": "open",
+         *           "title": {
+         *             "en": "Define and implement the Smart Cities Study Communication and Promotion Plan"
+         *           },
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         },
+         *         {
+         *           "body": "digital-cities",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "due": {
+         *             "precision": "year",
+         *             "value": "2020"
+         *           },
+         *           "history": [
+         *             {
+         *               "at": "2025-01-20T09:00:00Z",
+         *               "note": "As the 2019–2020 report sets it out.",
+         *               "status": "open"
+         *             }
+         *           ],
+         *           "id": 2,
+         *           "owner": "Committee on Digital Cities",
+         *           "provenance": "reported",
+         *           "status": "open",
+         *           "title": {
+         *             "en": "Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others"
+         *           },
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": "eyJzIjoiaWQiLCJ2IjoiIiwiaWQiOiIyIn0"
+         *     }
+         */
+        PageCommitment: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["Commitment"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
          *           "chair_city": null,
          *           "created_at": "2025-01-20T09:00:00Z",
          *           "description": {
@@ -4019,6 +4465,523 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "activities": [
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "community",
+         *                   "ref": "digital-cities"
+         *                 },
+         *                 {
+         *                   "kind": "city",
+         *                   "ref": "bilbao"
+         *                 }
+         *               ],
+         *               "priority": "implementation",
+         *               "text": {
+         *                 "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+         *               }
+         *             },
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "study",
+         *                   "ref": "2019"
+         *                 }
+         *               ],
+         *               "priority": "implementation",
+         *               "text": {
+         *                 "en": "The Committee on Digital Cities' main goal is to update the \"Smart Cities Study\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation."
+         *               }
+         *             },
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "study",
+         *                   "ref": "2019"
+         *                 },
+         *                 {
+         *                   "kind": "commitment",
+         *                   "ref": "1"
+         *                 },
+         *                 {
+         *                   "kind": "commitment",
+         *                   "ref": "2"
+         *                 },
+         *                 {
+         *                   "kind": "commitment",
+         *                   "ref": "3"
+         *                 }
+         *               ],
+         *               "priority": "implementation",
+         *               "text": {
+         *                 "en": "The proposed schedule of activities is as follows:\n\nEnd of 2019: the study is completed\n\nIn the last few months of 2019, the study will be finalised and ready for official publication.\n\n2020: promoting and publicising the study\n\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study."
+         *               }
+         *             },
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "commitment",
+         *                   "ref": "4"
+         *                 }
+         *               ],
+         *               "priority": "implementation",
+         *               "text": {
+         *                 "en": "As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues."
+         *               }
+         *             },
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "city",
+         *                   "ref": "bilbao"
+         *                 },
+         *                 {
+         *                   "kind": "community",
+         *                   "ref": "digital-cities"
+         *                 }
+         *               ],
+         *               "priority": "advocacy",
+         *               "text": {
+         *                 "en": "The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities."
+         *               }
+         *             },
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "city",
+         *                   "ref": "bilbao"
+         *                 },
+         *                 {
+         *                   "kind": "community",
+         *                   "ref": "opportunities-for-all-culture-city-diplomacy"
+         *                 },
+         *                 {
+         *                   "kind": "community",
+         *                   "ref": "committee-on-culture"
+         *                 }
+         *               ],
+         *               "priority": "advocacy",
+         *               "text": {
+         *                 "en": "In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\n\n- Co-president of the \"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\" Policy Council\n- Vice-Chair of the Committee on Culture"
+         *               }
+         *             },
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "study",
+         *                   "ref": "2019"
+         *                 }
+         *               ],
+         *               "priority": "monitoring",
+         *               "text": {
+         *                 "en": "The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study."
+         *               }
+         *             },
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "event",
+         *                   "ref": "learning-events-2020"
+         *                 },
+         *                 {
+         *                   "kind": "organisation",
+         *                   "ref": "un-habitat"
+         *                 },
+         *                 {
+         *                   "kind": "organisation",
+         *                   "ref": "uraia"
+         *                 },
+         *                 {
+         *                   "kind": "organisation",
+         *                   "ref": "wego"
+         *                 },
+         *                 {
+         *                   "kind": "organisation",
+         *                   "ref": "wba"
+         *                 }
+         *               ],
+         *               "priority": "learning",
+         *               "text": {
+         *                 "en": "Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities."
+         *               }
+         *             },
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "study",
+         *                   "ref": "2019"
+         *                 }
+         *               ],
+         *               "priority": "network",
+         *               "text": {
+         *                 "en": "In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG."
+         *               }
+         *             }
+         *           ],
+         *           "allowed_transitions": [],
+         *           "body": "digital-cities",
+         *           "commitments": [
+         *             1,
+         *             2,
+         *             3,
+         *             4
+         *           ],
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "history": [
+         *             {
+         *               "actor": "secretariat",
+         *               "at": "2025-01-20T09:00:00Z",
+         *               "from": "draft",
+         *               "reason": null,
+         *               "to": "submitted",
+         *               "version": 1
+         *             },
+         *             {
+         *               "actor": "secretariat",
+         *               "at": "2025-01-20T09:00:00Z",
+         *               "from": "submitted",
+         *               "reason": null,
+         *               "to": "published",
+         *               "version": 1
+         *             }
+         *           ],
+         *           "id": 1,
+         *           "leadership_update": [
+         *             {
+         *               "links": [],
+         *               "text": {
+         *                 "en": "No change is anticipated in the Committee's leadership in 2020."
+         *               }
+         *             }
+         *           ],
+         *           "period": {
+         *             "end": "2020-12-31",
+         *             "start": "2019-01-01"
+         *           },
+         *           "provenance": "reported",
+         *           "published_version": 1,
+         *           "results": [
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "study",
+         *                   "ref": "2019"
+         *                 }
+         *               ],
+         *               "text": {
+         *                 "en": "Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\"Smart Governance\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \"Smart Governance\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities."
+         *               },
+         *               "title": {
+         *                 "en": "SMART CITIES STUDY"
+         *               }
+         *             },
+         *             {
+         *               "links": [
+         *                 {
+         *                   "kind": "event",
+         *                   "ref": "congress-panel-urban-innovation-listen-citizens"
+         *                 },
+         *                 {
+         *                   "kind": "event",
+         *                   "ref": "6th-uclg-congress"
+         *                 },
+         *                 {
+         *                   "kind": "event",
+         *                   "ref": "uraia-annual-event-malaga"
+         *                 },
+         *                 {
+         *                   "kind": "organisation",
+         *                   "ref": "uraia"
+         *                 },
+         *                 {
+         *                   "kind": "organisation",
+         *                   "ref": "un-habitat"
+         *                 },
+         *                 {
+         *                   "kind": "organisation",
+         *                   "ref": "fmdv"
+         *                 }
+         *               ],
+         *               "text": {
+         *                 "en": "We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \"Using urban innovation to listen to citizens.\"\n\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \"Trends in Municipal Innovation to achieve the SDGs\"."
+         *               },
+         *               "title": {
+         *                 "en": "COLLABORATION"
+         *               }
+         *             }
+         *           ],
+         *           "status": "published",
+         *           "submitted_version": 1,
+         *           "title": {
+         *             "en": "Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities"
+         *           },
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 3
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PageReport: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["Report"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "body": "digital-cities",
+         *           "canonical": "{\"title\": {\"en\": \"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}, \"results\": [{\"text\": {\"en\": \"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"title\": {\"en\": \"SMART CITIES STUDY\"}}, {\"text\": {\"en\": \"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"}, \"links\": [{\"ref\": \"congress-panel-urban-innovation-listen-citizens\", \"kind\": \"event\"}, {\"ref\": \"6th-uclg-congress\", \"kind\": \"event\"}, {\"ref\": \"uraia-annual-event-malaga\", \"kind\": \"event\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"fmdv\", \"kind\": \"organisation\"}], \"title\": {\"en\": \"COLLABORATION\"}}], \"activities\": [{\"text\": {\"en\": \"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}, \"links\": [{\"ref\": \"digital-cities\", \"kind\": \"community\"}, {\"ref\": \"bilbao\", \"kind\": \"city\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}, {\"ref\": \"1\", \"kind\": \"commitment\"}, {\"ref\": \"2\", \"kind\": \"commitment\"}, {\"ref\": \"3\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}, \"links\": [{\"ref\": \"4\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"digital-cities\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"opportunities-for-all-culture-city-diplomacy\", \"kind\": \"community\"}, {\"ref\": \"committee-on-culture\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"monitoring\"}, {\"text\": {\"en\": \"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}, \"links\": [{\"ref\": \"learning-events-2020\", \"kind\": \"event\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"wego\", \"kind\": \"organisation\"}, {\"ref\": \"wba\", \"kind\": \"organisation\"}], \"priority\": \"learning\"}, {\"text\": {\"en\": \"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"network\"}], \"commitments\": [1, 2, 3, 4], \"leadership_update\": [{\"text\": {\"en\": \"No change is anticipated in the Committee's leadership in 2020.\"}, \"links\": []}]}",
+         *           "content": {
+         *             "activities": [
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "community",
+         *                     "ref": "digital-cities"
+         *                   },
+         *                   {
+         *                     "kind": "city",
+         *                     "ref": "bilbao"
+         *                   }
+         *                 ],
+         *                 "priority": "implementation",
+         *                 "text": {
+         *                   "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+         *                 }
+         *               },
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "study",
+         *                     "ref": "2019"
+         *                   }
+         *                 ],
+         *                 "priority": "implementation",
+         *                 "text": {
+         *                   "en": "The Committee on Digital Cities' main goal is to update the \"Smart Cities Study\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation."
+         *                 }
+         *               },
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "study",
+         *                     "ref": "2019"
+         *                   },
+         *                   {
+         *                     "kind": "commitment",
+         *                     "ref": "1"
+         *                   },
+         *                   {
+         *                     "kind": "commitment",
+         *                     "ref": "2"
+         *                   },
+         *                   {
+         *                     "kind": "commitment",
+         *                     "ref": "3"
+         *                   }
+         *                 ],
+         *                 "priority": "implementation",
+         *                 "text": {
+         *                   "en": "The proposed schedule of activities is as follows:\n\nEnd of 2019: the study is completed\n\nIn the last few months of 2019, the study will be finalised and ready for official publication.\n\n2020: promoting and publicising the study\n\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study."
+         *                 }
+         *               },
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "commitment",
+         *                     "ref": "4"
+         *                   }
+         *                 ],
+         *                 "priority": "implementation",
+         *                 "text": {
+         *                   "en": "As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues."
+         *                 }
+         *               },
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "city",
+         *                     "ref": "bilbao"
+         *                   },
+         *                   {
+         *                     "kind": "community",
+         *                     "ref": "digital-cities"
+         *                   }
+         *                 ],
+         *                 "priority": "advocacy",
+         *                 "text": {
+         *                   "en": "The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities."
+         *                 }
+         *               },
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "city",
+         *                     "ref": "bilbao"
+         *                   },
+         *                   {
+         *                     "kind": "community",
+         *                     "ref": "opportunities-for-all-culture-city-diplomacy"
+         *                   },
+         *                   {
+         *                     "kind": "community",
+         *                     "ref": "committee-on-culture"
+         *                   }
+         *                 ],
+         *                 "priority": "advocacy",
+         *                 "text": {
+         *                   "en": "In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\n\n- Co-president of the \"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\" Policy Council\n- Vice-Chair of the Committee on Culture"
+         *                 }
+         *               },
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "study",
+         *                     "ref": "2019"
+         *                   }
+         *                 ],
+         *                 "priority": "monitoring",
+         *                 "text": {
+         *                   "en": "The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study."
+         *                 }
+         *               },
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "event",
+         *                     "ref": "learning-events-2020"
+         *                   },
+         *                   {
+         *                     "kind": "organisation",
+         *                     "ref": "un-habitat"
+         *                   },
+         *                   {
+         *                     "kind": "organisation",
+         *                     "ref": "uraia"
+         *                   },
+         *                   {
+         *                     "kind": "organisation",
+         *                     "ref": "wego"
+         *                   },
+         *                   {
+         *                     "kind": "organisation",
+         *                     "ref": "wba"
+         *                   }
+         *                 ],
+         *                 "priority": "learning",
+         *                 "text": {
+         *                   "en": "Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities."
+         *                 }
+         *               },
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "study",
+         *                     "ref": "2019"
+         *                   }
+         *                 ],
+         *                 "priority": "network",
+         *                 "text": {
+         *                   "en": "In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG."
+         *                 }
+         *               }
+         *             ],
+         *             "commitments": [
+         *               1,
+         *               2,
+         *               3,
+         *               4
+         *             ],
+         *             "leadership_update": [
+         *               {
+         *                 "links": [],
+         *                 "text": {
+         *                   "en": "No change is anticipated in the Committee's leadership in 2020."
+         *                 }
+         *               }
+         *             ],
+         *             "results": [
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "study",
+         *                     "ref": "2019"
+         *                   }
+         *                 ],
+         *                 "text": {
+         *                   "en": "Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\"Smart Governance\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \"Smart Governance\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities."
+         *                 },
+         *                 "title": {
+         *                   "en": "SMART CITIES STUDY"
+         *                 }
+         *               },
+         *               {
+         *                 "links": [
+         *                   {
+         *                     "kind": "event",
+         *                     "ref": "congress-panel-urban-innovation-listen-citizens"
+         *                   },
+         *                   {
+         *                     "kind": "event",
+         *                     "ref": "6th-uclg-congress"
+         *                   },
+         *                   {
+         *                     "kind": "event",
+         *                     "ref": "uraia-annual-event-malaga"
+         *                   },
+         *                   {
+         *                     "kind": "organisation",
+         *                     "ref": "uraia"
+         *                   },
+         *                   {
+         *                     "kind": "organisation",
+         *                     "ref": "un-habitat"
+         *                   },
+         *                   {
+         *                     "kind": "organisation",
+         *                     "ref": "fmdv"
+         *                   }
+         *                 ],
+         *                 "text": {
+         *                   "en": "We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \"Using urban innovation to listen to citizens.\"\n\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \"Trends in Municipal Innovation to achieve the SDGs\"."
+         *                 },
+         *                 "title": {
+         *                   "en": "COLLABORATION"
+         *                 }
+         *               }
+         *             ],
+         *             "title": {
+         *               "en": "Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities"
+         *             }
+         *           },
+         *           "number": 1,
+         *           "period": {
+         *             "end": "2020-12-31",
+         *             "start": "2019-01-01"
+         *           },
+         *           "report": 1,
+         *           "sha256": "1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a",
+         *           "submitted_at": "2025-01-20T09:00:00Z",
+         *           "submitted_by": "secretariat"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PageReportVersion: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["ReportVersion"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
          *           "change": "update",
          *           "observation": {
          *             "city": "malaga",
@@ -4236,6 +5199,88 @@ export interface components {
             items: components["schemas"]["Trend"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "provenance": [
+         *         "reported"
+         *       ]
+         *     }
+         */
+        PrefillRequest: {
+            /**
+             * @description The provenances gathered: reported by default.
+             * @example [
+             *       "reported"
+             *     ]
+             */
+            provenance?: ("reported" | "sample" | "synthetic")[] | null;
+            /**
+             * @description The verification states gathered (adoption records): both by default; rejected records are never gathered.
+             * @example [
+             *       "self_reported",
+             *       "verified"
+             *     ]
+             */
+            verification?: ("self_reported" | "verified")[] | null;
+        };
+        /**
+         * @example {
+         *       "adoption_changes": 0,
+         *       "commitments": 4,
+         *       "datasets_not_yet_tracked": true,
+         *       "events": 1,
+         *       "includes_invented_data": false,
+         *       "milestones": 1,
+         *       "provenance": [
+         *         "reported"
+         *       ],
+         *       "verification": [
+         *         "self_reported",
+         *         "verified"
+         *       ]
+         *     }
+         */
+        PrefillSummary: {
+            /**
+             * Format: int64
+             * @description Changes of a city's adoption stage assessed in the period, listed under monitoring.
+             */
+            adoption_changes: number;
+            /**
+             * Format: int64
+             * @description Commitments due in the period or still open, listed under monitoring.
+             */
+            commitments: number;
+            /** @description True while the API holds no dataset releases to gather. */
+            datasets_not_yet_tracked: boolean;
+            /**
+             * Format: int64
+             * @description Events in the period, listed under learning or advocacy.
+             */
+            events: number;
+            /** @description True when sample or synthetic records were gathered: the draft then says so in its text. */
+            includes_invented_data: boolean;
+            /**
+             * Format: int64
+             * @description Study milestones in the period, listed under implementation.
+             */
+            milestones: number;
+            /**
+             * @description The provenances counted: reported (real data) by default; sample (invented for demonstrations) and synthetic (generated for tests) only when asked for.
+             * @example [
+             *       "reported"
+             *     ]
+             */
+            provenance: ("reported" | "sample" | "synthetic")[] | null;
+            /**
+             * @description The verification states counted: self_reported and verified by default. Rejected values never count.
+             * @example [
+             *       "self_reported",
+             *       "verified"
+             *     ]
+             */
+            verification: ("self_reported" | "verified")[] | null;
         };
         /**
          * @example {
@@ -4473,6 +5518,1101 @@ export interface components {
              * @example un-habitat
              */
             organisation: string;
+        };
+        /**
+         * @example {
+         *       "activities": [
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "community",
+         *               "ref": "digital-cities"
+         *             },
+         *             {
+         *               "kind": "city",
+         *               "ref": "bilbao"
+         *             }
+         *           ],
+         *           "priority": "implementation",
+         *           "text": {
+         *             "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             }
+         *           ],
+         *           "priority": "implementation",
+         *           "text": {
+         *             "en": "The Committee on Digital Cities' main goal is to update the \"Smart Cities Study\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             },
+         *             {
+         *               "kind": "commitment",
+         *               "ref": "1"
+         *             },
+         *             {
+         *               "kind": "commitment",
+         *               "ref": "2"
+         *             },
+         *             {
+         *               "kind": "commitment",
+         *               "ref": "3"
+         *             }
+         *           ],
+         *           "priority": "implementation",
+         *           "text": {
+         *             "en": "The proposed schedule of activities is as follows:\n\nEnd of 2019: the study is completed\n\nIn the last few months of 2019, the study will be finalised and ready for official publication.\n\n2020: promoting and publicising the study\n\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "commitment",
+         *               "ref": "4"
+         *             }
+         *           ],
+         *           "priority": "implementation",
+         *           "text": {
+         *             "en": "As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "city",
+         *               "ref": "bilbao"
+         *             },
+         *             {
+         *               "kind": "community",
+         *               "ref": "digital-cities"
+         *             }
+         *           ],
+         *           "priority": "advocacy",
+         *           "text": {
+         *             "en": "The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "city",
+         *               "ref": "bilbao"
+         *             },
+         *             {
+         *               "kind": "community",
+         *               "ref": "opportunities-for-all-culture-city-diplomacy"
+         *             },
+         *             {
+         *               "kind": "community",
+         *               "ref": "committee-on-culture"
+         *             }
+         *           ],
+         *           "priority": "advocacy",
+         *           "text": {
+         *             "en": "In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\n\n- Co-president of the \"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\" Policy Council\n- Vice-Chair of the Committee on Culture"
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             }
+         *           ],
+         *           "priority": "monitoring",
+         *           "text": {
+         *             "en": "The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "event",
+         *               "ref": "learning-events-2020"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "un-habitat"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "uraia"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "wego"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "wba"
+         *             }
+         *           ],
+         *           "priority": "learning",
+         *           "text": {
+         *             "en": "Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             }
+         *           ],
+         *           "priority": "network",
+         *           "text": {
+         *             "en": "In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG."
+         *           }
+         *         }
+         *       ],
+         *       "allowed_transitions": [],
+         *       "body": "digital-cities",
+         *       "commitments": [
+         *         1,
+         *         2,
+         *         3,
+         *         4
+         *       ],
+         *       "created_at": "2025-01-20T09:00:00Z",
+         *       "history": [
+         *         {
+         *           "actor": "secretariat",
+         *           "at": "2025-01-20T09:00:00Z",
+         *           "from": "draft",
+         *           "reason": null,
+         *           "to": "submitted",
+         *           "version": 1
+         *         },
+         *         {
+         *           "actor": "secretariat",
+         *           "at": "2025-01-20T09:00:00Z",
+         *           "from": "submitted",
+         *           "reason": null,
+         *           "to": "published",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "id": 1,
+         *       "leadership_update": [
+         *         {
+         *           "links": [],
+         *           "text": {
+         *             "en": "No change is anticipated in the Committee's leadership in 2020."
+         *           }
+         *         }
+         *       ],
+         *       "period": {
+         *         "end": "2020-12-31",
+         *         "start": "2019-01-01"
+         *       },
+         *       "provenance": "reported",
+         *       "published_version": 1,
+         *       "results": [
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             }
+         *           ],
+         *           "text": {
+         *             "en": "Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\"Smart Governance\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \"Smart Governance\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities."
+         *           },
+         *           "title": {
+         *             "en": "SMART CITIES STUDY"
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "event",
+         *               "ref": "congress-panel-urban-innovation-listen-citizens"
+         *             },
+         *             {
+         *               "kind": "event",
+         *               "ref": "6th-uclg-congress"
+         *             },
+         *             {
+         *               "kind": "event",
+         *               "ref": "uraia-annual-event-malaga"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "uraia"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "un-habitat"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "fmdv"
+         *             }
+         *           ],
+         *           "text": {
+         *             "en": "We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \"Using urban innovation to listen to citizens.\"\n\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \"Trends in Municipal Innovation to achieve the SDGs\"."
+         *           },
+         *           "title": {
+         *             "en": "COLLABORATION"
+         *           }
+         *         }
+         *       ],
+         *       "status": "published",
+         *       "submitted_version": 1,
+         *       "title": {
+         *         "en": "Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities"
+         *       },
+         *       "updated_at": "2025-01-20T09:00:00Z",
+         *       "version": 3
+         *     }
+         */
+        Report: {
+            /** @description The activities, each under a strategic priority, in the order written. */
+            activities?: components["schemas"]["Activity"][];
+            /** @description The statuses the report may move to now. */
+            allowed_transitions: ("draft" | "submitted" | "published")[];
+            /**
+             * @description The body that reports: a community's slug.
+             * @example digital-cities
+             */
+            body: string;
+            /** @description The commitments followed up under monitoring and follow-up, by id. */
+            commitments?: number[];
+            /** Format: date-time */
+            created_at: string;
+            /** @description Every change of status, oldest first. */
+            history: components["schemas"]["ReportTransition"][];
+            /**
+             * Format: int64
+             * @example 1
+             */
+            id: number;
+            /** @description Update in the leadership and any relevant information. */
+            leadership_update?: components["schemas"]["ReportSection"][];
+            period: components["schemas"]["ReportPeriod"];
+            /** @description Present when the draft was pre-filled from the API's data: what was gathered, and on which basis. */
+            prefilled_from?: components["schemas"]["PrefillSummary"];
+            /**
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /**
+             * Format: int64
+             * @description The number of the version published; null until published.
+             */
+            published_version: number | null;
+            /** @description The summary of results. */
+            results?: components["schemas"]["ReportSection"][];
+            /**
+             * @example published
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "published";
+            /**
+             * Format: int64
+             * @description The number of the last version submitted; null before the first submission.
+             */
+            submitted_version: number | null;
+            title: components["schemas"]["Text"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "activities": [
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "community",
+         *               "ref": "digital-cities"
+         *             },
+         *             {
+         *               "kind": "city",
+         *               "ref": "bilbao"
+         *             }
+         *           ],
+         *           "priority": "implementation",
+         *           "text": {
+         *             "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             }
+         *           ],
+         *           "priority": "implementation",
+         *           "text": {
+         *             "en": "The Committee on Digital Cities' main goal is to update the \"Smart Cities Study\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             },
+         *             {
+         *               "kind": "commitment",
+         *               "ref": "1"
+         *             },
+         *             {
+         *               "kind": "commitment",
+         *               "ref": "2"
+         *             },
+         *             {
+         *               "kind": "commitment",
+         *               "ref": "3"
+         *             }
+         *           ],
+         *           "priority": "implementation",
+         *           "text": {
+         *             "en": "The proposed schedule of activities is as follows:\n\nEnd of 2019: the study is completed\n\nIn the last few months of 2019, the study will be finalised and ready for official publication.\n\n2020: promoting and publicising the study\n\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "commitment",
+         *               "ref": "4"
+         *             }
+         *           ],
+         *           "priority": "implementation",
+         *           "text": {
+         *             "en": "As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "city",
+         *               "ref": "bilbao"
+         *             },
+         *             {
+         *               "kind": "community",
+         *               "ref": "digital-cities"
+         *             }
+         *           ],
+         *           "priority": "advocacy",
+         *           "text": {
+         *             "en": "The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "city",
+         *               "ref": "bilbao"
+         *             },
+         *             {
+         *               "kind": "community",
+         *               "ref": "opportunities-for-all-culture-city-diplomacy"
+         *             },
+         *             {
+         *               "kind": "community",
+         *               "ref": "committee-on-culture"
+         *             }
+         *           ],
+         *           "priority": "advocacy",
+         *           "text": {
+         *             "en": "In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\n\n- Co-president of the \"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\" Policy Council\n- Vice-Chair of the Committee on Culture"
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             }
+         *           ],
+         *           "priority": "monitoring",
+         *           "text": {
+         *             "en": "The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "event",
+         *               "ref": "learning-events-2020"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "un-habitat"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "uraia"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "wego"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "wba"
+         *             }
+         *           ],
+         *           "priority": "learning",
+         *           "text": {
+         *             "en": "Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             }
+         *           ],
+         *           "priority": "network",
+         *           "text": {
+         *             "en": "In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG."
+         *           }
+         *         }
+         *       ],
+         *       "commitments": [
+         *         1,
+         *         2,
+         *         3,
+         *         4
+         *       ],
+         *       "leadership_update": [
+         *         {
+         *           "links": [],
+         *           "text": {
+         *             "en": "No change is anticipated in the Committee's leadership in 2020."
+         *           }
+         *         }
+         *       ],
+         *       "results": [
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             }
+         *           ],
+         *           "text": {
+         *             "en": "Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\"Smart Governance\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \"Smart Governance\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities."
+         *           },
+         *           "title": {
+         *             "en": "SMART CITIES STUDY"
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "event",
+         *               "ref": "congress-panel-urban-innovation-listen-citizens"
+         *             },
+         *             {
+         *               "kind": "event",
+         *               "ref": "6th-uclg-congress"
+         *             },
+         *             {
+         *               "kind": "event",
+         *               "ref": "uraia-annual-event-malaga"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "uraia"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "un-habitat"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "fmdv"
+         *             }
+         *           ],
+         *           "text": {
+         *             "en": "We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \"Using urban innovation to listen to citizens.\"\n\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \"Trends in Municipal Innovation to achieve the SDGs\"."
+         *           },
+         *           "title": {
+         *             "en": "COLLABORATION"
+         *           }
+         *         }
+         *       ],
+         *       "title": {
+         *         "en": "Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities"
+         *       }
+         *     }
+         */
+        ReportContent: {
+            /** @description The activities, each under a strategic priority, in the order written. */
+            activities?: components["schemas"]["Activity"][];
+            /** @description The commitments followed up under monitoring and follow-up, by id. */
+            commitments?: number[];
+            /** @description Update in the leadership and any relevant information. */
+            leadership_update?: components["schemas"]["ReportSection"][];
+            /** @description The summary of results. */
+            results?: components["schemas"]["ReportSection"][];
+            title: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "body": "digital-cities",
+         *       "period": {
+         *         "end": "2020-12-31",
+         *         "start": "2020-01-01"
+         *       },
+         *       "prefill": {
+         *         "provenance": [
+         *           "reported"
+         *         ]
+         *       },
+         *       "title": {
+         *         "en": "Work of the Community of Practice on Digital Cities in 2020"
+         *       }
+         *     }
+         */
+        ReportCreateBody: {
+            /** @description The activities, each under a strategic priority, in the order written. */
+            activities?: components["schemas"]["Activity"][];
+            /**
+             * @description The reporting UCLG body (a community's slug).
+             * @example digital-cities
+             */
+            body: string;
+            /** @description The commitments followed up under monitoring and follow-up, by id. */
+            commitments?: number[];
+            /** @description Update in the leadership and any relevant information. */
+            leadership_update?: components["schemas"]["ReportSection"][];
+            period: components["schemas"]["ReportPeriod"];
+            /** @description Pre-fill the draft from the API's data for the period (events, study milestones, changes of trend adoption, commitments due), after any activities sent. */
+            prefill?: components["schemas"]["PrefillRequest"];
+            /**
+             * @default reported
+             * @example reported
+             * @enum {string}
+             */
+            provenance: "reported" | "sample" | "synthetic";
+            /** @description The summary of results. */
+            results?: components["schemas"]["ReportSection"][];
+            title: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "changes": [
+         *         {
+         *           "after": "study",
+         *           "before": null,
+         *           "change": "added",
+         *           "path": "results[0].links[0].kind"
+         *         },
+         *         {
+         *           "after": "2019",
+         *           "before": null,
+         *           "change": "added",
+         *           "path": "results[0].links[0].ref"
+         *         },
+         *         {
+         *           "after": "The study's promotion continued.",
+         *           "before": null,
+         *           "change": "added",
+         *           "path": "results[0].text.en"
+         *         }
+         *       ],
+         *       "from": 1,
+         *       "report": 2,
+         *       "to": 2
+         *     }
+         */
+        ReportDiff: {
+            /** @description Every field that differs, in path order; empty when the versions say the same. */
+            changes: components["schemas"]["ContentChange"][];
+            /**
+             * Format: int64
+             * @example 1
+             */
+            from: number;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            report: number;
+            /**
+             * Format: int64
+             * @example 2
+             */
+            to: number;
+        };
+        /**
+         * @example {
+         *       "kind": "community",
+         *       "ref": "digital-cities"
+         *     }
+         */
+        ReportLink: {
+            /**
+             * @example event
+             * @enum {string}
+             */
+            kind: "event" | "study" | "trend" | "organisation" | "city" | "community" | "commitment";
+            /**
+             * @description The record's identifier: a slug, a study edition's year, or a commitment's id.
+             * @example uclg-congress-2019-panel
+             */
+            ref: string;
+        };
+        /**
+         * @example {
+         *       "end": "2020-12-31",
+         *       "start": "2019-01-01"
+         *     }
+         */
+        ReportPeriod: {
+            /**
+             * Format: date
+             * @description The last day covered.
+             * @example 2020-12-31
+             */
+            end: string;
+            /**
+             * Format: date
+             * @description The first day covered.
+             * @example 2019-01-01
+             */
+            start: string;
+        };
+        /**
+         * @example {
+         *       "activities": [
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "event",
+         *               "ref": "learning-events-2020"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "un-habitat"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "uraia"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "wego"
+         *             },
+         *             {
+         *               "kind": "organisation",
+         *               "ref": "wba"
+         *             },
+         *             {
+         *               "kind": "city",
+         *               "ref": "bilbao"
+         *             }
+         *           ],
+         *           "priority": "learning",
+         *           "text": {
+         *             "en": "**Learning events with UN-Habitat, the Uraía Platform, WeGO and the Wireless Broadband Alliance** (learning event, 2020; status: tbc)."
+         *           }
+         *         },
+         *         {
+         *           "links": [
+         *             {
+         *               "kind": "study",
+         *               "ref": "2019"
+         *             }
+         *           ],
+         *           "priority": "implementation",
+         *           "text": {
+         *             "en": "Smart Cities Study 2019 (2020): Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."
+         *           }
+         *         }
+         *       ],
+         *       "commitments": [
+         *         1,
+         *         2,
+         *         3,
+         *         4
+         *       ],
+         *       "leadership_update": [
+         *         {
+         *           "links": [],
+         *           "text": {
+         *             "en": "No change is anticipated in the Community's leadership."
+         *           }
+         *         }
+         *       ],
+         *       "period": {
+         *         "end": "2020-12-31",
+         *         "start": "2020-01-01"
+         *       },
+         *       "results": [],
+         *       "title": {
+         *         "en": "Work of the Community of Practice on Digital Cities in 2020"
+         *       }
+         *     }
+         */
+        ReportPutBody: {
+            /** @description The activities, each under a strategic priority, in the order written. */
+            activities?: components["schemas"]["Activity"][];
+            /** @description The commitments followed up under monitoring and follow-up, by id. */
+            commitments?: number[];
+            /** @description Update in the leadership and any relevant information. */
+            leadership_update?: components["schemas"]["ReportSection"][];
+            period: components["schemas"]["ReportPeriod"];
+            /** @description The summary of results. */
+            results?: components["schemas"]["ReportSection"][];
+            title: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "links": [],
+         *       "text": {
+         *         "en": "No change is anticipated in the Committee's leadership in 2020."
+         *       }
+         *     }
+         */
+        ReportSection: {
+            /** @description The records the text refers to. */
+            links?: components["schemas"]["ReportLink"][];
+            /** @description Markdown, stored as written. */
+            text: components["schemas"]["Text"];
+            /** @description A heading, when the text has one. */
+            title?: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "actor": "secretariat",
+         *       "at": "2025-01-20T09:00:00Z",
+         *       "from": "draft",
+         *       "reason": null,
+         *       "to": "submitted",
+         *       "version": 1
+         *     }
+         */
+        ReportTransition: {
+            /**
+             * @description The role that made the change.
+             * @example secretariat
+             */
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            from: "draft" | "submitted" | "published";
+            /** @description Why the report was returned; null otherwise. */
+            reason: string | null;
+            /** @enum {string} */
+            to: "draft" | "submitted" | "published";
+            /**
+             * Format: int64
+             * @description The version a submission froze, or that was published.
+             */
+            version: number | null;
+        };
+        /**
+         * @example {
+         *       "to": "submitted"
+         *     }
+         */
+        ReportTransitionInputBody: {
+            /**
+             * @description Why the report is returned to draft (required then).
+             * @example Please add the learning events' outcomes.
+             */
+            reason?: string;
+            /**
+             * @description The status to move to.
+             * @example submitted
+             * @enum {string}
+             */
+            to: "draft" | "submitted" | "published";
+        };
+        /**
+         * @example {
+         *       "body": "digital-cities",
+         *       "canonical": "{\"title\": {\"en\": \"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}, \"results\": [{\"text\": {\"en\": \"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"title\": {\"en\": \"SMART CITIES STUDY\"}}, {\"text\": {\"en\": \"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"}, \"links\": [{\"ref\": \"congress-panel-urban-innovation-listen-citizens\", \"kind\": \"event\"}, {\"ref\": \"6th-uclg-congress\", \"kind\": \"event\"}, {\"ref\": \"uraia-annual-event-malaga\", \"kind\": \"event\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"fmdv\", \"kind\": \"organisation\"}], \"title\": {\"en\": \"COLLABORATION\"}}], \"activities\": [{\"text\": {\"en\": \"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}, \"links\": [{\"ref\": \"digital-cities\", \"kind\": \"community\"}, {\"ref\": \"bilbao\", \"kind\": \"city\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}, {\"ref\": \"1\", \"kind\": \"commitment\"}, {\"ref\": \"2\", \"kind\": \"commitment\"}, {\"ref\": \"3\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}, \"links\": [{\"ref\": \"4\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"digital-cities\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"opportunities-for-all-culture-city-diplomacy\", \"kind\": \"community\"}, {\"ref\": \"committee-on-culture\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"monitoring\"}, {\"text\": {\"en\": \"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}, \"links\": [{\"ref\": \"learning-events-2020\", \"kind\": \"event\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"wego\", \"kind\": \"organisation\"}, {\"ref\": \"wba\", \"kind\": \"organisation\"}], \"priority\": \"learning\"}, {\"text\": {\"en\": \"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"network\"}], \"commitments\": [1, 2, 3, 4], \"leadership_update\": [{\"text\": {\"en\": \"No change is anticipated in the Committee's leadership in 2020.\"}, \"links\": []}]}",
+         *       "content": {
+         *         "activities": [
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "community",
+         *                 "ref": "digital-cities"
+         *               },
+         *               {
+         *                 "kind": "city",
+         *                 "ref": "bilbao"
+         *               }
+         *             ],
+         *             "priority": "implementation",
+         *             "text": {
+         *               "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+         *             }
+         *           },
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "study",
+         *                 "ref": "2019"
+         *               }
+         *             ],
+         *             "priority": "implementation",
+         *             "text": {
+         *               "en": "The Committee on Digital Cities' main goal is to update the \"Smart Cities Study\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation."
+         *             }
+         *           },
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "study",
+         *                 "ref": "2019"
+         *               },
+         *               {
+         *                 "kind": "commitment",
+         *                 "ref": "1"
+         *               },
+         *               {
+         *                 "kind": "commitment",
+         *                 "ref": "2"
+         *               },
+         *               {
+         *                 "kind": "commitment",
+         *                 "ref": "3"
+         *               }
+         *             ],
+         *             "priority": "implementation",
+         *             "text": {
+         *               "en": "The proposed schedule of activities is as follows:\n\nEnd of 2019: the study is completed\n\nIn the last few months of 2019, the study will be finalised and ready for official publication.\n\n2020: promoting and publicising the study\n\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study."
+         *             }
+         *           },
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "commitment",
+         *                 "ref": "4"
+         *               }
+         *             ],
+         *             "priority": "implementation",
+         *             "text": {
+         *               "en": "As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues."
+         *             }
+         *           },
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "city",
+         *                 "ref": "bilbao"
+         *               },
+         *               {
+         *                 "kind": "community",
+         *                 "ref": "digital-cities"
+         *               }
+         *             ],
+         *             "priority": "advocacy",
+         *             "text": {
+         *               "en": "The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities."
+         *             }
+         *           },
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "city",
+         *                 "ref": "bilbao"
+         *               },
+         *               {
+         *                 "kind": "community",
+         *                 "ref": "opportunities-for-all-culture-city-diplomacy"
+         *               },
+         *               {
+         *                 "kind": "community",
+         *                 "ref": "committee-on-culture"
+         *               }
+         *             ],
+         *             "priority": "advocacy",
+         *             "text": {
+         *               "en": "In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\n\n- Co-president of the \"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\" Policy Council\n- Vice-Chair of the Committee on Culture"
+         *             }
+         *           },
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "study",
+         *                 "ref": "2019"
+         *               }
+         *             ],
+         *             "priority": "monitoring",
+         *             "text": {
+         *               "en": "The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study."
+         *             }
+         *           },
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "event",
+         *                 "ref": "learning-events-2020"
+         *               },
+         *               {
+         *                 "kind": "organisation",
+         *                 "ref": "un-habitat"
+         *               },
+         *               {
+         *                 "kind": "organisation",
+         *                 "ref": "uraia"
+         *               },
+         *               {
+         *                 "kind": "organisation",
+         *                 "ref": "wego"
+         *               },
+         *               {
+         *                 "kind": "organisation",
+         *                 "ref": "wba"
+         *               }
+         *             ],
+         *             "priority": "learning",
+         *             "text": {
+         *               "en": "Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities."
+         *             }
+         *           },
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "study",
+         *                 "ref": "2019"
+         *               }
+         *             ],
+         *             "priority": "network",
+         *             "text": {
+         *               "en": "In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG."
+         *             }
+         *           }
+         *         ],
+         *         "commitments": [
+         *           1,
+         *           2,
+         *           3,
+         *           4
+         *         ],
+         *         "leadership_update": [
+         *           {
+         *             "links": [],
+         *             "text": {
+         *               "en": "No change is anticipated in the Committee's leadership in 2020."
+         *             }
+         *           }
+         *         ],
+         *         "results": [
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "study",
+         *                 "ref": "2019"
+         *               }
+         *             ],
+         *             "text": {
+         *               "en": "Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\"Smart Governance\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \"Smart Governance\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities."
+         *             },
+         *             "title": {
+         *               "en": "SMART CITIES STUDY"
+         *             }
+         *           },
+         *           {
+         *             "links": [
+         *               {
+         *                 "kind": "event",
+         *                 "ref": "congress-panel-urban-innovation-listen-citizens"
+         *               },
+         *               {
+         *                 "kind": "event",
+         *                 "ref": "6th-uclg-congress"
+         *               },
+         *               {
+         *                 "kind": "event",
+         *                 "ref": "uraia-annual-event-malaga"
+         *               },
+         *               {
+         *                 "kind": "organisation",
+         *                 "ref": "uraia"
+         *               },
+         *               {
+         *                 "kind": "organisation",
+         *                 "ref": "un-habitat"
+         *               },
+         *               {
+         *                 "kind": "organisation",
+         *                 "ref": "fmdv"
+         *               }
+         *             ],
+         *             "text": {
+         *               "en": "We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \"Using urban innovation to listen to citizens.\"\n\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \"Trends in Municipal Innovation to achieve the SDGs\"."
+         *             },
+         *             "title": {
+         *               "en": "COLLABORATION"
+         *             }
+         *           }
+         *         ],
+         *         "title": {
+         *           "en": "Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities"
+         *         }
+         *       },
+         *       "number": 1,
+         *       "period": {
+         *         "end": "2020-12-31",
+         *         "start": "2019-01-01"
+         *       },
+         *       "report": 1,
+         *       "sha256": "1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a",
+         *       "submitted_at": "2025-01-20T09:00:00Z",
+         *       "submitted_by": "secretariat"
+         *     }
+         */
+        ReportVersion: {
+            /** @example digital-cities */
+            body: string;
+            /**
+             * @description The content's canonical JSON, exactly the bytes (UTF-8) whose SHA-256 is sha256: check it with any SHA-256 tool.
+             * @example {"activities":[],"commitments":[],"leadership_update":[],"results":[],"title":{"en":"Report"}}
+             */
+            canonical: string;
+            content: components["schemas"]["ReportContent"];
+            /**
+             * Format: int64
+             * @example 1
+             */
+            number: number;
+            period: components["schemas"]["ReportPeriod"];
+            /**
+             * Format: int64
+             * @example 1
+             */
+            report: number;
+            /**
+             * @description SHA-256 of the content's canonical JSON (object keys sorted, no whitespace, UTF-8).
+             * @example 9f2c5a6b1e0d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3
+             */
+            sha256: string;
+            /** Format: date-time */
+            submitted_at: string;
+            /**
+             * @description The role that submitted it.
+             * @example editor
+             */
+            submitted_by: string;
         };
         /**
          * @example {
@@ -5237,6 +7377,8 @@ export interface components {
          *           "sample": 7,
          *           "synthetic": 0
          *         },
+         *         "invented_city_records": 7,
+         *         "invented_trends": 7,
          *         "provenance": [
          *           "reported",
          *           "sample"
@@ -5313,9 +7455,9 @@ export interface components {
          *         }
          *       ],
          *       "notice": {
-         *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 7 of the 7 adoption records counted. This is not a result of the Smart Cities Study.",
-         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 7 de las 7 evaluaciones de adopción contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
-         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 7 des 7 évaluations d'adoption comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+         *         "en": "Includes data invented for demonstrations or generated for tests: 7 of the 7 adoption records counted are sample or synthetic; 7 of the trends ranked were named for demonstrations, not by the study; 7 records are about cities invented for demonstrations. This is not a result of the Smart Cities Study.",
+         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas: 7 de las 7 evaluaciones de adopción contadas son sample o synthetic; 7 de las tendencias clasificadas se nombraron para demostraciones, no por el estudio; 7 evaluaciones se refieren a ciudades inventadas para demostraciones. No es un resultado del Estudio de Ciudades Inteligentes.",
+         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests : 7 des 7 évaluations d'adoption comptées sont sample ou synthetic ; 7 des tendances classées ont été nommées pour des démonstrations, non par l'étude ; 7 évaluations portent sur des villes inventées pour des démonstrations. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
          *       },
          *       "section": "europe",
          *       "year": 2021
@@ -8612,6 +10754,806 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Adoption"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-commitments": {
+        parameters: {
+            query?: {
+                /** @description Only commitments of this UCLG body. */
+                body?: string;
+                /** @description Only commitments in this status. */
+                status?: "open" | "in_progress" | "done" | "dropped";
+                /** @description Only commitments changed at or after this time (RFC 3339), for incremental sync. */
+                updated_since?: string;
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "body": "digital-cities",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "due": {
+                     *             "precision": "year",
+                     *             "value": "2020"
+                     *           },
+                     *           "history": [
+                     *             {
+                     *               "at": "2025-01-20T09:00:00Z",
+                     *               "note": "As the 2019–2020 report sets it out.",
+                     *               "status": "open"
+                     *             }
+                     *           ],
+                     *           "id": 1,
+                     *           "owner": "Committee on Digital Cities",
+                     *           "provenance": "reported",
+                     *           "status": "open",
+                     *           "title": {
+                     *             "en": "Define and implement the Smart Cities Study Communication and Promotion Plan"
+                     *           },
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "body": "digital-cities",
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "due": {
+                     *             "precision": "year",
+                     *             "value": "2020"
+                     *           },
+                     *           "history": [
+                     *             {
+                     *               "at": "2025-01-20T09:00:00Z",
+                     *               "note": "As the 2019–2020 report sets it out.",
+                     *               "status": "open"
+                     *             }
+                     *           ],
+                     *           "id": 2,
+                     *           "owner": "Committee on Digital Cities",
+                     *           "provenance": "reported",
+                     *           "status": "open",
+                     *           "title": {
+                     *             "en": "Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others"
+                     *           },
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJzIjoiaWQiLCJ2IjoiIiwiaWQiOiIyIn0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageCommitment"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-commitment": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "digital-cities",
+                 *       "due": {
+                 *         "precision": "year",
+                 *         "value": "2021"
+                 *       },
+                 *       "owner": "Committee on Digital Cities",
+                 *       "status": "open",
+                 *       "status_note": "Agreed at the 2020 meeting (example).",
+                 *       "title": {
+                 *         "en": "Present the study's conclusions at an international forum"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CommitmentFields"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "digital-cities",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "due": {
+                     *         "precision": "year",
+                     *         "value": "2021"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "at": "2025-01-20T09:00:00Z",
+                     *           "note": "Agreed at the 2020 meeting (example).",
+                     *           "status": "open"
+                     *         }
+                     *       ],
+                     *       "id": 5,
+                     *       "owner": "Committee on Digital Cities",
+                     *       "provenance": "reported",
+                     *       "status": "open",
+                     *       "title": {
+                     *         "en": "Present the study's conclusions at an international forum"
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-commitment": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The commitment's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "digital-cities",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "due": {
+                     *         "precision": "year",
+                     *         "value": "2020"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "at": "2025-01-20T09:00:00Z",
+                     *           "note": "As the 2019–2020 report sets it out.",
+                     *           "status": "open"
+                     *         }
+                     *       ],
+                     *       "id": 1,
+                     *       "owner": "Committee on Digital Cities",
+                     *       "provenance": "reported",
+                     *       "status": "open",
+                     *       "title": {
+                     *         "en": "Define and implement the Smart Cities Study Communication and Promotion Plan"
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-commitment": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the commitment as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The commitment's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "digital-cities",
+                 *       "due": {
+                 *         "precision": "year",
+                 *         "value": "2021"
+                 *       },
+                 *       "owner": "Committee on Digital Cities",
+                 *       "status": "done",
+                 *       "status_note": "Presented (example).",
+                 *       "title": {
+                 *         "en": "Present the study's conclusions at an international forum"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CommitmentFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "digital-cities",
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "due": {
+                     *         "precision": "year",
+                     *         "value": "2021"
+                     *       },
+                     *       "history": [
+                     *         {
+                     *           "at": "2025-01-20T09:00:00Z",
+                     *           "note": "Agreed at the 2020 meeting (example).",
+                     *           "status": "open"
+                     *         },
+                     *         {
+                     *           "at": "2025-01-20T09:00:00Z",
+                     *           "note": "Presented (example).",
+                     *           "status": "done"
+                     *         }
+                     *       ],
+                     *       "id": 5,
+                     *       "owner": "Committee on Digital Cities",
+                     *       "provenance": "reported",
+                     *       "status": "done",
+                     *       "title": {
+                     *         "en": "Present the study's conclusions at an international forum"
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Commitment"];
                 };
             };
             /** @description Bad Request */
@@ -16084,6 +19026,2974 @@ export interface operations {
             };
         };
     };
+    "list-reports": {
+        parameters: {
+            query?: {
+                /** @description Only reports of this UCLG body (a community's slug). */
+                body?: string;
+                /** @description Only reports in this status (anonymous callers see published reports only). */
+                status?: "draft" | "submitted" | "published";
+                /** @description Only reports that follow up this commitment (the reports that mention it). */
+                commitment?: number;
+                /** @description Only reports whose period ends on or after this day. */
+                from?: string;
+                /** @description Only reports whose period starts on or before this day. */
+                to?: string;
+                /** @description Only reports changed at or after this time (RFC 3339), for incremental sync. */
+                updated_since?: string;
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "activities": [
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "community",
+                     *                   "ref": "digital-cities"
+                     *                 },
+                     *                 {
+                     *                   "kind": "city",
+                     *                   "ref": "bilbao"
+                     *                 }
+                     *               ],
+                     *               "priority": "implementation",
+                     *               "text": {
+                     *                 "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+                     *               }
+                     *             },
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "study",
+                     *                   "ref": "2019"
+                     *                 }
+                     *               ],
+                     *               "priority": "implementation",
+                     *               "text": {
+                     *                 "en": "The Committee on Digital Cities' main goal is to update the \"Smart Cities Study\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation."
+                     *               }
+                     *             },
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "study",
+                     *                   "ref": "2019"
+                     *                 },
+                     *                 {
+                     *                   "kind": "commitment",
+                     *                   "ref": "1"
+                     *                 },
+                     *                 {
+                     *                   "kind": "commitment",
+                     *                   "ref": "2"
+                     *                 },
+                     *                 {
+                     *                   "kind": "commitment",
+                     *                   "ref": "3"
+                     *                 }
+                     *               ],
+                     *               "priority": "implementation",
+                     *               "text": {
+                     *                 "en": "The proposed schedule of activities is as follows:\n\nEnd of 2019: the study is completed\n\nIn the last few months of 2019, the study will be finalised and ready for official publication.\n\n2020: promoting and publicising the study\n\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study."
+                     *               }
+                     *             },
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "commitment",
+                     *                   "ref": "4"
+                     *                 }
+                     *               ],
+                     *               "priority": "implementation",
+                     *               "text": {
+                     *                 "en": "As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues."
+                     *               }
+                     *             },
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "city",
+                     *                   "ref": "bilbao"
+                     *                 },
+                     *                 {
+                     *                   "kind": "community",
+                     *                   "ref": "digital-cities"
+                     *                 }
+                     *               ],
+                     *               "priority": "advocacy",
+                     *               "text": {
+                     *                 "en": "The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities."
+                     *               }
+                     *             },
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "city",
+                     *                   "ref": "bilbao"
+                     *                 },
+                     *                 {
+                     *                   "kind": "community",
+                     *                   "ref": "opportunities-for-all-culture-city-diplomacy"
+                     *                 },
+                     *                 {
+                     *                   "kind": "community",
+                     *                   "ref": "committee-on-culture"
+                     *                 }
+                     *               ],
+                     *               "priority": "advocacy",
+                     *               "text": {
+                     *                 "en": "In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\n\n- Co-president of the \"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\" Policy Council\n- Vice-Chair of the Committee on Culture"
+                     *               }
+                     *             },
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "study",
+                     *                   "ref": "2019"
+                     *                 }
+                     *               ],
+                     *               "priority": "monitoring",
+                     *               "text": {
+                     *                 "en": "The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study."
+                     *               }
+                     *             },
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "event",
+                     *                   "ref": "learning-events-2020"
+                     *                 },
+                     *                 {
+                     *                   "kind": "organisation",
+                     *                   "ref": "un-habitat"
+                     *                 },
+                     *                 {
+                     *                   "kind": "organisation",
+                     *                   "ref": "uraia"
+                     *                 },
+                     *                 {
+                     *                   "kind": "organisation",
+                     *                   "ref": "wego"
+                     *                 },
+                     *                 {
+                     *                   "kind": "organisation",
+                     *                   "ref": "wba"
+                     *                 }
+                     *               ],
+                     *               "priority": "learning",
+                     *               "text": {
+                     *                 "en": "Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities."
+                     *               }
+                     *             },
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "study",
+                     *                   "ref": "2019"
+                     *                 }
+                     *               ],
+                     *               "priority": "network",
+                     *               "text": {
+                     *                 "en": "In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG."
+                     *               }
+                     *             }
+                     *           ],
+                     *           "allowed_transitions": [],
+                     *           "body": "digital-cities",
+                     *           "commitments": [
+                     *             1,
+                     *             2,
+                     *             3,
+                     *             4
+                     *           ],
+                     *           "created_at": "2025-01-20T09:00:00Z",
+                     *           "history": [
+                     *             {
+                     *               "actor": "secretariat",
+                     *               "at": "2025-01-20T09:00:00Z",
+                     *               "from": "draft",
+                     *               "reason": null,
+                     *               "to": "submitted",
+                     *               "version": 1
+                     *             },
+                     *             {
+                     *               "actor": "secretariat",
+                     *               "at": "2025-01-20T09:00:00Z",
+                     *               "from": "submitted",
+                     *               "reason": null,
+                     *               "to": "published",
+                     *               "version": 1
+                     *             }
+                     *           ],
+                     *           "id": 1,
+                     *           "leadership_update": [
+                     *             {
+                     *               "links": [],
+                     *               "text": {
+                     *                 "en": "No change is anticipated in the Committee's leadership in 2020."
+                     *               }
+                     *             }
+                     *           ],
+                     *           "period": {
+                     *             "end": "2020-12-31",
+                     *             "start": "2019-01-01"
+                     *           },
+                     *           "provenance": "reported",
+                     *           "published_version": 1,
+                     *           "results": [
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "study",
+                     *                   "ref": "2019"
+                     *                 }
+                     *               ],
+                     *               "text": {
+                     *                 "en": "Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\"Smart Governance\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \"Smart Governance\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities."
+                     *               },
+                     *               "title": {
+                     *                 "en": "SMART CITIES STUDY"
+                     *               }
+                     *             },
+                     *             {
+                     *               "links": [
+                     *                 {
+                     *                   "kind": "event",
+                     *                   "ref": "congress-panel-urban-innovation-listen-citizens"
+                     *                 },
+                     *                 {
+                     *                   "kind": "event",
+                     *                   "ref": "6th-uclg-congress"
+                     *                 },
+                     *                 {
+                     *                   "kind": "event",
+                     *                   "ref": "uraia-annual-event-malaga"
+                     *                 },
+                     *                 {
+                     *                   "kind": "organisation",
+                     *                   "ref": "uraia"
+                     *                 },
+                     *                 {
+                     *                   "kind": "organisation",
+                     *                   "ref": "un-habitat"
+                     *                 },
+                     *                 {
+                     *                   "kind": "organisation",
+                     *                   "ref": "fmdv"
+                     *                 }
+                     *               ],
+                     *               "text": {
+                     *                 "en": "We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \"Using urban innovation to listen to citizens.\"\n\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \"Trends in Municipal Innovation to achieve the SDGs\"."
+                     *               },
+                     *               "title": {
+                     *                 "en": "COLLABORATION"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "status": "published",
+                     *           "submitted_version": 1,
+                     *           "title": {
+                     *             "en": "Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities"
+                     *           },
+                     *           "updated_at": "2025-01-20T09:00:00Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-report": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "digital-cities",
+                 *       "period": {
+                 *         "end": "2020-12-31",
+                 *         "start": "2020-01-01"
+                 *       },
+                 *       "prefill": {
+                 *         "provenance": [
+                 *           "reported"
+                 *         ]
+                 *       },
+                 *       "title": {
+                 *         "en": "Work of the Community of Practice on Digital Cities in 2020"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportCreateBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "activities": [
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "event",
+                     *               "ref": "learning-events-2020"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "un-habitat"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "uraia"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "wego"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "wba"
+                     *             },
+                     *             {
+                     *               "kind": "city",
+                     *               "ref": "bilbao"
+                     *             }
+                     *           ],
+                     *           "priority": "learning",
+                     *           "text": {
+                     *             "en": "**Learning events with UN-Habitat, the Uraía Platform, WeGO and the Wireless Broadband Alliance** (learning event, 2020; status: tbc)."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "study",
+                     *               "ref": "2019"
+                     *             }
+                     *           ],
+                     *           "priority": "implementation",
+                     *           "text": {
+                     *             "en": "Smart Cities Study 2019 (2020): Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."
+                     *           }
+                     *         }
+                     *       ],
+                     *       "allowed_transitions": [
+                     *         "submitted"
+                     *       ],
+                     *       "body": "digital-cities",
+                     *       "commitments": [
+                     *         1,
+                     *         2,
+                     *         3,
+                     *         4
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "history": [],
+                     *       "id": 2,
+                     *       "leadership_update": [],
+                     *       "period": {
+                     *         "end": "2020-12-31",
+                     *         "start": "2020-01-01"
+                     *       },
+                     *       "prefilled_from": {
+                     *         "adoption_changes": 0,
+                     *         "commitments": 4,
+                     *         "datasets_not_yet_tracked": true,
+                     *         "events": 1,
+                     *         "includes_invented_data": false,
+                     *         "milestones": 1,
+                     *         "provenance": [
+                     *           "reported"
+                     *         ],
+                     *         "verification": [
+                     *           "self_reported",
+                     *           "verified"
+                     *         ]
+                     *       },
+                     *       "provenance": "reported",
+                     *       "published_version": null,
+                     *       "results": [],
+                     *       "status": "draft",
+                     *       "submitted_version": null,
+                     *       "title": {
+                     *         "en": "Work of the Community of Practice on Digital Cities in 2020"
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-report": {
+        parameters: {
+            query?: {
+                /** @description The representation; without it, chosen from Accept (application/json, text/markdown, text/html), JSON by default. */
+                format?: "json" | "markdown" | "html";
+            };
+            header?: {
+                /** @description application/json, text/markdown or text/html, with q-values. */
+                Accept?: string;
+                /** @description An ETag you hold for this representation; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The report's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report, as JSON, Markdown in UCLG's template, or a printable HTML page. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description On the HTML page: no script, no plugin, no external resource. */
+                    "Content-Security-Policy"?: string;
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description Accept: the representation depends on it. */
+                    Vary?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "activities": [
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "community",
+                     *               "ref": "digital-cities"
+                     *             },
+                     *             {
+                     *               "kind": "city",
+                     *               "ref": "bilbao"
+                     *             }
+                     *           ],
+                     *           "priority": "implementation",
+                     *           "text": {
+                     *             "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "study",
+                     *               "ref": "2019"
+                     *             }
+                     *           ],
+                     *           "priority": "implementation",
+                     *           "text": {
+                     *             "en": "The Committee on Digital Cities' main goal is to update the \"Smart Cities Study\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "study",
+                     *               "ref": "2019"
+                     *             },
+                     *             {
+                     *               "kind": "commitment",
+                     *               "ref": "1"
+                     *             },
+                     *             {
+                     *               "kind": "commitment",
+                     *               "ref": "2"
+                     *             },
+                     *             {
+                     *               "kind": "commitment",
+                     *               "ref": "3"
+                     *             }
+                     *           ],
+                     *           "priority": "implementation",
+                     *           "text": {
+                     *             "en": "The proposed schedule of activities is as follows:\n\nEnd of 2019: the study is completed\n\nIn the last few months of 2019, the study will be finalised and ready for official publication.\n\n2020: promoting and publicising the study\n\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "commitment",
+                     *               "ref": "4"
+                     *             }
+                     *           ],
+                     *           "priority": "implementation",
+                     *           "text": {
+                     *             "en": "As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "city",
+                     *               "ref": "bilbao"
+                     *             },
+                     *             {
+                     *               "kind": "community",
+                     *               "ref": "digital-cities"
+                     *             }
+                     *           ],
+                     *           "priority": "advocacy",
+                     *           "text": {
+                     *             "en": "The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "city",
+                     *               "ref": "bilbao"
+                     *             },
+                     *             {
+                     *               "kind": "community",
+                     *               "ref": "opportunities-for-all-culture-city-diplomacy"
+                     *             },
+                     *             {
+                     *               "kind": "community",
+                     *               "ref": "committee-on-culture"
+                     *             }
+                     *           ],
+                     *           "priority": "advocacy",
+                     *           "text": {
+                     *             "en": "In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\n\n- Co-president of the \"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\" Policy Council\n- Vice-Chair of the Committee on Culture"
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "study",
+                     *               "ref": "2019"
+                     *             }
+                     *           ],
+                     *           "priority": "monitoring",
+                     *           "text": {
+                     *             "en": "The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "event",
+                     *               "ref": "learning-events-2020"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "un-habitat"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "uraia"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "wego"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "wba"
+                     *             }
+                     *           ],
+                     *           "priority": "learning",
+                     *           "text": {
+                     *             "en": "Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "study",
+                     *               "ref": "2019"
+                     *             }
+                     *           ],
+                     *           "priority": "network",
+                     *           "text": {
+                     *             "en": "In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG."
+                     *           }
+                     *         }
+                     *       ],
+                     *       "allowed_transitions": [],
+                     *       "body": "digital-cities",
+                     *       "commitments": [
+                     *         1,
+                     *         2,
+                     *         3,
+                     *         4
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "history": [
+                     *         {
+                     *           "actor": "secretariat",
+                     *           "at": "2025-01-20T09:00:00Z",
+                     *           "from": "draft",
+                     *           "reason": null,
+                     *           "to": "submitted",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "actor": "secretariat",
+                     *           "at": "2025-01-20T09:00:00Z",
+                     *           "from": "submitted",
+                     *           "reason": null,
+                     *           "to": "published",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": 1,
+                     *       "leadership_update": [
+                     *         {
+                     *           "links": [],
+                     *           "text": {
+                     *             "en": "No change is anticipated in the Committee's leadership in 2020."
+                     *           }
+                     *         }
+                     *       ],
+                     *       "period": {
+                     *         "end": "2020-12-31",
+                     *         "start": "2019-01-01"
+                     *       },
+                     *       "provenance": "reported",
+                     *       "published_version": 1,
+                     *       "results": [
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "study",
+                     *               "ref": "2019"
+                     *             }
+                     *           ],
+                     *           "text": {
+                     *             "en": "Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\"Smart Governance\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \"Smart Governance\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities."
+                     *           },
+                     *           "title": {
+                     *             "en": "SMART CITIES STUDY"
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "event",
+                     *               "ref": "congress-panel-urban-innovation-listen-citizens"
+                     *             },
+                     *             {
+                     *               "kind": "event",
+                     *               "ref": "6th-uclg-congress"
+                     *             },
+                     *             {
+                     *               "kind": "event",
+                     *               "ref": "uraia-annual-event-malaga"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "uraia"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "un-habitat"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "fmdv"
+                     *             }
+                     *           ],
+                     *           "text": {
+                     *             "en": "We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \"Using urban innovation to listen to citizens.\"\n\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \"Trends in Municipal Innovation to achieve the SDGs\"."
+                     *           },
+                     *           "title": {
+                     *             "en": "COLLABORATION"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "status": "published",
+                     *       "submitted_version": 1,
+                     *       "title": {
+                     *         "en": "Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities"
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Report"];
+                    /**
+                     * @example <!DOCTYPE html>
+                     *     <html lang="en">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="viewport" content="width=device-width, initial-scale=1">
+                     *     <title>Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities</title>
+                     *     <style>
+                     *     body { font-family: Georgia, "Times New Roman", serif; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #111; }
+                     *     h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #999; } h3 { font-size: 1.1rem; }
+                     *     code { font-size: 0.85em; word-break: break-all; }
+                     *     @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
+                     *     </style>
+                     *     </head>
+                     *     <body>
+                     *     <h1>Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities</h1>
+                     *     <p><em>Community of Practice on Digital Cities — 2019-01-01 to 2020-12-31 — published</em></p>
+                     *     <h2>1. Main activities, organised according to the main components of UCLG&#39;s strategic priorities</h2>
+                     *     <h3>A. Implementation</h3>
+                     *     <p>UCLG&#39;s process of reflecting on its operational structure led to the creation of a <strong>new structure of consultation mechanisms</strong> made up of policy councils, committees, working groups, c
+                     *     …
+                     */
+                    "text/html": unknown;
+                    /**
+                     * @example # Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities
+                     *
+                     *     *Community of Practice on Digital Cities — 2019-01-01 to 2020-12-31 — published*
+                     *
+                     *     ## 1. Main activities, organised according to the main components of UCLG's strategic priorities
+                     *
+                     *     ### A. Implementation
+                     *
+                     *     UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **"Committee on Digital Cities"**, which continues to be chaired by the City of Bilbao.
+                     *
+                     *     *Refers to: community `digital-cities`, city `bilbao`.*
+                     *
+                     *     The Committee on Digital Cities' main goal is to update the "Smart Cities Study" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.
+                     *
+                     *     *Refers to: study `2019`.*
+                     *
+                     *     The proposed schedule of activities is as follows:
+                     *
+                     *     End of 2019: the study is completed
+                     *
+                     *     In the last few months of 2019, the study will be finalised and ready for official publication.
+                     *
+                     *     2020: promoting and publicising the study
+                     *
+                     *     The Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, s
+                     *     …
+                     */
+                    "text/markdown": unknown;
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable */
+            406: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-report": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the report as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The report's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "activities": [
+                 *         {
+                 *           "links": [
+                 *             {
+                 *               "kind": "event",
+                 *               "ref": "learning-events-2020"
+                 *             },
+                 *             {
+                 *               "kind": "organisation",
+                 *               "ref": "un-habitat"
+                 *             },
+                 *             {
+                 *               "kind": "organisation",
+                 *               "ref": "uraia"
+                 *             },
+                 *             {
+                 *               "kind": "organisation",
+                 *               "ref": "wego"
+                 *             },
+                 *             {
+                 *               "kind": "organisation",
+                 *               "ref": "wba"
+                 *             },
+                 *             {
+                 *               "kind": "city",
+                 *               "ref": "bilbao"
+                 *             }
+                 *           ],
+                 *           "priority": "learning",
+                 *           "text": {
+                 *             "en": "**Learning events with UN-Habitat, the Uraía Platform, WeGO and the Wireless Broadband Alliance** (learning event, 2020; status: tbc)."
+                 *           }
+                 *         },
+                 *         {
+                 *           "links": [
+                 *             {
+                 *               "kind": "study",
+                 *               "ref": "2019"
+                 *             }
+                 *           ],
+                 *           "priority": "implementation",
+                 *           "text": {
+                 *             "en": "Smart Cities Study 2019 (2020): Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."
+                 *           }
+                 *         }
+                 *       ],
+                 *       "commitments": [
+                 *         1,
+                 *         2,
+                 *         3,
+                 *         4
+                 *       ],
+                 *       "leadership_update": [
+                 *         {
+                 *           "links": [],
+                 *           "text": {
+                 *             "en": "No change is anticipated in the Community's leadership."
+                 *           }
+                 *         }
+                 *       ],
+                 *       "period": {
+                 *         "end": "2020-12-31",
+                 *         "start": "2020-01-01"
+                 *       },
+                 *       "results": [],
+                 *       "title": {
+                 *         "en": "Work of the Community of Practice on Digital Cities in 2020"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportPutBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "activities": [
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "event",
+                     *               "ref": "learning-events-2020"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "un-habitat"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "uraia"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "wego"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "wba"
+                     *             },
+                     *             {
+                     *               "kind": "city",
+                     *               "ref": "bilbao"
+                     *             }
+                     *           ],
+                     *           "priority": "learning",
+                     *           "text": {
+                     *             "en": "**Learning events with UN-Habitat, the Uraía Platform, WeGO and the Wireless Broadband Alliance** (learning event, 2020; status: tbc)."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "study",
+                     *               "ref": "2019"
+                     *             }
+                     *           ],
+                     *           "priority": "implementation",
+                     *           "text": {
+                     *             "en": "Smart Cities Study 2019 (2020): Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."
+                     *           }
+                     *         }
+                     *       ],
+                     *       "allowed_transitions": [
+                     *         "submitted"
+                     *       ],
+                     *       "body": "digital-cities",
+                     *       "commitments": [
+                     *         1,
+                     *         2,
+                     *         3,
+                     *         4
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "history": [],
+                     *       "id": 2,
+                     *       "leadership_update": [
+                     *         {
+                     *           "links": [],
+                     *           "text": {
+                     *             "en": "No change is anticipated in the Community's leadership."
+                     *           }
+                     *         }
+                     *       ],
+                     *       "period": {
+                     *         "end": "2020-12-31",
+                     *         "start": "2020-01-01"
+                     *       },
+                     *       "prefilled_from": {
+                     *         "adoption_changes": 0,
+                     *         "commitments": 4,
+                     *         "datasets_not_yet_tracked": true,
+                     *         "events": 1,
+                     *         "includes_invented_data": false,
+                     *         "milestones": 1,
+                     *         "provenance": [
+                     *           "reported"
+                     *         ],
+                     *         "verification": [
+                     *           "self_reported",
+                     *           "verified"
+                     *         ]
+                     *       },
+                     *       "provenance": "reported",
+                     *       "published_version": null,
+                     *       "results": [],
+                     *       "status": "draft",
+                     *       "submitted_version": null,
+                     *       "title": {
+                     *         "en": "Work of the Community of Practice on Digital Cities in 2020"
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-report": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the report as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The report's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "compare-report-versions": {
+        parameters: {
+            query: {
+                /** @description The earlier version's number. */
+                from: number;
+                /** @description The later version's number. */
+                to: number;
+            };
+            header?: never;
+            path: {
+                /** @description The report's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "changes": [
+                     *         {
+                     *           "after": "study",
+                     *           "before": null,
+                     *           "change": "added",
+                     *           "path": "results[0].links[0].kind"
+                     *         },
+                     *         {
+                     *           "after": "2019",
+                     *           "before": null,
+                     *           "change": "added",
+                     *           "path": "results[0].links[0].ref"
+                     *         },
+                     *         {
+                     *           "after": "The study's promotion continued.",
+                     *           "before": null,
+                     *           "change": "added",
+                     *           "path": "results[0].text.en"
+                     *         }
+                     *       ],
+                     *       "from": 1,
+                     *       "report": 2,
+                     *       "to": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReportDiff"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-report-transition": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the report as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The report's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "to": "submitted"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportTransitionInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "activities": [
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "event",
+                     *               "ref": "learning-events-2020"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "un-habitat"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "uraia"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "wego"
+                     *             },
+                     *             {
+                     *               "kind": "organisation",
+                     *               "ref": "wba"
+                     *             },
+                     *             {
+                     *               "kind": "city",
+                     *               "ref": "bilbao"
+                     *             }
+                     *           ],
+                     *           "priority": "learning",
+                     *           "text": {
+                     *             "en": "**Learning events with UN-Habitat, the Uraía Platform, WeGO and the Wireless Broadband Alliance** (learning event, 2020; status: tbc)."
+                     *           }
+                     *         },
+                     *         {
+                     *           "links": [
+                     *             {
+                     *               "kind": "study",
+                     *               "ref": "2019"
+                     *             }
+                     *           ],
+                     *           "priority": "implementation",
+                     *           "text": {
+                     *             "en": "Smart Cities Study 2019 (2020): Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."
+                     *           }
+                     *         }
+                     *       ],
+                     *       "allowed_transitions": [
+                     *         "draft",
+                     *         "published"
+                     *       ],
+                     *       "body": "digital-cities",
+                     *       "commitments": [
+                     *         1,
+                     *         2,
+                     *         3,
+                     *         4
+                     *       ],
+                     *       "created_at": "2025-01-20T09:00:00Z",
+                     *       "history": [
+                     *         {
+                     *           "actor": "secretariat",
+                     *           "at": "2025-01-20T09:00:00Z",
+                     *           "from": "draft",
+                     *           "reason": null,
+                     *           "to": "submitted",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": 2,
+                     *       "leadership_update": [
+                     *         {
+                     *           "links": [],
+                     *           "text": {
+                     *             "en": "No change is anticipated in the Community's leadership."
+                     *           }
+                     *         }
+                     *       ],
+                     *       "period": {
+                     *         "end": "2020-12-31",
+                     *         "start": "2020-01-01"
+                     *       },
+                     *       "prefilled_from": {
+                     *         "adoption_changes": 0,
+                     *         "commitments": 4,
+                     *         "datasets_not_yet_tracked": true,
+                     *         "events": 1,
+                     *         "includes_invented_data": false,
+                     *         "milestones": 1,
+                     *         "provenance": [
+                     *           "reported"
+                     *         ],
+                     *         "verification": [
+                     *           "self_reported",
+                     *           "verified"
+                     *         ]
+                     *       },
+                     *       "provenance": "reported",
+                     *       "published_version": null,
+                     *       "results": [],
+                     *       "status": "submitted",
+                     *       "submitted_version": 1,
+                     *       "title": {
+                     *         "en": "Work of the Community of Practice on Digital Cities in 2020"
+                     *       },
+                     *       "updated_at": "2025-01-20T09:00:00Z",
+                     *       "version": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-report-versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The report's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "body": "digital-cities",
+                     *           "canonical": "{\"title\": {\"en\": \"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}, \"results\": [{\"text\": {\"en\": \"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"title\": {\"en\": \"SMART CITIES STUDY\"}}, {\"text\": {\"en\": \"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"}, \"links\": [{\"ref\": \"congress-panel-urban-innovation-listen-citizens\", \"kind\": \"event\"}, {\"ref\": \"6th-uclg-congress\", \"kind\": \"event\"}, {\"ref\": \"uraia-annual-event-malaga\", \"kind\": \"event\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"fmdv\", \"kind\": \"organisation\"}], \"title\": {\"en\": \"COLLABORATION\"}}], \"activities\": [{\"text\": {\"en\": \"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}, \"links\": [{\"ref\": \"digital-cities\", \"kind\": \"community\"}, {\"ref\": \"bilbao\", \"kind\": \"city\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}, {\"ref\": \"1\", \"kind\": \"commitment\"}, {\"ref\": \"2\", \"kind\": \"commitment\"}, {\"ref\": \"3\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}, \"links\": [{\"ref\": \"4\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"digital-cities\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"opportunities-for-all-culture-city-diplomacy\", \"kind\": \"community\"}, {\"ref\": \"committee-on-culture\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"monitoring\"}, {\"text\": {\"en\": \"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}, \"links\": [{\"ref\": \"learning-events-2020\", \"kind\": \"event\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"wego\", \"kind\": \"organisation\"}, {\"ref\": \"wba\", \"kind\": \"organisation\"}], \"priority\": \"learning\"}, {\"text\": {\"en\": \"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"network\"}], \"commitments\": [1, 2, 3, 4], \"leadership_update\": [{\"text\": {\"en\": \"No change is anticipated in the Committee's leadership in 2020.\"}, \"links\": []}]}",
+                     *           "content": {
+                     *             "activities": [
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "community",
+                     *                     "ref": "digital-cities"
+                     *                   },
+                     *                   {
+                     *                     "kind": "city",
+                     *                     "ref": "bilbao"
+                     *                   }
+                     *                 ],
+                     *                 "priority": "implementation",
+                     *                 "text": {
+                     *                   "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "study",
+                     *                     "ref": "2019"
+                     *                   }
+                     *                 ],
+                     *                 "priority": "implementation",
+                     *                 "text": {
+                     *                   "en": "The Committee on Digital Cities' main goal is to update the \"Smart Cities Study\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation."
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "study",
+                     *                     "ref": "2019"
+                     *                   },
+                     *                   {
+                     *                     "kind": "commitment",
+                     *                     "ref": "1"
+                     *                   },
+                     *                   {
+                     *                     "kind": "commitment",
+                     *                     "ref": "2"
+                     *                   },
+                     *                   {
+                     *                     "kind": "commitment",
+                     *                     "ref": "3"
+                     *                   }
+                     *                 ],
+                     *                 "priority": "implementation",
+                     *                 "text": {
+                     *                   "en": "The proposed schedule of activities is as follows:\n\nEnd of 2019: the study is completed\n\nIn the last few months of 2019, the study will be finalised and ready for official publication.\n\n2020: promoting and publicising the study\n\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study."
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "commitment",
+                     *                     "ref": "4"
+                     *                   }
+                     *                 ],
+                     *                 "priority": "implementation",
+                     *                 "text": {
+                     *                   "en": "As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues."
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "city",
+                     *                     "ref": "bilbao"
+                     *                   },
+                     *                   {
+                     *                     "kind": "community",
+                     *                     "ref": "digital-cities"
+                     *                   }
+                     *                 ],
+                     *                 "priority": "advocacy",
+                     *                 "text": {
+                     *                   "en": "The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities."
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "city",
+                     *                     "ref": "bilbao"
+                     *                   },
+                     *                   {
+                     *                     "kind": "community",
+                     *                     "ref": "opportunities-for-all-culture-city-diplomacy"
+                     *                   },
+                     *                   {
+                     *                     "kind": "community",
+                     *                     "ref": "committee-on-culture"
+                     *                   }
+                     *                 ],
+                     *                 "priority": "advocacy",
+                     *                 "text": {
+                     *                   "en": "In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\n\n- Co-president of the \"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\" Policy Council\n- Vice-Chair of the Committee on Culture"
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "study",
+                     *                     "ref": "2019"
+                     *                   }
+                     *                 ],
+                     *                 "priority": "monitoring",
+                     *                 "text": {
+                     *                   "en": "The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study."
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "event",
+                     *                     "ref": "learning-events-2020"
+                     *                   },
+                     *                   {
+                     *                     "kind": "organisation",
+                     *                     "ref": "un-habitat"
+                     *                   },
+                     *                   {
+                     *                     "kind": "organisation",
+                     *                     "ref": "uraia"
+                     *                   },
+                     *                   {
+                     *                     "kind": "organisation",
+                     *                     "ref": "wego"
+                     *                   },
+                     *                   {
+                     *                     "kind": "organisation",
+                     *                     "ref": "wba"
+                     *                   }
+                     *                 ],
+                     *                 "priority": "learning",
+                     *                 "text": {
+                     *                   "en": "Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities."
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "study",
+                     *                     "ref": "2019"
+                     *                   }
+                     *                 ],
+                     *                 "priority": "network",
+                     *                 "text": {
+                     *                   "en": "In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG."
+                     *                 }
+                     *               }
+                     *             ],
+                     *             "commitments": [
+                     *               1,
+                     *               2,
+                     *               3,
+                     *               4
+                     *             ],
+                     *             "leadership_update": [
+                     *               {
+                     *                 "links": [],
+                     *                 "text": {
+                     *                   "en": "No change is anticipated in the Committee's leadership in 2020."
+                     *                 }
+                     *               }
+                     *             ],
+                     *             "results": [
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "study",
+                     *                     "ref": "2019"
+                     *                   }
+                     *                 ],
+                     *                 "text": {
+                     *                   "en": "Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\"Smart Governance\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \"Smart Governance\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities."
+                     *                 },
+                     *                 "title": {
+                     *                   "en": "SMART CITIES STUDY"
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "links": [
+                     *                   {
+                     *                     "kind": "event",
+                     *                     "ref": "congress-panel-urban-innovation-listen-citizens"
+                     *                   },
+                     *                   {
+                     *                     "kind": "event",
+                     *                     "ref": "6th-uclg-congress"
+                     *                   },
+                     *                   {
+                     *                     "kind": "event",
+                     *                     "ref": "uraia-annual-event-malaga"
+                     *                   },
+                     *                   {
+                     *                     "kind": "organisation",
+                     *                     "ref": "uraia"
+                     *                   },
+                     *                   {
+                     *                     "kind": "organisation",
+                     *                     "ref": "un-habitat"
+                     *                   },
+                     *                   {
+                     *                     "kind": "organisation",
+                     *                     "ref": "fmdv"
+                     *                   }
+                     *                 ],
+                     *                 "text": {
+                     *                   "en": "We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \"Using urban innovation to listen to citizens.\"\n\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \"Trends in Municipal Innovation to achieve the SDGs\"."
+                     *                 },
+                     *                 "title": {
+                     *                   "en": "COLLABORATION"
+                     *                 }
+                     *               }
+                     *             ],
+                     *             "title": {
+                     *               "en": "Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities"
+                     *             }
+                     *           },
+                     *           "number": 1,
+                     *           "period": {
+                     *             "end": "2020-12-31",
+                     *             "start": "2019-01-01"
+                     *           },
+                     *           "report": 1,
+                     *           "sha256": "1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a",
+                     *           "submitted_at": "2025-01-20T09:00:00Z",
+                     *           "submitted_by": "secretariat"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageReportVersion"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-report-version": {
+        parameters: {
+            query?: {
+                /** @description The representation; without it, chosen from Accept (application/json, text/markdown, text/html), JSON by default. */
+                format?: "json" | "markdown" | "html";
+            };
+            header?: {
+                /** @description application/json, text/markdown or text/html, with q-values. */
+                Accept?: string;
+                /** @description An ETag you hold for this representation; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The report's id. */
+                id: number;
+                /** @description The version's number. */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version, as JSON, Markdown in UCLG's template, or a printable HTML page. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description On the HTML page: no script, no plugin, no external resource. */
+                    "Content-Security-Policy"?: string;
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description Accept: the representation depends on it. */
+                    Vary?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "body": "digital-cities",
+                     *       "canonical": "{\"title\": {\"en\": \"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}, \"results\": [{\"text\": {\"en\": \"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"title\": {\"en\": \"SMART CITIES STUDY\"}}, {\"text\": {\"en\": \"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"}, \"links\": [{\"ref\": \"congress-panel-urban-innovation-listen-citizens\", \"kind\": \"event\"}, {\"ref\": \"6th-uclg-congress\", \"kind\": \"event\"}, {\"ref\": \"uraia-annual-event-malaga\", \"kind\": \"event\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"fmdv\", \"kind\": \"organisation\"}], \"title\": {\"en\": \"COLLABORATION\"}}], \"activities\": [{\"text\": {\"en\": \"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}, \"links\": [{\"ref\": \"digital-cities\", \"kind\": \"community\"}, {\"ref\": \"bilbao\", \"kind\": \"city\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}, {\"ref\": \"1\", \"kind\": \"commitment\"}, {\"ref\": \"2\", \"kind\": \"commitment\"}, {\"ref\": \"3\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}, \"links\": [{\"ref\": \"4\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"digital-cities\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"opportunities-for-all-culture-city-diplomacy\", \"kind\": \"community\"}, {\"ref\": \"committee-on-culture\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"monitoring\"}, {\"text\": {\"en\": \"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}, \"links\": [{\"ref\": \"learning-events-2020\", \"kind\": \"event\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"wego\", \"kind\": \"organisation\"}, {\"ref\": \"wba\", \"kind\": \"organisation\"}], \"priority\": \"learning\"}, {\"text\": {\"en\": \"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"network\"}], \"commitments\": [1, 2, 3, 4], \"leadership_update\": [{\"text\": {\"en\": \"No change is anticipated in the Committee's leadership in 2020.\"}, \"links\": []}]}",
+                     *       "content": {
+                     *         "activities": [
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "community",
+                     *                 "ref": "digital-cities"
+                     *               },
+                     *               {
+                     *                 "kind": "city",
+                     *                 "ref": "bilbao"
+                     *               }
+                     *             ],
+                     *             "priority": "implementation",
+                     *             "text": {
+                     *               "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+                     *             }
+                     *           },
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "study",
+                     *                 "ref": "2019"
+                     *               }
+                     *             ],
+                     *             "priority": "implementation",
+                     *             "text": {
+                     *               "en": "The Committee on Digital Cities' main goal is to update the \"Smart Cities Study\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation."
+                     *             }
+                     *           },
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "study",
+                     *                 "ref": "2019"
+                     *               },
+                     *               {
+                     *                 "kind": "commitment",
+                     *                 "ref": "1"
+                     *               },
+                     *               {
+                     *                 "kind": "commitment",
+                     *                 "ref": "2"
+                     *               },
+                     *               {
+                     *                 "kind": "commitment",
+                     *                 "ref": "3"
+                     *               }
+                     *             ],
+                     *             "priority": "implementation",
+                     *             "text": {
+                     *               "en": "The proposed schedule of activities is as follows:\n\nEnd of 2019: the study is completed\n\nIn the last few months of 2019, the study will be finalised and ready for official publication.\n\n2020: promoting and publicising the study\n\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study."
+                     *             }
+                     *           },
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "commitment",
+                     *                 "ref": "4"
+                     *               }
+                     *             ],
+                     *             "priority": "implementation",
+                     *             "text": {
+                     *               "en": "As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues."
+                     *             }
+                     *           },
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "city",
+                     *                 "ref": "bilbao"
+                     *               },
+                     *               {
+                     *                 "kind": "community",
+                     *                 "ref": "digital-cities"
+                     *               }
+                     *             ],
+                     *             "priority": "advocacy",
+                     *             "text": {
+                     *               "en": "The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities."
+                     *             }
+                     *           },
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "city",
+                     *                 "ref": "bilbao"
+                     *               },
+                     *               {
+                     *                 "kind": "community",
+                     *                 "ref": "opportunities-for-all-culture-city-diplomacy"
+                     *               },
+                     *               {
+                     *                 "kind": "community",
+                     *                 "ref": "committee-on-culture"
+                     *               }
+                     *             ],
+                     *             "priority": "advocacy",
+                     *             "text": {
+                     *               "en": "In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\n\n- Co-president of the \"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\" Policy Council\n- Vice-Chair of the Committee on Culture"
+                     *             }
+                     *           },
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "study",
+                     *                 "ref": "2019"
+                     *               }
+                     *             ],
+                     *             "priority": "monitoring",
+                     *             "text": {
+                     *               "en": "The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study."
+                     *             }
+                     *           },
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "event",
+                     *                 "ref": "learning-events-2020"
+                     *               },
+                     *               {
+                     *                 "kind": "organisation",
+                     *                 "ref": "un-habitat"
+                     *               },
+                     *               {
+                     *                 "kind": "organisation",
+                     *                 "ref": "uraia"
+                     *               },
+                     *               {
+                     *                 "kind": "organisation",
+                     *                 "ref": "wego"
+                     *               },
+                     *               {
+                     *                 "kind": "organisation",
+                     *                 "ref": "wba"
+                     *               }
+                     *             ],
+                     *             "priority": "learning",
+                     *             "text": {
+                     *               "en": "Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities."
+                     *             }
+                     *           },
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "study",
+                     *                 "ref": "2019"
+                     *               }
+                     *             ],
+                     *             "priority": "network",
+                     *             "text": {
+                     *               "en": "In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG."
+                     *             }
+                     *           }
+                     *         ],
+                     *         "commitments": [
+                     *           1,
+                     *           2,
+                     *           3,
+                     *           4
+                     *         ],
+                     *         "leadership_update": [
+                     *           {
+                     *             "links": [],
+                     *             "text": {
+                     *               "en": "No change is anticipated in the Committee's leadership in 2020."
+                     *             }
+                     *           }
+                     *         ],
+                     *         "results": [
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "study",
+                     *                 "ref": "2019"
+                     *               }
+                     *             ],
+                     *             "text": {
+                     *               "en": "Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\"Smart Governance\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \"Smart Governance\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities."
+                     *             },
+                     *             "title": {
+                     *               "en": "SMART CITIES STUDY"
+                     *             }
+                     *           },
+                     *           {
+                     *             "links": [
+                     *               {
+                     *                 "kind": "event",
+                     *                 "ref": "congress-panel-urban-innovation-listen-citizens"
+                     *               },
+                     *               {
+                     *                 "kind": "event",
+                     *                 "ref": "6th-uclg-congress"
+                     *               },
+                     *               {
+                     *                 "kind": "event",
+                     *                 "ref": "uraia-annual-event-malaga"
+                     *               },
+                     *               {
+                     *                 "kind": "organisation",
+                     *                 "ref": "uraia"
+                     *               },
+                     *               {
+                     *                 "kind": "organisation",
+                     *                 "ref": "un-habitat"
+                     *               },
+                     *               {
+                     *                 "kind": "organisation",
+                     *                 "ref": "fmdv"
+                     *               }
+                     *             ],
+                     *             "text": {
+                     *               "en": "We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \"Using urban innovation to listen to citizens.\"\n\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \"Trends in Municipal Innovation to achieve the SDGs\"."
+                     *             },
+                     *             "title": {
+                     *               "en": "COLLABORATION"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "title": {
+                     *           "en": "Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities"
+                     *         }
+                     *       },
+                     *       "number": 1,
+                     *       "period": {
+                     *         "end": "2020-12-31",
+                     *         "start": "2019-01-01"
+                     *       },
+                     *       "report": 1,
+                     *       "sha256": "1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a",
+                     *       "submitted_at": "2025-01-20T09:00:00Z",
+                     *       "submitted_by": "secretariat"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReportVersion"];
+                    /**
+                     * @example <!DOCTYPE html>
+                     *     <html lang="en">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="viewport" content="width=device-width, initial-scale=1">
+                     *     <title>Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities</title>
+                     *     <style>
+                     *     body { font-family: Georgia, "Times New Roman", serif; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #111; }
+                     *     h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #999; } h3 { font-size: 1.1rem; }
+                     *     code { font-size: 0.85em; word-break: break-all; }
+                     *     @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
+                     *     </style>
+                     *     </head>
+                     *     <body>
+                     *     <h1>Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities</h1>
+                     *     <p><em>Community of Practice on Digital Cities — 2019-01-01 to 2020-12-31 — version 1</em></p>
+                     *     <p><em>SHA-256 of the canonical JSON: <code>1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a</code></em></p>
+                     *     <h2>1. Main activities, organised according to the main components of UCLG&#39;s strategic priorities</h2>
+                     *     <h3>A. Implementation</h3>
+                     *     <p>UCLG&#39;s process of reflecting on its operational structure led to the crea
+                     *     …
+                     */
+                    "text/html": unknown;
+                    /**
+                     * @example # Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities
+                     *
+                     *     *Community of Practice on Digital Cities — 2019-01-01 to 2020-12-31 — version 1*
+                     *
+                     *     *SHA-256 of the canonical JSON: `1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a`*
+                     *
+                     *     ## 1. Main activities, organised according to the main components of UCLG's strategic priorities
+                     *
+                     *     ### A. Implementation
+                     *
+                     *     UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **"Committee on Digital Cities"**, which continues to be chaired by the City of Bilbao.
+                     *
+                     *     *Refers to: community `digital-cities`, city `bilbao`.*
+                     *
+                     *     The Committee on Digital Cities' main goal is to update the "Smart Cities Study" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.
+                     *
+                     *     *Refers to: study `2019`.*
+                     *
+                     *     The proposed schedule of activities is as follows:
+                     *
+                     *     End of 2019: the study is completed
+                     *
+                     *     In the last few months of 2019, the study will be finalised and ready for official publication.
+                     *
+                     *     2020: promoting and publicising the study
+                     *
+                     *     The Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official l
+                     *     …
+                     */
+                    "text/markdown": unknown;
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable */
+            406: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-body-roles": {
         parameters: {
             query?: {
@@ -19522,6 +25432,8 @@ export interface operations {
                      *           "sample": 7,
                      *           "synthetic": 0
                      *         },
+                     *         "invented_city_records": 7,
+                     *         "invented_trends": 7,
                      *         "provenance": [
                      *           "reported",
                      *           "sample"
@@ -19598,9 +25510,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "notice": {
-                     *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 7 of the 7 adoption records counted. This is not a result of the Smart Cities Study.",
-                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 7 de las 7 evaluaciones de adopción contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
-                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 7 des 7 évaluations d'adoption comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+                     *         "en": "Includes data invented for demonstrations or generated for tests: 7 of the 7 adoption records counted are sample or synthetic; 7 of the trends ranked were named for demonstrations, not by the study; 7 records are about cities invented for demonstrations. This is not a result of the Smart Cities Study.",
+                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas: 7 de las 7 evaluaciones de adopción contadas son sample o synthetic; 7 de las tendencias clasificadas se nombraron para demostraciones, no por el estudio; 7 evaluaciones se refieren a ciudades inventadas para demostraciones. No es un resultado del Estudio de Ciudades Inteligentes.",
+                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests : 7 des 7 évaluations d'adoption comptées sont sample ou synthetic ; 7 des tendances classées ont été nommées pour des démonstrations, non par l'étude ; 7 évaluations portent sur des villes inventées pour des démonstrations. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
                      *       },
                      *       "section": "europe",
                      *       "year": 2021
