@@ -91,6 +91,19 @@ func TestBodyRoleWrites(t *testing.T) {
 		"term_start": map[string]any{"value": "2019-02-30", "precision": "day"}}, "body.term_start.value")
 	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
 		"term_start": map[string]any{"value": "2019", "precision": "unknown"}}, "body.term_start.value")
+	// Years run from 1900 to 2199: the year 0 is no date PostgreSQL can make, and a role
+	// dated so would break every read of the bodies.
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_start": map[string]any{"value": "0000", "precision": "year"}}, "body.term_start.value")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_end": map[string]any{"value": "0000-02", "precision": "month"}}, "body.term_end.value")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_end": map[string]any{"value": "2200-Q1", "precision": "quarter"}}, "body.term_end.value")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_start": map[string]any{"value": "1899-12-31", "precision": "day"}}, "body.term_start.value")
+	for _, path := range []string{"/v1/communities", "/v1/communities/digital-cities", "/v1/roles?current=true"} {
+		h.do(req{method: "GET", path: path}).expect(t, 200)
+	}
 
 	// PUT: 428, 412, 403 for editors, then a new version; dates as precise as known.
 	put := map[string]any{"body": "digital-cities", "city": "bilbao", "role": "chair",
