@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -352,5 +353,48 @@ func TestListEventsPagesThroughMixedPrecision(t *testing.T) {
 	}
 	if got := eventSlugs(t, h, "/v1/events?status=tbc&limit=1&cursor="+*p.NextCursor); got != "unk-b" {
 		t.Fatalf("second page: %s", got)
+	}
+}
+
+// TestConcurrentParentsNeverFail makes two events each other's parent at the same moment, again
+// and again. The two writes lock the events in opposite orders, and PostgreSQL aborts one of
+// them as a deadlock's victim; the store runs it again, and it then finds the cycle the other
+// made. Each round one write succeeds and the other is refused as a cycle (or, were it a victim
+// every time, told to retry with a 503): never a 500.
+func TestConcurrentParentsNeverFail(t *testing.T) {
+	h := newHarness(t)
+	sec, _ := h.token(domain.RoleSecretariat)
+	h.event("x", domain.EventFields{Start: date("2020", "year")})
+	h.event("y", domain.EventFields{Start: date("2020", "year")})
+	patch := func(slug, body string) *response {
+		return h.do(req{method: "PATCH", path: "/v1/events/" + slug, token: sec, body: body,
+			header: map[string]string{"If-Match": "*", "Content-Type": "application/merge-patch+json"}})
+	}
+	for round := 0; round < 15; round++ {
+		var rx, ry *response
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); rx = patch("x", `{"parent": "y"}`) }()
+		go func() { defer wg.Done(); ry = patch("y", `{"parent": "x"}`) }()
+		wg.Wait()
+		ok := 0
+		for _, r := range []*response{rx, ry} {
+			switch r.Status {
+			case 200:
+				ok++
+			case 422, 503:
+				r.expect(t, r.Status)
+				if r.Status == 503 && r.Header.Get("Retry-After") == "" {
+					t.Fatalf("round %d: a 503 without Retry-After: %s", round, r.Body)
+				}
+			default:
+				t.Fatalf("round %d: %d %s", round, r.Status, r.Body)
+			}
+		}
+		if ok > 1 {
+			t.Fatalf("round %d: both events were made each other's parent", round)
+		}
+		patch("x", `{"parent": null}`).expect(t, 200)
+		patch("y", `{"parent": null}`).expect(t, 200)
 	}
 }

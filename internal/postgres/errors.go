@@ -50,6 +50,8 @@ func mapError(err error) error {
 			return domain.Errorf(domain.EINVALID, "a number is outside the range the database can store")
 		case pe.Code == "22007", pe.Code == "22008":
 			return domain.Errorf(domain.EINVALID, "a date or a time is not one the database can store (such as one of the year 0)")
+		case pe.Code == "40P01", pe.Code == "40001": // deadlock_detected, serialization_failure: inTx retried already
+			return unavailable(err, "the write met a concurrent one on the same data and was abandoned; retry it")
 		case pe.Code == "57014":
 			return unavailable(err, "the database took too long to answer")
 		case pe.Code.Class() == "08", pe.Code.Class() == "53", pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":

@@ -29,6 +29,8 @@ func TestMapError(t *testing.T) {
 		{&pq.Error{Code: "22008", Message: "date field value out of range: 0-01-01"}, domain.EINVALID},
 		{&pq.Error{Code: "22P02", Message: "invalid input syntax for type bigint"}, domain.EINVALID},
 		{&pq.Error{Code: "22003", Message: "value out of range for type integer"}, domain.EINVALID},
+		{&pq.Error{Code: "40P01", Message: "deadlock detected"}, domain.EUNAVAILABLE},
+		{&pq.Error{Code: "40001", Message: "could not serialize access"}, domain.EUNAVAILABLE},
 		{&pq.Error{Code: "54000", Message: "index row size 8024 exceeds btree version 4 maximum 2704"}, domain.EINVALID},
 		{&pq.Error{Code: "57014"}, domain.EUNAVAILABLE}, // statement timeout
 		{&pq.Error{Code: "57P01"}, domain.EUNAVAILABLE}, // admin shutdown
@@ -47,7 +49,7 @@ func TestMapError(t *testing.T) {
 			t.Errorf("%v: %s, want %s", c.err, got, c.code)
 		}
 		if msg := domain.ErrorMessage(err); strings.Contains(msg, "relation") || strings.Contains(msg, "pq:") || strings.Contains(msg, "btree") ||
-			strings.Contains(msg, "()") || strings.Contains(msg, "out of range:") {
+			strings.Contains(msg, "()") || strings.Contains(msg, "out of range:") || strings.Contains(msg, "deadlock") {
 			t.Errorf("%v: client message %q leaks driver text", c.err, msg)
 		}
 	}
