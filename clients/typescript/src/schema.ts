@@ -2063,7 +2063,7 @@ export interface components {
              */
             precision: "day" | "month" | "quarter" | "year" | "unknown";
             /**
-             * @description What is known of the date, in the form its precision names: YYYY-MM-DD (day), YYYY-MM (month), YYYY-Qn (quarter), YYYY (year); null when unknown.
+             * @description What is known of the date, in the form its precision names: YYYY-MM-DD (day), YYYY-MM (month), YYYY-Qn (quarter), YYYY (year), of a year from 1900 to 2199; null when unknown.
              * @example 2019
              */
             value: string | null;
@@ -2329,7 +2329,7 @@ export interface components {
             description?: components["schemas"]["Text"];
             /**
              * Format: date
-             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it.
+             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it; of a year from 1900 to 2199.
              * @example 2019-11-15
              */
             end?: string | null;
@@ -2421,7 +2421,7 @@ export interface components {
             description?: components["schemas"]["Text"];
             /**
              * Format: date
-             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it.
+             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it; of a year from 1900 to 2199.
              * @example 2019-11-15
              */
             end?: string | null;
