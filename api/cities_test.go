@@ -92,6 +92,11 @@ func TestListCitiesFiltersAndErrors(t *testing.T) {
 		"sort=population;drop":    "query.sort",
 		"cursor=garbage":          "query.cursor",
 		"updated_since=yesterday": "query.updated_since",
+		// Cursors made by hand whose value the sort's key cannot have: checked as they are read.
+		"sort=population&cursor=" + domain.Cursor{Sort: "population", Value: "many", ID: "x"}.Encode():                 "query.cursor",
+		"sort=population&cursor=" + domain.Cursor{Sort: "population", Value: "1e99", ID: "x"}.Encode():                 "query.cursor",
+		"sort=updated_at&cursor=" + domain.Cursor{Sort: "updated_at", Value: "0000-01-01T00:00:00Z", ID: "x"}.Encode(): "query.cursor",
+		"sort=-updated_at&cursor=" + domain.Cursor{Sort: "-updated_at", Value: "now", ID: "x"}.Encode():                "query.cursor",
 	} {
 		h.do(req{method: "GET", path: "/v1/cities?" + q}).expect(t, 422).errorAt(t, field)
 	}

@@ -29,6 +29,20 @@ type citySort struct {
 	key  func(c *domain.City) string
 }
 
+// validKey reports whether a cursor's value is one the sort's key could have written: the
+// cursor is checked as it is read, rather than failing as a cast in SQL.
+func (s citySort) validKey(v string) bool {
+	switch s.cast {
+	case "bigint":
+		_, err := strconv.ParseInt(v, 10, 64)
+		return err == nil
+	case "timestamptz":
+		t, err := time.Parse(time.RFC3339Nano, v)
+		return err == nil && t.Year() >= 1
+	}
+	return true
+}
+
 var citySorts = func() map[string]citySort {
 	base := map[string]citySort{
 		"slug":       {expr: "slug", cast: "text", key: func(c *domain.City) string { return c.Slug }},
@@ -76,6 +90,9 @@ func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.Cit
 	args := []any{f.Country, f.Section, f.CopMember, likePattern(f.Query), f.UpdatedSince}
 	keyset := "true"
 	if f.After != nil {
+		if !sort.validKey(f.After.Value) {
+			return nil, nil, domain.Invalid("cursor", "not a cursor issued by this API for this sort; start again without it")
+		}
 		op := ">"
 		if sort.desc {
 			op = "<"
