@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -36,25 +35,6 @@ const calendarNote = "Collaboration events of the UCLG Community of Practice on 
 type CalendarParams struct {
 	Lang        string `query:"lang" enum:"en,fr,es" default:"en" doc:"The language of titles, descriptions and places; a text not translated yet is given in English." example:"en"`
 	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"The feed's ETag you hold; 304 when it is still current." example:"\"ics-3f2a9c1d0b7e4a55\""`
-	base        string
-}
-
-// hostRE is what a Host header may hold to appear in the feed's URLs: a name or address and a port.
-var hostRE = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)
-
-// Resolve keeps the scheme and host the feed was asked from, for the events' URLs: https when
-// the connection or the proxy in front (X-Forwarded-Proto) says so.
-func (p *CalendarParams) Resolve(ctx huma.Context) []error {
-	scheme := "http"
-	if ctx.TLS() != nil || strings.EqualFold(ctx.Header("X-Forwarded-Proto"), "https") {
-		scheme = "https"
-	}
-	host := ctx.Host()
-	if !hostRE.MatchString(host) {
-		host = "localhost"
-	}
-	p.base = scheme + "://" + host
-	return nil
 }
 
 // CalendarInput is list-events-calendar's input.
@@ -82,8 +62,6 @@ func calendarResponses() map[string]*huma.Response {
 			Description: "An iCalendar (RFC 5545) feed: one all-day VEVENT per event whose start day is known.",
 			Headers: map[string]*huma.Param{
 				"ETag": {Schema: &huma.Schema{Type: huma.TypeString}},
-				"Vary": {Description: "X-Forwarded-Proto: the events' URLs follow the scheme the client used.",
-					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100), Pattern: `^[A-Za-z-]+(, *[A-Za-z-]+)*$`}},
 			},
 			Content: map[string]*huma.MediaType{
 				"text/calendar": {Schema: &huma.Schema{Description: "iCalendar text, CRLF line endings, lines folded at 75 octets."}},
@@ -144,7 +122,7 @@ func (h *handlers) calendar(ctx context.Context, p *CalendarParams, f domain.Eve
 	if err != nil {
 		return nil, err
 	}
-	body, err := writeCalendar(events, cityNames, p.base, p.Lang, textIn(name, p.Lang))
+	body, err := writeCalendar(events, cityNames, h.publicBase, p.Lang, textIn(name, p.Lang))
 	if err != nil {
 		return nil, err
 	}
@@ -156,14 +134,14 @@ func (h *handlers) calendar(ctx context.Context, p *CalendarParams, f domain.Eve
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
 		hc.SetHeader("Content-Type", calendarType)
 		hc.SetHeader("ETag", tag)
-		// The events' URLs follow the scheme a proxy in front says the client used.
-		hc.SetHeader("Vary", "X-Forwarded-Proto")
 		hc.SetStatus(http.StatusOK)
 		_, _ = hc.BodyWriter().Write(body) // a client gone away is nothing to report
 	}}, nil
 }
 
-// writeCalendar writes events as an iCalendar feed. Escaping of texts (commas, semicolons,
+// writeCalendar writes events as an iCalendar feed; each event's URL is base (PUBLIC_BASE_URL,
+// never a request's Host header, so that no client can put its own host in a cached feed)
+// followed by the event's path. Escaping of texts (commas, semicolons,
 // backslashes, newlines) and folding of long lines are the library's; line endings are CRLF.
 func writeCalendar(events []domain.Event, cityNames map[string]domain.Text, base, lang, name string) ([]byte, error) {
 	cal := ics.NewCalendar()

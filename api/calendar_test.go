@@ -2,12 +2,15 @@ package api_test
 
 import (
 	"bytes"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	goical "github.com/emersion/go-ical"
 
+	"github.com/uclg-digital-cities/digitalcities/internal/config"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 	"github.com/uclg-digital-cities/digitalcities/internal/seed"
 )
@@ -62,6 +65,46 @@ func day(t *testing.T, e goical.Event, prop string) string {
 		t.Fatal(err)
 	}
 	return d.Format(time.DateOnly)
+}
+
+// TestCalendarURLsComeFromConfiguration: the events' URLs in a feed start with PUBLIC_BASE_URL
+// whatever Host and X-Forwarded-Proto a client sends, so that no client can put its own host
+// into a feed that caches keep; the feed then varies with neither.
+func TestCalendarURLsComeFromConfiguration(t *testing.T) {
+	h := newHarnessConfig(t, config.Config{Limits: generousLimits, PublicBaseURL: "https://api.digitalcities.example/base"})
+	h.event("panel", domain.EventFields{Start: date("2020-03-04", "day")})
+	var bodies []string
+	for _, spoof := range []map[string]string{nil, {"Host": "evil.example"}, {"Host": "evil.example", "X-Forwarded-Proto": "http"}} {
+		hr, err := http.NewRequest("GET", h.srv.URL+"/v1/events.ics", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range spoof {
+			if k == "Host" {
+				hr.Host = v
+			} else {
+				hr.Header.Set(k, v)
+			}
+		}
+		res, err := h.srv.Client().Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if vary := res.Header.Get("Vary"); res.StatusCode != 200 || strings.Contains(vary, "Forwarded") || strings.Contains(vary, "Host") {
+			t.Fatalf("%v: %d, Vary %q: %s", spoof, res.StatusCode, res.Header.Get("Vary"), b)
+		}
+		_, events := parseFeed(t, &response{Status: res.StatusCode, Header: res.Header, Body: b})
+		u := events["panel@events.digitalcities.uclg.org"].Props.Get(goical.PropURL)
+		if u == nil || u.Value != "https://api.digitalcities.example/base/v1/events/panel" {
+			t.Fatalf("%v: URL %+v", spoof, u)
+		}
+		bodies = append(bodies, string(b))
+	}
+	if bodies[0] != bodies[1] || bodies[0] != bodies[2] {
+		t.Fatal("the feed differs with the Host header")
+	}
 }
 
 func TestEventsCalendar(t *testing.T) {

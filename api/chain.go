@@ -146,7 +146,10 @@ func (c *chain) deadline(ctx huma.Context, next func(huma.Context)) {
 }
 
 // knownQuery refuses a query parameter that the operation does not take: a typo such as
-// sectoin=europe would otherwise return everything, silently unfiltered.
+// sectoin=europe would otherwise return everything, silently unfiltered. It also refuses a
+// parameter given more than once: a one-value parameter takes one, and a list takes its values
+// comma-separated in one parameter (city=bilbao,dakar), never as city=bilbao&city=dakar, of
+// which only the first would be read.
 func (c *chain) knownQuery(ctx huma.Context, next func(huma.Context)) {
 	r, _ := humachi.Unwrap(ctx)
 	if r.URL.RawQuery == "" {
@@ -161,7 +164,16 @@ func (c *chain) knownQuery(ctx huma.Context, next func(huma.Context)) {
 	}
 	for name, values := range r.URL.Query() {
 		if i := slices.IndexFunc(ctx.Operation().Parameters, func(p *huma.Param) bool { return p.In == "query" && p.Name == name }); i >= 0 {
-			if s := ctx.Operation().Parameters[i].Schema; len(values) > 1 && (s == nil || s.Type != huma.TypeArray) {
+			p := ctx.Operation().Parameters[i]
+			isArray := p.Schema != nil && p.Schema.Type == huma.TypeArray
+			switch {
+			case len(values) <= 1, isArray && p.Explode != nil && *p.Explode:
+			case isArray:
+				// Huma reads the first of repeated values: the others would be dropped silently.
+				c.fail(ctx, domain.Invalid("query."+name, "%s is given %d times; give its values comma-separated in one parameter (%s=%s)",
+					name, len(values), name, strings.Join(values, ",")))
+				return
+			default:
 				c.fail(ctx, domain.Invalid("query."+name, "%s is given %d times; it takes one value", name, len(values)))
 				return
 			}

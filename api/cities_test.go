@@ -92,6 +92,11 @@ func TestListCitiesFiltersAndErrors(t *testing.T) {
 		"sort=population;drop":    "query.sort",
 		"cursor=garbage":          "query.cursor",
 		"updated_since=yesterday": "query.updated_since",
+		// Cursors made by hand whose value the sort's key cannot have: checked as they are read.
+		"sort=population&cursor=" + domain.Cursor{Sort: "population", Value: "many", ID: "x"}.Encode():                 "query.cursor",
+		"sort=population&cursor=" + domain.Cursor{Sort: "population", Value: "1e99", ID: "x"}.Encode():                 "query.cursor",
+		"sort=updated_at&cursor=" + domain.Cursor{Sort: "updated_at", Value: "0000-01-01T00:00:00Z", ID: "x"}.Encode(): "query.cursor",
+		"sort=-updated_at&cursor=" + domain.Cursor{Sort: "-updated_at", Value: "now", ID: "x"}.Encode():                "query.cursor",
 	} {
 		h.do(req{method: "GET", path: "/v1/cities?" + q}).expect(t, 422).errorAt(t, field)
 	}
@@ -338,6 +343,69 @@ func TestDeleteCity(t *testing.T) {
 	}
 	del(sec, `"v1"`).expect(t, 404)
 	h.do(req{method: "GET", path: "/v1/cities/bilbao"}).expect(t, 404)
+}
+
+// TestDeleteCityNamesWhatRefersToIt: a city that other data refers to is not deleted, and the
+// 409 says what refers to it, each kind of reference in turn, until nothing does.
+func TestDeleteCityNamesWhatRefersToIt(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	sec, _ := h.token(domain.RoleSecretariat)
+	ctx := fixtureCtx()
+	del := func() *response {
+		return h.do(req{method: "DELETE", path: "/v1/cities/alpha", token: sec, header: map[string]string{"If-Match": "*"}})
+	}
+	mustSay := func(parts ...string) {
+		t.Helper()
+		r := del().expect(t, 409)
+		for _, p := range parts {
+			if !strings.Contains(string(r.Body), p) {
+				t.Fatalf("the conflict does not say %q: %s", p, r.Body)
+			}
+		}
+	}
+	h.observe("alpha", "num", 2019, 5.0, "A")
+	h.observe("alpha", "num", 2018, 4.0, "A")
+	if _, _, err := h.db.AddStudyCity(ctx, fixtureCaller, 2019, "alpha", "reported"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.SQL().Exec(`INSERT INTO communities (slug, name, kind) VALUES ('digital-cities', '{"en": "Digital Cities"}', 'community_of_practice')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.CreateBodyRole(ctx, fixtureCaller, domain.BodyRoleFields{Body: "digital-cities", City: ptr("alpha"), Role: "member"}); err != nil {
+		t.Fatal(err)
+	}
+	h.event("in-alpha", domain.EventFields{Start: date("2020", "year"), Location: domain.EventLocation{City: ptr("alpha")}})
+	h.event("with-alpha", domain.EventFields{Start: date("2020", "year"), Cities: []domain.EventCity{{City: "alpha", Role: "speaker"}}})
+	h.do(req{method: "POST", path: "/v1/trends", body: trendBody("t-a", "other"), token: sec}).expect(t, 201)
+	h.adopt(t, sec, "alpha", "t-a", 2019, "pilot").expect(t, 201)
+
+	mustSay(`city \"alpha\"`, "2 observation(s)", "studies 2019", "1 role(s) in UCLG bodies",
+		"in-alpha (as their location)", "with-alpha (as a participant)", "1 trend adoption record(s)")
+	steps := []struct {
+		sql  string
+		gone string
+	}{
+		{`DELETE FROM observations WHERE city = 'alpha'`, "observation"},
+		{`DELETE FROM study_cities WHERE city = 'alpha'`, "studies"},
+		{`DELETE FROM body_roles WHERE city = 'alpha'`, "role(s)"},
+		{`UPDATE events SET city = NULL WHERE city = 'alpha'`, "as their location"},
+		{`DELETE FROM event_cities WHERE city = 'alpha'`, "as a participant"},
+	}
+	for _, s := range steps {
+		if _, err := h.db.SQL().Exec(s.sql); err != nil {
+			t.Fatal(err)
+		}
+		r := del().expect(t, 409)
+		if strings.Contains(string(r.Body), s.gone) {
+			t.Fatalf("after %s the conflict still names it: %s", s.sql, r.Body)
+		}
+	}
+	mustSay("trend adoption")
+	if _, err := h.db.SQL().Exec(`DELETE FROM trend_adoptions WHERE city = 'alpha'`); err != nil {
+		t.Fatal(err)
+	}
+	del().expect(t, 204)
 }
 
 // TestRecreatedCityNeverReusesAnETag deletes a city and creates one with the same slug: the

@@ -11,7 +11,8 @@ were generated for load tests. Neither is ever a study result.
 
 **Lists** use keyset paging: ` + "`limit`" + ` (default 50, maximum 500) and the opaque ` + "`cursor`" + ` from the
 previous page's ` + "`next_cursor`" + ` (also sent as ` + "`Link: <…>; rel=\"next\"`" + `). An unknown filter value is a 422, and so is an
-unknown query parameter (a typo such as ` + "`sectoin`" + ` is named in the problem, with the accepted ones).
+unknown query parameter (a typo such as ` + "`sectoin`" + ` is named in the problem, with the accepted ones), or a
+parameter given twice: a list takes its values comma-separated in one parameter (` + "`city=bilbao,dakar`" + `).
 ` + "`updated_since`" + ` gives incremental sync.
 
 **Analysis** (rankings, scorecards, comparisons) is only as real as its inputs. By default it counts only

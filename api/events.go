@@ -131,6 +131,13 @@ func (p *EventFilterParams) filter(pp *PageParams) (domain.EventFilter, error) {
 	if !p.To.IsZero() {
 		f.To = &p.To
 	}
+	// The year 0 reads as a day here but is none in PostgreSQL's calendar (which has no year 0).
+	if f.From != nil && f.From.Year() < 1 {
+		return f, domain.Invalid("from", "the year 0 does not exist: give a day of year 1 or later")
+	}
+	if f.To != nil && f.To.Year() < 1 {
+		return f, domain.Invalid("to", "the year 0 does not exist: give a day of year 1 or later")
+	}
 	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
 		return f, domain.Invalid("to", "must not be before from")
 	}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,6 +185,14 @@ func TestEventRulesAndReferences(t *testing.T) {
 		{map[string]any{"start": map[string]any{"value": "2021-03-02", "precision": "day"}, "end": "2021-03-01"}, "body.end"},
 		{map[string]any{"start": map[string]any{"value": "2021-02-30", "precision": "day"}}, "body.start.value"},
 		{map[string]any{"start": map[string]any{"value": "2021", "precision": "unknown"}}, "body.start.value"},
+		// Dates run from 1900 to 2199: year 0 is no date PostgreSQL can make, and an end in 9999
+		// would be written as the year 10000 in calendar feeds.
+		{map[string]any{"start": map[string]any{"value": "0000", "precision": "year"}}, "body.start.value"},
+		{map[string]any{"start": map[string]any{"value": "0000-01-01", "precision": "day"}}, "body.start.value"},
+		{map[string]any{"start": map[string]any{"value": "1899-Q4", "precision": "quarter"}}, "body.start.value"},
+		{map[string]any{"start": map[string]any{"value": "2200-01", "precision": "month"}}, "body.start.value"},
+		{map[string]any{"start": map[string]any{"value": "2021-03-02", "precision": "day"}, "end": "9999-12-31"}, "body.end"},
+		{map[string]any{"start": map[string]any{"value": "2021-03-02", "precision": "day"}, "end": "2200-01-01"}, "body.end"},
 		{map[string]any{"status": "moved_online"}, "body.location.online"},
 		{map[string]any{"links": []any{map[string]any{"url": "ftp://example.org", "title": map[string]any{"en": "x"}}}}, "body.links[0].url"},
 	} {
@@ -196,6 +205,10 @@ func TestEventRulesAndReferences(t *testing.T) {
 	}
 	h.do(req{method: "POST", path: "/v1/events", body: base(map[string]any{"status": "moved_online",
 		"location": map[string]any{"online": true}}), token: sec}).expect(t, 201)
+	// The first and the last days of the range are dates.
+	h.do(req{method: "POST", path: "/v1/events", body: base(map[string]any{"slug": "edges",
+		"start": map[string]any{"value": "1900-01-01", "precision": "day"}, "end": "2199-12-31"}), token: sec}).expect(t, 201)
+	h.do(req{method: "GET", path: "/v1/events.ics"}).expect(t, 200)
 
 	// No cycles: the congress cannot become part of its own session or of a session's talk.
 	for _, parent := range []string{"session", "talk", "congress"} {
@@ -229,8 +242,8 @@ func eventWorld(t *testing.T) *harness {
 	h.event("d-2020-01-01", domain.EventFields{Start: date("2020-01-01", "day"), Location: domain.EventLocation{City: ptr("bilbao")}})
 	h.event("d-2020-06-15", domain.EventFields{Start: date("2020-06-15", "day"), End: ptr("2020-06-17"), Parent: ptr("y-2020"),
 		Partners: []domain.EventPartner{{Organisation: "wego", Role: "host"}}})
-	h.event("future", domain.EventFields{Start: date("2999-01-01", "day")})
-	h.event("future-cancelled", domain.EventFields{Start: date("2999-02", "month"), Status: "cancelled"})
+	h.event("future", domain.EventFields{Start: date("2199-01-01", "day")})
+	h.event("future-cancelled", domain.EventFields{Start: date("2199-02", "month"), Status: "cancelled"})
 	h.event("unk-b", domain.EventFields{Start: date("", "unknown"), Status: "tbc", Partners: uraia})
 	h.event("unk-a", domain.EventFields{Start: date("", "unknown"), Status: "postponed"})
 	return h
@@ -282,6 +295,11 @@ func TestListEventsOrderAndFilters(t *testing.T) {
 		"from=2020-06-01&to=2020-05-01": "query.to",
 		"upcoming=yes":                  "query.upcoming",
 		"cursor=eyJzIjoic2x1ZyJ9":       "query.cursor",
+		// Cursors made by hand whose day PostgreSQL cannot read, or that no event can have.
+		"cursor=" + domain.Cursor{Sort: domain.EventSort, Value: "0000-01-01/0", ID: "x"}.Encode(): "query.cursor",
+		"cursor=" + domain.Cursor{Sort: domain.EventSort, Value: "9999-12-31/0", ID: "x"}.Encode(): "query.cursor",
+		"from=0000-01-01": "query.from",
+		"to=0000-12-31":   "query.to",
 	} {
 		r := h.do(req{method: "GET", path: "/v1/events?" + q}).expect(t, 422)
 		r.errorAt(t, at)
@@ -335,5 +353,48 @@ func TestListEventsPagesThroughMixedPrecision(t *testing.T) {
 	}
 	if got := eventSlugs(t, h, "/v1/events?status=tbc&limit=1&cursor="+*p.NextCursor); got != "unk-b" {
 		t.Fatalf("second page: %s", got)
+	}
+}
+
+// TestConcurrentParentsNeverFail makes two events each other's parent at the same moment, again
+// and again. The two writes lock the events in opposite orders, and PostgreSQL aborts one of
+// them as a deadlock's victim; the store runs it again, and it then finds the cycle the other
+// made. Each round one write succeeds and the other is refused as a cycle (or, were it a victim
+// every time, told to retry with a 503): never a 500.
+func TestConcurrentParentsNeverFail(t *testing.T) {
+	h := newHarness(t)
+	sec, _ := h.token(domain.RoleSecretariat)
+	h.event("x", domain.EventFields{Start: date("2020", "year")})
+	h.event("y", domain.EventFields{Start: date("2020", "year")})
+	patch := func(slug, body string) *response {
+		return h.do(req{method: "PATCH", path: "/v1/events/" + slug, token: sec, body: body,
+			header: map[string]string{"If-Match": "*", "Content-Type": "application/merge-patch+json"}})
+	}
+	for round := 0; round < 15; round++ {
+		var rx, ry *response
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); rx = patch("x", `{"parent": "y"}`) }()
+		go func() { defer wg.Done(); ry = patch("y", `{"parent": "x"}`) }()
+		wg.Wait()
+		ok := 0
+		for _, r := range []*response{rx, ry} {
+			switch r.Status {
+			case 200:
+				ok++
+			case 422, 503:
+				r.expect(t, r.Status)
+				if r.Status == 503 && r.Header.Get("Retry-After") == "" {
+					t.Fatalf("round %d: a 503 without Retry-After: %s", round, r.Body)
+				}
+			default:
+				t.Fatalf("round %d: %d %s", round, r.Status, r.Body)
+			}
+		}
+		if ok > 1 {
+			t.Fatalf("round %d: both events were made each other's parent", round)
+		}
+		patch("x", `{"parent": null}`).expect(t, 200)
+		patch("y", `{"parent": null}`).expect(t, 200)
 	}
 }

@@ -37,8 +37,13 @@ func newHarness(t testing.TB) *harness {
 
 func newHarnessWith(t testing.TB, limits config.Limits) *harness {
 	t.Helper()
+	return newHarnessConfig(t, config.Config{Limits: limits})
+}
+
+// newHarnessConfig is a harness serving with the given configuration.
+func newHarnessConfig(t testing.TB, cfg config.Config) *harness {
+	t.Helper()
 	db, _ := testdb.New(t)
-	cfg := config.Config{Limits: limits}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	handler, _ := api.New(api.Deps{DB: db, Config: cfg, Logger: log})
 	srv := httptest.NewServer(handler)

@@ -301,6 +301,11 @@ func TestListObservations(t *testing.T) {
 	}
 	h.do(req{method: "GET", path: "/v1/observations?limit=1"}).expect(t, 200).JSON(t, &first)
 	h.do(req{method: "GET", path: "/v1/observations?latest=true&cursor=" + *first.NextCursor}).expect(t, 422).errorAt(t, "query.cursor")
+	// A list given as a repeated parameter is refused rather than cut to its first value; one
+	// parameter with the values comma-separated is the form.
+	h.do(req{method: "GET", path: "/v1/observations?city=alpha&city=beta"}).expect(t, 422).errorAt(t, "query.city")
+	// A one-value parameter given twice is refused too.
+	h.do(req{method: "GET", path: "/v1/observations?limit=1&limit=2"}).expect(t, 422).errorAt(t, "query.limit")
 }
 
 // TestRevisionsArePaged walks an observation's history of more than one page: every

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -118,9 +119,18 @@ func (p Policy) allows(a *domain.Actor) error {
 		return domain.Errorf(domain.EUNAUTHORIZED, "this operation needs a bearer token")
 	}
 	if !a.HasRole(p.Roles...) {
-		return domain.Errorf(domain.EFORBIDDEN, "a %s token may not do this", a.Role)
+		return domain.Errorf(domain.EFORBIDDEN, "%s %s token may not do this", article(string(a.Role)), a.Role)
 	}
 	return nil
+}
+
+// article is the indefinite article before a word: "an" before a vowel (an admin, an editor),
+// "a" otherwise (a secretariat).
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // allowsCity reports whether an actor may act on the city named in the path, for operations

@@ -85,6 +85,28 @@ func TestAuthenticationComesBeforeValidation(t *testing.T) {
 	}
 }
 
+// TestForbiddenSaysWhichToken: a 403 names the caller's role with the right article.
+func TestForbiddenSaysWhichToken(t *testing.T) {
+	h := newHarness(t)
+	h.city("bilbao", "ES", "europe")
+	editor, _ := h.token(domain.RoleEditor, "bilbao")
+	admin, _ := h.token(domain.RoleAdmin)
+	sec, _ := h.token(domain.RoleSecretariat)
+	for token, want := range map[string]string{
+		editor: "an editor token may not do this",
+		admin:  "an admin token may not do this",
+	} {
+		r := h.do(req{method: "POST", path: "/v1/cities", token: token, body: map[string]any{}}).expect(t, 403)
+		if !strings.Contains(string(r.Body), want) {
+			t.Errorf("want %q in %s", want, r.Body)
+		}
+	}
+	r := h.do(req{method: "GET", path: "/v1/tokens", token: sec}).expect(t, 403)
+	if !strings.Contains(string(r.Body), "a secretariat token may not do this") {
+		t.Errorf("want %q in %s", "a secretariat token may not do this", r.Body)
+	}
+}
+
 // TestJSONBodiesMustBeUnicode: invalid UTF-8 and lone surrogates are refused with 422, never
 // stored as U+FFFD; a proper surrogate pair is accepted.
 func TestJSONBodiesMustBeUnicode(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,6 +92,19 @@ func TestBodyRoleWrites(t *testing.T) {
 		"term_start": map[string]any{"value": "2019-02-30", "precision": "day"}}, "body.term_start.value")
 	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
 		"term_start": map[string]any{"value": "2019", "precision": "unknown"}}, "body.term_start.value")
+	// Years run from 1900 to 2199: the year 0 is no date PostgreSQL can make, and a role
+	// dated so would break every read of the bodies.
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_start": map[string]any{"value": "0000", "precision": "year"}}, "body.term_start.value")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_end": map[string]any{"value": "0000-02", "precision": "month"}}, "body.term_end.value")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_end": map[string]any{"value": "2200-Q1", "precision": "quarter"}}, "body.term_end.value")
+	bad(map[string]any{"body": "digital-cities", "city": "dakar", "role": "member",
+		"term_start": map[string]any{"value": "1899-12-31", "precision": "day"}}, "body.term_start.value")
+	for _, path := range []string{"/v1/communities", "/v1/communities/digital-cities", "/v1/roles?current=true"} {
+		h.do(req{method: "GET", path: path}).expect(t, 200)
+	}
 
 	// PUT: 428, 412, 403 for editors, then a new version; dates as precise as known.
 	put := map[string]any{"body": "digital-cities", "city": "bilbao", "role": "chair",
@@ -240,6 +254,98 @@ func TestListBodyRolesFiltersAndPaging(t *testing.T) {
 	for i := 1; i < len(seen); i++ {
 		if seen[i] <= seen[i-1] {
 			t.Fatalf("pages are not in id order: %v", seen)
+		}
+	}
+}
+
+// TestOneChairAtATime: a body has one chair at a time. A second chair whose term overlaps the
+// current one's (unknown starts and ends are open-ended) is a 409 naming the chair, on create
+// and on update, and of many concurrent creates of chairs exactly one succeeds.
+func TestOneChairAtATime(t *testing.T) {
+	h := newHarness(t)
+	bodiesFixture(t, h)
+	h.city("malaga", "ES", "europe")
+	sec, _ := h.token(domain.RoleSecretariat)
+	year := func(y string) map[string]any { return map[string]any{"value": y, "precision": "year"} }
+	chair := func(city string, extra map[string]any) map[string]any {
+		b := map[string]any{"body": "digital-cities", "role": "chair", "city": city, "provenance": "reported", "source": "x"}
+		for k, v := range extra {
+			b[k] = v
+		}
+		return b
+	}
+	var bilbao domain.BodyRole
+	h.do(req{method: "POST", path: "/v1/roles", token: sec, body: chair("bilbao", nil)}).expect(t, 201).JSON(t, &bilbao)
+
+	conflict := func(r *response) {
+		t.Helper()
+		r.expect(t, 409)
+		if !strings.Contains(string(r.Body), "city bilbao chairs digital-cities") {
+			t.Fatalf("the conflict does not name the chair: %s", r.Body)
+		}
+	}
+	conflict(h.do(req{method: "POST", path: "/v1/roles", token: sec, body: chair("malaga", nil)}))
+	conflict(h.do(req{method: "POST", path: "/v1/roles", token: sec, body: chair("malaga", map[string]any{"term_start": year("2030")})}))
+	conflict(h.do(req{method: "POST", path: "/v1/roles", token: sec, body: chair("malaga", map[string]any{"term_end": year("1990")})}))
+	var c domain.Community
+	h.do(req{method: "GET", path: "/v1/communities/digital-cities"}).expect(t, 200).JSON(t, &c)
+	if c.ChairCity == nil || *c.ChairCity != "bilbao" {
+		t.Fatalf("chair city %v, want bilbao", c.ChairCity)
+	}
+	// Other roles, and chairs of other bodies, are not affected.
+	h.do(req{method: "POST", path: "/v1/roles", token: sec, body: map[string]any{"body": "digital-cities", "role": "co_chair", "city": "malaga"}}).expect(t, 201)
+	h.do(req{method: "POST", path: "/v1/roles", token: sec, body: map[string]any{"body": "committee-on-culture", "role": "chair", "city": "malaga"}}).expect(t, 201)
+
+	// Once Bilbao's term ends in 2020, a chair from 2020 (a handover during the year) or later is
+	// no overlap; one from 2019 is.
+	path := fmt.Sprintf("/v1/roles/%d", bilbao.ID)
+	h.do(req{method: "PUT", path: path, token: sec, header: map[string]string{"If-Match": "*"},
+		body: chair("bilbao", map[string]any{"term_start": year("2015"), "term_end": year("2020")})}).expect(t, 200)
+	conflict(h.do(req{method: "POST", path: "/v1/roles", token: sec, body: chair("malaga", map[string]any{"term_start": year("2019")})}))
+	var malaga domain.BodyRole
+	h.do(req{method: "POST", path: "/v1/roles", token: sec, body: chair("malaga", map[string]any{"term_start": year("2020")})}).expect(t, 201).JSON(t, &malaga)
+	// Updates are held to the same rule: neither chair may stretch its term over the other's.
+	conflict(h.do(req{method: "PUT", path: fmt.Sprintf("/v1/roles/%d", malaga.ID), token: sec, header: map[string]string{"If-Match": "*"},
+		body: chair("malaga", map[string]any{"term_start": map[string]any{"value": "2019-06", "precision": "month"}})}))
+	r := h.do(req{method: "PUT", path: path, token: sec, header: map[string]string{"If-Match": "*"},
+		body: chair("bilbao", map[string]any{"term_start": year("2015")})}).expect(t, 409)
+	if !strings.Contains(string(r.Body), "city malaga chairs digital-cities") {
+		t.Fatalf("the conflict does not name the chair: %s", r.Body)
+	}
+	// A role updated in place does not overlap itself.
+	h.do(req{method: "PUT", path: path, token: sec, header: map[string]string{"If-Match": "*"},
+		body: chair("bilbao", map[string]any{"term_start": year("2015"), "term_end": year("2019"), "source": "y"})}).expect(t, 200)
+
+	// Concurrent creates of chairs of a body without one: exactly one succeeds, round after round.
+	for round := range 4 {
+		const n = 8
+		statuses := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				city := []string{"bilbao", "dakar"}[i%2]
+				statuses[i] = h.do(req{method: "POST", path: "/v1/roles", token: sec, body: map[string]any{
+					"body": "policy-council", "role": "chair", "city": city, "term_start": year(fmt.Sprint(2000 + i))}}).Status
+			}()
+		}
+		wg.Wait()
+		created := 0
+		for _, s := range statuses {
+			switch s {
+			case 201:
+				created++
+			case 409:
+			default:
+				t.Fatalf("round %d: statuses %v", round, statuses)
+			}
+		}
+		if created != 1 {
+			t.Fatalf("round %d: %d concurrent chairs created (statuses %v), want 1", round, created, statuses)
+		}
+		if _, err := h.db.SQL().Exec(`DELETE FROM body_roles WHERE body = 'policy-council'`); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -4,6 +4,7 @@
 package api
 
 import (
+	"cmp"
 	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"log/slog"
 	"maps"
@@ -53,7 +54,11 @@ func New(d Deps) (http.Handler, huma.API) {
 
 	api := humachi.New(router, humaConfig())
 	(&chain{api: api, db: d.DB, limiter: limiter, log: d.Logger, timeout: d.Config.RequestTimeout}).install()
-	h := &handlers{db: d.DB, log: d.Logger, exports: newExportSlots(maxExports(d.Config)),
+	publicBase := d.Config.PublicBaseURL
+	if publicBase == "" {
+		publicBase = config.DefaultPublicBaseURL(cmp.Or(d.Config.Port, 8080))
+	}
+	h := &handlers{db: d.DB, log: d.Logger, publicBase: publicBase, exports: newExportSlots(maxExports(d.Config)),
 		uploads: newSlots("import upload(s)", maxUploads, 1), imports: make(chan struct{}, maxImports(d.Config))}
 	registerRoutes(api, h)
 	registerDocs(router, limiter.ByAddress)
@@ -62,11 +67,12 @@ func New(d Deps) (http.Handler, huma.API) {
 
 // handlers holds what every operation needs.
 type handlers struct {
-	db      *postgres.DB
-	log     *slog.Logger
-	exports *slots        // bounds the exports streaming at once, in all and per client
-	uploads *slots        // bounds the imports being received and spooled, in all and one per client
-	imports chan struct{} // one token per import writing to the database
+	db         *postgres.DB
+	log        *slog.Logger
+	publicBase string        // PUBLIC_BASE_URL, the start of the links responses carry
+	exports    *slots        // bounds the exports streaming at once, in all and per client
+	uploads    *slots        // bounds the imports being received and spooled, in all and one per client
+	imports    chan struct{} // one token per import writing to the database
 }
 
 // maxExports is how many exports may stream at once: a third of the pool, at least two.

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
@@ -160,4 +161,11 @@ func TestTrendRanking(t *testing.T) {
 	h.do(req{method: "GET", path: "/v1/trends/ranking?verification=rejected"}).expect(t, 422).errorAt(t, "query.verification[0]")
 	h.do(req{method: "GET", path: "/v1/trends/ranking?edition=2030"}).expect(t, 422).errorAt(t, "query.edition")
 	h.do(req{method: "GET", path: "/v1/trends/ranking?section=mars"}).expect(t, 422)
+	// A list given as a repeated parameter would be read as its first value only: it is refused,
+	// with the comma-separated form to use instead.
+	rr := h.do(req{method: "GET", path: "/v1/trends/ranking?provenance=reported&provenance=sample"}).expect(t, 422)
+	rr.errorAt(t, "query.provenance")
+	if !strings.Contains(string(rr.Body), "provenance=reported,sample") {
+		t.Errorf("the refusal does not show the comma-separated form: %s", rr.Body)
+	}
 }

@@ -23,6 +23,9 @@ func serve(ctx context.Context, cfg config.Config, args []string, log *slog.Logg
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *port != cfg.Port && cfg.PublicBaseURL == config.DefaultPublicBaseURL(cfg.Port) {
+		cfg.PublicBaseURL = config.DefaultPublicBaseURL(*port) // the default follows --port as it follows PORT
+	}
 	return withDB(ctx, cfg, func(db *postgres.DB) error {
 		handler, _ := api.New(api.Deps{DB: db, Logger: log, Config: cfg})
 		srv := httpx.NewHTTPServer(ctx, net.JoinHostPort("", fmt.Sprint(*port)), handler)

@@ -3,7 +3,9 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -15,7 +17,11 @@ type Config struct {
 	StatementTimeout time.Duration // DB_STATEMENT_TIMEOUT (15s)
 	RequestTimeout   time.Duration // REQUEST_TIMEOUT (20s): the deadline of one ordinary request
 	LogLevel         string        // LOG_LEVEL (info): debug, info, warn, error
-	Limits           Limits
+	// PublicBaseURL is where clients reach the API, without a trailing slash: the links the
+	// service writes into its responses (the events' URLs in calendar feeds) start with it,
+	// never with the Host header of a request, which any client may set.
+	PublicBaseURL string // PUBLIC_BASE_URL (http://localhost:<PORT>)
+	Limits        Limits
 }
 
 // Limits are the per-client rate limits, per minute, and the per-client concurrency bound.
@@ -30,6 +36,9 @@ type Limits struct {
 
 // DefaultDatabaseURL is the local PostgreSQL that `make run` finds or starts.
 const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/digitalcities?sslmode=disable"
+
+// DefaultPublicBaseURL is PUBLIC_BASE_URL when it is not set: the service on this machine.
+func DefaultPublicBaseURL(port int) string { return "http://localhost:" + strconv.Itoa(port) }
 
 // FromEnv reads the configuration; getenv is os.Getenv in production and a map in tests.
 func FromEnv(getenv func(string) string) (Config, error) {
@@ -82,5 +91,25 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			*v.dst = d
 		}
 	}
+	c.PublicBaseURL = DefaultPublicBaseURL(c.Port)
+	if s := getenv("PUBLIC_BASE_URL"); s != "" {
+		base, err := ParsePublicBaseURL(s)
+		if err != nil {
+			return c, err
+		}
+		c.PublicBaseURL = base
+	}
 	return c, nil
+}
+
+// ParsePublicBaseURL checks a PUBLIC_BASE_URL — an absolute http or https URL, with a path or
+// not, without credentials, query or fragment — and returns it without a trailing slash.
+func ParsePublicBaseURL(s string) (string, error) {
+	bad := fmt.Errorf("PUBLIC_BASE_URL must be an absolute http or https URL without query or fragment, such as https://api.example.org, not %q", s)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#") || u.Opaque != "" {
+		return "", bad
+	}
+	return strings.TrimRight(s, "/"), nil
 }

@@ -76,7 +76,7 @@ type EventFields struct {
 	Parent      *string           `json:"parent,omitempty" nullable:"true" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Slug of the event this one is part of (a congress session's congress); an event cannot be its own ancestor." example:"6th-uclg-congress"`
 	Location    EventLocation     `json:"location,omitempty" doc:"Where the event takes place: online, and/or a place (a city of ours, or a place name with its country)."`
 	Start       DateWithPrecision `json:"start" doc:"When the event starts, as precisely as it is known: a day, a month, a quarter, a year, or unknown (to be confirmed)."`
-	End         *string           `json:"end,omitempty" nullable:"true" format:"date" doc:"The last day of an event that lasts several days; only with a start known to the day, and not before it." example:"2019-11-15"`
+	End         *string           `json:"end,omitempty" nullable:"true" format:"date" doc:"The last day of an event that lasts several days; only with a start known to the day, and not before it; of a year from 1900 to 2199." example:"2019-11-15"`
 	Status      string            `json:"status" enum:"tbc,scheduled,postponed,moved_online,cancelled,completed" doc:"tbc: to be confirmed; moved_online needs location.online." example:"tbc"`
 	Partners    []EventPartner    `json:"partners,omitempty" maxItems:"50" nullable:"false" doc:"Partner organisations and their roles, in the order given."`
 	Cities      []EventCity       `json:"cities,omitempty" maxItems:"200" nullable:"false" doc:"Participating cities and their roles, in the order given."`
@@ -183,9 +183,9 @@ func (f *EventFields) Validate() error {
 		return err
 	}
 	if f.End != nil {
-		end, err := time.Parse(time.DateOnly, *f.End)
+		end, err := ParseDay("end", *f.End)
 		if err != nil {
-			return Invalid("end", "%q is not a day of the calendar (YYYY-MM-DD)", *f.End)
+			return err
 		}
 		first, _, _ := f.Start.Days()
 		switch {

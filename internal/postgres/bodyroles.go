@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -138,14 +139,17 @@ func getBodyRole(ctx context.Context, q sqlx.QueryerContext, id int64, lock stri
 }
 
 // CreateBodyRole stores a new role; its body and its holder must exist (EINVALID naming the
-// one that does not), and the same holder may hold the same role in a body once per term start
-// (ECONFLICT).
+// one that does not), the same holder may hold the same role in a body once per term start, and
+// a body has one chair at a time (ECONFLICT, see checkOneChair).
 func (db *DB) CreateBodyRole(ctx context.Context, caller domain.Caller, f domain.BodyRoleFields) (*domain.BodyRole, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	var out *domain.BodyRole
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
+		if err := checkOneChair(ctx, tx, 0, &f); err != nil {
+			return err
+		}
 		if err := checkRoleRefs(ctx, tx, &f); err != nil {
 			return err
 		}
@@ -175,7 +179,7 @@ func (db *DB) CreateBodyRole(ctx context.Context, caller domain.Caller, f domain
 }
 
 // UpdateBodyRole replaces a role's fields when ifMatch allows its version; the version is
-// checked again in the UPDATE itself.
+// checked again in the UPDATE itself. The rules of CreateBodyRole hold.
 func (db *DB) UpdateBodyRole(ctx context.Context, caller domain.Caller, id int64, ifMatch domain.IfMatch, f domain.BodyRoleFields) (*domain.BodyRole, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
@@ -184,6 +188,9 @@ func (db *DB) UpdateBodyRole(ctx context.Context, caller domain.Caller, id int64
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		before, err := lockBodyRole(ctx, tx, id, ifMatch)
 		if err != nil {
+			return err
+		}
+		if err := checkOneChair(ctx, tx, id, &f); err != nil {
 			return err
 		}
 		if err := checkRoleRefs(ctx, tx, &f); err != nil {
@@ -279,6 +286,58 @@ func checkRoleRefs(ctx context.Context, tx *sqlx.Tx, f *domain.BodyRoleFields) e
 		if !ok {
 			return domain.Invalid("organisation", "no organisation %q", *f.Organisation)
 		}
+	}
+	return nil
+}
+
+// checkOneChair returns ECONFLICT, naming the chair, when f makes a chair of a body whose term
+// overlaps another chair's term in that body (the role being updated, id, aside; 0 for a new
+// role). Terms overlap when they surely share a day: an unknown start or end is open-ended, and
+// an imprecise date counts as late a start and as early an end as it could be, so that a term
+// ending in 2020 and one starting in 2020 may be a handover during that year. The body's row is
+// locked FOR UPDATE first, so that two writes of chairs of the same body take turns and cannot
+// both find the body without one. A body that does not exist is left to checkRoleRefs.
+func checkOneChair(ctx context.Context, tx *sqlx.Tx, id int64, f *domain.BodyRoleFields) error {
+	if f.Role != "chair" {
+		return nil
+	}
+	var locked []string
+	if err := tx.SelectContext(ctx, &locked, `SELECT slug FROM communities WHERE slug = $1 FOR UPDATE`, f.Body); err != nil {
+		return err
+	}
+	if len(locked) == 0 {
+		return nil
+	}
+	var startLatest, endEarliest *string // nil: open-ended
+	if _, last, ok := f.TermStart.Span(); ok {
+		s := last.Format(time.DateOnly)
+		startLatest = &s
+	}
+	if first, _, ok := f.TermEnd.Span(); ok {
+		e := first.Format(time.DateOnly)
+		endEarliest = &e
+	}
+	var other []struct {
+		ID     int64  `db:"id"`
+		Holder string `db:"holder"`
+	}
+	err := tx.SelectContext(ctx, &other, `
+		SELECT r.id, coalesce('city ' || r.city, 'organisation ' || r.organisation) AS holder
+		FROM body_roles r
+		WHERE r.body = $1 AND r.role = 'chair' AND r.id <> $2
+		  AND (r.term_start IS NULL OR $4::date IS NULL
+		       OR date_last_day(r.term_start, r.term_start_precision) <= $4::date)
+		  AND (r.term_end IS NULL OR $3::date IS NULL
+		       OR $3::date <= date_first_day(r.term_end, r.term_end_precision))
+		ORDER BY r.id
+		LIMIT 1`, f.Body, id, startLatest, endEarliest)
+	if err != nil {
+		return err
+	}
+	if len(other) > 0 {
+		return domain.Errorf(domain.ECONFLICT, "%s chairs %s for a term that overlaps this one (role %d): "+
+			"a body has one chair at a time, so end that term first (term_end) or date this one after it",
+			other[0].Holder, f.Body, other[0].ID)
 	}
 	return nil
 }

@@ -29,6 +29,20 @@ type citySort struct {
 	key  func(c *domain.City) string
 }
 
+// validKey reports whether a cursor's value is one the sort's key could have written: the
+// cursor is checked as it is read, rather than failing as a cast in SQL.
+func (s citySort) validKey(v string) bool {
+	switch s.cast {
+	case "bigint":
+		_, err := strconv.ParseInt(v, 10, 64)
+		return err == nil
+	case "timestamptz":
+		t, err := time.Parse(time.RFC3339Nano, v)
+		return err == nil && t.Year() >= 1
+	}
+	return true
+}
+
 var citySorts = func() map[string]citySort {
 	base := map[string]citySort{
 		"slug":       {expr: "slug", cast: "text", key: func(c *domain.City) string { return c.Slug }},
@@ -76,6 +90,9 @@ func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.Cit
 	args := []any{f.Country, f.Section, f.CopMember, likePattern(f.Query), f.UpdatedSince}
 	keyset := "true"
 	if f.After != nil {
+		if !sort.validKey(f.After.Value) {
+			return nil, nil, domain.Invalid("cursor", "not a cursor issued by this API for this sort; start again without it")
+		}
 		op := ">"
 		if sort.desc {
 			op = "<"
@@ -224,12 +241,17 @@ func (db *DB) UpdateCity(ctx context.Context, caller domain.Caller, slug string,
 }
 
 // DeleteCity deletes a city when ifMatch allows its version and leaves its tombstone, so that
-// a city created again with its slug does not reuse its ETags.
+// a city created again with its slug does not reuse its ETags. A city that other data refers to
+// (observations, study participation, roles in UCLG bodies, events, trend adoption records) is
+// not deleted: ECONFLICT says what refers to it (the foreign keys remain the last guard).
 func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string, ifMatch domain.IfMatch) error {
 	actor := caller.Actor
 	return db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
 		before, err := lockCity(ctx, tx, slug, ifMatch)
 		if err != nil {
+			return err
+		}
+		if err := cityReferences(ctx, tx, slug, actor.ScopeCities()); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `
@@ -247,6 +269,78 @@ func (db *DB) DeleteCity(ctx context.Context, caller domain.Caller, slug string,
 		}
 		return audit(ctx, tx, caller, "delete", "city", slug, before, nil)
 	})
+}
+
+// cityRefLimit bounds how far cityReferences counts rows of one kind, and how many events it names.
+const cityRefLimit = 1000
+
+// cityReferences returns ECONFLICT saying what refers to a city, or nil when nothing does. A
+// caller whose scope (nil: all cities) leaves the city out is told EFORBIDDEN, without learning
+// what refers to it.
+func cityReferences(ctx context.Context, tx *sqlx.Tx, slug string, scope []string) error {
+	var refs struct {
+		Allowed      bool           `db:"allowed"`
+		Observations int            `db:"observations"`
+		Studies      pq.Int64Array  `db:"studies"`
+		Roles        int            `db:"roles"`
+		Located      pq.StringArray `db:"located"`
+		Participates pq.StringArray `db:"participates"`
+		Adoptions    int            `db:"adoptions"`
+	}
+	err := tx.GetContext(ctx, &refs, `
+		SELECT $2::text[] IS NULL OR $1 = ANY($2) AS allowed,
+			(SELECT count(*) FROM (SELECT 1 FROM observations WHERE city = $1 LIMIT $3) o) AS observations,
+			ARRAY(SELECT edition FROM study_cities WHERE city = $1 ORDER BY edition) AS studies,
+			(SELECT count(*) FROM body_roles WHERE city = $1) AS roles,
+			ARRAY(SELECT slug FROM events WHERE city = $1 ORDER BY slug LIMIT 6) AS located,
+			ARRAY(SELECT DISTINCT event FROM event_cities WHERE city = $1 ORDER BY event LIMIT 6) AS participates,
+			(SELECT count(*) FROM (SELECT 1 FROM trend_adoptions WHERE city = $1 LIMIT $3) a) AS adoptions`,
+		slug, nullableArray(scope), cityRefLimit)
+	if err != nil {
+		return err
+	}
+	if !refs.Allowed {
+		return domain.Errorf(domain.EFORBIDDEN, "this token may not delete city %q", slug)
+	}
+	count := func(n int, what string) string {
+		if n >= cityRefLimit {
+			return fmt.Sprintf("%d or more %s", cityRefLimit, what)
+		}
+		return fmt.Sprintf("%d %s", n, what)
+	}
+	events := func(slugs []string) string {
+		if len(slugs) > 5 {
+			return strings.Join(slugs[:5], ", ") + " and others"
+		}
+		return strings.Join(slugs, ", ")
+	}
+	var what []string
+	if refs.Observations > 0 {
+		what = append(what, count(refs.Observations, "observation(s)"))
+	}
+	if len(refs.Studies) > 0 {
+		eds := make([]string, len(refs.Studies))
+		for i, e := range refs.Studies {
+			eds[i] = strconv.FormatInt(e, 10)
+		}
+		what = append(what, "its participation in the studies "+strings.Join(eds, ", "))
+	}
+	if refs.Roles > 0 {
+		what = append(what, fmt.Sprintf("%d role(s) in UCLG bodies", refs.Roles))
+	}
+	if len(refs.Located) > 0 {
+		what = append(what, "the events "+events(refs.Located)+" (as their location)")
+	}
+	if len(refs.Participates) > 0 {
+		what = append(what, "the events "+events(refs.Participates)+" (as a participant)")
+	}
+	if refs.Adoptions > 0 {
+		what = append(what, count(refs.Adoptions, "trend adoption record(s)"))
+	}
+	if len(what) == 0 {
+		return nil
+	}
+	return domain.Errorf(domain.ECONFLICT, "city %q is referred to by %s: delete or change those first", slug, strings.Join(what, ", "))
 }
 
 // lockCity reads a city FOR UPDATE and says why a write cannot go on: ENOTFOUND or EPRECONDITION.

@@ -40,8 +40,18 @@ func mapError(err error) error {
 			return domain.Errorf(domain.EINVALID, "a text holds a character the database cannot store")
 		case pe.Code == "54000": // program_limit_exceeded, such as an index entry over its size limit
 			return domain.Errorf(domain.EINVALID, "a value is larger than the database can store or index")
-		case pe.Code == "23514", pe.Code == "22P02", pe.Code == "22003", pe.Code == "22007", pe.Code == "22008":
+		case pe.Code == "23514" && pe.Constraint != "":
 			return domain.Errorf(domain.EINVALID, "a value breaks a rule of the data (%s)", pe.Constraint)
+		case pe.Code == "23514":
+			return domain.Errorf(domain.EINVALID, "a value breaks a rule of the data")
+		case pe.Code == "22P02":
+			return domain.Errorf(domain.EINVALID, "a value does not have the form its type needs (a number, a date or a time)")
+		case pe.Code == "22003":
+			return domain.Errorf(domain.EINVALID, "a number is outside the range the database can store")
+		case pe.Code == "22007", pe.Code == "22008":
+			return domain.Errorf(domain.EINVALID, "a date or a time is not one the database can store (such as one of the year 0)")
+		case pe.Code == "40P01", pe.Code == "40001": // deadlock_detected, serialization_failure: inTx retried already
+			return unavailable(err, "the write met a concurrent one on the same data and was abandoned; retry it")
 		case pe.Code == "57014":
 			return unavailable(err, "the database took too long to answer")
 		case pe.Code.Class() == "08", pe.Code.Class() == "53", pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":

@@ -210,7 +210,9 @@ func decodeEventCursor(c *domain.Cursor) (day string, rank int, err error) {
 		return "", 0, bad
 	}
 	if day != "infinity" {
-		if _, err := time.Parse(time.DateOnly, day); err != nil {
+		// Events start from MinYear to MaxYear, and so does every cursor issued for them; a day
+		// outside them is made by hand, and some (the year 0) are not dates PostgreSQL can read.
+		if _, err := domain.ParseDay("cursor", day); err != nil {
 			return "", 0, bad
 		}
 	}

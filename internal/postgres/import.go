@@ -31,6 +31,9 @@ func (db *DB) ImportObservations(ctx context.Context, caller domain.Caller, rows
 	report := &domain.ImportReport{Mode: mode, Problems: []domain.ImportProblem{}}
 	var failed error
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
+		// inTx may run this again after a deadlock: the report starts afresh, and the rows are
+		// read again from the start of the spool.
+		*report = domain.ImportReport{Mode: mode, Problems: []domain.ImportProblem{}}
 		// At least a millisecond: a statement_timeout of 0 would mean none.
 		ms := max(timeout.Milliseconds(), 1)
 		if _, err := tx.ExecContext(ctx, `SELECT set_config('statement_timeout', $1, true)`, strconv.FormatInt(ms, 10)); err != nil {

@@ -4,20 +4,53 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
+// txAttempts is how many times inTx runs a transaction that PostgreSQL aborted to resolve a
+// deadlock or a serialization failure before it gives up (EUNAVAILABLE: the client may retry).
+const txAttempts = 3
+
 // inTx runs fn in a transaction and commits it when fn succeeds. When the caller carries an
 // idempotency claim, the key is inserted first, in the same transaction: a concurrent request
 // with the same key waits on the key's unique index and then fails with ECONFLICT, and a write
 // that rolls back releases its key. Every write of the store goes through here, once per request.
+//
+// A transaction that PostgreSQL aborts as the victim of a deadlock (40P01) or a serialization
+// failure (40001) is run again from the start, claim included, up to txAttempts times in all:
+// the abort rolled everything back, and fn only works in the database (a fn that keeps anything
+// outside the transaction must start it afresh on each run). Two writes that lock the same rows
+// in opposite orders (two events made each other's parent) then both end in a clear answer.
 func (db *DB) inTx(ctx context.Context, caller domain.Caller, fn func(tx *sqlx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.runTx(ctx, caller, fn)
+		if err == nil || attempt == txAttempts || !isTxRetryable(err) {
+			return mapError(err)
+		}
+		// The other transaction usually holds its locks a few milliseconds more: let it finish
+		// rather than meet it again. The jitter keeps two victims from retrying in step.
+		wait := time.Duration(attempt) * (5*time.Millisecond + rand.N(20*time.Millisecond)) // #nosec G404 -- jitter, not a secret
+		select {
+		case <-ctx.Done():
+			return mapError(err)
+		case <-time.After(wait):
+		}
+	}
+}
+
+// runTx is one run of inTx's transaction; it returns the driver's errors as they are.
+func (db *DB) runTx(ctx context.Context, caller domain.Caller, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return mapError(err)
+		return err
 	}
 	defer tx.Rollback() // a no-op after Commit
 	if c := caller.Claim; c != nil {
@@ -32,13 +65,20 @@ func (db *DB) inTx(ctx context.Context, caller domain.Caller, fn func(tx *sqlx.T
 			return domain.Errorf(domain.EINPROGRESS, "a request with this Idempotency-Key is still being processed; retry later")
 		}
 		if err != nil {
-			return mapError(err)
+			return err
 		}
 	}
 	if err := fn(tx); err != nil {
-		return mapError(err)
+		return err
 	}
-	return mapError(tx.Commit())
+	return tx.Commit()
+}
+
+// isTxRetryable reports whether PostgreSQL aborted the transaction only to let a concurrent one
+// go on: deadlock_detected (40P01) or serialization_failure (40001).
+func isTxRetryable(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 func rowsAffected(res sql.Result) (int64, error) {

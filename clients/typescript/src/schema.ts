@@ -2448,7 +2448,7 @@ export interface components {
              */
             precision: "day" | "month" | "quarter" | "year" | "unknown";
             /**
-             * @description What is known of the date, in the form its precision names: YYYY-MM-DD (day), YYYY-MM (month), YYYY-Qn (quarter), YYYY (year); null when unknown.
+             * @description What is known of the date, in the form its precision names: YYYY-MM-DD (day), YYYY-MM (month), YYYY-Qn (quarter), YYYY (year), of a year from 1900 to 2199; null when unknown.
              * @example 2019
              */
             value: string | null;
@@ -2714,7 +2714,7 @@ export interface components {
             description?: components["schemas"]["Text"];
             /**
              * Format: date
-             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it.
+             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it; of a year from 1900 to 2199.
              * @example 2019-11-15
              */
             end?: string | null;
@@ -2806,7 +2806,7 @@ export interface components {
             description?: components["schemas"]["Text"];
             /**
              * Format: date
-             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it.
+             * @description The last day of an event that lasts several days; only with a start known to the day, and not before it; of a year from 1900 to 2199.
              * @example 2019-11-15
              */
             end?: string | null;
@@ -9381,8 +9381,6 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description X-Forwarded-Proto: the events' URLs follow the scheme the client used. */
-                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -12731,8 +12729,6 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description X-Forwarded-Proto: the events' URLs follow the scheme the client used. */
-                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -18881,8 +18877,6 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description X-Forwarded-Proto: the events' URLs follow the scheme the client used. */
-                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
