@@ -200,8 +200,8 @@ func respondRendered(format, version string, p *RenderParams, v any, doc *report
 
 func (h *handlers) listReports(ctx context.Context, in *ReportListInput) (*ListOutput[domain.Report], error) {
 	for name, d := range map[string]string{"query.from": in.From, "query.to": in.To} {
-		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
-			return nil, domain.Invalid(name, "must be a day, YYYY-MM-DD")
+		if _, err := domain.ParseDay(name, d); d != "" && err != nil {
+			return nil, err
 		}
 	}
 	after, err := idCursor(in.Cursor)

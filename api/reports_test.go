@@ -84,6 +84,10 @@ func TestReportWorkflow(t *testing.T) {
 	bad["period"] = map[string]any{"start": "2020-01-01", "end": "2019-12-31"}
 	h.do(req{method: "POST", path: "/v1/reports", body: bad, token: w.sec}).expect(t, 422).errorAt(t, "body.period.end")
 	bad = draftBody("x")
+	bad["period"] = map[string]any{"start": "0000-01-01", "end": "2019-12-31"}
+	h.do(req{method: "POST", path: "/v1/reports", body: bad, token: w.sec}).expect(t, 422).errorAt(t, "body.period.start")
+	h.do(req{method: "GET", path: "/v1/reports?from=0000-01-01"}).expect(t, 422).errorAt(t, "query.from")
+	bad = draftBody("x")
 	bad["body"] = "atlantis"
 	h.do(req{method: "POST", path: "/v1/reports", body: bad, token: w.sec}).expect(t, 422).errorAt(t, "body.body")
 

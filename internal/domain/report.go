@@ -201,15 +201,15 @@ type ReportPeriod struct {
 	End   string `json:"end" db:"period_end" format:"date" example:"2020-12-31" doc:"The last day covered."`
 }
 
-// Validate checks that both days exist and are in order.
+// Validate checks that both days exist, within the years dates may have, and are in order.
 func (p ReportPeriod) Validate() error {
-	s, err := time.Parse(time.DateOnly, p.Start)
+	s, err := ParseDay("period.start", p.Start)
 	if err != nil {
-		return Invalid("period.start", "must be a day, YYYY-MM-DD")
+		return err
 	}
-	e, err := time.Parse(time.DateOnly, p.End)
+	e, err := ParseDay("period.end", p.End)
 	if err != nil {
-		return Invalid("period.end", "must be a day, YYYY-MM-DD")
+		return err
 	}
 	if e.Before(s) {
 		return Invalid("period.end", "is before the start")
