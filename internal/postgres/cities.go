@@ -87,8 +87,25 @@ func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.Cit
 	if !ok {
 		return nil, nil, domain.Invalid("sort", "unknown sort %q", f.Sort)
 	}
-	args := []any{f.Country, f.Section, f.CopMember, likePattern(f.Query), f.UpdatedSince}
-	keyset := "true"
+	// Only the filters given become conditions, so that each query is planned for its own.
+	var args queryArgs
+	var where []string
+	if f.Country != "" {
+		where = append(where, "country = "+args.add(f.Country))
+	}
+	if f.Section != "" {
+		where = append(where, "section = "+args.add(f.Section))
+	}
+	if f.CopMember != nil {
+		where = append(where, "cop_member = "+args.add(*f.CopMember))
+	}
+	if f.Query != "" {
+		where = append(where, "f_unaccent(concat_ws(' ', name->>'en', name->>'fr', name->>'es')) ILIKE f_unaccent("+
+			args.add(likePattern(f.Query))+")")
+	}
+	if f.UpdatedSince != nil {
+		where = append(where, "updated_at >= "+args.add(*f.UpdatedSince))
+	}
 	if f.After != nil {
 		if !sort.validKey(f.After.Value) {
 			return nil, nil, domain.Invalid("cursor", "not a cursor issued by this API for this sort; start again without it")
@@ -97,23 +114,16 @@ func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.Cit
 		if sort.desc {
 			op = "<"
 		}
-		keyset = fmt.Sprintf("(%s, slug) %s (CAST($6 AS %s), $7)", sort.expr, op, sort.cast)
-		args = append(args, f.After.Value, f.After.ID)
+		where = append(where, fmt.Sprintf("(%s, slug) %s (CAST(%s AS %s), %s)", sort.expr, op, args.add(f.After.Value), sort.cast,
+			args.add(f.After.ID)))
 	}
 	dir := "ASC"
 	if sort.desc {
 		dir = "DESC"
 	}
-	args = append(args, f.Limit+1)
-	query := `SELECT ` + cityColumns + ` FROM cities
-		WHERE ($1 = '' OR country = $1)
-		  AND ($2 = '' OR section = $2)
-		  AND ($3::boolean IS NULL OR cop_member = $3)
-		  AND ($4 = '' OR f_unaccent(concat_ws(' ', name->>'en', name->>'fr', name->>'es')) ILIKE f_unaccent($4))
-		  AND ($5::timestamptz IS NULL OR updated_at >= $5)
-		  AND ` + keyset + `
+	query := `SELECT ` + cityColumns + ` FROM cities` + whereClause(where) + `
 		ORDER BY ` + sort.expr + ` ` + dir + `, slug ` + dir + `
-		LIMIT $` + strconv.Itoa(len(args))
+		LIMIT ` + args.add(f.Limit+1)
 	var cities []domain.City
 	if err := sqlx.SelectContext(ctx, db.db, &cities, query, args...); err != nil {
 		return nil, nil, mapError(err)

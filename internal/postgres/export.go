@@ -28,7 +28,7 @@ func (db *DB) StreamObservations(ctx context.Context, f domain.ObservationFilter
 	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '`+ExportStatementTimeout+`'`); err != nil {
 		return mapError(err)
 	}
-	query, args := observationQuery(f)
+	query, args := observationQuery(f, nil)
 	rows, err := tx.QueryxContext(ctx, query, args...)
 	if err != nil {
 		return mapError(err)

@@ -8,9 +8,11 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -34,73 +36,229 @@ func (r *observationRow) observation() domain.Observation {
 	return o
 }
 
-// observationWhere builds the WHERE clause of a filtered observation query over alias o,
-// numbering its placeholders from 1, and returns it with its arguments. Every filter is a
-// typed placeholder: no request text is ever spliced into the SQL.
-func observationWhere(f domain.ObservationFilter) (string, []any) {
-	args := []any{
-		nullableArray(f.Cities), nullableArray(f.Indicators), f.Framework, f.Dimension, f.Edition,
-		f.From, f.To, nullableArray(f.Status), f.Verification, f.Provenance, f.UpdatedSince,
+// queryArgs collects the arguments of a query as its placeholders are written.
+type queryArgs []any
+
+// add appends v and returns its placeholder ($n).
+func (a *queryArgs) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// observationWhere returns the conditions, over alias o, of the filters f actually sets, with
+// their arguments added to args: a filter that is not set adds nothing, so that PostgreSQL plans
+// each query for the filters it has (a catch-all "$1 IS NULL OR …" statement is planned again at
+// every call and cannot use the index a filter needs). One value of a list filter is an
+// equality, which the (city, id) and (indicator, id) indexes serve in id order; from = to is an
+// equality on year, served by (year, id). Every value is a placeholder: no request text is ever
+// spliced into the SQL. The filter on the column split names ("o.city", "o.indicator" or
+// "o.year") is left out: the caller puts each of its values in a UNION ALL branch of its own.
+func observationWhere(f domain.ObservationFilter, args *queryArgs, split string) []string {
+	var where []string
+	inList := func(column string, values []string) {
+		switch {
+		case len(values) == 1:
+			where = append(where, column+" = "+args.add(values[0]))
+		case len(values) > 1:
+			where = append(where, column+" = ANY("+args.add(pq.Array(values))+")")
+		}
 	}
-	where := `
-		    ($1::text[] IS NULL OR o.city = ANY($1))
-		AND ($2::text[] IS NULL OR o.indicator = ANY($2))
-		AND ($3 = '' OR i.framework = $3)
-		AND ($4 = '' OR (i.framework, i.dimension) IN (
-			WITH RECURSIVE sub AS (
-				SELECT framework, slug FROM dimensions WHERE framework = $3 AND slug = $4
-				UNION ALL
-				SELECT d.framework, d.slug FROM dimensions d JOIN sub ON d.framework = sub.framework AND d.parent = sub.slug
-			) SELECT framework, slug FROM sub))
-		AND ($5::integer IS NULL OR o.edition = $5)
-		AND ($6::integer IS NULL OR o.year >= $6)
-		AND ($7::integer IS NULL OR o.year <= $7)
-		AND ($8::text[] IS NULL OR o.status = ANY($8))
-		AND ($9 = '' OR o.verification = $9)
-		AND ($10 = '' OR o.provenance = $10)
-		AND ($11::timestamptz IS NULL OR o.updated_at >= $11)`
-	return where, args
+	if split != "o.city" {
+		inList("o.city", f.Cities)
+	}
+	if split != "o.indicator" {
+		inList("o.indicator", f.Indicators)
+		if f.Framework != "" && f.Dimension == "" {
+			where = append(where, "o.indicator IN (SELECT slug FROM indicators WHERE framework = "+args.add(f.Framework)+")")
+		}
+		if f.Dimension != "" {
+			where = append(where, "o.indicator IN ("+dimensionIndicators(args, f.Framework, f.Dimension)+")")
+		}
+	}
+	if f.Edition != nil {
+		where = append(where, "o.edition = "+args.add(*f.Edition))
+	}
+	switch {
+	case split == "o.year":
+	case f.From != nil && f.To != nil && *f.From == *f.To:
+		where = append(where, "o.year = "+args.add(*f.From))
+	default:
+		if f.From != nil {
+			where = append(where, "o.year >= "+args.add(*f.From))
+		}
+		if f.To != nil {
+			where = append(where, "o.year <= "+args.add(*f.To))
+		}
+	}
+	inList("o.status", f.Status)
+	if f.Verification != "" {
+		where = append(where, "o.verification = "+args.add(f.Verification))
+	}
+	if f.Provenance != "" {
+		where = append(where, "o.provenance = "+args.add(f.Provenance))
+	}
+	if f.UpdatedSince != nil {
+		where = append(where, "o.updated_at >= "+args.add(*f.UpdatedSince))
+	}
+	return where
+}
+
+// dimensionIndicators is the SQL that selects the indicators of a dimension and of every
+// dimension below it.
+func dimensionIndicators(args *queryArgs, framework, dimension string) string {
+	fw, dim := args.add(framework), args.add(dimension)
+	return `SELECT i.slug FROM indicators i WHERE (i.framework, i.dimension) IN (
+		WITH RECURSIVE sub AS (
+			SELECT framework, slug FROM dimensions WHERE framework = ` + fw + ` AND slug = ` + dim + `
+			UNION ALL
+			SELECT d.framework, d.slug FROM dimensions d JOIN sub ON d.framework = sub.framework AND d.parent = sub.slug
+		) SELECT framework, slug FROM sub)`
+}
+
+// maxBranches is how many values of a filter a page may read one by one (see observationQuery).
+const maxBranches = 60
+
+// pageSplit is how a page reads: each value of one filter in a UNION ALL branch of its own.
+type pageSplit struct {
+	column string // o.city, o.indicator or o.year
+	values []any
 }
 
 // observationQuery returns the SQL and arguments that select the filtered observations, at
 // most f.Limit of them (all when 0): in id order after f.AfterID, or with f.Latest the most
 // recent period of each city and indicator, in city and indicator order after f.AfterLatest.
-// Latest lists are ordered by their key so that a page reads only its own rows through the
-// (city, indicator, year) index, instead of finding every latest row to sort them by id.
-func observationQuery(f domain.ObservationFilter) (string, []any) {
-	where, args := observationWhere(f)
-	limit := func() string {
-		if f.Limit <= 0 {
-			return ""
-		}
-		args = append(args, f.Limit)
-		return "LIMIT $" + strconv.Itoa(len(args))
-	}
+//
+// A page in id order filtered by several values of one column (cities, indicators — listed or
+// those of a framework or dimension —, or the years of a range; see pageSplit) reads each
+// value's next rows through the (column, id) index in a UNION ALL branch of its own, merged in
+// id order: it reads about limit rows in all, where one scan of the primary key would read
+// every row before the first that matches, and a bitmap scan every row that matches. Latest
+// lists are ordered by their key so that a page reads only its own rows through the (city,
+// indicator, year) index.
+func observationQuery(f domain.ObservationFilter, split *pageSplit) (string, []any) {
+	var args queryArgs
 	if f.Latest {
-		var city, indicator *string
+		where := observationWhere(f, &args, "")
 		if f.AfterLatest != nil {
-			city, indicator = &f.AfterLatest.City, &f.AfterLatest.Indicator
+			where = append(where, "(o.city, o.indicator) > ("+args.add(f.AfterLatest.City)+", "+args.add(f.AfterLatest.Indicator)+")")
 		}
-		args = append(args, city, indicator)
-		return fmt.Sprintf(`
-			SELECT DISTINCT ON (o.city, o.indicator) `+observationColumns+`
-			FROM observations o JOIN indicators i ON i.slug = o.indicator
-			WHERE %s AND ($12::text IS NULL OR (o.city, o.indicator) > ($12, $13::text))
-			ORDER BY o.city, o.indicator, o.year DESC, coalesce(o.edition, 0) DESC %s`, where, limit()), args
+		q := `SELECT DISTINCT ON (o.city, o.indicator) ` + observationColumns + `
+			FROM observations o JOIN indicators i ON i.slug = o.indicator` + whereClause(where) + `
+			ORDER BY o.city, o.indicator, o.year DESC, coalesce(o.edition, 0) DESC`
+		if f.Limit > 0 {
+			q += " LIMIT " + args.add(f.Limit)
+		}
+		return q, args
 	}
-	args = append(args, f.AfterID)
-	return fmt.Sprintf(`
-		SELECT `+observationColumns+`
-		FROM observations o JOIN indicators i ON i.slug = o.indicator
-		WHERE %s AND o.id > $12
-		ORDER BY o.id %s`, where, limit()), args
+	limit := ""
+	if f.Limit > 0 {
+		limit = " LIMIT " + args.add(f.Limit)
+	}
+	column := ""
+	if split != nil {
+		column = split.column
+	}
+	where := observationWhere(f, &args, column)
+	if f.AfterID > 0 {
+		where = append(where, "o.id > "+args.add(f.AfterID))
+	}
+	if split == nil {
+		return `SELECT ` + observationColumns + `
+		FROM observations o JOIN indicators i ON i.slug = o.indicator` + whereClause(where) + `
+		ORDER BY o.id` + limit, args
+	}
+	branches := make([]string, len(split.values))
+	for n, v := range split.values {
+		branches[n] = `(SELECT o.* FROM observations o` + whereClause(append(slices.Clip(where), column+" = "+args.add(v))) +
+			` ORDER BY o.id` + limit + `)`
+	}
+	return `SELECT ` + observationColumns + ` FROM (` + strings.Join(branches, "\n\t\tUNION ALL ") + `) o
+		JOIN indicators i ON i.slug = o.indicator
+		ORDER BY o.id` + limit, args
+}
+
+// pageSplitOf decides whether a page is read one value at a time (see observationQuery): by
+// city when several are listed, else by indicator when several are listed or a framework or a
+// dimension names several, else by year when a range spans several of the years held; each
+// only with 2 to maxBranches values. nil: the page reads in one scan.
+func (db *DB) pageSplitOf(ctx context.Context, f domain.ObservationFilter) (*pageSplit, error) {
+	if f.Latest || f.Limit <= 0 {
+		return nil, nil
+	}
+	split := func(column string, values []string) *pageSplit {
+		if len(values) < 2 || len(values) > maxBranches {
+			return nil
+		}
+		s := &pageSplit{column: column}
+		for _, v := range values {
+			s.values = append(s.values, v)
+		}
+		return s
+	}
+	if s := split("o.city", f.Cities); s != nil {
+		return s, nil
+	}
+	var indicators []string
+	switch {
+	case len(f.Indicators) > 0:
+		if f.Framework == "" && f.Dimension == "" { // with both, one scan applies them together
+			indicators = f.Indicators
+		}
+	case f.Dimension != "":
+		var args queryArgs
+		q := dimensionIndicators(&args, f.Framework, f.Dimension) + " ORDER BY 1 LIMIT " + args.add(maxBranches+1)
+		if err := db.db.SelectContext(ctx, &indicators, q, args...); err != nil {
+			return nil, mapError(err)
+		}
+	case f.Framework != "":
+		if err := db.db.SelectContext(ctx, &indicators, `SELECT slug FROM indicators WHERE framework = $1 ORDER BY slug LIMIT $2`,
+			f.Framework, maxBranches+1); err != nil {
+			return nil, mapError(err)
+		}
+	}
+	if s := split("o.indicator", indicators); s != nil {
+		return s, nil
+	}
+	if len(f.Indicators) == 1 || len(f.Cities) == 1 || (f.From == nil && f.To == nil) || (f.From != nil && f.To != nil && *f.From == *f.To) {
+		return nil, nil // an equality already reads in id order through its index
+	}
+	// The years of the range that hold data, read from both ends of the (year, id) index.
+	var held struct {
+		Min *int `db:"min"`
+		Max *int `db:"max"`
+	}
+	if err := db.db.GetContext(ctx, &held, `SELECT min(year) AS min, max(year) AS max FROM observations`); err != nil {
+		return nil, mapError(err)
+	}
+	if held.Min == nil {
+		return nil, nil
+	}
+	from, to := *held.Min, *held.Max
+	if f.From != nil {
+		from = max(from, *f.From)
+	}
+	if f.To != nil {
+		to = min(to, *f.To)
+	}
+	if to-from+1 < 2 || to-from+1 > maxBranches {
+		return nil, nil
+	}
+	s := &pageSplit{column: "o.year"}
+	for y := from; y <= to; y++ {
+		s.values = append(s.values, y)
+	}
+	return s, nil
 }
 
 // ListObservations returns one page of observations by id and whether more follow.
 func (db *DB) ListObservations(ctx context.Context, f domain.ObservationFilter) ([]domain.Observation, bool, error) {
 	limit := f.Limit
 	f.Limit++
-	query, args := observationQuery(f)
+	split, err := db.pageSplitOf(ctx, f)
+	if err != nil {
+		return nil, false, err
+	}
+	query, args := observationQuery(f, split)
 	var rows []observationRow
 	if err := db.db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, false, mapError(err)
