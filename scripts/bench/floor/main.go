@@ -299,6 +299,15 @@ func serve() error {
 	return nil
 }
 
+// fail answers 503 and logs why, unless the client went away (wrk closes its connections
+// mid-request when its time is up).
+func fail(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if r.Context().Err() == nil {
+		log.Printf("floor: %s: %v", what, err)
+	}
+	http.Error(w, "database error", http.StatusServiceUnavailable)
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	b = append(b, '\n') // as the API writes it (json.Encoder), so that both send the same bytes
@@ -326,8 +335,7 @@ func (s *server) getCity(w http.ResponseWriter, r *http.Request) {
 		err = json.Unmarshal(name, &c.Name)
 	}
 	if err != nil {
-		log.Printf("floor: city: %v", err)
-		http.Error(w, "database error", http.StatusServiceUnavailable)
+		fail(w, r, "city", err)
 		return
 	}
 	etag := `"v` + strconv.Itoa(c.Version) + `"`
@@ -352,8 +360,7 @@ func (s *server) listObservations(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := s.page.QueryContext(r.Context(), f.args()...)
 	if err != nil {
-		log.Printf("floor: page: %v", err)
-		http.Error(w, "database error", http.StatusServiceUnavailable)
+		fail(w, r, "page", err)
 		return
 	}
 	defer rows.Close()
@@ -361,15 +368,13 @@ func (s *server) listObservations(w http.ResponseWriter, r *http.Request) {
 	for rows.Next() {
 		var o observation
 		if err := o.scan(rows); err != nil {
-			log.Printf("floor: page: %v", err)
-			http.Error(w, "database error", http.StatusServiceUnavailable)
+			fail(w, r, "page", err)
 			return
 		}
 		p.Items = append(p.Items, o)
 	}
 	if err := rows.Err(); err != nil {
-		log.Printf("floor: page: %v", err)
-		http.Error(w, "database error", http.StatusServiceUnavailable)
+		fail(w, r, "page", err)
 		return
 	}
 	if len(p.Items) > f.limit {
@@ -414,8 +419,7 @@ func (s *server) exportObservations(w http.ResponseWriter, r *http.Request) {
 	args := f.args()
 	rows, err := s.export.QueryContext(r.Context(), args[:12]...)
 	if err != nil {
-		log.Printf("floor: export: %v", err)
-		http.Error(w, "database error", http.StatusServiceUnavailable)
+		fail(w, r, "export", err)
 		return
 	}
 	defer rows.Close()
