@@ -267,7 +267,7 @@ rss_import="$(hwm_mib "$api_pid")"
 q "DELETE FROM observations WHERE provenance = 'synthetic' AND year >= 2100" >/dev/null
 [ "$code" = 200 ] && grep -q "\"created\":$import_rows" "$raw/import.json" \
   || die "the import answered $code: $(head -c 500 "$raw/import.json")"
-q "DROP TABLE IF EXISTS bench_copy_scratch; CREATE TABLE bench_copy_scratch (city text, indicator text, year integer,
+q "SET client_min_messages = warning; DROP TABLE IF EXISTS bench_copy_scratch; CREATE TABLE bench_copy_scratch (city text, indicator text, year integer,
    value double precision, status text, quality text, provenance text)" >/dev/null
 t0="$(now)"; psql "$url" -X -q -v ON_ERROR_STOP=1 -c "\\copy bench_copy_scratch FROM '$tmp/import.csv' CSV HEADER"; t1="$(now)"
 ctime="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
