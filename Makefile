@@ -5,7 +5,7 @@ export GOTOOLCHAIN := go1.27.3
 GO ?= go
 DB := scripts/db.sh
 
-.PHONY: run test build openapi fmt bench fuzz clean-db help
+.PHONY: run test build openapi fmt bench bench-go fuzz clean-db help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -41,7 +41,10 @@ openapi: ## regenerate the committed contract openapi/openapi.yaml and the TypeS
 fmt: ## gofmt every Go file
 	gofmt -w $$(git ls-files '*.go')
 
-bench: ## benchmarks against a real PostgreSQL, one package at a time (see api/bench_test.go)
+bench: ## the API against pgbench and a bare Go floor on a million rows, with targets (about 5 min; needs wrk, pgbench); table in bench/results.md
+	scripts/bench.sh
+
+bench-go: ## the Go benchmarks against a real PostgreSQL, one package at a time (see api/bench_test.go)
 	@url=$$($(DB) postgres) && \
 	TEST_DATABASE_URL="$$url" $(GO) test -p 1 -run '^$$' -bench . -benchmem -timeout 30m ./...
 

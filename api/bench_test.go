@@ -1,7 +1,7 @@
 package api_test
 
 // Benchmarks of the API through its real HTTP handler against a real PostgreSQL holding a
-// million synthetic observations. `make bench` runs them; `make test` never does (they are
+// million synthetic observations. `make bench-go` runs them; `make test` never does (they are
 // benchmarks, not timed assertions). Figures are reported with b.ReportMetric:
 //
 //	rows/s         rows imported or exported per second
