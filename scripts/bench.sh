@@ -83,6 +83,9 @@ trap 'exit 130' INT TERM
 
 # --- database --------------------------------------------------------------------------------
 url="$(scripts/db.sh "$dbname")"
+# pgbench and psql plan the store's SQL with the session settings the API uses
+# (internal/postgres.Open), so that both run the same plans.
+export PGOPTIONS="-c random_page_cost=1.1"
 q() { psql "$url" -X -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 
 say "building bin/digitalcities and bin/bench-floor"
@@ -196,7 +199,7 @@ say "one city and a 304"
 etag="$(curl -s -D - -o /dev/null "$api/v1/cities/$city" | awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')"
 [ -n "$etag" ] || die "GET /v1/cities/$city sent no ETag"
 same "/v1/cities/$city"
-pgbench_run city.pgbench "$(bin/bench-floor sql city "$city")"
+pgbench_run city.pgbench "$(DATABASE_URL="$url" bin/bench-floor sql city "$city")"
 wrk_run city.floor "$floor/v1/cities/$city"
 wrk_run city.api "$api/v1/cities/$city"
 wrk_run city304.api "$api/v1/cities/$city" "If-None-Match: $etag"
@@ -210,7 +213,7 @@ for i in "${!filters[@]}"; do
   f="${filters[$i]}"
   [ "$f" = all ] && fq="" || fq="$f"
   say "pages ${labels[$i]}"
-  sel="$(bin/bench-floor sql export "$fq")"
+  sel="$(DATABASE_URL="$url" bin/bench-floor sql export "$fq")"
   n="$(q "SELECT count(*) FROM ($sel) s")"
   pages=$(( (n + 49) / 50 ))
   deep=$(( pages < 1000 ? pages : 1000 ))
@@ -222,7 +225,7 @@ for i in "${!filters[@]}"; do
       qs="$qs&cursor=$(cursor_after "$after")"
     fi
     [ "$page" = 1 ] && same "/v1/observations?$qs"
-    pgbench_run "page$i.$page.pgbench" "$(bin/bench-floor sql page "$qs")"
+    pgbench_run "page$i.$page.pgbench" "$(DATABASE_URL="$url" bin/bench-floor sql page "$qs")"
     wrk_run "page$i.$page.floor" "$floor/v1/observations?$qs"
     wrk_run "page$i.$page.api" "$api/v1/observations?$qs"
   done
@@ -242,7 +245,7 @@ export_run() { # NAME URL
   say "$(printf '%-28s %9.0f rows/s  first byte %6.1f ms  %6.2f s' "$1" "$(awk -v n="$export_rows" -v t="$total" 'BEGIN { print n / t }')" \
     "$(awk -v t="$first" 'BEGIN { print t * 1000 }')" "$total")"
 }
-copy_sql="$(bin/bench-floor sql export "$export_qs")"
+copy_sql="$(DATABASE_URL="$url" bin/bench-floor sql export "$export_qs")"
 t0="$(now)"; psql "$url" -X -q -v ON_ERROR_STOP=1 -c "\\copy ($copy_sql) TO '/dev/null' CSV HEADER"; t1="$(now)"
 XTIME[copy]="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 say "$(printf '%-28s %9.0f rows/s' "psql \\copy TO" "$(awk -v n="$export_rows" -v t="${XTIME[copy]}" 'BEGIN { print n / t }')")"

@@ -11,11 +11,10 @@ import (
 // how many rows of observations its plan read (rows returned by its scans of the table, and the
 // rows they read and threw away), how many rows the query returned, and the plan as JSON.
 func (db *DB) ExplainObservationPage(ctx context.Context, f domain.ObservationFilter) (read, returned int, plan string, err error) {
-	split, err := db.pageSplitOf(ctx, f)
+	q, args, err := ObservationPageSQL(ctx, db.db, f)
 	if err != nil {
 		return 0, 0, "", err
 	}
-	q, args := observationQuery(f, split)
 	if err := db.db.GetContext(ctx, &plan, "EXPLAIN (ANALYZE, FORMAT JSON) "+q, args...); err != nil {
 		return 0, 0, "", err
 	}

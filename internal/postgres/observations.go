@@ -181,7 +181,7 @@ func observationQuery(f domain.ObservationFilter, split *pageSplit) (string, []a
 // city when several are listed, else by indicator when several are listed or a framework or a
 // dimension names several, else by year when a range spans several of the years held; each
 // only with 2 to maxBranches values. nil: the page reads in one scan.
-func (db *DB) pageSplitOf(ctx context.Context, f domain.ObservationFilter) (*pageSplit, error) {
+func pageSplitOf(ctx context.Context, q sqlx.QueryerContext, f domain.ObservationFilter) (*pageSplit, error) {
 	if f.Latest || f.Limit <= 0 {
 		return nil, nil
 	}
@@ -206,12 +206,12 @@ func (db *DB) pageSplitOf(ctx context.Context, f domain.ObservationFilter) (*pag
 		}
 	case f.Dimension != "":
 		var args queryArgs
-		q := dimensionIndicators(&args, f.Framework, f.Dimension) + " ORDER BY 1 LIMIT " + args.add(maxBranches+1)
-		if err := db.db.SelectContext(ctx, &indicators, q, args...); err != nil {
+		query := dimensionIndicators(&args, f.Framework, f.Dimension) + " ORDER BY 1 LIMIT " + args.add(maxBranches+1)
+		if err := sqlx.SelectContext(ctx, q, &indicators, query, args...); err != nil {
 			return nil, mapError(err)
 		}
 	case f.Framework != "":
-		if err := db.db.SelectContext(ctx, &indicators, `SELECT slug FROM indicators WHERE framework = $1 ORDER BY slug LIMIT $2`,
+		if err := sqlx.SelectContext(ctx, q, &indicators, `SELECT slug FROM indicators WHERE framework = $1 ORDER BY slug LIMIT $2`,
 			f.Framework, maxBranches+1); err != nil {
 			return nil, mapError(err)
 		}
@@ -227,7 +227,7 @@ func (db *DB) pageSplitOf(ctx context.Context, f domain.ObservationFilter) (*pag
 		Min *int `db:"min"`
 		Max *int `db:"max"`
 	}
-	if err := db.db.GetContext(ctx, &held, `SELECT min(year) AS min, max(year) AS max FROM observations`); err != nil {
+	if err := sqlx.GetContext(ctx, q, &held, `SELECT min(year) AS min, max(year) AS max FROM observations`); err != nil {
 		return nil, mapError(err)
 	}
 	if held.Min == nil {
@@ -250,15 +250,27 @@ func (db *DB) pageSplitOf(ctx context.Context, f domain.ObservationFilter) (*pag
 	return s, nil
 }
 
+// ObservationPageSQL returns the SQL and arguments that the store runs for a page of
+// observations (f.Limit rows; all of them, as an export, when 0), having decided with q how to
+// read it. It is exported for the benchmark floor (scripts/bench/floor), which must run exactly
+// the store's SQL.
+func ObservationPageSQL(ctx context.Context, q sqlx.QueryerContext, f domain.ObservationFilter) (string, []any, error) {
+	split, err := pageSplitOf(ctx, q, f)
+	if err != nil {
+		return "", nil, err
+	}
+	query, args := observationQuery(f, split)
+	return query, args, nil
+}
+
 // ListObservations returns one page of observations by id and whether more follow.
 func (db *DB) ListObservations(ctx context.Context, f domain.ObservationFilter) ([]domain.Observation, bool, error) {
 	limit := f.Limit
 	f.Limit++
-	split, err := db.pageSplitOf(ctx, f)
+	query, args, err := ObservationPageSQL(ctx, db.db, f)
 	if err != nil {
 		return nil, false, err
 	}
-	query, args := observationQuery(f, split)
 	var rows []observationRow
 	if err := db.db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, false, mapError(err)

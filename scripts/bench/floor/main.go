@@ -28,6 +28,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
@@ -43,7 +44,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/lib/pq"
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // the PostgreSQL driver
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 )
 
 func main() {
@@ -59,7 +64,7 @@ func main() {
 	}
 }
 
-// filter holds the thirteen arguments of pageSQL, in order ($1 … $13).
+// filter holds the filters of a page, as the API reads them from the query string.
 type filter struct {
 	cities, indicators       []string
 	framework, dimension     string
@@ -71,25 +76,22 @@ type filter struct {
 	limit                    int
 }
 
-func (f *filter) args() []any {
-	arr := func(s []string) any {
-		if s == nil {
-			return nil
-		}
-		return pq.Array(s)
+// domain is the filter as the store takes it, one row more than the page (to tell whether a
+// next page exists), or every row for an export.
+func (f *filter) domain(export bool) domain.ObservationFilter {
+	d := domain.ObservationFilter{Cities: f.cities, Indicators: f.indicators, Framework: f.framework,
+		Dimension: f.dimension, Edition: f.edition, From: f.from, To: f.to, Status: f.status,
+		Verification: f.verification, Provenance: f.provenance, UpdatedSince: f.updatedSince,
+		AfterID: f.afterID, Limit: f.limit + 1}
+	if export {
+		d.AfterID, d.Limit = 0, 0
 	}
-	num := func(p *int) any {
-		if p == nil {
-			return nil
-		}
-		return *p
-	}
-	var since any
-	if f.updatedSince != nil {
-		since = *f.updatedSince
-	}
-	return []any{arr(f.cities), arr(f.indicators), f.framework, f.dimension, num(f.edition), num(f.from), num(f.to),
-		arr(f.status), f.verification, f.provenance, since, f.afterID, f.limit + 1}
+	return d
+}
+
+// query is the store's SQL for the filter, decided with the database as the store decides it.
+func (s *server) query(ctx context.Context, f *filter, export bool) (string, []any, error) {
+	return postgres.ObservationPageSQL(ctx, s.sqlx, f.domain(export))
 }
 
 // parseFilter reads the API's filter parameters from a query string.
@@ -236,7 +238,9 @@ func (o *observation) scan(rows *sql.Rows) error {
 }
 
 type server struct {
-	city, page, export *sql.Stmt
+	city *sql.Stmt
+	db   *sql.DB
+	sqlx *sqlx.DB // the same pool, for the store's query builder
 }
 
 func serve() error {
@@ -253,6 +257,7 @@ func serve() error {
 	q.Set("statement_timeout", "15000")
 	q.Set("timezone", "UTC")
 	q.Set("application_name", "bench-floor")
+	q.Set("random_page_cost", "1.1")
 	u.RawQuery = q.Encode()
 	db, err := sql.Open("postgres", u.String())
 	if err != nil {
@@ -269,11 +274,11 @@ func serve() error {
 	db.SetMaxIdleConns(conns)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s := &server{}
+	s := &server{db: db, sqlx: sqlx.NewDb(db, "postgres")}
 	for _, p := range []struct {
 		stmt **sql.Stmt
 		sql  string
-	}{{&s.city, citySQL}, {&s.page, pageSQL}, {&s.export, exportSQL}} {
+	}{{&s.city, citySQL}} {
 		if *p.stmt, err = db.PrepareContext(ctx, p.sql); err != nil {
 			return err
 		}
@@ -358,7 +363,12 @@ func (s *server) listObservations(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	rows, err := s.page.QueryContext(r.Context(), f.args()...)
+	query, args, err := s.query(r.Context(), f, false)
+	if err != nil {
+		fail(w, r, "page", err)
+		return
+	}
+	rows, err := s.db.QueryContext(r.Context(), query, args...)
 	if err != nil {
 		fail(w, r, "page", err)
 		return
@@ -416,8 +426,12 @@ func (s *server) exportObservations(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	args := f.args()
-	rows, err := s.export.QueryContext(r.Context(), args[:12]...)
+	query, args, err := s.query(r.Context(), f, true)
+	if err != nil {
+		fail(w, r, "export", err)
+		return
+	}
+	rows, err := s.db.QueryContext(r.Context(), query, args...)
 	if err != nil {
 		fail(w, r, "export", err)
 		return
@@ -491,7 +505,8 @@ func (s *server) exportObservations(w http.ResponseWriter, r *http.Request) {
 }
 
 // printSQL prints a statement with a request's values written in as literals, for pgbench
-// scripts (which cannot pass NULL or arrays as variables) and psql's \copy.
+// scripts (which cannot pass NULL or arrays as variables) and psql's \copy. Pages and exports
+// are the store's SQL, decided with the database at DATABASE_URL.
 func printSQL(args []string) error {
 	if len(args) != 2 {
 		return errors.New("usage: floor sql city SLUG | floor sql page QUERY | floor sql export QUERY")
@@ -509,38 +524,57 @@ func printSQL(args []string) error {
 		if err != nil {
 			return err
 		}
-		lits := literals(f)
+		db, err := sqlx.Open("postgres", os.Getenv("DATABASE_URL"))
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		query, qargs, err := postgres.ObservationPageSQL(context.Background(), db, f.domain(args[0] == "export"))
+		if err != nil {
+			return err
+		}
+		lits := make([]string, len(qargs))
+		for i, a := range qargs {
+			if lits[i], err = sqlLiteral(a); err != nil {
+				return err
+			}
+		}
+		out := bind(query, lits)
 		if args[0] == "page" {
-			fmt.Println(bind(pageSQL, lits) + ";")
+			fmt.Println(out + ";")
 		} else {
-			fmt.Println(strings.Join(strings.Fields(bind(exportSQL, lits[:12])), " "))
+			fmt.Println(strings.Join(strings.Fields(out), " "))
 		}
 		return nil
 	}
 	return fmt.Errorf("unknown statement %q", args[0])
 }
 
-// literals are the SQL literals of pageSQL's thirteen arguments.
-func literals(f *filter) []string {
-	arr := func(s []string) string {
-		if s == nil {
-			return "NULL::text[]"
+// sqlLiteral writes an argument of the store's SQL as a literal.
+func sqlLiteral(a any) (string, error) {
+	switch v := a.(type) {
+	case nil:
+		return "NULL", nil
+	case string:
+		return literal(v), nil
+	case int:
+		return strconv.Itoa(v), nil
+	case int64:
+		return strconv.FormatInt(v, 10), nil
+	case time.Time:
+		return literal(v.Format(time.RFC3339Nano)) + "::timestamptz", nil
+	case driver.Valuer: // text arrays
+		val, err := v.Value()
+		if err != nil {
+			return "", err
 		}
-		return literal("{"+strings.Join(s, ",")+"}") + "::text[]"
-	}
-	num := func(p *int) string {
-		if p == nil {
-			return "NULL::integer"
+		s, ok := val.(string)
+		if !ok {
+			return "", fmt.Errorf("argument %T", a)
 		}
-		return strconv.Itoa(*p)
+		return literal(s) + "::text[]", nil
 	}
-	since := "NULL::timestamptz"
-	if f.updatedSince != nil {
-		since = literal(f.updatedSince.Format(time.RFC3339Nano)) + "::timestamptz"
-	}
-	return []string{arr(f.cities), arr(f.indicators), literal(f.framework), literal(f.dimension), num(f.edition),
-		num(f.from), num(f.to), arr(f.status), literal(f.verification), literal(f.provenance), since,
-		strconv.FormatInt(f.afterID, 10), strconv.Itoa(f.limit + 1)}
+	return "", fmt.Errorf("argument of type %T", a)
 }
 
 func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
