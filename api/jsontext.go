@@ -65,17 +65,29 @@ func isJSON(contentType string) bool {
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
-// checkJSONText returns EINVALID when b is not valid UTF-8 or a string in it escapes a lone
-// UTF-16 surrogate.
+// maxJSONDepth is how deeply a body may nest objects and arrays: the deepest document of the
+// contract nests fewer than ten levels. Past it, the problem document that would quote the
+// body could not even be written.
+const maxJSONDepth = 32
+
+// checkJSONText returns EINVALID when b is not valid UTF-8, a string in it escapes a lone UTF-16
+// surrogate, or it nests more than maxJSONDepth levels.
 func checkJSONText(b []byte) error {
 	if !utf8.Valid(b) {
 		return domain.Invalid("body", "the body is not valid UTF-8")
 	}
 	inString := false
+	depth := 0
 	for i := 0; i < len(b); i++ {
 		switch {
 		case b[i] == '"':
 			inString = !inString
+		case !inString && (b[i] == '{' || b[i] == '['):
+			if depth++; depth > maxJSONDepth {
+				return domain.Invalid("body", "the body nests objects and arrays more than %d levels deep", maxJSONDepth)
+			}
+		case !inString && (b[i] == '}' || b[i] == ']'):
+			depth--
 		case inString && b[i] == '\\' && i+1 < len(b):
 			i++
 			if b[i] != 'u' {

@@ -119,9 +119,17 @@ func TestJSONBodiesMustBeUnicode(t *testing.T) {
 		"high then no low":  `{"slug":"x4","name":{"en":"Bad \ud83d\u0041"},"country":"ES","section":"europe"}`,
 		"high at the end":   `{"slug":"x5","name":{"en":"\ud83d"},"country":"ES","section":"europe"}`,
 		"escaped backslash": `{"slug":"x6","name":{"en":"\\\udc00"},"country":"ES","section":"europe"}`,
+		// Nested deeper than any document of the contract: refused as a problem document (it
+		// once came back as the plain text "error marshaling response").
+		"nested 10,000 deep": strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+		"nested 33 deep":     strings.Repeat(`{"a":`, 33) + "1" + strings.Repeat("}", 33),
 	} {
 		t.Run(name, func(t *testing.T) {
-			h.do(req{method: "POST", path: "/v1/cities", token: sec, body: body}).expect(t, 422).errorAt(t, "body")
+			r := h.do(req{method: "POST", path: "/v1/cities", token: sec, body: body}).expect(t, 422)
+			r.errorAt(t, "body")
+			if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") || len(r.Body) > 2000 {
+				t.Fatalf("%s: %d bytes of %s", name, len(r.Body), r.Header.Get("Content-Type"))
+			}
 		})
 	}
 	ok := `{"slug":"smile","name":{"en":"Smile \ud83d\ude00 \\ud800"},"country":"ES","section":"europe"}`

@@ -50,12 +50,16 @@ func (h *handlers) getReportVersion(ctx context.Context, in *ReportVersionGetInp
 	if err != nil {
 		return nil, err
 	}
-	doc, commitments, err := h.reportDocument(ctx, v.Report, v.Body, v.Period, "version "+strconv.Itoa(v.Number), v.SHA256, &v.Content)
+	doc, _, err := h.reportDocument(ctx, v.Report, v.Body, v.Period, "version "+strconv.Itoa(v.Number), v.SHA256, &v.Content)
 	if err != nil {
 		return nil, err
 	}
-	// A version never changes: its checksum is its tag.
-	return respondRendered(format, v.SHA256[:32], &in.RenderParams, v, doc, commitments)
+	// A version is rendered from what it froze alone: its commitments as they stood.
+	commitments := map[int64]string{}
+	for _, c := range v.Commitments {
+		commitments[c.ID] = commitmentLine(c.Title.EN, c.Status)
+	}
+	return respondRendered(format, "f"+v.SHA256[:32], &in.RenderParams, v, doc, commitments)
 }
 
 func (h *handlers) diffReportVersions(ctx context.Context, in *ReportDiffInput) (*ReportDiffOutput, error) {
@@ -68,7 +72,7 @@ func (h *handlers) diffReportVersions(ctx context.Context, in *ReportDiffInput) 
 	if err != nil {
 		return nil, err
 	}
-	changes, err := domain.DiffContent(&a.Content, &b.Content)
+	changes, err := domain.DiffFrozen(a.Frozen(), b.Frozen())
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"slices"
 	"strconv"
@@ -139,7 +141,7 @@ func renderedResponses(schema, what string) map[string]*huma.Response {
 		"200": {
 			Description: what + ", as JSON, Markdown in UCLG's template, or a printable HTML page.",
 			Headers: map[string]*huma.Param{
-				"ETag": {Description: "Differs per representation: \"v<version>\" for JSON, with -md or -html for the others.",
+				"ETag": {Description: "Differs per representation: the version for JSON; for Markdown and HTML, the version and a digest of the rendering, which also shows the body's name and the commitments' titles and statuses.",
 					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100)}},
 				"Vary": {Description: "Accept: the representation depends on it.",
 					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100), Pattern: `^[A-Za-z-]+(, *[A-Za-z-]+)*$`}},
@@ -161,16 +163,13 @@ func renderedOp(o huma.Operation, schema, what string) huma.Operation {
 	return o
 }
 
-// htmlPolicy is the Content-Security-Policy of the HTML page: its own inline styles, nothing else.
-const htmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// htmlPolicy is the Content-Security-Policy of the HTML page: its own inline styles and inline
+// (data:) images, nothing else: no script, and no remote image that could track its readers.
+const htmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // respondRendered answers with v as JSON, or doc as Markdown or HTML, tagged per representation.
 func respondRendered(format, version string, p *RenderParams, v any, doc *reportdoc.Document,
 	commitments map[int64]string) (*huma.StreamResponse, error) {
-	tag := `"` + version + map[string]string{"json": "", "markdown": "-md", "html": "-html"}[format] + `"`
-	if notModified(p.IfNoneMatch, tag) {
-		return nil, &notModifiedError{etag: tag}
-	}
 	var body []byte
 	var err error
 	switch format {
@@ -185,6 +184,16 @@ func respondRendered(format, version string, p *RenderParams, v any, doc *report
 	}
 	if err != nil {
 		return nil, err
+	}
+	// JSON is tagged by version; a rendering also shows what lives outside the report (the body's
+	// name, the commitments' titles and statuses), so its tag is a digest of the rendering itself.
+	tag := `"` + version + `"`
+	if format != "json" {
+		sum := sha256.Sum256(body)
+		tag = `"` + version + map[string]string{"markdown": "-md-", "html": "-html-"}[format] + hex.EncodeToString(sum[:8]) + `"`
+	}
+	if notModified(p.IfNoneMatch, tag) {
+		return nil, &notModifiedError{etag: tag}
 	}
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
 		hc.SetHeader("Content-Type", reportTypes[format])
@@ -257,7 +266,7 @@ func (h *handlers) reportDocument(ctx context.Context, id int64, body string, p 
 		cm, err := h.db.GetCommitment(ctx, cid)
 		switch {
 		case err == nil:
-			titles[cid] = cm.Title.EN + " (" + strings.ReplaceAll(cm.Status, "_", " ") + ")"
+			titles[cid] = commitmentLine(cm.Title.EN, cm.Status)
 		case domain.ErrorCode(err) == domain.ENOTFOUND:
 			titles[cid] = "commitment " + strconv.FormatInt(cid, 10)
 		default:
@@ -265,6 +274,11 @@ func (h *handlers) reportDocument(ctx context.Context, id int64, body string, p 
 		}
 	}
 	return doc, titles, nil
+}
+
+// commitmentLine is how a rendering lists a commitment followed up.
+func commitmentLine(title, status string) string {
+	return title + " (" + strings.ReplaceAll(status, "_", " ") + ")"
 }
 
 func (h *handlers) createReport(ctx context.Context, in *ReportCreateInput) (*ReportCreatedOutput, error) {

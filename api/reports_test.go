@@ -104,8 +104,8 @@ func TestReportWorkflow(t *testing.T) {
 	transition(w.edAlpha, "published", "", `"v2"`).expect(t, 409)
 	transition(w.edBeta, "submitted", "", `"v2"`).expect(t, 403)
 	transition(w.edAlpha, "submitted", "", `"v2"`).expect(t, 200).JSON(t, &r)
-	if r.Status != "submitted" || r.SubmittedVersion == nil || *r.SubmittedVersion != 1 {
-		t.Fatalf("submitted %+v", r)
+	if r.Status != "submitted" || r.SubmittedVersion == nil || *r.SubmittedVersion != 1 || len(r.AllowedNext) != 0 {
+		t.Fatalf("submitted, and nothing the editor may do next: %+v", r)
 	}
 	var v1 domain.ReportVersion
 	h.do(req{method: "GET", path: path + "/versions/1", token: w.sec}).expect(t, 200).JSON(t, &v1)
@@ -113,8 +113,9 @@ func TestReportWorkflow(t *testing.T) {
 	if hex.EncodeToString(sum[:]) != v1.SHA256 || v1.Content.Activities[0].Text.EN != "Learning events were organised with UN-Habitat." {
 		t.Fatalf("version 1: %+v", v1)
 	}
-	var canon domain.ReportContent
-	if err := json.Unmarshal([]byte(v1.Canonical), &canon); err != nil || canon.Title.EN != "Work in 2019-2020" {
+	var canon domain.Frozen
+	if err := json.Unmarshal([]byte(v1.Canonical), &canon); err != nil || canon.Content.Title.EN != "Work in 2019-2020" ||
+		canon.Period.Start != "2019-01-01" || canon.Body != "digital-cities" {
 		t.Fatalf("canonical JSON: %v %s", err, v1.Canonical)
 	}
 
@@ -129,6 +130,7 @@ func TestReportWorkflow(t *testing.T) {
 	}
 	edit2 := draftBody("Learning events were organised with UN-Habitat and WeGO.")
 	delete(edit2, "body")
+	edit2["period"] = map[string]any{"start": "2019-06-01", "end": "2020-12-31"}
 	h.do(req{method: "PUT", path: path, body: edit2, token: w.edAlpha, header: ifMatch(`"v4"`)}).expect(t, 200)
 	transition(w.edAlpha, "submitted", "", `"v5"`).expect(t, 200)
 	conflict := transition(w.sec, "submitted", "", `"v6"`).expect(t, 409)
@@ -141,8 +143,20 @@ func TestReportWorkflow(t *testing.T) {
 	}
 	transition(w.sec, "draft", "late change", `"v7"`).expect(t, 409)
 
-	// Anonymous readers see the published report and its published version only.
-	h.do(req{method: "GET", path: path}).expect(t, 200)
+	// Anonymous readers see the published report and its published version only, and no return
+	// reason (it may quote an unpublished version).
+	var public domain.Report
+	h.do(req{method: "GET", path: path}).expect(t, 200).JSON(t, &public)
+	for _, tr := range public.History {
+		if tr.Reason != nil {
+			t.Fatalf("anonymous readers see a return reason: %+v", public.History)
+		}
+	}
+	var bySec domain.Report
+	h.do(req{method: "GET", path: path, token: w.sec}).expect(t, 200).JSON(t, &bySec)
+	if bySec.History[1].Reason == nil {
+		t.Fatal("the secretariat does not see the return reason")
+	}
 	var versions struct {
 		Items []domain.ReportVersion `json:"items"`
 	}
@@ -159,9 +173,14 @@ func TestReportWorkflow(t *testing.T) {
 	// The diff between the versions names the changed text.
 	var diff domain.ReportDiff
 	h.do(req{method: "GET", path: path + "/diff?from=1&to=2", token: w.sec}).expect(t, 200).JSON(t, &diff)
-	if len(diff.Changes) != 1 || diff.Changes[0].Path != "activities[0].text.en" || diff.Changes[0].Change != "changed" ||
+	var paths []string
+	for _, c := range diff.Changes {
+		paths = append(paths, c.Path+" "+c.Change)
+	}
+	// The period is frozen with the content: a change of it is a change of the version.
+	if fmt.Sprint(paths) != "[content.activities[0].text.en changed period.start changed]" ||
 		*diff.Changes[0].After != "Learning events were organised with UN-Habitat and WeGO." {
-		t.Fatalf("diff %+v", diff.Changes)
+		t.Fatalf("diff %v", paths)
 	}
 	h.do(req{method: "GET", path: path + "/diff?from=1&to=2"}).expect(t, 404) // version 1 is not public
 	h.do(req{method: "GET", path: path + "/diff?from=2&to=9", token: w.sec}).expect(t, 404)
@@ -384,4 +403,108 @@ func TestReportPrefillAndCommitments(t *testing.T) {
 	if len(reports.Items) != 0 {
 		t.Errorf("reports mentioning commitment %d: %d", later.ID, len(reports.Items))
 	}
+}
+
+// TestReportsHoldAgainstTheAttack: what an outside attack on the reports found, each case.
+func TestReportsHoldAgainstTheAttack(t *testing.T) {
+	w := newReportsWorld(t)
+	h := w.h
+	var c domain.Commitment
+	h.do(req{method: "POST", path: "/v1/commitments", token: w.sec, body: map[string]any{"body": "digital-cities",
+		"title": map[string]any{"en": "Promotion plan"}, "owner": "Committee", "due": map[string]any{"value": "2020", "precision": "year"},
+		"status": "open"}}).expect(t, 201).JSON(t, &c)
+
+	// A text cannot hide, swallow or imitate the template's sections that follow it.
+	body := draftBody("Innocent text\n\n<!-- hidden")
+	body["activities"] = []any{
+		map[string]any{"priority": "implementation", "text": map[string]any{"en": "Innocent text\n\n<!-- hidden"}},
+		map[string]any{"priority": "advocacy", "text": map[string]any{"en": "```\nunclosed fence\n\n# 9. Fake section\nFake\n===\n<pre>"}},
+		map[string]any{"priority": "learning", "text": map[string]any{"en": "LEARNING TEXT"}}}
+	body["commitments"] = []any{c.ID}
+	var r domain.Report
+	h.do(req{method: "POST", path: "/v1/reports", token: w.sec, body: body}).expect(t, 201).JSON(t, &r)
+	path := fmt.Sprintf("/v1/reports/%d", r.ID)
+	html := string(h.do(req{method: "GET", path: path + "?format=html", token: w.sec}).expect(t, 200).Body)
+	for _, want := range []string{"LEARNING TEXT", "Promotion plan (open)", "The study was drafted.", "No change."} {
+		if !strings.Contains(html, want) {
+			t.Errorf("a text hid %q from the page", want)
+		}
+	}
+	if strings.Contains(html, "<h1>9. Fake section") || strings.Contains(html, "<h1>Fake") {
+		t.Error("a text made a heading of the template's level")
+	}
+
+	// A version is rendered from what it froze: editing a commitment later changes neither its
+	// rendering nor its ETag; the live report's rendering and ETag change.
+	h.do(req{method: "POST", path: path + "/transitions", token: w.sec, header: ifMatch(`"v1"`), body: map[string]any{"to": "submitted"}}).expect(t, 200)
+	before := h.do(req{method: "GET", path: path + "/versions/1?format=markdown", token: w.sec}).expect(t, 200)
+	live := h.do(req{method: "GET", path: path + "?format=markdown", token: w.sec}).expect(t, 200)
+	h.do(req{method: "PUT", path: fmt.Sprintf("/v1/commitments/%d", c.ID), token: w.sec, header: ifMatch(`"v1"`),
+		body: map[string]any{"body": "digital-cities", "title": map[string]any{"en": "RENAMED"}, "owner": "x",
+			"due": map[string]any{"value": "2024", "precision": "year"}, "status": "done"}}).expect(t, 200)
+	after := h.do(req{method: "GET", path: path + "/versions/1?format=markdown", token: w.sec}).expect(t, 200)
+	if string(after.Body) != string(before.Body) || after.Header.Get("ETag") != before.Header.Get("ETag") ||
+		!strings.Contains(string(after.Body), "Promotion plan (open)") {
+		t.Errorf("the version's rendering changed with the commitment:\n%s", after.Body)
+	}
+	live2 := h.do(req{method: "GET", path: path + "?format=markdown", token: w.sec}).expect(t, 200)
+	if live2.Header.Get("ETag") == live.Header.Get("ETag") || !strings.Contains(string(live2.Body), "RENAMED (done)") {
+		t.Errorf("the live rendering did not follow the commitment (ETag %s)", live2.Header.Get("ETag"))
+	}
+
+	// A commitment of another body cannot be followed up, nor one twice.
+	if _, err := h.db.SQL().Exec(`INSERT INTO communities (slug, name, kind) VALUES ('other-body', '{"en": "Other"}', 'committee')`); err != nil {
+		t.Fatal(err)
+	}
+	var other domain.Commitment
+	h.do(req{method: "POST", path: "/v1/commitments", token: w.sec, body: map[string]any{"body": "other-body",
+		"title": map[string]any{"en": "Theirs"}, "owner": "x", "due": map[string]any{"value": nil, "precision": "unknown"},
+		"status": "open"}}).expect(t, 201).JSON(t, &other)
+	bad := draftBody("x")
+	bad["commitments"] = []any{other.ID}
+	h.do(req{method: "POST", path: "/v1/reports", token: w.sec, body: bad}).expect(t, 422).errorAt(t, "body.commitments[0]")
+	bad["commitments"] = []any{c.ID, c.ID}
+	h.do(req{method: "POST", path: "/v1/reports", token: w.sec, body: bad}).expect(t, 422).errorAt(t, "body.commitments[1]")
+
+	// What a report links cannot be deleted from under it.
+	linked := draftBody("x")
+	linked["activities"] = []any{map[string]any{"priority": "learning", "text": map[string]any{"en": "With Beta."},
+		"links": []any{map[string]any{"kind": "city", "ref": "beta"}}}}
+	h.do(req{method: "POST", path: "/v1/reports", token: w.sec, body: linked}).expect(t, 201)
+	res := h.do(req{method: "DELETE", path: "/v1/cities/beta", token: w.sec, header: ifMatch("*")}).expect(t, 409)
+	if !strings.Contains(string(res.Body), "linked from reports") {
+		t.Errorf("the conflict does not say why: %s", res.Body)
+	}
+
+	// A pre-filled draft saves back as it is: a long list of adoption changes is split into
+	// texts within the 2,000 characters a text holds.
+	ctx := fixtureCtx()
+	for i := 0; i < 40; i++ {
+		slug := fmt.Sprintf("trend-with-a-long-name-%02d", i)
+		if _, err := h.db.CreateTrend(ctx, fixtureCaller, slug, domain.TrendFields{Name: domain.Text{EN: "A trend with a rather long name " + slug},
+			Description: domain.Text{EN: "x"}, Category: "other"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, city := range []string{"alpha", "beta", "gamma"} {
+			if _, err := h.db.CreateAdoption(ctx, fixtureCaller, domain.AdoptionKey{Trend: slug, City: city, Year: 2021},
+				domain.AdoptionFields{Stage: "pilot", Source: "Test"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var pre domain.Report
+	h.do(req{method: "POST", path: "/v1/reports", token: w.sec, body: map[string]any{"body": "digital-cities",
+		"period": map[string]any{"start": "2021-01-01", "end": "2021-12-31"}, "title": map[string]any{"en": "2021"},
+		"prefill": map[string]any{}}}).expect(t, 201).JSON(t, &pre)
+	if pre.PrefilledFrom == nil || pre.PrefilledFrom.AdoptionChanges != 120 || len(pre.Activities) < 4 {
+		t.Fatalf("prefilled %+v with %d activities", pre.PrefilledFrom, len(pre.Activities))
+	}
+	for _, a := range pre.Activities {
+		if n := len([]rune(a.Text.EN)); n > 2000 || len(a.Links) > 50 {
+			t.Errorf("a pre-filled text of %d characters, %d links", n, len(a.Links))
+		}
+	}
+	put := map[string]any{"period": pre.Period, "title": pre.Title, "activities": pre.Activities, "commitments": pre.Commitments,
+		"leadership_update": pre.LeadershipUpdate, "results": pre.Results}
+	h.do(req{method: "PUT", path: fmt.Sprintf("/v1/reports/%d", pre.ID), token: w.sec, header: ifMatch(`"v1"`), body: put}).expect(t, 200)
 }

@@ -44,6 +44,9 @@ CREATE TABLE report_versions (
     period_start date NOT NULL,
     period_end   date NOT NULL,
     content      jsonb NOT NULL,
+    -- The commitments followed up, as they stood at submission (domain.CommitmentSnapshot).
+    commitments  jsonb NOT NULL DEFAULT '[]',
+    -- The canonical JSON of all that was frozen (domain.Frozen); sha256 is taken of it.
     canonical    text NOT NULL,
     sha256       text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
     submitted_at timestamptz NOT NULL DEFAULT now(),

@@ -167,27 +167,60 @@ func (c *ReportContent) Links() (links []ReportLink, fields []string) {
 	return links, fields
 }
 
-// CanonicalJSON is the content's canonical form, the one a version's SHA-256 is taken of: JSON
-// with object keys sorted, no insignificant whitespace, and HTML characters not escaped.
-func (c *ReportContent) CanonicalJSON() ([]byte, error) {
-	b, err := json.Marshal(c)
+// CanonicalJSON is the canonical form of v, the one a version's SHA-256 is taken of: JSON with
+// object keys sorted, no insignificant whitespace, and HTML characters not escaped.
+func CanonicalJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	var v any
+	var doc any
 	d := json.NewDecoder(strings.NewReader(string(b)))
 	d.UseNumber()
-	if err := d.Decode(&v); err != nil {
+	if err := d.Decode(&doc); err != nil {
 		return nil, err
 	}
 	var out strings.Builder
 	e := json.NewEncoder(&out)
 	e.SetEscapeHTML(false)
-	if err := e.Encode(v); err != nil { // maps encode with sorted keys
+	if err := e.Encode(doc); err != nil { // maps encode with sorted keys
 		return nil, err
 	}
 	return []byte(strings.TrimSuffix(out.String(), "\n")), nil
 }
+
+// Frozen is what a submission freezes, all of it: the body, the period, the content and the
+// commitments followed up as they stood then. Its canonical JSON is the version's checksum, and
+// versions are compared and rendered from it alone, so nothing edited later changes them.
+type Frozen struct {
+	Body        string               `json:"body" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"digital-cities"`
+	Period      ReportPeriod         `json:"period"`
+	Content     ReportContent        `json:"content"`
+	Commitments []CommitmentSnapshot `json:"commitments" nullable:"false" maxItems:"100" doc:"The commitments followed up, as they stood at submission."`
+}
+
+// CommitmentSnapshot is a commitment as it stood when a version was submitted.
+type CommitmentSnapshot struct {
+	ID     int64             `json:"id" minimum:"1" maximum:"9007199254740991" example:"1"`
+	Title  Text              `json:"title"`
+	Owner  string            `json:"owner" maxLength:"200" example:"Committee on Digital Cities"`
+	Due    DateWithPrecision `json:"due"`
+	Status string            `json:"status" enum:"open,in_progress,done,dropped" example:"open"`
+}
+
+// Value stores the snapshots as jsonb.
+func (s CommitmentSnapshots) Value() (driver.Value, error) {
+	if s == nil {
+		s = CommitmentSnapshots{}
+	}
+	return json.Marshal(s)
+}
+
+// CommitmentSnapshots is a version's list of commitment snapshots, stored as jsonb.
+type CommitmentSnapshots []CommitmentSnapshot
+
+// Scan reads the snapshots from jsonb.
+func (s *CommitmentSnapshots) Scan(src any) error { return scanJSON(src, s) }
 
 // SHA256Hex is the hexadecimal SHA-256 of b.
 func SHA256Hex(b []byte) string {
@@ -247,15 +280,21 @@ type ReportTransition struct {
 
 // ReportVersion is a submitted report's content, frozen: it never changes again.
 type ReportVersion struct {
-	Report      int64         `json:"report" db:"report" minimum:"1" maximum:"9007199254740991" example:"1"`
-	Number      int           `json:"number" db:"number" minimum:"1" maximum:"100000" example:"1"`
-	Body        string        `json:"body" db:"body" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"digital-cities"`
-	Period      ReportPeriod  `json:"period" db:"-"`
-	Content     ReportContent `json:"content"`
-	Canonical   string        `json:"canonical" maxLength:"10000000" doc:"The content's canonical JSON, exactly the bytes (UTF-8) whose SHA-256 is sha256: check it with any SHA-256 tool." example:"{\"activities\":[],\"commitments\":[],\"leadership_update\":[],\"results\":[],\"title\":{\"en\":\"Report\"}}"`
-	SHA256      string        `json:"sha256" db:"sha256" minLength:"64" maxLength:"64" pattern:"^[0-9a-f]{64}$" example:"9f2c5a6b1e0d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3" doc:"SHA-256 of the content's canonical JSON (object keys sorted, no whitespace, UTF-8)."`
-	SubmittedAt time.Time     `json:"submitted_at" db:"submitted_at"`
-	SubmittedBy string        `json:"submitted_by" db:"submitted_by" maxLength:"20" example:"editor" doc:"The role that submitted it."`
+	Report      int64                `json:"report" db:"report" minimum:"1" maximum:"9007199254740991" example:"1"`
+	Number      int                  `json:"number" db:"number" minimum:"1" maximum:"100000" example:"1"`
+	Body        string               `json:"body" db:"body" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"digital-cities"`
+	Period      ReportPeriod         `json:"period" db:"-"`
+	Content     ReportContent        `json:"content"`
+	Commitments []CommitmentSnapshot `json:"commitments" nullable:"false" maxItems:"100" doc:"The commitments followed up, as they stood at submission."`
+	Canonical   string               `json:"canonical" maxLength:"10000000" doc:"What the submission froze (body, period, content and commitments as they stood) as canonical JSON, exactly the bytes (UTF-8) whose SHA-256 is sha256: check it with any SHA-256 tool." example:"{\"activities\":[],\"commitments\":[],\"leadership_update\":[],\"results\":[],\"title\":{\"en\":\"Report\"}}"`
+	SHA256      string               `json:"sha256" db:"sha256" minLength:"64" maxLength:"64" pattern:"^[0-9a-f]{64}$" example:"9f2c5a6b1e0d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3" doc:"SHA-256 of canonical (object keys sorted, no whitespace, UTF-8)."`
+	SubmittedAt time.Time            `json:"submitted_at" db:"submitted_at"`
+	SubmittedBy string               `json:"submitted_by" db:"submitted_by" maxLength:"20" example:"editor" doc:"The role that submitted it."`
+}
+
+// Frozen returns what the version froze, as its checksum and comparisons see it.
+func (v *ReportVersion) Frozen() *Frozen {
+	return &Frozen{Body: v.Body, Period: v.Period, Content: v.Content, Commitments: v.Commitments}
 }
 
 // PrefillSummary says what a pre-filled draft gathered, and on which basis.

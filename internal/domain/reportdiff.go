@@ -23,9 +23,9 @@ type ReportDiff struct {
 	Changes []ContentChange `json:"changes" nullable:"false" maxItems:"100000" doc:"Every field that differs, in path order; empty when the versions say the same."`
 }
 
-// DiffContent compares two contents field by field: every leaf value (a text in a language, a
-// priority, a link) is compared at its JSON path.
-func DiffContent(a, b *ReportContent) ([]ContentChange, error) {
+// DiffFrozen compares two versions field by field: every leaf value (the period's days, a text
+// in a language, a priority, a link, a commitment's status) is compared at its JSON path.
+func DiffFrozen(a, b *Frozen) ([]ContentChange, error) {
 	la, err := leaves(a)
 	if err != nil {
 		return nil, err

@@ -297,6 +297,11 @@ func cityReferences(ctx context.Context, tx *sqlx.Tx, slug string, scope []strin
 		Participates pq.StringArray `db:"participates"`
 		Adoptions    int            `db:"adoptions"`
 	}
+	if scope == nil || slices.Contains(scope, slug) {
+		if err := linkedFromReports(ctx, tx, "city", slug); err != nil {
+			return err
+		}
+	}
 	err := tx.GetContext(ctx, &refs, `
 		SELECT $2::text[] IS NULL OR $1 = ANY($2) AS allowed,
 			(SELECT count(*) FROM (SELECT 1 FROM observations WHERE city = $1 LIMIT $3) o) AS observations,

@@ -390,6 +390,9 @@ func (db *DB) DeleteEvent(ctx context.Context, caller domain.Caller, slug string
 		if err != nil {
 			return err
 		}
+		if err := linkedFromReports(ctx, tx, "event", slug); err != nil {
+			return err
+		}
 		var children []string
 		if err := tx.SelectContext(ctx, &children, `SELECT slug FROM events WHERE parent = $1 ORDER BY slug LIMIT 3`, slug); err != nil {
 			return err

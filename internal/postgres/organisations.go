@@ -218,6 +218,9 @@ func (db *DB) DeleteOrganisation(ctx context.Context, caller domain.Caller, slug
 		if err != nil {
 			return err
 		}
+		if err := linkedFromReports(ctx, tx, "organisation", slug); err != nil {
+			return err
+		}
 		var refs struct {
 			Relations pq.StringArray `db:"relations"`
 			Roles     int            `db:"roles"`

@@ -13,6 +13,10 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
+// maxPrefillText is the longest text a pre-filled item is given: a report's texts hold 2,000
+// characters, with room to spare for the editor.
+const maxPrefillText = 1800
+
 // inventedNote marks a pre-filled item gathered from sample or synthetic data.
 const inventedNote = " *(sample or synthetic data, invented for demonstrations: not a real activity)*"
 
@@ -62,35 +66,49 @@ func (db *DB) PrefillReport(ctx context.Context, body string, p domain.ReportPer
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if len(changes) > 0 {
-		var text strings.Builder
-		text.WriteString("Changes in cities' adoption of technology trends assessed in the period:\n")
-		var links []domain.ReportLink
-		invented := false
-		for _, c := range changes {
-			from := "first assessed as"
-			if c.Previous != nil {
-				from = "from " + *c.Previous + " to"
-			}
-			fmt.Fprintf(&text, "\n- %s, %s: %s %s (%d)", c.CityName.EN, c.TrendName.EN, from, c.Stage, c.Year)
-			if c.Provenance != "reported" {
-				text.WriteString(" (sample)")
-				invented = true
-			}
-			for _, l := range []domain.ReportLink{{Kind: "trend", Ref: c.Trend}, {Kind: "city", Ref: c.City}} {
-				if !slices.Contains(links, l) && len(links) < 50 {
-					links = append(links, l)
-				}
-			}
+	// One activity per part of the list short enough to be a text (2,000 characters), so that
+	// the draft saves back as it is.
+	var text strings.Builder
+	var links []domain.ReportLink
+	invented := false
+	flush := func() {
+		if text.Len() == 0 {
+			return
 		}
 		if invented {
 			text.WriteString("\n\n" + strings.TrimSpace(inventedNote))
 		}
 		acts = append(acts, domain.Activity{Priority: "monitoring", ReportSection: domain.ReportSection{
 			Title: &domain.Text{EN: "Technology trends in cities"}, Text: domain.Text{EN: text.String()}, Links: links}})
-		sum.AdoptionChanges = len(changes)
-		sum.IncludesInventedData = sum.IncludesInventedData || invented
+		text.Reset()
+		links, invented = nil, false
 	}
+	for _, c := range changes {
+		from := "first assessed as"
+		if c.Previous != nil {
+			from = "from " + *c.Previous + " to"
+		}
+		line := fmt.Sprintf("\n- %s, %s: %s %s (%d)", c.CityName.EN, c.TrendName.EN, from, c.Stage, c.Year)
+		if c.Provenance != "reported" {
+			line += " (sample)"
+		}
+		if text.Len()+len([]rune(line))+len(inventedNote)+20 > maxPrefillText || len(links) >= 48 {
+			flush()
+		}
+		if text.Len() == 0 {
+			text.WriteString("Changes in cities' adoption of technology trends assessed in the period:\n")
+		}
+		text.WriteString(line)
+		invented = invented || c.Provenance != "reported"
+		sum.IncludesInventedData = sum.IncludesInventedData || c.Provenance != "reported"
+		for _, l := range []domain.ReportLink{{Kind: "trend", Ref: c.Trend}, {Kind: "city", Ref: c.City}} {
+			if !slices.Contains(links, l) {
+				links = append(links, l)
+			}
+		}
+	}
+	flush()
+	sum.AdoptionChanges = len(changes)
 
 	var commitments []int64
 	err = sqlx.SelectContext(ctx, db.db, &commitments, `SELECT id FROM commitments
@@ -127,8 +145,12 @@ func eventActivity(e *domain.Event) domain.Activity {
 	for _, o := range e.Outcomes {
 		fmt.Fprintf(&t, "\n\n- %s", o.EN)
 	}
+	text := t.String()
+	if r := []rune(text); len(r) > maxPrefillText {
+		text = string(r[:maxPrefillText]) + "…"
+	}
 	if e.Provenance != "reported" {
-		t.WriteString(inventedNote)
+		text += inventedNote
 	}
 	links := []domain.ReportLink{{Kind: "event", Ref: e.Slug}}
 	for _, p := range e.Partners {
@@ -140,7 +162,7 @@ func eventActivity(e *domain.Event) domain.Activity {
 	if len(links) > 50 {
 		links = links[:50]
 	}
-	return domain.Activity{Priority: priority, ReportSection: domain.ReportSection{Text: domain.Text{EN: t.String()}, Links: links}}
+	return domain.Activity{Priority: priority, ReportSection: domain.ReportSection{Text: domain.Text{EN: text}, Links: links}}
 }
 
 // dateWords writes a date as precisely as it is known.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/jmoiron/sqlx"
@@ -13,11 +14,10 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// reportSelect reads reports r with their status history.
+// reportSelect reads reports r (their status history is read apart); the caller adds full_view.
 const reportSelect = `SELECT r.id, r.body, to_char(r.period_start, 'YYYY-MM-DD') AS period_start,
 	to_char(r.period_end, 'YYYY-MM-DD') AS period_end, r.status, r.content, r.submitted_version, r.published_version,
-	r.prefilled_from, r.provenance, r.version, r.created_at, r.updated_at
-	FROM reports r`
+	r.prefilled_from, r.provenance, r.version, r.created_at, r.updated_at`
 
 // reportRow is a report as stored; its content is one jsonb column.
 type reportRow struct {
@@ -31,6 +31,7 @@ type reportRow struct {
 	PublishedVersion *int                   `db:"published_version"`
 	PrefilledFrom    *domain.PrefillSummary `db:"prefilled_from"`
 	Provenance       string                 `db:"provenance"`
+	FullView         bool                   `db:"full_view"`
 	Version          int                    `db:"version"`
 	CreatedAt        sql.NullTime           `db:"created_at"`
 	UpdatedAt        sql.NullTime           `db:"updated_at"`
@@ -50,6 +51,19 @@ func (r *reportRow) report() domain.Report {
 func chairedByScope(body, cities string) string {
 	return `EXISTS (SELECT 1 FROM body_roles br WHERE br.body = ` + body + ` AND br.role IN ('chair', 'co_chair')
 		AND br.city = ANY(` + cities + `) AND br.provenance = 'reported' AND term_is_current(br))`
+}
+
+// selectReports is reportSelect with full_view: whether actor may read the report's drafts
+// (the history's return reasons are shown only then).
+func selectReports(actor *domain.Actor, arg func(any) string) string {
+	full := "false"
+	switch {
+	case actor.HasRole(domain.RoleSecretariat):
+		full = "true"
+	case actor.HasRole(domain.RoleEditor):
+		full = chairedByScope("r.body", arg(pq.Array(actor.Cities)))
+	}
+	return reportSelect + ", " + full + " AS full_view FROM reports r"
 }
 
 // reportVisibility is the SQL condition on reports r of the reports actor may read: the
@@ -92,7 +106,7 @@ func (db *DB) ListReports(ctx context.Context, actor *domain.Actor, f domain.Rep
 		where = append(where, "r.id > "+arg(f.AfterID))
 	}
 	var rows []reportRow
-	if err := sqlx.SelectContext(ctx, db.db, &rows, reportSelect+whereClause(where)+" ORDER BY r.id LIMIT "+arg(f.Limit+1), args...); err != nil {
+	if err := sqlx.SelectContext(ctx, db.db, &rows, selectReports(actor, arg)+whereClause(where)+" ORDER BY r.id LIMIT "+arg(f.Limit+1), args...); err != nil {
 		return nil, false, mapError(err)
 	}
 	more := len(rows) > f.Limit
@@ -105,6 +119,9 @@ func (db *DB) ListReports(ctx context.Context, actor *domain.Actor, f domain.Rep
 	}
 	if err := withHistories(ctx, db.db, out); err != nil {
 		return nil, false, err
+	}
+	for i := range out {
+		forReader(&out[i], actor, rows[i].FullView)
 	}
 	return out, more, nil
 }
@@ -143,7 +160,7 @@ func (db *DB) GetReport(ctx context.Context, actor *domain.Actor, id int64) (*do
 func getReport(ctx context.Context, q sqlx.QueryerContext, actor *domain.Actor, id int64, lock string) (*domain.Report, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	query := reportSelect + " WHERE r.id = " + arg(id) + " AND " + reportVisibility(actor, arg) + " " + lock
+	query := selectReports(actor, arg) + " WHERE r.id = " + arg(id) + " AND " + reportVisibility(actor, arg) + " " + lock
 	var row reportRow
 	err := sqlx.GetContext(ctx, q, &row, query, args...)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -157,7 +174,25 @@ func getReport(ctx context.Context, q sqlx.QueryerContext, actor *domain.Actor, 
 	if err := withHistories(ctx, q, list); err != nil {
 		return nil, err
 	}
+	forReader(&list[0], actor, row.FullView)
 	return &list[0], nil
+}
+
+// forReader fits a report to its reader: the transitions it may make itself, and, for a reader
+// who may not read the report's drafts, no return reasons (they may quote an unpublished version).
+func forReader(r *domain.Report, actor *domain.Actor, fullView bool) {
+	allowed := []string{}
+	for _, to := range r.AllowedNext {
+		if fullView && domain.CheckTransition(actor, r.Status, to, "a reason") == nil {
+			allowed = append(allowed, to)
+		}
+	}
+	r.AllowedNext = allowed
+	if !fullView {
+		for i := range r.History {
+			r.History[i].Reason = nil
+		}
+	}
 }
 
 // mayWriteBody returns EFORBIDDEN unless actor may write the reports and commitments of body:
@@ -178,7 +213,7 @@ func mayWriteBody(ctx context.Context, q sqlx.QueryerContext, actor *domain.Acto
 	case actor.HasRole(domain.RoleSecretariat), found.Leads:
 		return nil
 	}
-	return domain.Errorf(domain.EFORBIDDEN, "this token may not write reports of %q: its editors write the reports of the bodies their cities chair", body)
+	return domain.Errorf(domain.EFORBIDDEN, "this token may not write for this UCLG body: editors write the reports and commitments of the bodies their cities chair")
 }
 
 // ReportCreate is what a new report is made of.
@@ -206,7 +241,7 @@ func (db *DB) CreateReport(ctx context.Context, caller domain.Caller, c ReportCr
 		if err := mayWriteBody(ctx, tx, caller.Actor, c.Body, "body.body"); err != nil {
 			return err
 		}
-		if err := checkReportLinks(ctx, tx, &c.Content); err != nil {
+		if err := checkReportLinks(ctx, tx, c.Body, &c.Content); err != nil {
 			return err
 		}
 		var id int64
@@ -247,7 +282,7 @@ func (db *DB) UpdateReport(ctx context.Context, caller domain.Caller, id int64, 
 			return domain.Errorf(domain.ECONFLICT, "only a draft can be edited; this report is %s (allowed transitions: %v)",
 				before.Status, before.AllowedNext)
 		}
-		if err := checkReportLinks(ctx, tx, &content); err != nil {
+		if err := checkReportLinks(ctx, tx, before.Body, &content); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE reports SET period_start = $3, period_end = $4, content = $5,
@@ -308,15 +343,20 @@ func (db *DB) TransitionReport(ctx context.Context, caller domain.Caller, id int
 			if before.SubmittedVersion != nil {
 				n = *before.SubmittedVersion + 1
 			}
-			canonical, err := before.ReportContent.CanonicalJSON()
+			frozen := domain.Frozen{Body: before.Body, Period: before.Period, Content: before.ReportContent}
+			if frozen.Commitments, err = commitmentSnapshots(ctx, tx, before.Commitments); err != nil {
+				return err
+			}
+			canonical, err := domain.CanonicalJSON(&frozen)
 			if err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO report_versions
-				(report, number, body, period_start, period_end, content, canonical, sha256, submitted_by)
-				VALUES ($1, $2, $3, $4, $5, CAST($6 AS jsonb), $7, $8, $9)`,
-				id, n, before.Body, before.Period.Start, before.Period.End, string(canonical), string(canonical),
-				domain.SHA256Hex(canonical), string(caller.Actor.Role)); err != nil {
+				(report, number, body, period_start, period_end, content, commitments, canonical, sha256, submitted_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				id, n, before.Body, before.Period.Start, before.Period.End, before.ReportContent,
+				domain.CommitmentSnapshots(frozen.Commitments), string(canonical), domain.SHA256Hex(canonical),
+				string(caller.Actor.Role)); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = 'submitted', submitted_version = $2,
@@ -381,8 +421,8 @@ var reportLinkChecks = map[string]string{
 }
 
 // checkReportLinks names the first link of the content, or the first commitment it follows up,
-// that refers to nothing.
-func checkReportLinks(ctx context.Context, tx *sqlx.Tx, c *domain.ReportContent) error {
+// that refers to nothing; the commitments followed up must be the body's own, each listed once.
+func checkReportLinks(ctx context.Context, tx *sqlx.Tx, body string, c *domain.ReportContent) error {
 	links, fields := c.Links()
 	for i, l := range links {
 		var ok bool
@@ -394,12 +434,18 @@ func checkReportLinks(ctx context.Context, tx *sqlx.Tx, c *domain.ReportContent)
 		}
 	}
 	for i, id := range c.Commitments {
-		var ok bool
-		if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM commitments WHERE id = $1)`, id); err != nil {
+		if slices.Contains(c.Commitments[:i], id) {
+			return domain.Invalid(fmt.Sprintf("commitments[%d]", i), "commitment %d is listed twice", id)
+		}
+		var owner *string
+		if err := tx.GetContext(ctx, &owner, `SELECT (SELECT body FROM commitments WHERE id = $1)`, id); err != nil {
 			return err
 		}
-		if !ok {
+		switch {
+		case owner == nil:
 			return domain.Invalid(fmt.Sprintf("commitments[%d]", i), "no commitment %d", id)
+		case *owner != body:
+			return domain.Invalid(fmt.Sprintf("commitments[%d]", i), "commitment %d is %s's, not %s's", id, *owner, body)
 		}
 	}
 	return nil
@@ -482,25 +528,58 @@ func publishedOnly(ctx context.Context, db *DB, actor *domain.Actor, r *domain.R
 }
 
 const versionSelect = `SELECT v.report, v.number, v.body, to_char(v.period_start, 'YYYY-MM-DD') AS period_start,
-	to_char(v.period_end, 'YYYY-MM-DD') AS period_end, v.content, v.canonical, v.sha256, v.submitted_at, v.submitted_by
+	to_char(v.period_end, 'YYYY-MM-DD') AS period_end, v.content, v.commitments, v.canonical, v.sha256, v.submitted_at, v.submitted_by
 	FROM report_versions v`
 
 // versionRow is a version as stored.
 type versionRow struct {
-	Report      int64                `db:"report"`
-	Number      int                  `db:"number"`
-	Body        string               `db:"body"`
-	PeriodStart string               `db:"period_start"`
-	PeriodEnd   string               `db:"period_end"`
-	Content     domain.ReportContent `db:"content"`
-	Canonical   string               `db:"canonical"`
-	SHA256      string               `db:"sha256"`
-	SubmittedAt sql.NullTime         `db:"submitted_at"`
-	SubmittedBy string               `db:"submitted_by"`
+	Report      int64                      `db:"report"`
+	Number      int                        `db:"number"`
+	Body        string                     `db:"body"`
+	PeriodStart string                     `db:"period_start"`
+	PeriodEnd   string                     `db:"period_end"`
+	Content     domain.ReportContent       `db:"content"`
+	Commitments domain.CommitmentSnapshots `db:"commitments"`
+	Canonical   string                     `db:"canonical"`
+	SHA256      string                     `db:"sha256"`
+	SubmittedAt sql.NullTime               `db:"submitted_at"`
+	SubmittedBy string                     `db:"submitted_by"`
 }
 
 func (r *versionRow) version() domain.ReportVersion {
 	return domain.ReportVersion{Report: r.Report, Number: r.Number, Body: r.Body,
-		Period: domain.ReportPeriod{Start: r.PeriodStart, End: r.PeriodEnd}, Content: r.Content, Canonical: r.Canonical, SHA256: r.SHA256,
+		Period: domain.ReportPeriod{Start: r.PeriodStart, End: r.PeriodEnd}, Content: r.Content, Commitments: r.Commitments, Canonical: r.Canonical, SHA256: r.SHA256,
 		SubmittedAt: r.SubmittedAt.Time, SubmittedBy: r.SubmittedBy}
+}
+
+// commitmentSnapshots reads the commitments a report follows up, in its order, as they stand.
+func commitmentSnapshots(ctx context.Context, tx *sqlx.Tx, ids []int64) ([]domain.CommitmentSnapshot, error) {
+	out := []domain.CommitmentSnapshot{}
+	for _, id := range ids {
+		c, err := getCommitment(ctx, tx, id, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, domain.CommitmentSnapshot{ID: c.ID, Title: c.Title, Owner: c.Owner, Due: c.Due, Status: c.Status})
+	}
+	return out, nil
+}
+
+// linkedFromReports returns ECONFLICT when a report's text links the record (kind and ref, as
+// in domain.ReportLink): a published report must keep naming what it names, and a link must
+// never come to name another record that takes the freed identifier.
+func linkedFromReports(ctx context.Context, tx *sqlx.Tx, kind, ref string) error {
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, `SELECT report FROM report_links WHERE kind = $1 AND ref = $2 ORDER BY report LIMIT 6`,
+		kind, ref); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	list := fmt.Sprint(ids)
+	if len(ids) > 5 {
+		list = fmt.Sprint(ids[:5]) + " and others"
+	}
+	return domain.Errorf(domain.ECONFLICT, "%s %q is linked from reports %s, which must keep naming it", kind, ref, list)
 }

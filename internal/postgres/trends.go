@@ -174,6 +174,9 @@ func (db *DB) DeleteTrend(ctx context.Context, caller domain.Caller, slug string
 		if err != nil {
 			return err
 		}
+		if err := linkedFromReports(ctx, tx, "trend", slug); err != nil {
+			return err
+		}
 		var records int
 		if err := tx.GetContext(ctx, &records, `SELECT count(*) FROM trend_adoptions WHERE trend = $1`, slug); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"regexp"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -69,21 +70,27 @@ func Markdown(d *Document, commitments map[int64]string) string {
 		}
 	}
 	b.WriteString("\n## 2. Update in the leadership and any relevant information\n")
-	for i := range c.LeadershipUpdate {
-		writeSection(&b, &c.LeadershipUpdate[i])
-	}
+	writeSections(&b, c.LeadershipUpdate)
 	b.WriteString("\n## 3. Summary of results\n")
-	for i := range c.Results {
-		writeSection(&b, &c.Results[i])
-	}
+	writeSections(&b, c.Results)
 	return b.String()
+}
+
+// writeSections writes a part's sections, or says that it has none.
+func writeSections(b *strings.Builder, sections []domain.ReportSection) {
+	if len(sections) == 0 {
+		b.WriteString("\n*Nothing reported.*\n")
+	}
+	for i := range sections {
+		writeSection(b, &sections[i])
+	}
 }
 
 func writeSection(b *strings.Builder, s *domain.ReportSection) {
 	if s.Title != nil {
 		fmt.Fprintf(b, "\n#### %s\n", oneLine(s.Title.EN))
 	}
-	fmt.Fprintf(b, "\n%s\n", strings.TrimSpace(s.Text.EN))
+	fmt.Fprintf(b, "\n%s\n", fragment(s.Text.EN))
 	if len(s.Links) > 0 {
 		refs := make([]string, len(s.Links))
 		for i, l := range s.Links {
@@ -91,6 +98,52 @@ func writeSection(b *strings.Builder, s *domain.ReportSection) {
 		}
 		fmt.Fprintf(b, "\n*Refers to: %s.*\n", strings.Join(refs, ", "))
 	}
+}
+
+// Patterns of the Markdown constructs that could reach past a text's end or imitate the template.
+var (
+	atxHeading    = regexp.MustCompile(`^ {0,3}#{1,6}(\s|$)`)
+	setextLine    = regexp.MustCompile(`^ {0,3}(=+|-+)\s*$`)
+	fenceLine     = regexp.MustCompile("^ {0,3}(```|~~~)")
+	rawBlockStart = regexp.MustCompile(`(?i)<(script|pre|style|textarea)\b`)
+	rawBlockEnd   = regexp.MustCompile(`(?i)</(script|pre|style|textarea)>`)
+)
+
+// fragment makes a text safe to place inside the template: its headings are demoted below the
+// template's (to level 5) and setext underlines escaped, and a code fence, an HTML comment or a
+// raw HTML block (script, pre, style, textarea) left open is closed at its end, so that no text
+// can hide, swallow or imitate the sections that follow it.
+func fragment(text string) string {
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	fences := 0
+	var fence string
+	for i, l := range lines {
+		if m := fenceLine.FindStringSubmatch(l); m != nil {
+			fences++
+			fence = m[1]
+			continue
+		}
+		if fences%2 == 1 {
+			continue // inside a code block: nothing there is a heading
+		}
+		switch {
+		case atxHeading.MatchString(l):
+			lines[i] = "##### " + strings.TrimLeft(strings.TrimSpace(l), "# ")
+		case setextLine.MatchString(l) && i > 0:
+			lines[i] = "\\" + strings.TrimSpace(l)
+		}
+	}
+	out := strings.Join(lines, "\n")
+	if fences%2 == 1 {
+		out += "\n" + fence
+	}
+	if strings.Count(out, "<!--") > strings.Count(out, "-->") {
+		out += " -->"
+	}
+	for n := len(rawBlockStart.FindAllString(out, -1)) - len(rawBlockEnd.FindAllString(out, -1)); n > 0; n-- {
+		out += "\n</pre></script></style></textarea>"
+	}
+	return out
 }
 
 // oneLine keeps a text that goes into a heading or a list item on one line, so that it cannot

@@ -2058,6 +2058,36 @@ export interface components {
         };
         /**
          * @example {
+         *       "due": {
+         *         "precision": "year",
+         *         "value": "2020"
+         *       },
+         *       "id": 1,
+         *       "owner": "Committee on Digital Cities",
+         *       "status": "open",
+         *       "title": {
+         *         "en": "Define and implement the Smart Cities Study Communication and Promotion Plan"
+         *       }
+         *     }
+         */
+        CommitmentSnapshot: {
+            due: components["schemas"]["DateWithPrecision"];
+            /**
+             * Format: int64
+             * @example 1
+             */
+            id: number;
+            /** @example Committee on Digital Cities */
+            owner: string;
+            /**
+             * @example open
+             * @enum {string}
+             */
+            status: "open" | "in_progress" | "done" | "dropped";
+            title: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
          *       "at": "2025-01-20T09:00:00Z",
          *       "note": "As the 2019–2020 report sets it out.",
          *       "status": "open"
@@ -2354,7 +2384,7 @@ export interface components {
          *       "after": "study",
          *       "before": null,
          *       "change": "added",
-         *       "path": "results[0].links[0].kind"
+         *       "path": "content.results[0].links[0].kind"
          *     }
          */
         ContentChange: {
@@ -4734,7 +4764,57 @@ export interface components {
          *       "items": [
          *         {
          *           "body": "digital-cities",
-         *           "canonical": "{\"title\": {\"en\": \"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}, \"results\": [{\"text\": {\"en\": \"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"title\": {\"en\": \"SMART CITIES STUDY\"}}, {\"text\": {\"en\": \"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"}, \"links\": [{\"ref\": \"congress-panel-urban-innovation-listen-citizens\", \"kind\": \"event\"}, {\"ref\": \"6th-uclg-congress\", \"kind\": \"event\"}, {\"ref\": \"uraia-annual-event-malaga\", \"kind\": \"event\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"fmdv\", \"kind\": \"organisation\"}], \"title\": {\"en\": \"COLLABORATION\"}}], \"activities\": [{\"text\": {\"en\": \"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}, \"links\": [{\"ref\": \"digital-cities\", \"kind\": \"community\"}, {\"ref\": \"bilbao\", \"kind\": \"city\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}, {\"ref\": \"1\", \"kind\": \"commitment\"}, {\"ref\": \"2\", \"kind\": \"commitment\"}, {\"ref\": \"3\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}, \"links\": [{\"ref\": \"4\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"digital-cities\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"opportunities-for-all-culture-city-diplomacy\", \"kind\": \"community\"}, {\"ref\": \"committee-on-culture\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"monitoring\"}, {\"text\": {\"en\": \"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}, \"links\": [{\"ref\": \"learning-events-2020\", \"kind\": \"event\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"wego\", \"kind\": \"organisation\"}, {\"ref\": \"wba\", \"kind\": \"organisation\"}], \"priority\": \"learning\"}, {\"text\": {\"en\": \"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"network\"}], \"commitments\": [1, 2, 3, 4], \"leadership_update\": [{\"text\": {\"en\": \"No change is anticipated in the Committee's leadership in 2020.\"}, \"links\": []}]}",
+         *           "canonical": "{\"body\":\"digital-cities\",\"commitments\":[{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":1,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Define and implement the Smart Cities Study Communication and Promotion Plan\"}},{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":2,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others\"}},{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":3,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Identify international forums to present and circulate the main conclusions of the study\"}},{\"due\":{\"precision\":\"unknown\",\"value\":null},\"id\":4,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Draft documents with recommendations on Smart Cities-related issues, in collaborative work with other institutions\"}}],\"content\":{\"activities\":[{\"links\":[{\"kind\":\"community\",\"ref\":\"digital-cities\"},{\"kind\":\"city\",\"ref\":\"bilbao\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"},{\"kind\":\"commitment\",\"ref\":\"1\"},{\"kind\":\"commitment\",\"ref\":\"2\"},{\"kind\":\"commitment\",\"ref\":\"3\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}},{\"links\":[{\"kind\":\"commitment\",\"ref\":\"4\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}},{\"links\":[{\"kind\":\"city\",\"ref\":\"bilbao\"},{\"kind\":\"community\",\"ref\":\"digital-cities\"}],\"priority\":\"advocacy\",\"text\":{\"en\":\"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}},{\"links\":[{\"kind\":\"city\",\"ref\":\"bilbao\"},{\"kind\":\"community\",\"ref\":\"opportunities-for-all-culture-city-diplomacy\"},{\"kind\":\"community\",\"ref\":\"committee-on-culture\"}],\"priority\":\"advocacy\",\"text\":{\"en\":\"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"monitoring\",\"text\":{\"en\":\"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}},{\"links\":[{\"kind\":\"event\",\"ref\":\"learning-events-2020\"},{\"kind\":\"organisation\",\"ref\":\"un-habitat\"},{\"kind\":\"organisation\",\"ref\":\"uraia\"},{\"kind\":\"organisation\",\"ref\":\"wego\"},{\"kind\":\"organisation\",\"ref\":\"wba\"}],\"priority\":\"learning\",\"text\":{\"en\":\"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"network\",\"text\":{\"en\":\"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}}],\"commitments\":[1,2,3,4],\"leadership_update\":[{\"links\":[],\"text\":{\"en\":\"No change is anticipated in the Committee's leadership in 2020.\"}}],\"results\":[{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"text\":{\"en\":\"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"},\"title\":{\"en\":\"SMART CITIES STUDY\"}},{\"links\":[{\"kind\":\"event\",\"ref\":\"congress-panel-urban-innovation-listen-citizens\"},{\"kind\":\"event\",\"ref\":\"6th-uclg-congress\"},{\"kind\":\"event\",\"ref\":\"uraia-annual-event-malaga\"},{\"kind\":\"organisation\",\"ref\":\"uraia\"},{\"kind\":\"organisation\",\"ref\":\"un-habitat\"},{\"kind\":\"organisation\",\"ref\":\"fmdv\"}],\"text\":{\"en\":\"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"},\"title\":{\"en\":\"COLLABORATION\"}}],\"title\":{\"en\":\"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}},\"period\":{\"end\":\"2020-12-31\",\"start\":\"2019-01-01\"}}",
+         *           "commitments": [
+         *             {
+         *               "due": {
+         *                 "precision": "year",
+         *                 "value": "2020"
+         *               },
+         *               "id": 1,
+         *               "owner": "Committee on Digital Cities",
+         *               "status": "open",
+         *               "title": {
+         *                 "en": "Define and implement the Smart Cities Study Communication and Promotion Plan"
+         *               }
+         *             },
+         *             {
+         *               "due": {
+         *                 "precision": "year",
+         *                 "value": "2020"
+         *               },
+         *               "id": 2,
+         *               "owner": "Committee on Digital Cities",
+         *               "status": "open",
+         *               "title": {
+         *                 "en": "Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others"
+         *               }
+         *             },
+         *             {
+         *               "due": {
+         *                 "precision": "year",
+         *                 "value": "2020"
+         *               },
+         *               "id": 3,
+         *               "owner": "Committee on Digital Cities",
+         *               "status": "open",
+         *               "title": {
+         *                 "en": "Identify international forums to present and circulate the main conclusions of the study"
+         *               }
+         *             },
+         *             {
+         *               "due": {
+         *                 "precision": "unknown",
+         *                 "value": null
+         *               },
+         *               "id": 4,
+         *               "owner": "Committee on Digital Cities",
+         *               "status": "open",
+         *               "title": {
+         *                 "en": "Draft documents with recommendations on Smart Cities-related issues, in collaborative work with other institutions"
+         *               }
+         *             }
+         *           ],
          *           "content": {
          *             "activities": [
          *               {
@@ -4964,7 +5044,7 @@ export interface components {
          *             "start": "2019-01-01"
          *           },
          *           "report": 1,
-         *           "sha256": "1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a",
+         *           "sha256": "2f10b74dd79a45ccbb31fb529102467c780f193c8802a929629b7eed62554f0f",
          *           "submitted_at": "2025-01-20T09:00:00Z",
          *           "submitted_by": "secretariat"
          *         }
@@ -6118,19 +6198,19 @@ export interface components {
          *           "after": "study",
          *           "before": null,
          *           "change": "added",
-         *           "path": "results[0].links[0].kind"
+         *           "path": "content.results[0].links[0].kind"
          *         },
          *         {
          *           "after": "2019",
          *           "before": null,
          *           "change": "added",
-         *           "path": "results[0].links[0].ref"
+         *           "path": "content.results[0].links[0].ref"
          *         },
          *         {
          *           "after": "The study's promotion continued.",
          *           "before": null,
          *           "change": "added",
-         *           "path": "results[0].text.en"
+         *           "path": "content.results[0].text.en"
          *         }
          *       ],
          *       "from": 1,
@@ -6346,7 +6426,57 @@ export interface components {
         /**
          * @example {
          *       "body": "digital-cities",
-         *       "canonical": "{\"title\": {\"en\": \"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}, \"results\": [{\"text\": {\"en\": \"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"title\": {\"en\": \"SMART CITIES STUDY\"}}, {\"text\": {\"en\": \"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"}, \"links\": [{\"ref\": \"congress-panel-urban-innovation-listen-citizens\", \"kind\": \"event\"}, {\"ref\": \"6th-uclg-congress\", \"kind\": \"event\"}, {\"ref\": \"uraia-annual-event-malaga\", \"kind\": \"event\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"fmdv\", \"kind\": \"organisation\"}], \"title\": {\"en\": \"COLLABORATION\"}}], \"activities\": [{\"text\": {\"en\": \"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}, \"links\": [{\"ref\": \"digital-cities\", \"kind\": \"community\"}, {\"ref\": \"bilbao\", \"kind\": \"city\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}, {\"ref\": \"1\", \"kind\": \"commitment\"}, {\"ref\": \"2\", \"kind\": \"commitment\"}, {\"ref\": \"3\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}, \"links\": [{\"ref\": \"4\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"digital-cities\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"opportunities-for-all-culture-city-diplomacy\", \"kind\": \"community\"}, {\"ref\": \"committee-on-culture\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"monitoring\"}, {\"text\": {\"en\": \"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}, \"links\": [{\"ref\": \"learning-events-2020\", \"kind\": \"event\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"wego\", \"kind\": \"organisation\"}, {\"ref\": \"wba\", \"kind\": \"organisation\"}], \"priority\": \"learning\"}, {\"text\": {\"en\": \"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"network\"}], \"commitments\": [1, 2, 3, 4], \"leadership_update\": [{\"text\": {\"en\": \"No change is anticipated in the Committee's leadership in 2020.\"}, \"links\": []}]}",
+         *       "canonical": "{\"body\":\"digital-cities\",\"commitments\":[{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":1,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Define and implement the Smart Cities Study Communication and Promotion Plan\"}},{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":2,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others\"}},{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":3,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Identify international forums to present and circulate the main conclusions of the study\"}},{\"due\":{\"precision\":\"unknown\",\"value\":null},\"id\":4,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Draft documents with recommendations on Smart Cities-related issues, in collaborative work with other institutions\"}}],\"content\":{\"activities\":[{\"links\":[{\"kind\":\"community\",\"ref\":\"digital-cities\"},{\"kind\":\"city\",\"ref\":\"bilbao\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"},{\"kind\":\"commitment\",\"ref\":\"1\"},{\"kind\":\"commitment\",\"ref\":\"2\"},{\"kind\":\"commitment\",\"ref\":\"3\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}},{\"links\":[{\"kind\":\"commitment\",\"ref\":\"4\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}},{\"links\":[{\"kind\":\"city\",\"ref\":\"bilbao\"},{\"kind\":\"community\",\"ref\":\"digital-cities\"}],\"priority\":\"advocacy\",\"text\":{\"en\":\"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}},{\"links\":[{\"kind\":\"city\",\"ref\":\"bilbao\"},{\"kind\":\"community\",\"ref\":\"opportunities-for-all-culture-city-diplomacy\"},{\"kind\":\"community\",\"ref\":\"committee-on-culture\"}],\"priority\":\"advocacy\",\"text\":{\"en\":\"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"monitoring\",\"text\":{\"en\":\"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}},{\"links\":[{\"kind\":\"event\",\"ref\":\"learning-events-2020\"},{\"kind\":\"organisation\",\"ref\":\"un-habitat\"},{\"kind\":\"organisation\",\"ref\":\"uraia\"},{\"kind\":\"organisation\",\"ref\":\"wego\"},{\"kind\":\"organisation\",\"ref\":\"wba\"}],\"priority\":\"learning\",\"text\":{\"en\":\"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"network\",\"text\":{\"en\":\"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}}],\"commitments\":[1,2,3,4],\"leadership_update\":[{\"links\":[],\"text\":{\"en\":\"No change is anticipated in the Committee's leadership in 2020.\"}}],\"results\":[{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"text\":{\"en\":\"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"},\"title\":{\"en\":\"SMART CITIES STUDY\"}},{\"links\":[{\"kind\":\"event\",\"ref\":\"congress-panel-urban-innovation-listen-citizens\"},{\"kind\":\"event\",\"ref\":\"6th-uclg-congress\"},{\"kind\":\"event\",\"ref\":\"uraia-annual-event-malaga\"},{\"kind\":\"organisation\",\"ref\":\"uraia\"},{\"kind\":\"organisation\",\"ref\":\"un-habitat\"},{\"kind\":\"organisation\",\"ref\":\"fmdv\"}],\"text\":{\"en\":\"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"},\"title\":{\"en\":\"COLLABORATION\"}}],\"title\":{\"en\":\"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}},\"period\":{\"end\":\"2020-12-31\",\"start\":\"2019-01-01\"}}",
+         *       "commitments": [
+         *         {
+         *           "due": {
+         *             "precision": "year",
+         *             "value": "2020"
+         *           },
+         *           "id": 1,
+         *           "owner": "Committee on Digital Cities",
+         *           "status": "open",
+         *           "title": {
+         *             "en": "Define and implement the Smart Cities Study Communication and Promotion Plan"
+         *           }
+         *         },
+         *         {
+         *           "due": {
+         *             "precision": "year",
+         *             "value": "2020"
+         *           },
+         *           "id": 2,
+         *           "owner": "Committee on Digital Cities",
+         *           "status": "open",
+         *           "title": {
+         *             "en": "Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others"
+         *           }
+         *         },
+         *         {
+         *           "due": {
+         *             "precision": "year",
+         *             "value": "2020"
+         *           },
+         *           "id": 3,
+         *           "owner": "Committee on Digital Cities",
+         *           "status": "open",
+         *           "title": {
+         *             "en": "Identify international forums to present and circulate the main conclusions of the study"
+         *           }
+         *         },
+         *         {
+         *           "due": {
+         *             "precision": "unknown",
+         *             "value": null
+         *           },
+         *           "id": 4,
+         *           "owner": "Committee on Digital Cities",
+         *           "status": "open",
+         *           "title": {
+         *             "en": "Draft documents with recommendations on Smart Cities-related issues, in collaborative work with other institutions"
+         *           }
+         *         }
+         *       ],
          *       "content": {
          *         "activities": [
          *           {
@@ -6576,7 +6706,7 @@ export interface components {
          *         "start": "2019-01-01"
          *       },
          *       "report": 1,
-         *       "sha256": "1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a",
+         *       "sha256": "2f10b74dd79a45ccbb31fb529102467c780f193c8802a929629b7eed62554f0f",
          *       "submitted_at": "2025-01-20T09:00:00Z",
          *       "submitted_by": "secretariat"
          *     }
@@ -6585,10 +6715,12 @@ export interface components {
             /** @example digital-cities */
             body: string;
             /**
-             * @description The content's canonical JSON, exactly the bytes (UTF-8) whose SHA-256 is sha256: check it with any SHA-256 tool.
+             * @description What the submission froze (body, period, content and commitments as they stood) as canonical JSON, exactly the bytes (UTF-8) whose SHA-256 is sha256: check it with any SHA-256 tool.
              * @example {"activities":[],"commitments":[],"leadership_update":[],"results":[],"title":{"en":"Report"}}
              */
             canonical: string;
+            /** @description The commitments followed up, as they stood at submission. */
+            commitments: components["schemas"]["CommitmentSnapshot"][];
             content: components["schemas"]["ReportContent"];
             /**
              * Format: int64
@@ -6602,7 +6734,7 @@ export interface components {
              */
             report: number;
             /**
-             * @description SHA-256 of the content's canonical JSON (object keys sorted, no whitespace, UTF-8).
+             * @description SHA-256 of canonical (object keys sorted, no whitespace, UTF-8).
              * @example 9f2c5a6b1e0d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3
              */
             sha256: string;
@@ -20754,19 +20886,19 @@ export interface operations {
                      *           "after": "study",
                      *           "before": null,
                      *           "change": "added",
-                     *           "path": "results[0].links[0].kind"
+                     *           "path": "content.results[0].links[0].kind"
                      *         },
                      *         {
                      *           "after": "2019",
                      *           "before": null,
                      *           "change": "added",
-                     *           "path": "results[0].links[0].ref"
+                     *           "path": "content.results[0].links[0].ref"
                      *         },
                      *         {
                      *           "after": "The study's promotion continued.",
                      *           "before": null,
                      *           "change": "added",
-                     *           "path": "results[0].text.en"
+                     *           "path": "content.results[0].text.en"
                      *         }
                      *       ],
                      *       "from": 1,
@@ -21223,7 +21355,57 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "body": "digital-cities",
-                     *           "canonical": "{\"title\": {\"en\": \"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}, \"results\": [{\"text\": {\"en\": \"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"title\": {\"en\": \"SMART CITIES STUDY\"}}, {\"text\": {\"en\": \"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"}, \"links\": [{\"ref\": \"congress-panel-urban-innovation-listen-citizens\", \"kind\": \"event\"}, {\"ref\": \"6th-uclg-congress\", \"kind\": \"event\"}, {\"ref\": \"uraia-annual-event-malaga\", \"kind\": \"event\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"fmdv\", \"kind\": \"organisation\"}], \"title\": {\"en\": \"COLLABORATION\"}}], \"activities\": [{\"text\": {\"en\": \"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}, \"links\": [{\"ref\": \"digital-cities\", \"kind\": \"community\"}, {\"ref\": \"bilbao\", \"kind\": \"city\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}, {\"ref\": \"1\", \"kind\": \"commitment\"}, {\"ref\": \"2\", \"kind\": \"commitment\"}, {\"ref\": \"3\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}, \"links\": [{\"ref\": \"4\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"digital-cities\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"opportunities-for-all-culture-city-diplomacy\", \"kind\": \"community\"}, {\"ref\": \"committee-on-culture\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"monitoring\"}, {\"text\": {\"en\": \"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}, \"links\": [{\"ref\": \"learning-events-2020\", \"kind\": \"event\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"wego\", \"kind\": \"organisation\"}, {\"ref\": \"wba\", \"kind\": \"organisation\"}], \"priority\": \"learning\"}, {\"text\": {\"en\": \"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"network\"}], \"commitments\": [1, 2, 3, 4], \"leadership_update\": [{\"text\": {\"en\": \"No change is anticipated in the Committee's leadership in 2020.\"}, \"links\": []}]}",
+                     *           "canonical": "{\"body\":\"digital-cities\",\"commitments\":[{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":1,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Define and implement the Smart Cities Study Communication and Promotion Plan\"}},{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":2,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others\"}},{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":3,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Identify international forums to present and circulate the main conclusions of the study\"}},{\"due\":{\"precision\":\"unknown\",\"value\":null},\"id\":4,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Draft documents with recommendations on Smart Cities-related issues, in collaborative work with other institutions\"}}],\"content\":{\"activities\":[{\"links\":[{\"kind\":\"community\",\"ref\":\"digital-cities\"},{\"kind\":\"city\",\"ref\":\"bilbao\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"},{\"kind\":\"commitment\",\"ref\":\"1\"},{\"kind\":\"commitment\",\"ref\":\"2\"},{\"kind\":\"commitment\",\"ref\":\"3\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}},{\"links\":[{\"kind\":\"commitment\",\"ref\":\"4\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}},{\"links\":[{\"kind\":\"city\",\"ref\":\"bilbao\"},{\"kind\":\"community\",\"ref\":\"digital-cities\"}],\"priority\":\"advocacy\",\"text\":{\"en\":\"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}},{\"links\":[{\"kind\":\"city\",\"ref\":\"bilbao\"},{\"kind\":\"community\",\"ref\":\"opportunities-for-all-culture-city-diplomacy\"},{\"kind\":\"community\",\"ref\":\"committee-on-culture\"}],\"priority\":\"advocacy\",\"text\":{\"en\":\"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"monitoring\",\"text\":{\"en\":\"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}},{\"links\":[{\"kind\":\"event\",\"ref\":\"learning-events-2020\"},{\"kind\":\"organisation\",\"ref\":\"un-habitat\"},{\"kind\":\"organisation\",\"ref\":\"uraia\"},{\"kind\":\"organisation\",\"ref\":\"wego\"},{\"kind\":\"organisation\",\"ref\":\"wba\"}],\"priority\":\"learning\",\"text\":{\"en\":\"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"network\",\"text\":{\"en\":\"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}}],\"commitments\":[1,2,3,4],\"leadership_update\":[{\"links\":[],\"text\":{\"en\":\"No change is anticipated in the Committee's leadership in 2020.\"}}],\"results\":[{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"text\":{\"en\":\"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"},\"title\":{\"en\":\"SMART CITIES STUDY\"}},{\"links\":[{\"kind\":\"event\",\"ref\":\"congress-panel-urban-innovation-listen-citizens\"},{\"kind\":\"event\",\"ref\":\"6th-uclg-congress\"},{\"kind\":\"event\",\"ref\":\"uraia-annual-event-malaga\"},{\"kind\":\"organisation\",\"ref\":\"uraia\"},{\"kind\":\"organisation\",\"ref\":\"un-habitat\"},{\"kind\":\"organisation\",\"ref\":\"fmdv\"}],\"text\":{\"en\":\"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"},\"title\":{\"en\":\"COLLABORATION\"}}],\"title\":{\"en\":\"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}},\"period\":{\"end\":\"2020-12-31\",\"start\":\"2019-01-01\"}}",
+                     *           "commitments": [
+                     *             {
+                     *               "due": {
+                     *                 "precision": "year",
+                     *                 "value": "2020"
+                     *               },
+                     *               "id": 1,
+                     *               "owner": "Committee on Digital Cities",
+                     *               "status": "open",
+                     *               "title": {
+                     *                 "en": "Define and implement the Smart Cities Study Communication and Promotion Plan"
+                     *               }
+                     *             },
+                     *             {
+                     *               "due": {
+                     *                 "precision": "year",
+                     *                 "value": "2020"
+                     *               },
+                     *               "id": 2,
+                     *               "owner": "Committee on Digital Cities",
+                     *               "status": "open",
+                     *               "title": {
+                     *                 "en": "Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others"
+                     *               }
+                     *             },
+                     *             {
+                     *               "due": {
+                     *                 "precision": "year",
+                     *                 "value": "2020"
+                     *               },
+                     *               "id": 3,
+                     *               "owner": "Committee on Digital Cities",
+                     *               "status": "open",
+                     *               "title": {
+                     *                 "en": "Identify international forums to present and circulate the main conclusions of the study"
+                     *               }
+                     *             },
+                     *             {
+                     *               "due": {
+                     *                 "precision": "unknown",
+                     *                 "value": null
+                     *               },
+                     *               "id": 4,
+                     *               "owner": "Committee on Digital Cities",
+                     *               "status": "open",
+                     *               "title": {
+                     *                 "en": "Draft documents with recommendations on Smart Cities-related issues, in collaborative work with other institutions"
+                     *               }
+                     *             }
+                     *           ],
                      *           "content": {
                      *             "activities": [
                      *               {
@@ -21453,7 +21635,7 @@ export interface operations {
                      *             "start": "2019-01-01"
                      *           },
                      *           "report": 1,
-                     *           "sha256": "1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a",
+                     *           "sha256": "2f10b74dd79a45ccbb31fb529102467c780f193c8802a929629b7eed62554f0f",
                      *           "submitted_at": "2025-01-20T09:00:00Z",
                      *           "submitted_by": "secretariat"
                      *         }
@@ -21587,7 +21769,57 @@ export interface operations {
                     /**
                      * @example {
                      *       "body": "digital-cities",
-                     *       "canonical": "{\"title\": {\"en\": \"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}, \"results\": [{\"text\": {\"en\": \"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"title\": {\"en\": \"SMART CITIES STUDY\"}}, {\"text\": {\"en\": \"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"}, \"links\": [{\"ref\": \"congress-panel-urban-innovation-listen-citizens\", \"kind\": \"event\"}, {\"ref\": \"6th-uclg-congress\", \"kind\": \"event\"}, {\"ref\": \"uraia-annual-event-malaga\", \"kind\": \"event\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"fmdv\", \"kind\": \"organisation\"}], \"title\": {\"en\": \"COLLABORATION\"}}], \"activities\": [{\"text\": {\"en\": \"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}, \"links\": [{\"ref\": \"digital-cities\", \"kind\": \"community\"}, {\"ref\": \"bilbao\", \"kind\": \"city\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}, {\"ref\": \"1\", \"kind\": \"commitment\"}, {\"ref\": \"2\", \"kind\": \"commitment\"}, {\"ref\": \"3\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}, \"links\": [{\"ref\": \"4\", \"kind\": \"commitment\"}], \"priority\": \"implementation\"}, {\"text\": {\"en\": \"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"digital-cities\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}, \"links\": [{\"ref\": \"bilbao\", \"kind\": \"city\"}, {\"ref\": \"opportunities-for-all-culture-city-diplomacy\", \"kind\": \"community\"}, {\"ref\": \"committee-on-culture\", \"kind\": \"community\"}], \"priority\": \"advocacy\"}, {\"text\": {\"en\": \"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"monitoring\"}, {\"text\": {\"en\": \"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}, \"links\": [{\"ref\": \"learning-events-2020\", \"kind\": \"event\"}, {\"ref\": \"un-habitat\", \"kind\": \"organisation\"}, {\"ref\": \"uraia\", \"kind\": \"organisation\"}, {\"ref\": \"wego\", \"kind\": \"organisation\"}, {\"ref\": \"wba\", \"kind\": \"organisation\"}], \"priority\": \"learning\"}, {\"text\": {\"en\": \"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}, \"links\": [{\"ref\": \"2019\", \"kind\": \"study\"}], \"priority\": \"network\"}], \"commitments\": [1, 2, 3, 4], \"leadership_update\": [{\"text\": {\"en\": \"No change is anticipated in the Committee's leadership in 2020.\"}, \"links\": []}]}",
+                     *       "canonical": "{\"body\":\"digital-cities\",\"commitments\":[{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":1,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Define and implement the Smart Cities Study Communication and Promotion Plan\"}},{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":2,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others\"}},{\"due\":{\"precision\":\"year\",\"value\":\"2020\"},\"id\":3,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Identify international forums to present and circulate the main conclusions of the study\"}},{\"due\":{\"precision\":\"unknown\",\"value\":null},\"id\":4,\"owner\":\"Committee on Digital Cities\",\"status\":\"open\",\"title\":{\"en\":\"Draft documents with recommendations on Smart Cities-related issues, in collaborative work with other institutions\"}}],\"content\":{\"activities\":[{\"links\":[{\"kind\":\"community\",\"ref\":\"digital-cities\"},{\"kind\":\"city\",\"ref\":\"bilbao\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\\\"Committee on Digital Cities\\\"**, which continues to be chaired by the City of Bilbao.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"The Committee on Digital Cities' main goal is to update the \\\"Smart Cities Study\\\" every 2-3 years. This study has a comprehensive and cross-cutting approach to the various levers for a city's potential for growth and transformation.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"},{\"kind\":\"commitment\",\"ref\":\"1\"},{\"kind\":\"commitment\",\"ref\":\"2\"},{\"kind\":\"commitment\",\"ref\":\"3\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"The proposed schedule of activities is as follows:\\n\\nEnd of 2019: the study is completed\\n\\nIn the last few months of 2019, the study will be finalised and ready for official publication.\\n\\n2020: promoting and publicising the study\\n\\nThe Smart Cities Study Communication and Promotion Plan will be defined and implemented and will include the study's official launch through the various communication channels available both to the Committee and UCLG: website, social networks, newsletter and others. Likewise, international forums will be identified to present and circulate the main conclusions of the study.\"}},{\"links\":[{\"kind\":\"commitment\",\"ref\":\"4\"}],\"priority\":\"implementation\",\"text\":{\"en\":\"As well as preparing and publishing the Smart Cities Study, there will be collaborative work with other institutions, drafting documents with recommendations on Smart Cities-related issues.\"}},{\"links\":[{\"kind\":\"city\",\"ref\":\"bilbao\"},{\"kind\":\"community\",\"ref\":\"digital-cities\"}],\"priority\":\"advocacy\",\"text\":{\"en\":\"The **City of Bilbao, represented by its Mayor, Juan Mari Aburto**, continues to chair the work carried out by the Committee on Digital Cities.\"}},{\"links\":[{\"kind\":\"city\",\"ref\":\"bilbao\"},{\"kind\":\"community\",\"ref\":\"opportunities-for-all-culture-city-diplomacy\"},{\"kind\":\"community\",\"ref\":\"committee-on-culture\"}],\"priority\":\"advocacy\",\"text\":{\"en\":\"In addition to chairing the Committee on Digital Cities, the City of Bilbao is part of the leadership team of the following UCLG consultative bodies, facilitating the **creation of possible synergies**:\\n\\n- Co-president of the \\\"Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace\\\" Policy Council\\n- Vice-Chair of the Committee on Culture\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"monitoring\",\"text\":{\"en\":\"The Committee reports periodically to the World Secretariat on the progress made in implementing its activities, in particular in preparing the third edition of the Smart Cities Study.\"}},{\"links\":[{\"kind\":\"event\",\"ref\":\"learning-events-2020\"},{\"kind\":\"organisation\",\"ref\":\"un-habitat\"},{\"kind\":\"organisation\",\"ref\":\"uraia\"},{\"kind\":\"organisation\",\"ref\":\"wego\"},{\"kind\":\"organisation\",\"ref\":\"wba\"}],\"priority\":\"learning\",\"text\":{\"en\":\"Collaboration on organising **learning events** with other international institutions working on Smart Cities-related issues: UN-HABITAT, Uraía Platform, WeGo, WBA, among others, to position new technologies as a tool to achieve the sustainable development of cities.\"}},{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"priority\":\"network\",\"text\":{\"en\":\"In preparing this third edition of the Smart Cities Study, we have sought as much involvement as possible from the members of the UCLG Committee and UCLG.\"}}],\"commitments\":[1,2,3,4],\"leadership_update\":[{\"links\":[],\"text\":{\"en\":\"No change is anticipated in the Committee's leadership in 2020.\"}}],\"results\":[{\"links\":[{\"kind\":\"study\",\"ref\":\"2019\"}],\"text\":{\"en\":\"Throughout 2019, work has been carried out on **drafting the third edition of the Smart Cities Study**. In this third edition, the study focuses on **\\\"Smart Governance\\\"** in cities. On the one hand, smart governance is open (incorporating principles of open governance, such as transparency, participation, open data, accountability and collaboration) and, on the other, involves strategic and sophisticated management, with a strong emphasis on anticipating future challenges, conducting strategic planning based on issues that have already been identified, evaluating actions and using data in decision-making. The study therefore aims to determine the status of cities with respect to open government and advanced strategic management and to identify best practice. It also plans to identify the main \\\"Smart Governance\\\" technology trends in cities considered key in the next 4-5 years. **Twenty-four cities** took part in this edition, most of them members of UCLG's Community of Practice for Digital Cities.\"},\"title\":{\"en\":\"SMART CITIES STUDY\"}},{\"links\":[{\"kind\":\"event\",\"ref\":\"congress-panel-urban-innovation-listen-citizens\"},{\"kind\":\"event\",\"ref\":\"6th-uclg-congress\"},{\"kind\":\"event\",\"ref\":\"uraia-annual-event-malaga\"},{\"kind\":\"organisation\",\"ref\":\"uraia\"},{\"kind\":\"organisation\",\"ref\":\"un-habitat\"},{\"kind\":\"organisation\",\"ref\":\"fmdv\"}],\"text\":{\"en\":\"We are working with the Uraía Platform (UN-Habitat and FDV) to organise a panel of cities for the **6th UCLG Congress** under the title \\\"Using urban innovation to listen to citizens.\\\"\\n\\nWe are also collaborating with Uraía Platform to organise its **annual event** to be held in Málaga (date to be confirmed) under the title \\\"Trends in Municipal Innovation to achieve the SDGs\\\".\"},\"title\":{\"en\":\"COLLABORATION\"}}],\"title\":{\"en\":\"Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities\"}},\"period\":{\"end\":\"2020-12-31\",\"start\":\"2019-01-01\"}}",
+                     *       "commitments": [
+                     *         {
+                     *           "due": {
+                     *             "precision": "year",
+                     *             "value": "2020"
+                     *           },
+                     *           "id": 1,
+                     *           "owner": "Committee on Digital Cities",
+                     *           "status": "open",
+                     *           "title": {
+                     *             "en": "Define and implement the Smart Cities Study Communication and Promotion Plan"
+                     *           }
+                     *         },
+                     *         {
+                     *           "due": {
+                     *             "precision": "year",
+                     *             "value": "2020"
+                     *           },
+                     *           "id": 2,
+                     *           "owner": "Committee on Digital Cities",
+                     *           "status": "open",
+                     *           "title": {
+                     *             "en": "Launch the study officially through the communication channels of the Committee and UCLG: website, social networks, newsletter and others"
+                     *           }
+                     *         },
+                     *         {
+                     *           "due": {
+                     *             "precision": "year",
+                     *             "value": "2020"
+                     *           },
+                     *           "id": 3,
+                     *           "owner": "Committee on Digital Cities",
+                     *           "status": "open",
+                     *           "title": {
+                     *             "en": "Identify international forums to present and circulate the main conclusions of the study"
+                     *           }
+                     *         },
+                     *         {
+                     *           "due": {
+                     *             "precision": "unknown",
+                     *             "value": null
+                     *           },
+                     *           "id": 4,
+                     *           "owner": "Committee on Digital Cities",
+                     *           "status": "open",
+                     *           "title": {
+                     *             "en": "Draft documents with recommendations on Smart Cities-related issues, in collaborative work with other institutions"
+                     *           }
+                     *         }
+                     *       ],
                      *       "content": {
                      *         "activities": [
                      *           {
@@ -21817,7 +22049,7 @@ export interface operations {
                      *         "start": "2019-01-01"
                      *       },
                      *       "report": 1,
-                     *       "sha256": "1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a",
+                     *       "sha256": "2f10b74dd79a45ccbb31fb529102467c780f193c8802a929629b7eed62554f0f",
                      *       "submitted_at": "2025-01-20T09:00:00Z",
                      *       "submitted_by": "secretariat"
                      *     }
@@ -21840,7 +22072,7 @@ export interface operations {
                      *     <body>
                      *     <h1>Work of Communities of practice in 2019-2020: Community of Practice on Digital Cities</h1>
                      *     <p><em>Community of Practice on Digital Cities — 2019-01-01 to 2020-12-31 — version 1</em></p>
-                     *     <p><em>SHA-256 of the canonical JSON: <code>1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a</code></em></p>
+                     *     <p><em>SHA-256 of the canonical JSON: <code>2f10b74dd79a45ccbb31fb529102467c780f193c8802a929629b7eed62554f0f</code></em></p>
                      *     <h2>1. Main activities, organised according to the main components of UCLG&#39;s strategic priorities</h2>
                      *     <h3>A. Implementation</h3>
                      *     <p>UCLG&#39;s process of reflecting on its operational structure led to the crea
@@ -21852,7 +22084,7 @@ export interface operations {
                      *
                      *     *Community of Practice on Digital Cities — 2019-01-01 to 2020-12-31 — version 1*
                      *
-                     *     *SHA-256 of the canonical JSON: `1c56d51cb99f19ad8044df4cd79442eb53216d82490099de33aec0d273fe059a`*
+                     *     *SHA-256 of the canonical JSON: `2f10b74dd79a45ccbb31fb529102467c780f193c8802a929629b7eed62554f0f`*
                      *
                      *     ## 1. Main activities, organised according to the main components of UCLG's strategic priorities
                      *
