@@ -22,7 +22,7 @@ import (
 // chain is the one middleware chain that enforces every operation's Policy. Huma runs it for
 // each operation before it reads any parameter or body, in this order:
 //
-//	deadline → authenticate → authorize → rate limit → known query → header lists → JSON text →
+//	read pool → deadline → authenticate → authorize → rate limit → known query → header lists → JSON text →
 //	idempotency → (input) → handler
 //
 // The deadline comes first because authentication already needs the database; then
@@ -37,7 +37,7 @@ type chain struct {
 
 // install adds the chain to the API's middlewares.
 func (c *chain) install() {
-	c.api.UseMiddleware(c.deadline, c.authenticate, c.authorize, c.rateLimit, c.knownQuery, c.headerLists, c.jsonText, c.idempotency)
+	c.api.UseMiddleware(c.readPool, c.deadline, c.authenticate, c.authorize, c.rateLimit, c.knownQuery, c.headerLists, c.jsonText, c.idempotency)
 }
 
 // withRequest is ctx with its request (and response writer) replaced.
@@ -143,6 +143,20 @@ func (c *chain) deadline(ctx huma.Context, next func(huma.Context)) {
 	httpx.ServeWithin(w, r.WithContext(tctx), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next(withRequest(ctx, r, w))
 	}), c.timeout+httpx.DeadlineGrace)
+}
+
+// readPool lets the store answer the reads of a GET (or HEAD) operation, exports included, from
+// its read pool (DATABASE_READ_URL, a replica that may lag). Every other operation writes, and
+// all its reads, checks before its transaction included, go to the primary, so that no write
+// decides on what a lagging replica says. Authentication and Idempotency-Keys always read the
+// primary: a token revoked or created on any instance counts at once.
+func (c *chain) readPool(ctx huma.Context, next func(huma.Context)) {
+	if m := ctx.Method(); m != http.MethodGet && m != http.MethodHead {
+		next(ctx)
+		return
+	}
+	r, w := humachi.Unwrap(ctx)
+	next(withRequest(ctx, r.WithContext(postgres.ReadOnly(r.Context())), w))
 }
 
 // knownQuery refuses a query parameter that the operation does not take: a typo such as

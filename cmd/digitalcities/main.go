@@ -54,7 +54,7 @@ commands:
   token list            list API tokens
   token revoke ID       revoke an API token
 
-environment: DATABASE_URL (default ` + config.DefaultDatabaseURL + `), PORT, LOG_LEVEL,
+environment: DATABASE_URL (default ` + config.DefaultDatabaseURL + `), DATABASE_READ_URL, PORT, LOG_LEVEL,
   DB_MAX_CONNS, DB_STATEMENT_TIMEOUT, REQUEST_TIMEOUT, RATE_READS_PER_MINUTE, RATE_WRITES_PER_MINUTE,
   RATE_EXPORTS_PER_MINUTE, RATE_AUTH_FAILURES_PER_MINUTE, MAX_CONCURRENT_PER_CLIENT
 `
@@ -68,6 +68,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
+	}
+	if cmd != "serve" {
+		cfg.DatabaseReadURL = "" // the tools write, or read what they just wrote: the primary only
 	}
 	switch cmd {
 	case "serve":
@@ -96,7 +99,7 @@ func withDB(ctx context.Context, cfg config.Config, fn func(db *postgres.DB) err
 		return err
 	}
 	db, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: cfg.DBMaxConns,
-		StatementTimeout: cfg.StatementTimeout})
+		StatementTimeout: cfg.StatementTimeout, ReadURL: cfg.DatabaseReadURL})
 	if err != nil {
 		return err
 	}

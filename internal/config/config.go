@@ -11,7 +11,11 @@ import (
 
 // Config is every setting of the service, with its default.
 type Config struct {
-	DatabaseURL      string        // DATABASE_URL
+	DatabaseURL string // DATABASE_URL
+	// DatabaseReadURL, when set, is a read replica (or any other connection to the same data):
+	// read-only requests, exports included, read through it; every write, and every read of a
+	// request that writes, stays on DatabaseURL.
+	DatabaseReadURL  string        // DATABASE_READ_URL (none)
 	Port             int           // PORT (8080)
 	DBMaxConns       int           // DB_MAX_CONNS (12)
 	StatementTimeout time.Duration // DB_STATEMENT_TIMEOUT (15s)
@@ -42,7 +46,7 @@ func DefaultPublicBaseURL(port int) string { return "http://localhost:" + strcon
 
 // FromEnv reads the configuration; getenv is os.Getenv in production and a map in tests.
 func FromEnv(getenv func(string) string) (Config, error) {
-	c := Config{DatabaseURL: getenv("DATABASE_URL"), LogLevel: getenv("LOG_LEVEL")}
+	c := Config{DatabaseURL: getenv("DATABASE_URL"), DatabaseReadURL: getenv("DATABASE_READ_URL"), LogLevel: getenv("LOG_LEVEL")}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = DefaultDatabaseURL
 	}

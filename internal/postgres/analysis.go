@@ -50,7 +50,7 @@ func (db *DB) Scorecard(ctx context.Context, city, framework string, edition *in
 	}
 	args := []any{city, framework, edition, pq.Array(basis.Provenance), pq.Array(basis.Verification)}
 	// The lines and the totals are read from one snapshot, so that they agree.
-	tx, err := db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	tx, err := db.reader(ctx).BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -129,7 +129,7 @@ func (db *DB) Ranking(ctx context.Context, ind *domain.Indicator, edition *int, 
 		ValueBoolean *bool    `db:"value_boolean"`
 		ValueText    *string  `db:"value_text"`
 	}
-	err := db.db.SelectContext(ctx, &rows, `
+	err := db.reader(ctx).SelectContext(ctx, &rows, `
 		WITH latest AS (
 			SELECT DISTINCT ON (o.city) o.*
 			FROM observations o
@@ -167,7 +167,7 @@ func (db *DB) Ranking(ctx context.Context, ind *domain.Indicator, edition *int, 
 // (in the edition, when given), in the order the cities were asked for.
 func (db *DB) Compare(ctx context.Context, cities []string, framework string, edition *int, basis domain.Basis) (*domain.Comparison, error) {
 	var missing []string
-	if err := db.db.SelectContext(ctx, &missing, `SELECT c FROM unnest($1::text[]) c
+	if err := db.reader(ctx).SelectContext(ctx, &missing, `SELECT c FROM unnest($1::text[]) c
 		WHERE NOT EXISTS (SELECT 1 FROM cities WHERE slug = c)`, pq.Array(cities)); err != nil {
 		return nil, mapError(err)
 	}
@@ -190,7 +190,7 @@ func (db *DB) Compare(ctx context.Context, cities []string, framework string, ed
 		ValueBoolean *bool       `db:"value_boolean"`
 		ValueText    *string     `db:"value_text"`
 	}
-	err := db.db.SelectContext(ctx, &rows, `
+	err := db.reader(ctx).SelectContext(ctx, &rows, `
 		WITH latest AS (
 			SELECT DISTINCT ON (o.indicator, o.city) o.*
 			FROM observations o JOIN indicators i ON i.slug = o.indicator

@@ -15,7 +15,7 @@ func (db *DB) ListAudit(ctx context.Context, actor *domain.Actor, f domain.Audit
 		return nil, false, domain.Errorf(domain.EFORBIDDEN, "only the secretariat and admins read the audit trail")
 	}
 	var rows []domain.AuditEntry
-	err := db.db.SelectContext(ctx, &rows, `
+	err := db.reader(ctx).SelectContext(ctx, &rows, `
 		SELECT id, at, token_id, actor, action, resource, resource_id,
 		       coalesce(before, 'null') AS before, coalesce(after, 'null') AS after, request_id
 		FROM audit_log

@@ -78,7 +78,7 @@ func (db *DB) ListBodyRoles(ctx context.Context, f domain.BodyRoleFilter) ([]dom
 		WHERE ` + strings.Join(where, "\n\t\t  AND ") + `
 		ORDER BY r.id LIMIT ` + arg(f.Limit+1)
 	var rows []bodyRoleRow
-	if err := db.db.SelectContext(ctx, &rows, query, args...); err != nil {
+	if err := db.reader(ctx).SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, false, mapError(err)
 	}
 	more := len(rows) > f.Limit
@@ -101,7 +101,7 @@ func (db *DB) CheckBodyRoleReferences(ctx context.Context, f domain.BodyRoleFilt
 		City         bool `db:"city"`
 		Organisation bool `db:"organisation"`
 	}
-	err := db.db.GetContext(ctx, &missing, `
+	err := db.reader(ctx).GetContext(ctx, &missing, `
 		SELECT $1 <> '' AND NOT EXISTS (SELECT 1 FROM communities WHERE slug = $1) AS body,
 			$2 <> '' AND NOT EXISTS (SELECT 1 FROM cities WHERE slug = $2) AS city,
 			$3 <> '' AND NOT EXISTS (SELECT 1 FROM organisations WHERE slug = $3) AS organisation`,
@@ -122,7 +122,7 @@ func (db *DB) CheckBodyRoleReferences(ctx context.Context, f domain.BodyRoleFilt
 
 // GetBodyRole returns one role.
 func (db *DB) GetBodyRole(ctx context.Context, id int64) (*domain.BodyRole, error) {
-	return getBodyRole(ctx, db.db, id, "")
+	return getBodyRole(ctx, db.reader(ctx), id, "")
 }
 
 func getBodyRole(ctx context.Context, q sqlx.QueryerContext, id int64, lock string) (*domain.BodyRole, error) {

@@ -125,7 +125,7 @@ func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.Cit
 		ORDER BY ` + sort.expr + ` ` + dir + `, slug ` + dir + `
 		LIMIT ` + args.add(f.Limit+1)
 	var cities []domain.City
-	if err := sqlx.SelectContext(ctx, db.db, &cities, query, args...); err != nil {
+	if err := sqlx.SelectContext(ctx, db.reader(ctx), &cities, query, args...); err != nil {
 		return nil, nil, mapError(err)
 	}
 	if len(cities) <= f.Limit {
@@ -149,7 +149,7 @@ func likePattern(q string) string {
 // GetCity returns one city by slug.
 func (db *DB) GetCity(ctx context.Context, slug string) (*domain.City, error) {
 	var c domain.City
-	if err := db.stmts.getCity.GetContext(ctx, &c, slug); err != nil {
+	if err := db.readerStmts(ctx).getCity.GetContext(ctx, &c, slug); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, domain.Errorf(domain.ENOTFOUND, "no city %q", slug)
 		}

@@ -57,7 +57,7 @@ func (db *DB) ListCommitments(ctx context.Context, f domain.CommitmentFilter) ([
 		where = append(where, "c.id > "+arg(f.AfterID))
 	}
 	var rows []commitmentRow
-	if err := sqlx.SelectContext(ctx, db.db, &rows, commitmentSelect+whereClause(where)+" ORDER BY c.id LIMIT "+arg(f.Limit+1), args...); err != nil {
+	if err := sqlx.SelectContext(ctx, db.reader(ctx), &rows, commitmentSelect+whereClause(where)+" ORDER BY c.id LIMIT "+arg(f.Limit+1), args...); err != nil {
 		return nil, false, mapError(err)
 	}
 	more := len(rows) > f.Limit
@@ -68,7 +68,7 @@ func (db *DB) ListCommitments(ctx context.Context, f domain.CommitmentFilter) ([
 	for i := range rows {
 		out[i] = rows[i].commitment()
 	}
-	return out, more, withHistory(ctx, db.db, out)
+	return out, more, withHistory(ctx, db.reader(ctx), out)
 }
 
 // withHistory reads the status history of each commitment.
@@ -98,7 +98,7 @@ func withHistory(ctx context.Context, q sqlx.QueryerContext, cs []domain.Commitm
 
 // GetCommitment returns one commitment.
 func (db *DB) GetCommitment(ctx context.Context, id int64) (*domain.Commitment, error) {
-	return getCommitment(ctx, db.db, id, "")
+	return getCommitment(ctx, db.reader(ctx), id, "")
 }
 
 func getCommitment(ctx context.Context, q sqlx.QueryerContext, id int64, lock string) (*domain.Commitment, error) {

@@ -5,6 +5,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -24,12 +25,22 @@ type Options struct {
 	MaxConns         int           // open and idle connections (default 12)
 	ConnectTimeout   time.Duration // default 5s
 	StatementTimeout time.Duration // default 15s; 0 keeps the default
+	// ReadURL, when set, opens a second pool, of the same size and settings, for the reads of
+	// contexts marked with ReadOnly (read-only requests and exports): a read replica, usually.
+	ReadURL string
 }
 
 // DB is the store. Its methods are safe for concurrent use.
+//
+// It holds two pools: db, the primary, for every write and every read that a write depends on,
+// and read, for the reads of read-only requests (read is db when no ReadURL is given). A read
+// method runs on read only when its context says so (ReadOnly): everything else, a write
+// handler's checks before its transaction and the command's tools included, reads the primary.
 type DB struct {
-	db    *sqlx.DB
-	stmts preparedStatements
+	db        *sqlx.DB // the primary
+	read      *sqlx.DB // the read pool: a replica, or db itself
+	stmts     preparedStatements
+	readStmts readStatements // prepared on read (a copy of stmts' when read is db)
 }
 
 // Open connects to PostgreSQL, sets the pool limits and prepares the hot queries. The URL may
@@ -48,9 +59,29 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	sdb, err := openPool(ctx, dsn, opt, "DATABASE_URL")
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{db: sdb, read: sdb}
+	if opt.ReadURL != "" {
+		rdsn, err := withSessionSettings(opt.ReadURL, opt)
+		if err == nil {
+			db.read, err = openPool(ctx, rdsn, opt, "DATABASE_READ_URL")
+		}
+		if err != nil {
+			_ = sdb.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// openPool opens one pool and checks that its server answers; name says which setting it is.
+func openPool(ctx context.Context, dsn string, opt Options, name string) (*sqlx.DB, error) {
 	sdb, err := sqlx.Open("postgres", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, fmt.Errorf("open database (%s): %w", name, err)
 	}
 	sdb.SetMaxOpenConns(opt.MaxConns)
 	sdb.SetMaxIdleConns(opt.MaxConns)
@@ -60,10 +91,45 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*DB, error) {
 	defer cancel()
 	if err := sdb.PingContext(pingCtx); err != nil {
 		_ = sdb.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
+		return nil, fmt.Errorf("connect to database (%s): %w", name, err)
 	}
-	return &DB{db: sdb}, nil
+	return sdb, nil
 }
+
+// readOnlyKey marks a context whose reads may be answered by the read pool.
+type readOnlyKey struct{}
+
+// ReadOnly marks ctx as a read-only request's: the store's read methods may answer it from the
+// read pool (DATABASE_READ_URL), which may lag behind the primary. Contexts without the mark,
+// those of writes and of the command's tools, read the primary.
+func ReadOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readOnlyKey{}, true)
+}
+
+// readsReplica reports whether ctx was marked with ReadOnly.
+func readsReplica(ctx context.Context) bool {
+	ro, _ := ctx.Value(readOnlyKey{}).(bool)
+	return ro
+}
+
+// reader is the pool a read method runs its query on for ctx.
+func (db *DB) reader(ctx context.Context) *sqlx.DB {
+	if readsReplica(ctx) {
+		return db.read
+	}
+	return db.db
+}
+
+// readerStmts are the prepared read statements of the pool reader(ctx) returns.
+func (db *DB) readerStmts(ctx context.Context) *readStatements {
+	if readsReplica(ctx) {
+		return &db.readStmts
+	}
+	return &db.stmts.readStatements
+}
+
+// HasReadPool reports whether reads have a pool of their own (DATABASE_READ_URL is set).
+func (db *DB) HasReadPool() bool { return db.read != db.db }
 
 // withSessionSettings adds connect_timeout, the statement timeout, UTC and the planner's cost of a
 // random page read to the connection string unless the caller already set them. lib/pq sends
@@ -103,15 +169,26 @@ func withSessionSettings(databaseURL string, opt Options) (string, error) {
 	return b.String(), nil
 }
 
-// Close closes the prepared statements and the pool.
+// Close closes the prepared statements and the pools.
 func (db *DB) Close() error {
 	db.stmts.close()
-	return db.db.Close()
+	if !db.HasReadPool() {
+		return db.db.Close()
+	}
+	db.readStmts.close()
+	return errors.Join(db.db.Close(), db.read.Close())
 }
 
-// Ping checks that the database answers; /readyz uses it.
+// Ping checks that the database answers, through both pools when reads have their own;
+// /readyz uses it.
 func (db *DB) Ping(ctx context.Context) error {
-	return mapError(db.db.PingContext(ctx))
+	if err := db.db.PingContext(ctx); err != nil {
+		return mapError(err)
+	}
+	if db.HasReadPool() {
+		return mapError(db.read.PingContext(ctx))
+	}
+	return nil
 }
 
 // Migrate applies the embedded migrations under a PostgreSQL advisory lock, so that instances
@@ -134,10 +211,20 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 func migrationFS() fs.FS { return migrations.FS }
 
-// Prepare prepares the hot read queries once; call it after Migrate.
+// Prepare prepares the hot queries once, on each pool they run on; call it after Migrate.
 func (db *DB) Prepare(ctx context.Context) error {
-	return db.stmts.prepare(ctx, db.db)
+	if err := db.stmts.prepare(ctx, db.db); err != nil {
+		return err
+	}
+	if !db.HasReadPool() {
+		db.readStmts = db.stmts.readStatements
+		return nil
+	}
+	return db.readStmts.prepare(ctx, db.read)
 }
 
-// SQL exposes the pool to the command's tools (seeding, token bootstrap) and to tests.
+// SQL exposes the primary pool to the command's tools (seeding, token bootstrap) and to tests.
 func (db *DB) SQL() *sqlx.DB { return db.db }
+
+// ReadSQL exposes the read pool (the primary's when there is no replica) to tests.
+func (db *DB) ReadSQL() *sqlx.DB { return db.read }

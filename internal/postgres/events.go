@@ -178,7 +178,7 @@ func (db *DB) ListEvents(ctx context.Context, f domain.EventFilter) ([]domain.Ev
 		query += "\n\tLIMIT " + arg(f.Limit+1)
 	}
 	var rows []eventRow
-	if err := sqlx.SelectContext(ctx, db.db, &rows, query, args...); err != nil {
+	if err := sqlx.SelectContext(ctx, db.reader(ctx), &rows, query, args...); err != nil {
 		return nil, nil, mapError(err)
 	}
 	events := make([]domain.Event, 0, len(rows))
@@ -232,7 +232,7 @@ func (db *DB) CheckEventReferences(ctx context.Context, f domain.EventFilter) er
 		City    bool `db:"city"`
 		Parent  bool `db:"parent"`
 	}
-	err := db.db.GetContext(ctx, &missing, `
+	err := db.reader(ctx).GetContext(ctx, &missing, `
 		SELECT
 			$1 <> '' AND NOT EXISTS (SELECT 1 FROM organisations WHERE slug = $1) AS partner,
 			$2 <> '' AND NOT EXISTS (SELECT 1 FROM cities WHERE slug = $2) AS city,
@@ -253,7 +253,7 @@ func (db *DB) CheckEventReferences(ctx context.Context, f domain.EventFilter) er
 
 // GetEvent returns one event by slug.
 func (db *DB) GetEvent(ctx context.Context, slug string) (*domain.Event, error) {
-	return getEvent(ctx, db.db, slug)
+	return getEvent(ctx, db.reader(ctx), slug)
 }
 
 func getEvent(ctx context.Context, q sqlx.QueryerContext, slug string) (*domain.Event, error) {
@@ -557,7 +557,7 @@ func (db *DB) CityNames(ctx context.Context, slugs []string) (map[string]domain.
 		Slug string      `db:"slug"`
 		Name domain.Text `db:"name"`
 	}
-	if err := db.db.SelectContext(ctx, &rows, `SELECT slug, name FROM cities WHERE slug = ANY($1)`, pq.Array(slugs)); err != nil {
+	if err := db.reader(ctx).SelectContext(ctx, &rows, `SELECT slug, name FROM cities WHERE slug = ANY($1)`, pq.Array(slugs)); err != nil {
 		return nil, mapError(err)
 	}
 	for _, r := range rows {

@@ -20,7 +20,7 @@ const ExportStatementTimeout = "30min"
 // stops the stream and is returned.
 func (db *DB) StreamObservations(ctx context.Context, f domain.ObservationFilter, fn func(*domain.Observation) error) error {
 	f.Limit, f.AfterID, f.AfterLatest = 0, 0, nil
-	tx, err := db.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	tx, err := db.reader(ctx).BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return mapError(err)
 	}

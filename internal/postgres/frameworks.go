@@ -15,7 +15,7 @@ const frameworkColumns = `slug, name, description, publisher, url, provenance, v
 // ListFrameworks returns every framework with its dimensions, by slug. Frameworks are few.
 func (db *DB) ListFrameworks(ctx context.Context) ([]domain.Framework, error) {
 	var fs []domain.Framework
-	if err := db.db.SelectContext(ctx, &fs, `SELECT `+frameworkColumns+` FROM frameworks ORDER BY slug`); err != nil {
+	if err := db.reader(ctx).SelectContext(ctx, &fs, `SELECT `+frameworkColumns+` FROM frameworks ORDER BY slug`); err != nil {
 		return nil, mapError(err)
 	}
 	var dims []struct {
@@ -23,7 +23,7 @@ func (db *DB) ListFrameworks(ctx context.Context) ([]domain.Framework, error) {
 		Ord       int    `db:"ord"`
 		domain.Dimension
 	}
-	if err := db.db.SelectContext(ctx, &dims, dimensionsSQL+` ORDER BY ord`); err != nil {
+	if err := db.reader(ctx).SelectContext(ctx, &dims, dimensionsSQL+` ORDER BY ord`); err != nil {
 		return nil, mapError(err)
 	}
 	byFramework := map[string][]domain.Dimension{}
@@ -50,7 +50,7 @@ const dimensionsSQL = `
 // GetFramework returns one framework with its dimensions.
 func (db *DB) GetFramework(ctx context.Context, slug string) (*domain.Framework, error) {
 	var f domain.Framework
-	err := db.db.GetContext(ctx, &f, `SELECT `+frameworkColumns+` FROM frameworks WHERE slug = $1`, slug)
+	err := db.reader(ctx).GetContext(ctx, &f, `SELECT `+frameworkColumns+` FROM frameworks WHERE slug = $1`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no framework %q", slug)
 	}
@@ -62,7 +62,7 @@ func (db *DB) GetFramework(ctx context.Context, slug string) (*domain.Framework,
 		Ord       int    `db:"ord"`
 		domain.Dimension
 	}
-	if err := db.db.SelectContext(ctx, &dims, `SELECT * FROM (`+dimensionsSQL+`) d WHERE framework = $1 ORDER BY ord`, slug); err != nil {
+	if err := db.reader(ctx).SelectContext(ctx, &dims, `SELECT * FROM (`+dimensionsSQL+`) d WHERE framework = $1 ORDER BY ord`, slug); err != nil {
 		return nil, mapError(err)
 	}
 	f.Dimensions = []domain.Dimension{}

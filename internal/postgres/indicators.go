@@ -34,7 +34,7 @@ func (r *indicatorRow) indicator() domain.Indicator {
 // ListIndicators returns indicators by slug after f.After, with whether more follow.
 func (db *DB) ListIndicators(ctx context.Context, f domain.IndicatorFilter) ([]domain.Indicator, bool, error) {
 	var rows []indicatorRow
-	err := db.db.SelectContext(ctx, &rows, `
+	err := db.reader(ctx).SelectContext(ctx, &rows, `
 		WITH RECURSIVE sub AS (
 			SELECT framework, slug FROM dimensions WHERE framework = $1 AND slug = $2
 			UNION ALL
@@ -64,7 +64,7 @@ func (db *DB) ListIndicators(ctx context.Context, f domain.IndicatorFilter) ([]d
 
 // GetIndicator returns one indicator.
 func (db *DB) GetIndicator(ctx context.Context, slug string) (*domain.Indicator, error) {
-	return getIndicator(ctx, db.db, slug, "")
+	return getIndicator(ctx, db.reader(ctx), slug, "")
 }
 
 func getIndicator(ctx context.Context, q sqlx.QueryerContext, slug, lock string) (*domain.Indicator, error) {

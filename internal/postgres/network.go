@@ -55,7 +55,7 @@ func (r communityRow) community() domain.Community {
 // ListCommunities returns every community by slug.
 func (db *DB) ListCommunities(ctx context.Context) ([]domain.Community, error) {
 	var rows []communityRow
-	if err := db.db.SelectContext(ctx, &rows, communitySQL+` ORDER BY c.slug`, domain.CommunityOfPractice); err != nil {
+	if err := db.reader(ctx).SelectContext(ctx, &rows, communitySQL+` ORDER BY c.slug`, domain.CommunityOfPractice); err != nil {
 		return nil, mapError(err)
 	}
 	out := []domain.Community{}
@@ -68,7 +68,7 @@ func (db *DB) ListCommunities(ctx context.Context) ([]domain.Community, error) {
 // GetCommunity returns one community.
 func (db *DB) GetCommunity(ctx context.Context, slug string) (*domain.Community, error) {
 	var r communityRow
-	err := db.db.GetContext(ctx, &r, communitySQL+` WHERE c.slug = $2`, domain.CommunityOfPractice, slug)
+	err := db.reader(ctx).GetContext(ctx, &r, communitySQL+` WHERE c.slug = $2`, domain.CommunityOfPractice, slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no community %q", slug)
 	}

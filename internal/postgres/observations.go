@@ -267,12 +267,12 @@ func ObservationPageSQL(ctx context.Context, q sqlx.QueryerContext, f domain.Obs
 func (db *DB) ListObservations(ctx context.Context, f domain.ObservationFilter) ([]domain.Observation, bool, error) {
 	limit := f.Limit
 	f.Limit++
-	query, args, err := ObservationPageSQL(ctx, db.db, f)
+	query, args, err := ObservationPageSQL(ctx, db.reader(ctx), f)
 	if err != nil {
 		return nil, false, err
 	}
 	var rows []observationRow
-	if err := db.db.SelectContext(ctx, &rows, query, args...); err != nil {
+	if err := db.reader(ctx).SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, false, mapError(err)
 	}
 	more := len(rows) > limit
@@ -294,7 +294,7 @@ const getObservationSQL = `SELECT ` + observationColumns + `
 // each time cost more than running it.
 func (db *DB) GetObservation(ctx context.Context, id int64) (*domain.Observation, error) {
 	var row observationRow
-	return observationResult(&row, db.stmts.getObservation.GetContext(ctx, &row, id), id)
+	return observationResult(&row, db.readerStmts(ctx).getObservation.GetContext(ctx, &row, id), id)
 }
 
 func getObservation(ctx context.Context, q sqlx.QueryerContext, id int64, lock string) (*domain.Observation, error) {
@@ -533,7 +533,7 @@ func (db *DB) ListRevisions(ctx context.Context, f domain.RevisionFilter) ([]dom
 	if before == 0 {
 		before = math.MaxInt64 // the first page
 	}
-	err := db.db.SelectContext(ctx, &rows, `
+	err := db.reader(ctx).SelectContext(ctx, &rows, `
 		SELECT id, at, split_part(actor, ':', 1) AS role, action, before FROM audit_log
 		WHERE resource = 'observation' AND resource_id = $1 AND id < $2
 		  AND action IN ('update', 'delete')

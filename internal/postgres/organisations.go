@@ -68,7 +68,7 @@ func (db *DB) ListOrganisations(ctx context.Context, f domain.OrganisationFilter
 	}
 	query += "\n\tORDER BY o.slug LIMIT " + arg(f.Limit+1)
 	var rows []organisationRow
-	if err := db.db.SelectContext(ctx, &rows, query, args...); err != nil {
+	if err := db.reader(ctx).SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, false, mapError(err)
 	}
 	more := len(rows) > f.Limit
@@ -88,7 +88,7 @@ func (db *DB) ListOrganisations(ctx context.Context, f domain.OrganisationFilter
 
 // GetOrganisation returns one organisation.
 func (db *DB) GetOrganisation(ctx context.Context, slug string) (*domain.Organisation, error) {
-	return getOrganisation(ctx, db.db, slug, "")
+	return getOrganisation(ctx, db.reader(ctx), slug, "")
 }
 
 // getOrganisation reads one organisation; lock ("FOR UPDATE" or "") locks its row.

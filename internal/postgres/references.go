@@ -20,7 +20,7 @@ func (db *DB) CheckReferences(ctx context.Context, f domain.ObservationFilter) e
 		Dimension  bool           `db:"dimension"`
 		Edition    bool           `db:"edition"`
 	}
-	err := db.db.GetContext(ctx, &missing, `
+	err := db.reader(ctx).GetContext(ctx, &missing, `
 		SELECT
 			ARRAY(SELECT c FROM unnest($1::text[]) AS c WHERE NOT EXISTS (SELECT 1 FROM cities WHERE slug = c)) AS cities,
 			ARRAY(SELECT i FROM unnest($2::text[]) AS i WHERE NOT EXISTS (SELECT 1 FROM indicators WHERE slug = i)) AS indicators,

@@ -62,7 +62,7 @@ func (db *DB) PrefillReport(ctx context.Context, body string, p domain.ReportPer
 		}
 	}
 
-	changes, err := adoptionChanges(ctx, db.db, start.Year(), end.Year(), b)
+	changes, err := adoptionChanges(ctx, db.reader(ctx), start.Year(), end.Year(), b)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -111,7 +111,7 @@ func (db *DB) PrefillReport(ctx context.Context, body string, p domain.ReportPer
 	sum.AdoptionChanges = len(changes)
 
 	var commitments []int64
-	err = sqlx.SelectContext(ctx, db.db, &commitments, `SELECT id FROM commitments
+	err = sqlx.SelectContext(ctx, db.reader(ctx), &commitments, `SELECT id FROM commitments
 		WHERE body = $1 AND status IN ('open', 'in_progress') AND provenance = ANY($3)
 		  AND (due_value IS NULL OR date_first_day(due_value, due_precision) <= $2)
 		ORDER BY id LIMIT 100`, body, p.End, pq.Array(b.Provenance))

@@ -106,7 +106,7 @@ func (db *DB) ListReports(ctx context.Context, actor *domain.Actor, f domain.Rep
 		where = append(where, "r.id > "+arg(f.AfterID))
 	}
 	var rows []reportRow
-	if err := sqlx.SelectContext(ctx, db.db, &rows, selectReports(actor, arg)+whereClause(where)+" ORDER BY r.id LIMIT "+arg(f.Limit+1), args...); err != nil {
+	if err := sqlx.SelectContext(ctx, db.reader(ctx), &rows, selectReports(actor, arg)+whereClause(where)+" ORDER BY r.id LIMIT "+arg(f.Limit+1), args...); err != nil {
 		return nil, false, mapError(err)
 	}
 	more := len(rows) > f.Limit
@@ -117,7 +117,7 @@ func (db *DB) ListReports(ctx context.Context, actor *domain.Actor, f domain.Rep
 	for i := range rows {
 		out[i] = rows[i].report()
 	}
-	if err := withHistories(ctx, db.db, out); err != nil {
+	if err := withHistories(ctx, db.reader(ctx), out); err != nil {
 		return nil, false, err
 	}
 	for i := range out {
@@ -154,7 +154,7 @@ func withHistories(ctx context.Context, q sqlx.QueryerContext, reports []domain.
 // GetReport returns a report that actor may read; ENOTFOUND otherwise, so that a draft's
 // existence is not told to those who may not read it.
 func (db *DB) GetReport(ctx context.Context, actor *domain.Actor, id int64) (*domain.Report, error) {
-	return getReport(ctx, db.db, actor, id, "")
+	return getReport(ctx, db.reader(ctx), actor, id, "")
 }
 
 func getReport(ctx context.Context, q sqlx.QueryerContext, actor *domain.Actor, id int64, lock string) (*domain.Report, error) {
@@ -478,7 +478,7 @@ func (db *DB) ListReportVersions(ctx context.Context, actor *domain.Actor, id in
 		return nil, err
 	}
 	var rows []versionRow
-	err = sqlx.SelectContext(ctx, db.db, &rows, versionSelect+` WHERE v.report = $1 AND ($2::int IS NULL OR v.number = $2)
+	err = sqlx.SelectContext(ctx, db.reader(ctx), &rows, versionSelect+` WHERE v.report = $1 AND ($2::int IS NULL OR v.number = $2)
 		ORDER BY v.number`, id, publishedOnly(ctx, db, actor, r))
 	if err != nil {
 		return nil, mapError(err)
@@ -500,7 +500,7 @@ func (db *DB) GetReportVersion(ctx context.Context, actor *domain.Actor, id int6
 		return nil, domain.Errorf(domain.ENOTFOUND, "report %d has no published version %d", id, n)
 	}
 	var row versionRow
-	err = sqlx.GetContext(ctx, db.db, &row, versionSelect+` WHERE v.report = $1 AND v.number = $2`, id, n)
+	err = sqlx.GetContext(ctx, db.reader(ctx), &row, versionSelect+` WHERE v.report = $1 AND v.number = $2`, id, n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "report %d has no version %d", id, n)
 	}
@@ -517,7 +517,7 @@ func publishedOnly(ctx context.Context, db *DB, actor *domain.Actor, r *domain.R
 	if actor.HasRole(domain.RoleSecretariat) {
 		return nil
 	}
-	if actor.HasRole(domain.RoleEditor) && mayWriteBody(ctx, db.db, actor, r.Body, "body") == nil {
+	if actor.HasRole(domain.RoleEditor) && mayWriteBody(ctx, db.reader(ctx), actor, r.Body, "body") == nil {
 		return nil
 	}
 	n := 0

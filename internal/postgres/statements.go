@@ -6,15 +6,21 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// preparedStatements are the hot read queries, prepared once per pool: lib/pq without prepared
-// statements needs two round trips per query.
-type preparedStatements struct {
+// readStatements are the hot read queries, prepared once per pool they run on: lib/pq without
+// prepared statements needs two round trips per query.
+type readStatements struct {
 	getCity        *sqlx.Stmt
 	getObservation *sqlx.Stmt
-	authenticate   *sqlx.Stmt
 }
 
-func (p *preparedStatements) prepare(ctx context.Context, db *sqlx.DB) error {
+// preparedStatements are the primary's: the reads, and authentication, which writes (a token's
+// last use) and so is never prepared on a read replica.
+type preparedStatements struct {
+	readStatements
+	authenticate *sqlx.Stmt
+}
+
+func (p *readStatements) prepare(ctx context.Context, db *sqlx.DB) error {
 	var err error
 	if p.getCity, err = db.PreparexContext(ctx, `SELECT `+cityColumns+` FROM cities WHERE slug = $1`); err != nil {
 		return err
@@ -22,16 +28,29 @@ func (p *preparedStatements) prepare(ctx context.Context, db *sqlx.DB) error {
 	if p.getObservation, err = db.PreparexContext(ctx, getObservationSQL); err != nil {
 		return err
 	}
-	if p.authenticate, err = db.PreparexContext(ctx, authenticateSQL); err != nil {
-		return err
-	}
 	return nil
 }
 
-func (p *preparedStatements) close() {
-	for _, s := range []*sqlx.Stmt{p.getCity, p.getObservation, p.authenticate} {
+func (p *preparedStatements) prepare(ctx context.Context, db *sqlx.DB) error {
+	if err := p.readStatements.prepare(ctx, db); err != nil {
+		return err
+	}
+	var err error
+	p.authenticate, err = db.PreparexContext(ctx, authenticateSQL)
+	return err
+}
+
+func (p *readStatements) close() {
+	for _, s := range []*sqlx.Stmt{p.getCity, p.getObservation} {
 		if s != nil {
 			_ = s.Close()
 		}
+	}
+}
+
+func (p *preparedStatements) close() {
+	p.readStatements.close()
+	if p.authenticate != nil {
+		_ = p.authenticate.Close()
 	}
 }

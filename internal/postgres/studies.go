@@ -18,14 +18,14 @@ const studyColumns = `edition, title, focus, framework, declared_city_count, dec
 // ListStudies returns every edition, oldest first. Editions are few.
 func (db *DB) ListStudies(ctx context.Context, status string) ([]domain.Study, error) {
 	var out []domain.Study
-	err := db.db.SelectContext(ctx, &out, `SELECT `+studyColumns+` FROM studies
+	err := db.reader(ctx).SelectContext(ctx, &out, `SELECT `+studyColumns+` FROM studies
 		WHERE ($1 = '' OR status = $1) ORDER BY edition`, status)
 	return nonNilSlice(out), mapError(err)
 }
 
 // GetStudy returns one edition.
 func (db *DB) GetStudy(ctx context.Context, edition int) (*domain.Study, error) {
-	return getStudy(ctx, db.db, edition, "")
+	return getStudy(ctx, db.reader(ctx), edition, "")
 }
 
 func getStudy(ctx context.Context, q sqlx.QueryerContext, edition int, lock string) (*domain.Study, error) {
@@ -131,7 +131,7 @@ func (db *DB) ListStudyCities(ctx context.Context, edition int) ([]domain.StudyC
 		return nil, err
 	}
 	var out []domain.StudyCity
-	err := db.db.SelectContext(ctx, &out, `
+	err := db.reader(ctx).SelectContext(ctx, &out, `
 		SELECT sc.edition, sc.city, c.name, c.country, sc.provenance, sc.created_at
 		FROM study_cities sc JOIN cities c ON c.slug = sc.city
 		WHERE sc.edition = $1 ORDER BY sc.city`, edition)

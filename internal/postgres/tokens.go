@@ -96,7 +96,7 @@ func (db *DB) CreateToken(ctx context.Context, caller domain.Caller, in domain.T
 // ListTokens returns tokens by id, after the given id, at most limit of them (plus whether more follow).
 func (db *DB) ListTokens(ctx context.Context, afterID int64, limit int) ([]domain.Token, bool, error) {
 	var rows []tokenRow
-	if err := db.db.SelectContext(ctx, &rows, `SELECT `+tokenColumns+` FROM api_tokens
+	if err := db.reader(ctx).SelectContext(ctx, &rows, `SELECT `+tokenColumns+` FROM api_tokens
 		WHERE id > $1 ORDER BY id LIMIT $2`, afterID, limit+1); err != nil {
 		return nil, false, mapError(err)
 	}
@@ -114,7 +114,7 @@ func (db *DB) ListTokens(ctx context.Context, afterID int64, limit int) ([]domai
 // GetToken returns one token.
 func (db *DB) GetToken(ctx context.Context, id int64) (*domain.Token, error) {
 	var row tokenRow
-	err := db.db.GetContext(ctx, &row, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = $1`, id)
+	err := db.reader(ctx).GetContext(ctx, &row, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no token %d", id)
 	}

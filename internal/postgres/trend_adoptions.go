@@ -66,7 +66,7 @@ func (db *DB) ListAdoptions(ctx context.Context, f domain.AdoptionFilter) ([]dom
 		JOIN cities c ON c.slug = a.city` + whereClause(outer) + `
 		ORDER BY a.trend, a.city, a.year LIMIT ` + arg(f.Limit+1)
 	var out []domain.Adoption
-	if err := sqlx.SelectContext(ctx, db.db, &out, query, args...); err != nil {
+	if err := sqlx.SelectContext(ctx, db.reader(ctx), &out, query, args...); err != nil {
 		return nil, false, mapError(err)
 	}
 	if len(out) > f.Limit {
@@ -77,7 +77,7 @@ func (db *DB) ListAdoptions(ctx context.Context, f domain.AdoptionFilter) ([]dom
 
 // GetAdoption returns one adoption record.
 func (db *DB) GetAdoption(ctx context.Context, k domain.AdoptionKey) (*domain.Adoption, error) {
-	return getAdoption(ctx, db.db, k, "")
+	return getAdoption(ctx, db.reader(ctx), k, "")
 }
 
 func getAdoption(ctx context.Context, q sqlx.QueryerContext, k domain.AdoptionKey, lock string) (*domain.Adoption, error) {

@@ -70,7 +70,7 @@ func (db *DB) TrendRanking(ctx context.Context, f domain.TrendRankingFilter) (*d
 		FROM trends t LEFT JOIN counted k ON k.trend = t.slug` + trendCond + `
 		GROUP BY t.slug`
 	var lines []trendCounts
-	if err := sqlx.SelectContext(ctx, db.db, &lines, query, args...); err != nil {
+	if err := sqlx.SelectContext(ctx, db.reader(ctx), &lines, query, args...); err != nil {
 		return nil, mapError(err)
 	}
 	return rankTrends(f, lines), nil

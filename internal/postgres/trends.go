@@ -46,7 +46,7 @@ func (db *DB) ListTrends(ctx context.Context, f domain.TrendFilter) ([]domain.Tr
 	}
 	query := trendSelect + whereClause(where) + " ORDER BY t.slug LIMIT " + arg(f.Limit+1)
 	var trends []domain.Trend
-	if err := sqlx.SelectContext(ctx, db.db, &trends, query, args...); err != nil {
+	if err := sqlx.SelectContext(ctx, db.reader(ctx), &trends, query, args...); err != nil {
 		return nil, false, mapError(err)
 	}
 	if len(trends) > f.Limit {
@@ -71,7 +71,7 @@ func (db *DB) CheckTrendReferences(ctx context.Context, framework, dimension str
 
 // GetTrend returns one trend by slug.
 func (db *DB) GetTrend(ctx context.Context, slug string) (*domain.Trend, error) {
-	return getTrend(ctx, db.db, slug, "")
+	return getTrend(ctx, db.reader(ctx), slug, "")
 }
 
 func getTrend(ctx context.Context, q sqlx.QueryerContext, slug, lock string) (*domain.Trend, error) {
