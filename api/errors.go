@@ -6,6 +6,7 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -138,12 +139,38 @@ func problemFrom(status int, msg string, errs []error) *httpx.Problem {
 		var d huma.ErrorDetailer
 		if errors.As(e, &d) {
 			ed := d.ErrorDetail()
-			p.Errors = append(p.Errors, &httpx.ProblemDetail{Message: ed.Message, Location: ed.Location, Value: ed.Value})
+			msg, loc := clientWords(ed.Message, ed.Location)
+			p.Errors = append(p.Errors, &httpx.ProblemDetail{Message: msg, Location: loc, Value: ed.Value})
 		} else {
-			p.Errors = append(p.Errors, &httpx.ProblemDetail{Message: e.Error()})
+			msg, loc := clientWords(e.Error(), "")
+			p.Errors = append(p.Errors, &httpx.ProblemDetail{Message: msg, Location: loc})
 		}
 	}
 	return p
+}
+
+// goDecodeError is Go's JSON decoder's message for a value of the wrong type, which names Go
+// types and struct fields that mean nothing to a client.
+var goDecodeError = regexp.MustCompile(`^json: cannot unmarshal (.+?) into Go (?:struct field \S*?\.(\S+)|value) of type (\S+)`)
+
+// clientWords rewrites a decoder's message in the contract's terms: "expected an integer" at
+// body.year rather than "cannot unmarshal number 2.023e3 into Go struct field
+// AdoptionCreateBody.year of type int".
+func clientWords(msg, location string) (string, string) {
+	m := goDecodeError.FindStringSubmatch(msg)
+	if m == nil {
+		return msg, location
+	}
+	want := map[string]string{"int": "an integer", "int64": "an integer", "int32": "an integer", "float64": "a number",
+		"bool": "a boolean", "string": "a string"}[strings.TrimPrefix(m[3], "*")]
+	if want == "" {
+		want = "a value of another type"
+	}
+	got := m[1] // "number 2.023e3", "string", "object", ...
+	if m[2] != "" && (location == "" || location == "body") {
+		location = "body." + m[2]
+	}
+	return "expected " + want + ", got " + strings.Replace(got, "number ", "the number ", 1), location
 }
 
 // notFound answers unknown routes.

@@ -276,3 +276,29 @@ func TestListOrganisationsFiltersAndPaging(t *testing.T) {
 	h.do(req{method: "GET", path: "/v1/organisations?kind=guild"}).expect(t, 422).errorAt(t, "query.kind")
 	h.do(req{method: "GET", path: "/v1/organisations?cursor=bogus"}).expect(t, 422)
 }
+
+// TestOrganisationHierarchiesHaveNoCycles: part_of, member_of and initiative_of cannot bring an
+// organisation back to itself, directly or through a chain; partner_of may go both ways.
+func TestOrganisationHierarchiesHaveNoCycles(t *testing.T) {
+	h := newHarness(t)
+	sec, _ := h.token(domain.RoleSecretariat)
+	org := func(slug string, relations ...map[string]any) *response {
+		rel := []any{}
+		for _, r := range relations {
+			rel = append(rel, r)
+		}
+		return h.do(req{method: "POST", path: "/v1/organisations", token: sec, body: map[string]any{"slug": slug,
+			"name": map[string]any{"en": slug}, "kind": "other", "relations": rel}})
+	}
+	rel := func(kind, to string) map[string]any { return map[string]any{"kind": kind, "organisation": to} }
+	org("a").expect(t, 201)
+	org("b", rel("part_of", "a"), rel("partner_of", "a")).expect(t, 201)
+	org("c", rel("part_of", "b")).expect(t, 201)
+	put := func(relations ...any) *response {
+		return h.do(req{method: "PUT", path: "/v1/organisations/a", token: sec, header: map[string]string{"If-Match": "*"},
+			body: map[string]any{"name": map[string]any{"en": "a"}, "kind": "other", "relations": relations}})
+	}
+	put(rel("part_of", "b")).expect(t, 422).errorAt(t, "body.relations")
+	put(rel("part_of", "c")).expect(t, 422).errorAt(t, "body.relations")
+	put(rel("member_of", "c"), rel("partner_of", "b")).expect(t, 200) // another kind, and a partnership both ways
+}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,6 +197,14 @@ func TestTrendAdoption(t *testing.T) {
 	h.adopt(t, edAlpha, "alpha", "nope", 2019, "pilot").expect(t, 422).errorAt(t, "body.trend")
 	h.adopt(t, sec, "atlantis", "t-a", 2019, "pilot").expect(t, 404)
 	h.adopt(t, edAlpha, "alpha", "t-a", 2019, "adopted").expect(t, 422).errorAt(t, "body.stage")
+	// A value of the wrong JSON type is told in the contract's terms, at its field (not with Go's
+	// type and struct names).
+	wrong := h.do(req{method: "POST", path: "/v1/cities/alpha/trends", token: edAlpha,
+		body: `{"trend": "t-a", "year": 2.023e3, "stage": "pilot", "source": "Test"}`}).expect(t, 422)
+	wrong.errorAt(t, "body.year")
+	if strings.Contains(string(wrong.Body), "Go struct") || strings.Contains(string(wrong.Body), "AdoptionCreateBody") {
+		t.Errorf("a 422 names Go's types: %s", wrong.Body)
+	}
 	h.do(req{method: "POST", path: "/v1/cities/alpha/trends", token: edAlpha, body: map[string]any{"trend": "t-a", "year": 2022,
 		"stage": "pilot", "source": "Test", "example_url": "https://example.org"}}).expect(t, 422).errorAt(t, "body.example_url")
 	h.do(req{method: "POST", path: "/v1/cities/alpha/trends", token: edAlpha, body: map[string]any{"trend": "t-a", "year": 2022,

@@ -307,9 +307,33 @@ func writeRelations(ctx context.Context, tx *sqlx.Tx, slug string, relations []d
 	for i, r := range relations {
 		kinds[i], related[i] = r.Kind, r.Organisation
 	}
-	_, err := tx.ExecContext(ctx, `
+	// Writes of relations that form hierarchies take turns, so that two of them cannot close a
+	// cycle together, each seeing only its own half.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('organisation_relations'))`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO organisation_relations (organisation, kind, related)
 		SELECT $1, k, r FROM unnest($2::text[], $3::text[]) AS t (k, r)`,
-		slug, pq.Array(kinds), pq.Array(related))
-	return err
+		slug, pq.Array(kinds), pq.Array(related)); err != nil {
+		return err
+	}
+	// part_of, member_of and initiative_of are hierarchies: an organisation cannot be, through a
+	// chain of one of them, part, member or an initiative of itself.
+	var cycle []string
+	if err := tx.SelectContext(ctx, &cycle, `
+		WITH RECURSIVE reach (org, kind) AS (
+			SELECT related, kind FROM organisation_relations
+			WHERE organisation = $1 AND kind IN ('part_of', 'member_of', 'initiative_of')
+			UNION
+			SELECT r.related, r.kind FROM organisation_relations r JOIN reach ON r.organisation = reach.org AND r.kind = reach.kind
+		)
+		SELECT kind FROM reach WHERE org = $1 ORDER BY kind LIMIT 1`, slug); err != nil {
+		return err
+	}
+	if len(cycle) > 0 {
+		return domain.Invalid("relations", "these relations would make %q %s itself, through a chain of %s relations",
+			slug, strings.ReplaceAll(cycle[0], "_", " "), cycle[0])
+	}
+	return nil
 }
