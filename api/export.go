@@ -3,11 +3,9 @@ package api
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -111,11 +109,9 @@ func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*hu
 func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, format string, f domain.ObservationFilter) {
 	rc := http.NewResponseController(w)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	cw := csv.NewWriter(bw)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	rows := 0
-	record := make([]string, len(exportColumns))
 	started := false
 	start := func() {
 		started = true
@@ -123,34 +119,21 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		_ = rc.SetWriteDeadline(flushDeadline(ctx)) // not every writer has deadlines
 		switch format {
 		case "csv":
-			_ = cw.Write(exportColumns) // errors surface at flush
+			_, _ = bw.WriteString(strings.Join(exportColumns, ",") + "\n") // errors surface at flush
 		case "json":
 			_, _ = bw.WriteString("[") // errors surface at flush
 		}
 	}
-	err := h.db.StreamObservations(ctx, f, func(o *domain.Observation) error {
+	// each writes one row with write, flushing every flushEvery rows.
+	each := func(write func() error) error {
 		if !started {
 			start()
 		}
-		switch format {
-		case "csv":
-			observationRecord(o, record)
-			_ = cw.Write(record) // errors surface at flush
-		case "json":
-			if rows > 0 {
-				_, _ = bw.WriteString(",") // errors surface at flush
-			}
-			if err := enc.Encode(o); err != nil {
-				return err
-			}
-		default:
-			if err := enc.Encode(o); err != nil {
-				return err
-			}
+		if err := write(); err != nil {
+			return err
 		}
 		rows++
 		if rows%flushEvery == 0 {
-			cw.Flush()
 			if err := bw.Flush(); err != nil {
 				return err // the client is gone
 			}
@@ -158,7 +141,27 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 			_ = rc.SetWriteDeadline(flushDeadline(ctx))
 		}
 		return nil
-	})
+	}
+	var err error
+	if format == "csv" {
+		// PostgreSQL writes each CSV line (cells neutralised and quoted as encoding/csv would):
+		// the API hands the bytes on as they come.
+		err = h.db.StreamObservationsCSV(ctx, f, func(line []byte) error {
+			return each(func() error {
+				_, _ = bw.Write(line) // errors surface at flush
+				return bw.WriteByte('\n')
+			})
+		})
+	} else {
+		err = h.db.StreamObservations(ctx, f, func(o *domain.Observation) error {
+			return each(func() error {
+				if format == "json" && rows > 0 {
+					_, _ = bw.WriteString(",") // errors surface at flush
+				}
+				return enc.Encode(o)
+			})
+		})
+	}
 	if err != nil && !started {
 		p, _ := toHTTP(ctx, h.log, err, http.MethodGet).(*problem)
 		writeExportProblem(w, p)
@@ -181,7 +184,6 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 	if format == "json" {
 		_, _ = bw.WriteString("]\n")
 	}
-	cw.Flush()
 	_ = bw.Flush() // the client may be gone; nothing more to do
 }
 
@@ -213,44 +215,4 @@ func flushDeadline(ctx context.Context) time.Time {
 		return end
 	}
 	return d
-}
-
-// observationRecord fills a CSV record in exportColumns order. Values are written as in JSON;
-// free texts (source, footnote, the value of ordinal and text indicators) go through
-// domain.NeutraliseCSVCell, so that no cell becomes a spreadsheet formula (OWASP CSV injection)
-// and an import reads them back as they were.
-func observationRecord(o *domain.Observation, rec []string) {
-	text := func(s *string) string {
-		if s == nil {
-			return ""
-		}
-		return domain.NeutraliseCSVCell(*s)
-	}
-	opt := func(s *string) string {
-		if s == nil {
-			return ""
-		}
-		return *s
-	}
-	rec[0] = strconv.FormatInt(o.ID, 10)
-	rec[1], rec[2] = o.Indicator, o.City
-	rec[3] = strconv.Itoa(o.Year)
-	rec[4] = ""
-	if o.Edition != nil {
-		rec[4] = strconv.Itoa(*o.Edition)
-	}
-	switch v := o.Value.(type) {
-	case float64:
-		rec[5] = strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		rec[5] = strconv.FormatBool(v)
-	case string:
-		rec[5] = domain.NeutraliseCSVCell(v)
-	default:
-		rec[5] = ""
-	}
-	rec[6], rec[7], rec[8], rec[9] = o.Status, opt(o.Quality), text(o.Source), text(o.Footnote)
-	rec[10], rec[11], rec[12] = o.Provenance, o.ValueType, o.Verification
-	rec[13] = strconv.Itoa(o.Version)
-	rec[14], rec[15] = o.CreatedAt.UTC().Format(time.RFC3339Nano), o.UpdatedAt.UTC().Format(time.RFC3339Nano)
 }

@@ -454,3 +454,75 @@ func TestImportsAreBounded(t *testing.T) {
 	(<-done).expect(t, 200)
 	importCSV(h, sec, "", "city,indicator,year,value,status\nbeta,num,2019,6,A\n").expect(t, 200)
 }
+
+// TestCSVExportIsWhatGoWouldWrite: PostgreSQL writes the CSV export's lines (migration 00011).
+// Each must be byte for byte what encoding/csv writes for the same observation as the JSON export
+// gives it, with texts neutralised, numbers in Go's shortest form without an exponent and times
+// in RFC 3339 without trailing zeros: texts with quotes, commas, line breaks, leading spaces and
+// formula characters, tiny, huge and inexact numbers, booleans, ordinals and missing values.
+func TestCSVExportIsWhatGoWouldWrite(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	formulaFixture(t, h)
+	for i, v := range []float64{0.00001, 0.0001, 0.1 + 0.2, 1e15, 999999999999999.9, 1e14, -1e-7, 123456789.125, 0, 7, -0.5} {
+		h.observe("delta", "free", 2000+i, v, "A")
+	}
+	odd := []string{`say "hi"`, "a,b", "line\nbreak", " leading space", "\u00a0nbsp", "\u3000ideographic", "\u2009thin",
+		"\u200bzero width", `\.`, "crlf\r\nend", "ünïcødé", "'"}
+	for i, text := range odd {
+		edition := 2019
+		if _, err := h.db.CreateObservation(fixtureCtx(), fixtureCaller, domain.ObservationFields{Indicator: "txt", City: "delta",
+			Year: 2100 + i, Edition: &edition, Value: text, Status: "A", Source: &text, Footnote: &text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.observe("alpha", "bool", 2019, true, "A")
+	h.observe("beta", "bool", 2019, false, "E")
+	h.observe("alpha", "ord", 2019, "mid", "A")
+	h.observe("beta", "num", 2019, nil, "NR")
+
+	var all []domain.Observation
+	h.do(req{method: "GET", path: "/v1/observations/export?format=json"}).expect(t, 200).JSON(t, &all)
+	var want bytes.Buffer
+	cw := csv.NewWriter(&want)
+	_ = cw.Write([]string{"id", "indicator", "city", "year", "edition", "value", "status", "quality", "source",
+		"footnote", "provenance", "value_type", "verification", "version", "created_at", "updated_at"})
+	text := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return domain.NeutraliseCSVCell(*s)
+	}
+	for _, o := range all {
+		value := ""
+		switch v := o.Value.(type) {
+		case float64:
+			value = strconv.FormatFloat(v, 'f', -1, 64)
+		case bool:
+			value = strconv.FormatBool(v)
+		case string:
+			value = domain.NeutraliseCSVCell(v)
+		}
+		edition, quality := "", ""
+		if o.Edition != nil {
+			edition = strconv.Itoa(*o.Edition)
+		}
+		if o.Quality != nil {
+			quality = *o.Quality
+		}
+		_ = cw.Write([]string{strconv.FormatInt(o.ID, 10), o.Indicator, o.City, strconv.Itoa(o.Year), edition, value,
+			o.Status, quality, text(o.Source), text(o.Footnote), o.Provenance, o.ValueType, o.Verification,
+			strconv.Itoa(o.Version), o.CreatedAt.UTC().Format(time.RFC3339Nano), o.UpdatedAt.UTC().Format(time.RFC3339Nano)})
+	}
+	cw.Flush()
+	got := h.do(req{method: "GET", path: "/v1/observations/export?format=csv"}).expect(t, 200).Body
+	wl, gl := strings.Split(want.String(), "\n"), strings.Split(string(got), "\n")
+	if len(wl) != len(gl) {
+		t.Fatalf("%d lines, want %d", len(gl), len(wl))
+	}
+	for i := range wl {
+		if wl[i] != gl[i] {
+			t.Errorf("line %d:\n got %q\nwant %q", i, gl[i], wl[i])
+		}
+	}
+}

@@ -74,3 +74,49 @@ func scanDest(rows *sqlx.Rows, dst any) ([]any, error) {
 	}
 	return dest, nil
 }
+
+// csvLine is the SQL of an export's CSV line, written by PostgreSQL over the columns of an
+// observation query (alias x): the columns of api's exportColumns, in their order, each as the
+// API's CSV writer wrote it (migration 00011). An ordinal's value is its level's code (its rank
+// is stored beside it, for ordering), a text's its text.
+const csvLine = `concat_ws(',', x.id, x.indicator, x.city, x.year, coalesce(x.edition::text, ''),
+	CASE WHEN x.value_type IN ('ordinal', 'text') THEN coalesce(csv_cell(x.value_text), '')
+	     WHEN x.value_boolean IS NOT NULL THEN CASE WHEN x.value_boolean THEN 'true' ELSE 'false' END
+	     ELSE coalesce(csv_number(x.value_number), '') END,
+	x.status, coalesce(x.quality, ''), coalesce(csv_cell(x.source), ''), coalesce(csv_cell(x.footnote), ''),
+	x.provenance, x.value_type, x.verification, x.version, csv_time(x.created_at), csv_time(x.updated_at))`
+
+// StreamObservationsCSV calls fn with the CSV line (without its line end) of every observation
+// that matches f, in the order StreamObservations gives, inside one read-only snapshot. The
+// lines are PostgreSQL's and are handed on as read, without a copy: fn must not keep them.
+func (db *DB) StreamObservationsCSV(ctx context.Context, f domain.ObservationFilter, fn func(line []byte) error) error {
+	f.Limit, f.AfterID, f.AfterLatest = 0, 0, nil
+	tx, err := db.reader(ctx).BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback() // read-only
+	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '`+ExportStatementTimeout+`'`); err != nil {
+		return mapError(err)
+	}
+	query, args := observationQuery(f, nil)
+	order := "x.id"
+	if f.Latest {
+		order = "x.city, x.indicator"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+csvLine+` FROM (`+query+`) x ORDER BY `+order, args...)
+	if err != nil {
+		return mapError(err)
+	}
+	defer rows.Close()
+	var line sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&line); err != nil {
+			return mapError(err)
+		}
+		if err := fn(line); err != nil {
+			return err
+		}
+	}
+	return mapError(rows.Err())
+}
