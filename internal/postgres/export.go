@@ -25,8 +25,8 @@ func (db *DB) StreamObservations(ctx context.Context, f domain.ObservationFilter
 		return mapError(err)
 	}
 	defer tx.Rollback() // read-only
-	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '`+ExportStatementTimeout+`'`); err != nil {
-		return mapError(err)
+	if err := exportSession(ctx, tx); err != nil {
+		return err
 	}
 	query, args := observationQuery(f, nil)
 	rows, err := tx.QueryxContext(ctx, query, args...)
@@ -96,8 +96,8 @@ func (db *DB) StreamObservationsCSV(ctx context.Context, f domain.ObservationFil
 		return mapError(err)
 	}
 	defer tx.Rollback() // read-only
-	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '`+ExportStatementTimeout+`'`); err != nil {
-		return mapError(err)
+	if err := exportSession(ctx, tx); err != nil {
+		return err
 	}
 	query, args := observationQuery(f, nil)
 	order := "x.id"
@@ -119,4 +119,12 @@ func (db *DB) StreamObservationsCSV(ctx context.Context, f domain.ObservationFil
 		}
 	}
 	return mapError(rows.Err())
+}
+
+// exportSession sets an export's transaction: its own statement timeout, and no JIT compilation,
+// which PostgreSQL chose for a million rows and which held the first byte back 300 ms for no
+// gain in the whole (2.72 s with it, 2.64 s without, on the million rows).
+func exportSession(ctx context.Context, tx *sqlx.Tx) error {
+	_, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '`+ExportStatementTimeout+`'; SET LOCAL jit = off`)
+	return mapError(err)
 }
