@@ -12,16 +12,7 @@ import (
 // and observations for the 2019 edition. It returns how many records it added.
 func loadStudy(ctx context.Context, db *postgres.DB) (int, error) {
 	added := 0
-	count := func(err error, what string) error {
-		switch domain.ErrorCode(err) {
-		case "":
-			added++
-			return nil
-		case domain.ECONFLICT:
-			return nil
-		}
-		return fmt.Errorf("seed %s: %w", what, err)
-	}
+	count := counter(&added)
 	for _, f := range frameworks {
 		if _, err := db.CreateFramework(ctx, seeder, f); count(err, "framework "+f.Slug) != nil {
 			return added, count(err, "framework "+f.Slug)
@@ -103,4 +94,20 @@ func sampleValue(f *domain.IndicatorFields, n int) any {
 		return f.Levels[n%len(f.Levels)].Code
 	}
 	return "Dashboards inform the city council's budget decisions (sample text)."
+}
+
+// counter returns how seeding judges the result of a create: it counts a record added, passes
+// over one that exists already (seeding is idempotent), and wraps any other error with what
+// was being seeded.
+func counter(added *int) func(err error, what string) error {
+	return func(err error, what string) error {
+		switch domain.ErrorCode(err) {
+		case "":
+			*added++
+			return nil
+		case domain.ECONFLICT:
+			return nil
+		}
+		return fmt.Errorf("seed %s: %w", what, err)
+	}
 }

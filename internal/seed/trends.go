@@ -2,7 +2,6 @@ package seed
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
@@ -87,16 +86,7 @@ func sampleAdoption() []seedAdoption {
 // loadTrends creates the sample trends and their sample adoption records.
 func loadTrends(ctx context.Context, db *postgres.DB) (int, error) {
 	added := 0
-	count := func(err error, what string) error {
-		switch domain.ErrorCode(err) {
-		case "":
-			added++
-			return nil
-		case domain.ECONFLICT:
-			return nil
-		}
-		return fmt.Errorf("seed %s: %w", what, err)
-	}
+	count := counter(&added)
 	for _, t := range trends {
 		if _, err := db.CreateTrend(ctx, seeder, t.slug, t.fields); count(err, "trend "+t.slug) != nil {
 			return added, count(err, "trend "+t.slug)
