@@ -526,3 +526,47 @@ func TestCSVExportIsWhatGoWouldWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONExportsAreTheAPIsObservations: PostgreSQL writes the NDJSON and JSON exports' objects
+// (internal/postgres jsonLine). Each must say exactly what the API's own encoding of the same
+// observation says (list-observations): the same keys, a value typed by the indicator, null
+// where nothing is known, and the same times.
+func TestJSONExportsAreTheAPIsObservations(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	formulaFixture(t, h)
+	for i, v := range []float64{0.00001, 0.1 + 0.2, 1e15, -1e-7, 123456789.125, 0} {
+		h.observe("delta", "free", 2000+i, v, "A")
+	}
+	for i, text := range []string{"say \"hi\"\n\\ \u2028 ünï", "tab\there", "</script>"} {
+		edition := 2019
+		if _, err := h.db.CreateObservation(fixtureCtx(), fixtureCaller, domain.ObservationFields{Indicator: "txt", City: "delta",
+			Year: 2100 + i, Edition: &edition, Value: text, Status: "A", Source: &text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.observe("alpha", "bool", 2019, true, "A")
+	h.observe("alpha", "ord", 2019, "mid", "A")
+	h.observe("beta", "num", 2019, nil, "NR")
+
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	h.do(req{method: "GET", path: "/v1/observations?limit=500"}).expect(t, 200).JSON(t, &list)
+	nd := h.do(req{method: "GET", path: "/v1/observations/export?format=ndjson"}).expect(t, 200)
+	lines := strings.Split(strings.TrimSuffix(string(nd.Body), "\n"), "\n")
+	var arr []map[string]any
+	h.do(req{method: "GET", path: "/v1/observations/export?format=json"}).expect(t, 200).JSON(t, &arr)
+	if len(lines) != len(list.Items) || len(arr) != len(list.Items) {
+		t.Fatalf("%d NDJSON lines and %d JSON objects for %d observations", len(lines), len(arr), len(list.Items))
+	}
+	for i, want := range list.Items {
+		var got map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &got); err != nil {
+			t.Fatalf("line %d is not JSON (%v): %s", i, err, lines[i])
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(arr[i]) != fmt.Sprint(want) {
+			t.Errorf("observation %v:\n ndjson %v\n json   %v\n want   %v", want["id"], got, arr[i], want)
+		}
+	}
+}
