@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,11 +46,8 @@ func (r *bodyRoleRow) bodyRole() domain.BodyRole {
 // clause holds only the filters given, so that each query is planned for them.
 func (db *DB) ListBodyRoles(ctx context.Context, f domain.BodyRoleFilter) ([]domain.BodyRole, bool, error) {
 	where := []string{"r.id > $1"}
-	args := []any{f.AfterID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	args := queryArgs{f.AfterID}
+	arg := args.add
 	if f.Body != "" {
 		where = append(where, "r.body = "+arg(f.Body))
 	}

@@ -41,8 +41,8 @@ func (r *commitmentRow) commitment() domain.Commitment {
 
 // ListCommitments returns one page of commitments by id, and whether there is more.
 func (db *DB) ListCommitments(ctx context.Context, f domain.CommitmentFilter) ([]domain.Commitment, bool, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var args queryArgs
+	arg := args.add
 	var where []string
 	if f.Body != "" {
 		where = append(where, "c.body = "+arg(f.Body))

@@ -109,11 +109,8 @@ func (r *eventRow) event() domain.Event {
 // page (nil on the last). With f.Limit 0 it returns every matching event (calendar feeds).
 func (db *DB) ListEvents(ctx context.Context, f domain.EventFilter) ([]domain.Event, *domain.Cursor, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	var args queryArgs
+	arg := args.add
 	if f.Type != "" {
 		where = append(where, "e.type = "+arg(f.Type))
 	}

@@ -36,15 +36,6 @@ func (r *observationRow) observation() domain.Observation {
 	return o
 }
 
-// queryArgs collects the arguments of a query as its placeholders are written.
-type queryArgs []any
-
-// add appends v and returns its placeholder ($n).
-func (a *queryArgs) add(v any) string {
-	*a = append(*a, v)
-	return "$" + strconv.Itoa(len(*a))
-}
-
 // observationWhere returns the conditions, over alias o, of the filters f actually sets, with
 // their arguments added to args: a filter that is not set adds nothing, so that PostgreSQL plans
 // each query for the filters it has (a catch-all "$1 IS NULL OR …" statement is planned again at

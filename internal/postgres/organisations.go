@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -44,11 +43,8 @@ func (r *organisationRow) organisation() (domain.Organisation, error) {
 // The WHERE clause holds only the filters given, so that each query is planned for them.
 func (db *DB) ListOrganisations(ctx context.Context, f domain.OrganisationFilter) ([]domain.Organisation, bool, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	var args queryArgs
+	arg := args.add
 	if f.Kind != "" {
 		where = append(where, "o.kind = "+arg(f.Kind))
 	}

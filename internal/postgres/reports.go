@@ -80,8 +80,8 @@ func reportVisibility(actor *domain.Actor, arg func(any) string) string {
 
 // ListReports returns one page of the reports actor may read, by id, and whether there is more.
 func (db *DB) ListReports(ctx context.Context, actor *domain.Actor, f domain.ReportFilter) ([]domain.Report, bool, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var args queryArgs
+	arg := args.add
 	where := []string{reportVisibility(actor, arg)}
 	if f.Body != "" {
 		where = append(where, "r.body = "+arg(f.Body))
@@ -158,8 +158,8 @@ func (db *DB) GetReport(ctx context.Context, actor *domain.Actor, id int64) (*do
 }
 
 func getReport(ctx context.Context, q sqlx.QueryerContext, actor *domain.Actor, id int64, lock string) (*domain.Report, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var args queryArgs
+	arg := args.add
 	query := selectReports(actor, arg) + " WHERE r.id = " + arg(id) + " AND " + reportVisibility(actor, arg) + " " + lock
 	var row reportRow
 	err := sqlx.GetContext(ctx, q, &row, query, args...)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
-	"strconv"
 
 	"github.com/jmoiron/sqlx"
 
@@ -23,8 +22,8 @@ const adoptionColumns = `a.trend, a.city, a.year, a.stage, a.priority,
 // record of AsOf or before; the stage, section and updated_since filters then apply to that
 // record, so that "cities at pilot" means cities whose latest assessment says pilot.
 func (db *DB) ListAdoptions(ctx context.Context, f domain.AdoptionFilter) ([]domain.Adoption, bool, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var args queryArgs
+	arg := args.add
 	// Conditions on the records themselves, applied before the latest one is kept.
 	var inner []string
 	if f.Trend != "" {

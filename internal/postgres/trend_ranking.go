@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strconv"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -31,8 +30,8 @@ type trendCounts struct {
 // (domain.TrendRanking).
 func (db *DB) TrendRanking(ctx context.Context, f domain.TrendRankingFilter) (*domain.TrendRanking, error) {
 	verification := slices.DeleteFunc(slices.Clone(f.Verification), func(v string) bool { return v == "rejected" })
-	args := []any{pq.Array(f.Provenance), pq.Array(verification)}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	args := queryArgs{pq.Array(f.Provenance), pq.Array(verification)}
+	arg := args.add
 	conds := []string{"a.provenance = ANY($1)", "a.verification = ANY($2)"}
 	if f.Year != 0 {
 		conds = append(conds, "a.year <= "+arg(f.Year))

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -26,8 +24,8 @@ const trendSelect = `SELECT t.slug, t.name, t.description, t.category, t.horizon
 // Only the filters given become SQL conditions.
 func (db *DB) ListTrends(ctx context.Context, f domain.TrendFilter) ([]domain.Trend, bool, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var args queryArgs
+	arg := args.add
 	if f.Category != "" {
 		where = append(where, "t.category = "+arg(f.Category))
 	}
@@ -53,14 +51,6 @@ func (db *DB) ListTrends(ctx context.Context, f domain.TrendFilter) ([]domain.Tr
 		return trends[:f.Limit], true, nil
 	}
 	return trends, false, nil
-}
-
-// whereClause joins conditions with AND; "" when there are none.
-func whereClause(conds []string) string {
-	if len(conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(conds, " AND ")
 }
 
 // CheckTrendReferences returns EINVALID naming the first slug of a trend filter that names
