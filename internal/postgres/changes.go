@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// changesSQL reads the change feed from the audit trail: public resources only (reports once
+// published), in transaction order and then id order, after the cursor and before the
+// visibility horizon, the oldest transaction still running when the statement began. Every
+// transaction before the horizon has ended, so nothing can appear behind a cursor later; a
+// transaction past it may still commit, so the feed stops there. The horizon comes out of the
+// same statement, and so the same snapshot, as the rows.
+const changesSQL = `
+	WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+	SELECT h.xmin::text AS horizon, a.tx_id::text AS tx_id, a.id, a.resource, a.resource_id, a.action, a.at,
+	       coalesce(a.after, 'null') AS data
+	FROM horizon h
+	LEFT JOIN LATERAL (
+		SELECT tx_id, id, resource, resource_id, action, at, after
+		FROM audit_log
+		WHERE (tx_id, id) > ($1::text::xid8, $2::bigint)
+		  AND tx_id < h.xmin
+		  AND resource = ANY ($3)
+		  AND (resource <> 'report' OR after->>'status' = 'published')
+		ORDER BY tx_id, id
+		LIMIT $4
+	) a ON true
+	ORDER BY a.tx_id, a.id`
+
+type changeRow struct {
+	Horizon    string          `db:"horizon"`
+	TxID       *string         `db:"tx_id"`
+	ID         *int64          `db:"id"`
+	Resource   *string         `db:"resource"`
+	ResourceID *string         `db:"resource_id"`
+	Action     *string         `db:"action"`
+	At         *time.Time      `db:"at"`
+	Data       json.RawMessage `db:"data"`
+}
+
+// Changes returns up to limit changes after the cursor, of the given resources (every public
+// one when none is given), and the cursor to continue from: after the last change returned, or
+// at the visibility horizon when the feed is caught up, so that an empty page still moves on.
+func (db *DB) Changes(ctx context.Context, since domain.ChangeCursor, resources []string, limit int) ([]domain.Change, domain.ChangeCursor, error) {
+	if len(resources) == 0 {
+		resources = domain.FeedResources
+	}
+	var rows []changeRow
+	err := db.reader(ctx).SelectContext(ctx, &rows, changesSQL,
+		strconv.FormatUint(since.Tx, 10), since.ID, pq.Array(resources), limit)
+	if err != nil {
+		return nil, since, mapError(err)
+	}
+	next := since
+	var out []domain.Change
+	for _, r := range rows {
+		if r.ID == nil {
+			continue // the horizon's own row: no change after the cursor
+		}
+		tx, err := strconv.ParseUint(*r.TxID, 10, 64)
+		if err != nil {
+			return nil, since, err
+		}
+		out = append(out, domain.Change{ID: *r.ID, Resource: *r.Resource, ResourceID: *r.ResourceID,
+			Action: *r.Action, At: r.At.UTC(), Data: r.Data})
+		next = domain.ChangeCursor{Tx: tx, ID: *r.ID}
+	}
+	if len(out) < limit && len(rows) > 0 {
+		horizon, err := strconv.ParseUint(rows[0].Horizon, 10, 64)
+		if err != nil {
+			return nil, since, err
+		}
+		if horizon > next.Tx {
+			next = domain.ChangeCursor{Tx: horizon}
+		}
+	}
+	return out, next, nil
+}
+
+// ChangesHead returns the cursor of the feed's present: following the feed from it gives every
+// change that a read made now might not see.
+func (db *DB) ChangesHead(ctx context.Context) (domain.ChangeCursor, error) {
+	var horizon string
+	if err := db.reader(ctx).GetContext(ctx, &horizon, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text`); err != nil {
+		return domain.ChangeCursor{}, mapError(err)
+	}
+	tx, err := strconv.ParseUint(horizon, 10, 64)
+	if err != nil {
+		return domain.ChangeCursor{}, err
+	}
+	return domain.ChangeCursor{Tx: tx}, nil
+}
