@@ -137,6 +137,9 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("get-token", http.MethodGet, "/v1/tokens/{id}", "Get an API token (admin)", "tokens", adminRead, append(getErrors, http.StatusForbidden)), h.getToken)
 	register(api, h, op("revoke-token", http.MethodDelete, "/v1/tokens/{id}", "Revoke an API token (admin)", "tokens", adminWrite, append(changeErrs, http.StatusForbidden)), h.revokeToken)
 
+	// The change feed: every create, update and delete of the public data, for mirrors
+	register(api, h, op("list-changes", http.MethodGet, "/v1/changes", "Follow every create, update and delete of the public data", "changes", publicRead, readErrors), h.listChanges)
+
 	// Audit
 	register(api, h, op("list-audit-entries", http.MethodGet, "/v1/audit", "List the audit trail, newest first (secretariat, admin)", "audit", auditRead, append(readErrors, http.StatusForbidden)), h.listAudit)
 

@@ -116,6 +116,8 @@ func humaConfig() huma.Config {
 		{Name: "events", Description: "Collaboration events (learning events, panels, congress sessions, annual events, webinars) and their iCalendar feeds."},
 		{Name: "analysis", Description: "Scorecards, rankings and comparisons computed from observations, and the trend ranking computed from adoption records."},
 		{Name: "reports", Description: "Progress reports to the UCLG World Secretariat, their workflow and frozen versions, and the commitments they follow up."},
+		{Name: "open-data", Description: "Published datasets, their immutable releases in CSV, NDJSON, JSON, XLSX and Parquet, and the catalogs harvesters read (DCAT-AP, Project Open Data, Frictionless, CSV on the Web, schema.org)."},
+		{Name: "changes", Description: "The change feed of the public data, and webhook subscriptions driven by it."},
 		{Name: "tokens", Description: "API tokens (admins only)."},
 		{Name: "audit", Description: "The audit trail of every write (secretariat and admins)."},
 		{Name: "health", Description: "Liveness and readiness probes."},
