@@ -108,10 +108,10 @@ var descriptions = map[string]string{ // #nosec G101 -- operation descriptions t
 	"get-city-events-calendar":         "The events of a city (taking place in it, or with it among their cities) whose start day is known, as an iCalendar feed; the rules of get-events-calendar. 404 when the city does not exist.",
 	"get-organisation-events-calendar": "The events a partner organisation takes part in (any role) whose start day is known, as an iCalendar feed; the rules of get-events-calendar. 404 when the organisation does not exist.",
 
-	"list-tokens":        "Every API token, by id, without its secret.",
-	"create-token":       "Creates a token and answers with its secret, which is shown only this once: store it. Editors need the cities they may write. Accepts Idempotency-Key.",
-	"get-token":          "One token, without its secret, with when it was last used (to the minute) and when it was revoked.",
-	"revoke-token":       "Revokes a token at once; revoking it again keeps the first time. If-Match is required.",
+	"list-tokens":  "Every API token, by id, without its secret.",
+	"create-token": "Creates a token and answers with its secret, which is shown only this once: store it. Editors need the cities they may write. Accepts Idempotency-Key.",
+	"get-token":    "One token, without its secret, with when it was last used (to the minute) and when it was revoked.",
+	"revoke-token": "Revokes a token at once; revoking it again keeps the first time. If-Match is required.",
 	"list-changes": "The change feed, for keeping a copy of the public data in sync: every create, update and delete of cities, organisations, roles, studies, frameworks, indicators, observations, trends and adoption records, events, published reports, commitments, datasets and releases, in the order to apply them, each with the resource as the API showed it after the change (null after a delete). Tokens and drafts never appear. " +
 		"Changes are ordered by the transaction that made them and the feed stops at the oldest transaction still running, so a transaction that commits late is never skipped: a page may be empty while one runs, and caught_up then says to wait. " +
 		"Start from the beginning, from now (since=now), or from a release's changes_cursor to bring a copy made from that release up to date; keep next_cursor with your copy and pass it as since. A change may be delivered twice around a cursor; apply them by id and version.",
