@@ -26,6 +26,7 @@ var statusByCode = map[string]int{
 	domain.EPRECONDITIONREQUIRED: http.StatusPreconditionRequired,
 	domain.ENOTACCEPTABLE:        http.StatusNotAcceptable,
 	domain.ETOOLARGE:             http.StatusRequestEntityTooLarge,
+	domain.ERANGE:                http.StatusRequestedRangeNotSatisfiable,
 	domain.ETOOMANY:              http.StatusTooManyRequests,
 	domain.EUNAVAILABLE:          http.StatusServiceUnavailable,
 	domain.EINTERNAL:             http.StatusInternalServerError,

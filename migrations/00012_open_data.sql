@@ -53,12 +53,14 @@ CREATE TABLE release_files (
     bytes      bigint NOT NULL CHECK (bytes >= 0),
     sha256     text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
     chunk_size integer NOT NULL CHECK (chunk_size > 0),
-    FOREIGN KEY (dataset, number) REFERENCES releases (dataset, number),
+    -- Deferred: a release is written file by file, chunk by chunk, and its row last, when its
+    -- row count and checksums are known (rows never change once written).
+    FOREIGN KEY (dataset, number) REFERENCES releases (dataset, number) DEFERRABLE INITIALLY DEFERRED,
     UNIQUE (dataset, number, name)
 );
 
 CREATE TABLE release_file_chunks (
-    file_id bigint NOT NULL REFERENCES release_files (id),
+    file_id bigint NOT NULL REFERENCES release_files (id) DEFERRABLE INITIALLY DEFERRED,
     n       integer NOT NULL CHECK (n >= 0),
     data    bytea NOT NULL,
     PRIMARY KEY (file_id, n)

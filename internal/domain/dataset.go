@@ -127,7 +127,7 @@ type ReleaseFile struct {
 	MediaType string `json:"media_type" db:"media_type" example:"text/csv; charset=utf-8"`
 	Bytes     int64  `json:"bytes" db:"bytes" minimum:"0" example:"183220"`
 	SHA256    string `json:"sha256" db:"sha256" pattern:"^[0-9a-f]{64}$" example:"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" doc:"The SHA-256 of the file's bytes, in hex; also its ETag."`
-	URL       string `json:"url" db:"-" format:"uri" example:"https://api.example.org/v1/datasets/smart-governance-2019/releases/1/files/observations.csv"`
+	Href      string `json:"href" db:"-" example:"/v1/datasets/smart-governance-2019/releases/1/files/observations.csv" doc:"The file's path in this API."`
 }
 
 // ReleaseFormats are the formats every release is written in, with their media types.
@@ -163,4 +163,13 @@ type Column struct {
 	Required    bool       `json:"required"`
 	// Enum lists the values a string column may hold, when closed.
 	Enum []string `json:"enum,omitempty"`
+}
+
+// DatasetFilter chooses datasets for a list.
+type DatasetFilter struct {
+	Resource string // the content's resource
+	License  string // an SPDX id
+	Released *bool  // true: released at least once; false: never
+	After    string // the slug of the last dataset of the previous page
+	Limit    int
 }

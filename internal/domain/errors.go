@@ -17,6 +17,7 @@ const (
 	EPRECONDITIONREQUIRED = "precondition_required" // a write without If-Match (428)
 	ENOTACCEPTABLE        = "not_acceptable"        // no representation matches Accept (406)
 	ETOOLARGE             = "too_large"             // the request is larger than allowed (413)
+	ERANGE                = "range_not_satisfiable" // a Range request outside the file (416)
 	ETOOMANY              = "too_many_requests"     // the client holds its share of a limited resource (429 + Retry-After)
 	EUNAVAILABLE          = "unavailable"           // the database cannot be reached right now (503)
 	EINTERNAL             = "internal"              // a bug or an unexpected failure (500)

@@ -1,0 +1,204 @@
+package api
+
+import (
+	"compress/gzip"
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+
+	"github.com/uclg-digital-cities/digitalcities/api/httpx"
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
+)
+
+// ReleaseFileInput is get-release-file's input.
+type ReleaseFileInput struct {
+	ReleasePathInput
+	Name           string `path:"name" maxLength:"100" pattern:"^[a-z_]+\\.(csv|ndjson|json|xlsx|parquet)$" doc:"The file's name, as the release lists it." example:"observations.csv"`
+	Range          string `header:"Range" maxLength:"200" doc:"One byte range (bytes=first-last, bytes=first- or bytes=-suffix), to resume a download: 206 with that part." example:"bytes=1048576-"`
+	IfRange        string `header:"If-Range" maxLength:"200" doc:"The ETag you resume against; the range is honoured only if it still matches (release files never change, so it does)." example:"\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\""`
+	IfNoneMatch    string `header:"If-None-Match" maxLength:"200" doc:"The ETag you hold; 304 when it matches." example:"\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\""`
+	AcceptEncoding string `header:"Accept-Encoding" maxLength:"500" doc:"gzip compresses CSV, NDJSON and JSON files on the way (not with Range)." example:"gzip"`
+}
+
+// releaseFileResponses documents a release file's download.
+func releaseFileResponses() map[string]*huma.Response {
+	str := func(desc string) *huma.Param {
+		return &huma.Param{Description: desc, Schema: &huma.Schema{Type: huma.TypeString}}
+	}
+	headers := func() map[string]*huma.Param {
+		return map[string]*huma.Param{
+			"ETag":           str("The file's SHA-256 in hex, quoted; weak (W/) when gzip-encoded on the way."),
+			"Cache-Control":  str("public, max-age=31536000, immutable: release files never change."),
+			"Accept-Ranges":  str("bytes"),
+			"Content-Length": str("The size of the body."),
+			"Link":           str("The dataset's licence, rel=\"license\"."),
+		}
+	}
+	content := func() map[string]*huma.MediaType {
+		m := map[string]*huma.MediaType{}
+		for _, f := range domain.ReleaseFormats {
+			m[strings.Split(f.MediaType, ";")[0]] = &huma.MediaType{Schema: &huma.Schema{Description: "The file's bytes (" + f.Format + ")."}}
+		}
+		return m
+	}
+	partial := headers()
+	partial["Content-Range"] = str("bytes first-last/size")
+	return map[string]*huma.Response{
+		"200": {Description: "The whole file.", Headers: headers(), Content: content()},
+		"206": {Description: "The requested byte range.", Headers: partial, Content: content()},
+		"304": {Description: "The file you hold is this one."},
+	}
+}
+
+// releaseFileOp documents a release file's download.
+func releaseFileOp(o huma.Operation) huma.Operation {
+	o.Responses = releaseFileResponses()
+	return o
+}
+
+// byteRange is a satisfiable range of a file.
+type byteRange struct{ first, last int64 }
+
+// parseRange reads a Range header against a file of size bytes: nil when the whole file is to
+// be sent (no header, several ranges, or another unit); ERANGE when the range lies outside it.
+func parseRange(h string, size int64) (*byteRange, error) {
+	spec, ok := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
+	if h == "" || !ok || strings.Contains(spec, ",") {
+		return nil, nil
+	}
+	first, last, ok := strings.Cut(strings.TrimSpace(spec), "-")
+	if !ok {
+		return nil, domain.Errorf(domain.ERANGE, "Range must be bytes=first-last, bytes=first- or bytes=-suffix")
+	}
+	unsatisfiable := domain.Errorf(domain.ERANGE, "the file has %d bytes: the range %q lies outside it", size, h)
+	if first == "" { // the last n bytes
+		n, err := strconv.ParseInt(last, 10, 64)
+		if err != nil || n <= 0 || size == 0 {
+			return nil, unsatisfiable
+		}
+		return &byteRange{first: max(size-n, 0), last: size - 1}, nil
+	}
+	f, err := strconv.ParseInt(first, 10, 64)
+	if err != nil || f < 0 || f >= size {
+		return nil, unsatisfiable
+	}
+	l := size - 1
+	if last != "" {
+		if l, err = strconv.ParseInt(last, 10, 64); err != nil || l < f {
+			return nil, unsatisfiable
+		}
+		l = min(l, size-1)
+	}
+	return &byteRange{first: f, last: l}, nil
+}
+
+// acceptsGzip reports whether Accept-Encoding allows gzip (with a q-value above 0).
+func acceptsGzip(h string) bool {
+	for _, part := range strings.Split(h, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
+			return !ok || strings.Trim(q, "0.") != ""
+		}
+	}
+	return false
+}
+
+// compressible formats are worth gzipping; XLSX and Parquet are compressed already.
+func compressible(format string) bool {
+	return format == "csv" || format == "ndjson" || format == "json"
+}
+
+func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*huma.StreamResponse, error) {
+	f, err := h.db.GetReleaseFile(ctx, in.Slug, in.Number, in.Name)
+	if err != nil {
+		return nil, err
+	}
+	strong := `"` + f.SHA256 + `"`
+	gz := compressible(f.Format) && acceptsGzip(in.AcceptEncoding)
+	var rng *byteRange
+	if in.IfRange == "" || in.IfRange == strong {
+		if rng, err = parseRange(in.Range, f.Bytes); err != nil {
+			return nil, err
+		}
+	}
+	if rng != nil {
+		gz = false // ranges are of the file's own bytes
+	}
+	tag := strong
+	if gz {
+		tag = "W/" + strong
+	}
+	if notModified(in.IfNoneMatch, tag) || notModified(in.IfNoneMatch, strong) {
+		return nil, &notModifiedError{etag: tag}
+	}
+	return &huma.StreamResponse{Body: func(hc huma.Context) {
+		_, w := humachi.Unwrap(hc)
+		hd := w.Header()
+		hd.Set("Content-Type", f.MediaType)
+		hd.Set("ETag", tag)
+		hd.Set("Cache-Control", releaseCache)
+		hd.Set("Accept-Ranges", "bytes")
+		hd.Set("Last-Modified", f.CreatedAt.UTC().Format(http.TimeFormat))
+		hd.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%d-%s"`, in.Slug, in.Number, f.Name))
+		hd.Set("Link", "<"+licenseURL(f.License)+`>; rel="license"`)
+		if compressible(f.Format) {
+			hd.Set("Vary", "Accept-Encoding")
+		}
+		offset, length, status := int64(0), f.Bytes, http.StatusOK
+		if rng != nil {
+			offset, length, status = rng.first, rng.last-rng.first+1, http.StatusPartialContent
+			hd.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", rng.first, rng.last, f.Bytes))
+		}
+		if gz {
+			hd.Set("Content-Encoding", "gzip")
+		} else {
+			hd.Set("Content-Length", strconv.FormatInt(length, 10))
+		}
+		w.WriteHeader(status)
+		if hc.Method() == http.MethodHead {
+			return
+		}
+		h.copyReleaseFile(ctx, w, f, offset, length, gz)
+	}}, nil
+}
+
+// copyReleaseFile sends the file's bytes, gzipped on the way when asked. A failure after the
+// headers aborts the connection, so that a client never takes a cut file for a whole one.
+func (h *handlers) copyReleaseFile(ctx context.Context, w http.ResponseWriter, f *postgres.StoredFile, offset, length int64, gz bool) {
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(flushDeadline(ctx))
+	out := deadlineWriter{w: w, rc: rc, ctx: ctx}
+	var err error
+	if gz {
+		zw := gzip.NewWriter(out)
+		if err = h.db.CopyReleaseFile(ctx, f, offset, length, zw); err == nil {
+			err = zw.Close()
+		}
+	} else {
+		err = h.db.CopyReleaseFile(ctx, f, offset, length, out)
+	}
+	if err != nil {
+		h.log.Error("release file download aborted", "error", err.Error(), "file", f.Name, "request_id", httpx.RequestIDOf(ctx))
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// deadlineWriter moves the write deadline on with every chunk it passes, so that a slow
+// reader is cut but a long download is not.
+type deadlineWriter struct {
+	w   http.ResponseWriter
+	rc  *http.ResponseController
+	ctx context.Context
+}
+
+func (d deadlineWriter) Write(p []byte) (int, error) {
+	_ = d.rc.SetWriteDeadline(flushDeadline(d.ctx))
+	return d.w.Write(p)
+}

@@ -1,0 +1,106 @@
+package api
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// ReleaseListInput is list-releases' input.
+type ReleaseListInput struct {
+	DatasetPathInput
+	PageParams
+}
+
+// ReleasePathInput names a release of a dataset.
+type ReleasePathInput struct {
+	DatasetPathInput
+	Number int `path:"number" minimum:"1" maximum:"2147483647" doc:"The release's number." example:"1"`
+}
+
+// ReleaseOutput is one release. Releases never change: their ETag is their number's.
+type ReleaseOutput struct {
+	ETag         string `header:"ETag"`
+	CacheControl string `header:"Cache-Control"`
+	Link         string `header:"Link" doc:"The dataset's licence, rel=\"license\"." example:"<https://spdx.org/licenses/CC-BY-4.0>; rel=\"license\""`
+	Body         *domain.Release
+}
+
+// ReleaseCreateBody is the body of create-release.
+type ReleaseCreateBody struct {
+	Notes string `json:"notes" required:"false" maxLength:"5000" doc:"What is new in this release, for its readers." example:"First release of the 2019 edition's observations."`
+}
+
+// ReleaseCreateInput is create-release's input.
+type ReleaseCreateInput struct {
+	DatasetPathInput
+	Body ReleaseCreateBody
+}
+
+// ReleaseCreatedOutput is a new release with its Location.
+type ReleaseCreatedOutput struct {
+	Location string `header:"Location"`
+	Link     string `header:"Link" doc:"The dataset's licence, rel=\"license\"." example:"<https://spdx.org/licenses/CC-BY-4.0>; rel=\"license\""`
+	Body     *domain.Release
+}
+
+// LatestReleaseOutput redirects to the newest release.
+type LatestReleaseOutput struct {
+	Location     string `header:"Location" doc:"The newest release." example:"/v1/datasets/smart-governance-2019/releases/3"`
+	CacheControl string `header:"Cache-Control" doc:"no-cache: the newest release changes when one is published." example:"no-cache"`
+}
+
+// releaseCache is the Cache-Control of what never changes.
+const releaseCache = "public, max-age=31536000, immutable"
+
+func (h *handlers) listReleases(ctx context.Context, in *ReleaseListInput) (*ListOutput[domain.Release], error) {
+	before, err := descIDCursor(in.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	rs, more, err := h.db.ListReleases(ctx, in.Slug, int(before), in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	next := ""
+	if more {
+		next = domain.Cursor{Sort: "-id", ID: strconv.Itoa(rs[len(rs)-1].Number)}.Encode()
+	}
+	return newPage(&in.PageParams, rs, next), nil
+}
+
+func (h *handlers) getRelease(ctx context.Context, in *ReleasePathInput) (*ReleaseOutput, error) {
+	r, err := h.db.GetRelease(ctx, in.Slug, in.Number)
+	if err != nil {
+		return nil, err
+	}
+	d, err := h.db.GetDataset(ctx, in.Slug)
+	if err != nil {
+		return nil, err
+	}
+	return &ReleaseOutput{ETag: `"r` + strconv.Itoa(r.Number) + `"`, CacheControl: releaseCache, Link: licenseLink(d), Body: r}, nil
+}
+
+func (h *handlers) getLatestRelease(ctx context.Context, in *DatasetPathInput) (*LatestReleaseOutput, error) {
+	d, err := h.db.GetDataset(ctx, in.Slug)
+	if err != nil {
+		return nil, err
+	}
+	if d.LatestRelease == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "dataset %q has no release yet", in.Slug)
+	}
+	return &LatestReleaseOutput{Location: "/v1/datasets/" + d.Slug + "/releases/" + strconv.Itoa(*d.LatestRelease), CacheControl: "no-cache"}, nil
+}
+
+func (h *handlers) createRelease(ctx context.Context, in *ReleaseCreateInput) (*ReleaseCreatedOutput, error) {
+	r, err := h.db.PublishRelease(ctx, callerOf(ctx), in.Slug, in.Body.Notes, writeReleaseFile)
+	if err != nil {
+		return nil, err
+	}
+	d, err := h.db.GetDataset(ctx, in.Slug)
+	if err != nil {
+		return nil, err
+	}
+	return &ReleaseCreatedOutput{Location: "/v1/datasets/" + r.Dataset + "/releases/" + strconv.Itoa(r.Number), Link: licenseLink(d), Body: r}, nil
+}
