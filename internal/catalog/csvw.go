@@ -13,7 +13,7 @@ type CSVWTable struct {
 	Description string      `json:"dc:description"`
 	Publisher   string      `json:"dc:publisher"`
 	License     Node        `json:"dc:license"`
-	Modified    string      `json:"dc:modified"`
+	Modified    Node        `json:"dc:modified"`
 	Dialect     CSVWDialect `json:"dialect"`
 	TableSchema CSVWSchema  `json:"tableSchema"`
 }
@@ -67,7 +67,7 @@ func CSVW(base string, d domain.Dataset, r domain.Release, cols []domain.Column)
 		Description: d.Description.EN,
 		Publisher:   d.Publisher,
 		License:     iri(LicenseURL(d.License)),
-		Modified:    timestamp(r.CreatedAt),
+		Modified:    dateTime(r.CreatedAt),
 		Dialect:     CSVWDialect{Encoding: "utf-8", Delimiter: ",", Header: true},
 		TableSchema: CSVWSchema{Columns: make([]CSVWColumn, 0, len(cols))},
 	}
