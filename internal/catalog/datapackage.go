@@ -42,7 +42,7 @@ type Contributor struct {
 }
 
 // Resource is one file of a release. Every file is a table; the CSV is also a tabular data
-// resource of version 1, which only CSV files can be.
+// resource of version 1, which only CSV files can be, when its columns are known.
 type Resource struct {
 	Profile   string `json:"profile"`
 	Name      string `json:"name"`
@@ -56,7 +56,7 @@ type Resource struct {
 	// Hash is "sha256:" and the file's SHA-256 in hex.
 	Hash    string       `json:"hash,omitempty"`
 	Dialect *Dialect     `json:"dialect,omitempty"`
-	Schema  *TableSchema `json:"schema"`
+	Schema  *TableSchema `json:"schema,omitempty"`
 }
 
 // Dialect is how the CSV file is written: comma-separated, quotes doubled, a header row.
@@ -98,8 +98,9 @@ var fieldTypes = map[domain.ColumnType]string{
 	domain.ColumnAny:      "any",
 }
 
-// DataPackage returns the Frictionless data package of release r of dataset d, whose files
-// have the columns cols.
+// DataPackage returns the Frictionless data package of release r of dataset d, with r's files
+// (which must be filled: a package has at least one resource) and their columns cols. Without
+// columns the files are described without a Table Schema.
 func DataPackage(base string, d domain.Dataset, r domain.Release, cols []domain.Column) Package {
 	p := Package{
 		Profile:     "data-package",
@@ -144,15 +145,19 @@ func resource(base string, d domain.Dataset, r domain.Release, f domain.ReleaseF
 	if f.SHA256 != "" {
 		res.Hash = "sha256:" + f.SHA256
 	}
-	if f.Format == "csv" {
+	if f.Format == "csv" && schema != nil {
 		res.Profile = "tabular-data-resource"
 		res.Dialect = &Dialect{Delimiter: ",", DoubleQuote: true, Header: true}
 	}
 	return res
 }
 
-// tableSchema returns the Table Schema of columns cols.
+// tableSchema returns the Table Schema of columns cols, nil for no columns: a Table Schema
+// has at least one field.
 func tableSchema(cols []domain.Column) *TableSchema {
+	if len(cols) == 0 {
+		return nil
+	}
 	s := &TableSchema{Fields: make([]Field, 0, len(cols)), MissingValues: []string{""}}
 	for _, c := range cols {
 		f := Field{Name: c.Name, Title: c.Title, Description: c.Description, Type: fieldTypes[c.Type]}

@@ -24,6 +24,20 @@ func TestDataPackageIsValid(t *testing.T) {
 	}
 }
 
+// TestDataPackageWithoutColumns checks that a release whose columns are unknown still gets a
+// valid package, its files described without a schema.
+func TestDataPackageWithoutColumns(t *testing.T) {
+	p := DataPackage(base, observations2019(), release1(), nil)
+	if err := compileSchema(t, frictionlessPackageV1).Validate(roundTrip(t, p)); err != nil {
+		t.Error(err)
+	}
+	for _, r := range p.Resources {
+		if r.Schema != nil || r.Profile != "data-resource" {
+			t.Errorf("%s: profile %q, schema %v", r.Name, r.Profile, r.Schema)
+		}
+	}
+}
+
 // TestDataPackageProfilesRejectBrokenPackages shows that the validation can fail: packages
 // broken the way a mistake in DataPackage would break them are rejected.
 func TestDataPackageProfilesRejectBrokenPackages(t *testing.T) {
