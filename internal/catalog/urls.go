@@ -1,0 +1,62 @@
+package catalog
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// The URLs of the documents that the API serves, built from its base URL. They are the one
+// place that knows the API's URL layout.
+
+// DatasetURL is a dataset's page: {base}/v1/datasets/{slug}.
+func DatasetURL(base, slug string) string {
+	return base + "/v1/datasets/" + url.PathEscape(slug)
+}
+
+// ReleaseURL is a release: {base}/v1/datasets/{slug}/releases/{n}.
+func ReleaseURL(base, slug string, number int) string {
+	return DatasetURL(base, slug) + "/releases/" + strconv.Itoa(number)
+}
+
+// FileURL is a release file's URL: the one the record holds when it is filled, else
+// {base}/v1/datasets/{slug}/releases/{n}/files/{name}.
+func FileURL(base, slug string, number int, f domain.ReleaseFile) string {
+	if f.URL != "" {
+		return f.URL
+	}
+	return ReleaseURL(base, slug, number) + "/files/" + url.PathEscape(f.Name)
+}
+
+// DataPackageURL is a release's Frictionless data package:
+// {base}/v1/datasets/{slug}/releases/{n}/datapackage.json.
+func DataPackageURL(base, slug string, number int) string {
+	return ReleaseURL(base, slug, number) + "/datapackage.json"
+}
+
+// CSVWURL is the CSV on the Web metadata of a release's CSV: the CSV's URL followed by
+// "-metadata.json", where CSVW processors look for it.
+func CSVWURL(base, slug string, r domain.Release) string {
+	return FileURL(base, slug, r.Number, csvFile(r)) + "-metadata.json"
+}
+
+// CatalogURL is the first page of the DCAT catalog: {base}/v1/catalog.
+func CatalogURL(base string) string {
+	return base + "/v1/catalog"
+}
+
+// ProjectOpenDataURL is the Project Open Data catalog: {base}/v1/catalog/data.json.
+func ProjectOpenDataURL(base string) string {
+	return CatalogURL(base) + "/data.json"
+}
+
+// homepageURL is the API's documentation page, the catalog's page for people.
+func homepageURL(base string) string {
+	return base + "/docs"
+}
+
+// LicenseURL is the SPDX page of a licence: https://spdx.org/licenses/{id}.
+func LicenseURL(spdxID string) string {
+	return "https://spdx.org/licenses/" + url.PathEscape(spdxID)
+}
