@@ -20,12 +20,8 @@ func ReleaseURL(base, slug string, number int) string {
 	return DatasetURL(base, slug) + "/releases/" + strconv.Itoa(number)
 }
 
-// FileURL is a release file's URL: the one the record holds when it is filled, else
-// {base}/v1/datasets/{slug}/releases/{n}/files/{name}.
+// FileURL is a release file's URL: {base}/v1/datasets/{slug}/releases/{n}/files/{name}.
 func FileURL(base, slug string, number int, f domain.ReleaseFile) string {
-	if f.URL != "" {
-		return f.URL
-	}
 	return ReleaseURL(base, slug, number) + "/files/" + url.PathEscape(f.Name)
 }
 
