@@ -1,0 +1,141 @@
+// Package releasefile writes the files of an open-data release (CSV, NDJSON, JSON, XLSX and
+// Parquet) from a stream of typed rows, in constant memory and with no row cap, and reads
+// them back so that tests can prove the round trip.
+//
+// A row holds one value per column, typed by the column:
+//
+//	string    string
+//	integer   int64
+//	number    float64 (finite)
+//	boolean   bool
+//	datetime  time.Time (written in UTC, to the microsecond)
+//	any       float64, bool or string (an observation's value, typed by its indicator)
+//
+// nil is null (an empty cell) in a column that is not required. A value of another type, a
+// null in a required column, a NaN, a time finer than a microsecond or a text that is not
+// valid UTF-8 or holds a control character other than tab, line feed and carriage return is
+// an error: it is a bug upstream, and no file is written with it. The five files of a
+// release thus hold the same values.
+//
+// The same rows and Options give the same bytes on every run, since a release file's SHA-256
+// is its ETag. Each format's file is described in the file that writes it (csv.go, json.go,
+// xlsx.go, parquet.go).
+package releasefile
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+)
+
+// Rows is a stream of rows, read as database/sql's rows are: Next advances to the next row
+// (false at the end or on an error), Values returns the current row's values in column order
+// and Err the error that ended the stream, if any. Values may reuse its slice between rows.
+type Rows interface {
+	Next() bool
+	Values() []any
+	Err() error
+}
+
+// Options are what a file depends on besides its rows.
+type Options struct {
+	// Sheet names the XLSX sheet; "data" when empty. Rows that do not fit on one sheet
+	// continue on Sheet_2, Sheet_3 and so on.
+	Sheet string
+	// Created is the XLSX workbook's creation time, written in its document properties and
+	// as the time of its zip entries: give the release's as_of, never time.Now, so that the
+	// file depends on nothing but the release. Zero leaves the times out.
+	Created time.Time
+}
+
+// formatWriter writes one format: row takes each row's checked values, finish ends the file.
+type formatWriter interface {
+	row(values []any) error
+	finish() error
+}
+
+// Write writes rows in format (one of domain.ReleaseFormats: csv, ndjson, json, xlsx,
+// parquet) to w and returns how many rows it wrote. On an error the output is incomplete and
+// must be discarded; the count is of the rows written before it.
+func Write(format string, w io.Writer, cols []domain.Column, rows Rows, opt Options) (int64, error) {
+	if err := checkColumns(cols); err != nil {
+		return 0, err
+	}
+	var fw formatWriter
+	var err error
+	switch format {
+	case "csv":
+		fw, err = newCSVWriter(w, cols)
+	case "ndjson":
+		fw, err = newJSONWriter(w, cols, false)
+	case "json":
+		fw, err = newJSONWriter(w, cols, true)
+	case "xlsx":
+		fw, err = newXLSXWriter(w, cols, opt)
+	case "parquet":
+		fw, err = newParquetWriter(w, cols)
+	default:
+		return 0, fmt.Errorf("releasefile: unknown format %q", format)
+	}
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	checked := make([]any, len(cols))
+	for rows.Next() {
+		values := rows.Values()
+		if len(values) != len(cols) {
+			return n, fmt.Errorf("releasefile: row %d has %d values for %d columns", n+1, len(values), len(cols))
+		}
+		for i, v := range values {
+			if checked[i], err = checkValue(cols[i], v); err != nil {
+				return n, fmt.Errorf("releasefile: row %d, column %s: %w", n+1, cols[i].Name, err)
+			}
+		}
+		if err := fw.row(checked); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	return n, fw.finish()
+}
+
+// checkColumns refuses columns without a name, with the same name, or of an unknown type.
+func checkColumns(cols []domain.Column) error {
+	if len(cols) == 0 {
+		return fmt.Errorf("releasefile: no columns")
+	}
+	types := []domain.ColumnType{domain.ColumnString, domain.ColumnInteger, domain.ColumnNumber,
+		domain.ColumnBoolean, domain.ColumnDateTime, domain.ColumnAny}
+	seen := map[string]bool{}
+	for _, c := range cols {
+		switch {
+		case c.Name == "":
+			return fmt.Errorf("releasefile: a column has no name")
+		case seen[c.Name]:
+			return fmt.Errorf("releasefile: two columns are named %s", c.Name)
+		case !slices.Contains(types, c.Type):
+			return fmt.Errorf("releasefile: column %s has unknown type %q", c.Name, c.Type)
+		}
+		seen[c.Name] = true
+	}
+	return nil
+}
+
+// RowsOf returns a Rows over rows held in memory, for tests and small files.
+func RowsOf(rows [][]any) Rows { return &sliceRows{rows: rows, i: -1} }
+
+type sliceRows struct {
+	rows [][]any
+	i    int
+}
+
+func (s *sliceRows) Next() bool    { s.i++; return s.i < len(s.rows) }
+func (s *sliceRows) Values() []any { return s.rows[s.i] }
+func (s *sliceRows) Err() error    { return nil }
