@@ -19,12 +19,6 @@ type DatasetPathInput struct {
 	Slug string `path:"slug" maxLength:"100" doc:"The dataset's slug." example:"smart-governance-2019"`
 }
 
-// DatasetGetInput is get-dataset's input.
-type DatasetGetInput struct {
-	DatasetPathInput
-	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current." example:"\"v1\""`
-}
-
 // DatasetOutput is one dataset with its ETag and licence link.
 type DatasetOutput struct {
 	ETag string `header:"ETag"`
@@ -94,18 +88,6 @@ func (h *handlers) listDatasets(ctx context.Context, in *DatasetListInput) (*Lis
 		next = domain.Cursor{Sort: "slug", ID: ds[len(ds)-1].Slug}.Encode()
 	}
 	return newPage(&in.PageParams, ds, next), nil
-}
-
-func (h *handlers) getDataset(ctx context.Context, in *DatasetGetInput) (*DatasetOutput, error) {
-	d, err := h.db.GetDataset(ctx, in.Slug)
-	if err != nil {
-		return nil, err
-	}
-	tag := etag(d.Version)
-	if notModified(in.IfNoneMatch, tag) {
-		return nil, &notModifiedError{etag: tag}
-	}
-	return &DatasetOutput{ETag: tag, Link: licenseLink(d), Body: d}, nil
 }
 
 func (h *handlers) createDataset(ctx context.Context, in *DatasetCreateInput) (*DatasetCreatedOutput, error) {

@@ -173,6 +173,7 @@ var (
 
 	secretariatWrite   = restricted(BudgetWrites, domain.RoleSecretariat)
 	secretariatCreate  = secretariatWrite.idempotent()
+	secretariatRelease = restricted(BudgetExports, domain.RoleSecretariat).idempotent().longRunning()
 	cityWrite          = restricted(BudgetWrites, domain.RoleSecretariat, domain.RoleEditor).scoped()
 	cityResourceWrite  = cityWrite.cityIn("slug")
 	cityCreate         = cityWrite.idempotent()

@@ -147,7 +147,11 @@ func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*h
 		hd.Set("Accept-Ranges", "bytes")
 		hd.Set("Last-Modified", f.CreatedAt.UTC().Format(http.TimeFormat))
 		hd.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%d-%s"`, in.Slug, in.Number, f.Name))
-		hd.Set("Link", "<"+licenseURL(f.License)+`>; rel="license"`)
+		link := "<" + licenseURL(f.License) + `>; rel="license"`
+		if f.Format == "csv" { // where CSV on the Web processors look for the CSV's metadata
+			link += fmt.Sprintf(`, </v1/datasets/%s/releases/%d/csv-metadata.json>; rel="describedby"; type="application/csvm+json"`, in.Slug, in.Number)
+		}
+		hd.Set("Link", link)
 		if compressible(f.Format) {
 			hd.Set("Vary", "Accept-Encoding")
 		}

@@ -137,6 +137,22 @@ func registerRoutes(api huma.API, h *handlers) {
 	register(api, h, op("get-token", http.MethodGet, "/v1/tokens/{id}", "Get an API token (admin)", "tokens", adminRead, append(getErrors, http.StatusForbidden)), h.getToken)
 	register(api, h, op("revoke-token", http.MethodDelete, "/v1/tokens/{id}", "Revoke an API token (admin)", "tokens", adminWrite, append(changeErrs, http.StatusForbidden)), h.revokeToken)
 
+	// Open data: datasets, their immutable releases and files, and the catalogs harvesters read
+	register(api, h, op("list-datasets", http.MethodGet, "/v1/datasets", "List published datasets", "open-data", publicRead, readErrors), h.listDatasets)
+	register(api, h, datasetOp(op("get-dataset", http.MethodGet, "/v1/datasets/{slug}", "Get a dataset as JSON, schema.org JSON-LD or its page", "open-data", publicRead, append(getErrors, http.StatusNotAcceptable))), h.getDataset)
+	register(api, h, withStatus(op("create-dataset", http.MethodPost, "/v1/datasets", "Create a dataset (secretariat)", "open-data", secretariatCreate, createErrs), http.StatusCreated), h.createDataset)
+	register(api, h, op("update-dataset", http.MethodPut, "/v1/datasets/{slug}", "Replace a dataset's description and content (secretariat)", "open-data", secretariatWrite, changeErrs), h.updateDataset)
+	register(api, h, withStatus(op("delete-dataset", http.MethodDelete, "/v1/datasets/{slug}", "Delete a dataset never released (secretariat)", "open-data", secretariatWrite, changeErrs), http.StatusNoContent), h.deleteDataset)
+	register(api, h, op("list-releases", http.MethodGet, "/v1/datasets/{slug}/releases", "List a dataset's releases, newest first", "open-data", publicRead, getErrors), h.listReleases)
+	register(api, h, withStatus(op("create-release", http.MethodPost, "/v1/datasets/{slug}/releases", "Publish a release: an immutable snapshot in five formats (secretariat)", "open-data", secretariatRelease, append(createErrs, http.StatusNotFound)), http.StatusCreated), h.createRelease)
+	register(api, h, withStatus(op("get-latest-release", http.MethodGet, "/v1/datasets/{slug}/releases/latest", "Redirect to a dataset's newest release", "open-data", publicRead, getErrors), http.StatusFound), h.getLatestRelease)
+	register(api, h, op("get-release", http.MethodGet, "/v1/datasets/{slug}/releases/{number}", "Get a release with its files and checksums", "open-data", publicRead, getErrors), h.getRelease)
+	register(api, h, releaseFileOp(op("get-release-file", http.MethodGet, "/v1/datasets/{slug}/releases/{number}/files/{name}", "Download a release file (resumable, immutable)", "open-data", publicExport, append(getErrors, http.StatusRequestedRangeNotSatisfiable))), h.getReleaseFile)
+	register(api, h, jsonDocOp(op("get-release-datapackage", http.MethodGet, "/v1/datasets/{slug}/releases/{number}/datapackage.json", "A release as a Frictionless Data Package", "open-data", publicRead, getErrors), "application/json", "A Frictionless Data Package (datapackage.json) with a Table Schema."), h.getDataPackage)
+	register(api, h, jsonDocOp(op("get-release-csv-metadata", http.MethodGet, "/v1/datasets/{slug}/releases/{number}/csv-metadata.json", "CSV on the Web metadata of a release's CSV", "open-data", publicRead, getErrors), "application/csvm+json", "CSV on the Web (W3C) table metadata of the release's CSV file."), h.getCSVMetadata)
+	register(api, h, jsonDocOp(op("get-catalog", http.MethodGet, "/v1/catalog", "The DCAT-AP 3 catalog of the datasets, as JSON-LD, paged for harvesters", "open-data", publicRead, readErrors), "application/ld+json", "One page of the DCAT-AP 3 catalog as JSON-LD with an inline context; hydra:view's hydra:next links the next page."), h.getCatalog)
+	register(api, h, jsonDocOp(op("get-catalog-data-json", http.MethodGet, "/v1/catalog/data.json", "The datasets as a Project Open Data catalog (data.json)", "open-data", publicRead, readErrors), "application/json", "A Project Open Data v1.1 catalog."), h.getProjectOpenData)
+
 	// The change feed: every create, update and delete of the public data, for mirrors
 	register(api, h, op("list-changes", http.MethodGet, "/v1/changes", "Follow every create, update and delete of the public data", "changes", publicRead, readErrors), h.listChanges)
 
