@@ -125,6 +125,14 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 			t.Fatal(err)
 		}
 	}
+	for _, slug := range []string{"ds", "ds-spare"} {
+		if _, err := h.db.CreateDataset(fixtureCtx(), fixtureCaller, slug, datasetFields("observations")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.db.PublishRelease(fixtureCtx(), fixtureCaller, "ds", "First", testFileWriter); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []string{"alpha", "beta"} {
 		if _, err := h.db.CreateAdoption(fixtureCtx(), fixtureCaller, domain.AdoptionKey{Trend: "tm", City: c, Year: 2019},
 			domain.AdoptionFields{Stage: "pilot", Source: "Test"}); err != nil {
@@ -292,8 +300,23 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 			"type": "meeting", "start": map[string]any{"value": nil, "precision": "unknown"}, "status": "tbc"}},
 		"update-event": {method: "PUT", path: "/v1/events/ev", header: anyVersion, body: map[string]any{"title": map[string]any{"en": "Renamed"},
 			"type": "webinar", "start": map[string]any{"value": "2020", "precision": "year"}, "status": "tbc"}},
-		"patch-event":  {method: "PATCH", path: "/v1/events/ev", body: `{"status": "completed"}`, header: merge},
-		"delete-event": {method: "DELETE", path: "/v1/events/ev", header: anyVersion},
+		"patch-event":              {method: "PATCH", path: "/v1/events/ev", body: `{"status": "completed"}`, header: merge},
+		"delete-event":             {method: "DELETE", path: "/v1/events/ev", header: anyVersion},
+		"list-changes":             {method: "GET", path: "/v1/changes?resource=city"},
+		"list-datasets":            {method: "GET", path: "/v1/datasets"},
+		"get-dataset":              {method: "GET", path: "/v1/datasets/ds"},
+		"create-dataset":           {method: "POST", path: "/v1/datasets", body: withSlug(datasetBody(), "new-"+city)},
+		"update-dataset":           {method: "PUT", path: "/v1/datasets/ds", header: anyVersion, body: datasetBody()},
+		"delete-dataset":           {method: "DELETE", path: "/v1/datasets/ds-spare", header: anyVersion},
+		"list-releases":            {method: "GET", path: "/v1/datasets/ds/releases"},
+		"create-release":           {method: "POST", path: "/v1/datasets/ds/releases", body: map[string]any{"notes": "Again"}},
+		"get-latest-release":       {method: "GET", path: "/v1/datasets/ds/releases/latest"},
+		"get-release":              {method: "GET", path: "/v1/datasets/ds/releases/1"},
+		"get-release-file":         {method: "GET", path: "/v1/datasets/ds/releases/1/files/observations.csv"},
+		"get-release-datapackage":  {method: "GET", path: "/v1/datasets/ds/releases/1/datapackage.json"},
+		"get-release-csv-metadata": {method: "GET", path: "/v1/datasets/ds/releases/1/csv-metadata.json"},
+		"get-catalog":              {method: "GET", path: "/v1/catalog"},
+		"get-catalog-data-json":    {method: "GET", path: "/v1/catalog/data.json"},
 	}[op]
 	return r, ok
 }
@@ -324,6 +347,8 @@ func (w *matrixWorld) fingerprint(t *testing.T) string {
 		(SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY id) FROM commitments c),
 		(SELECT count(*) FROM commitment_statuses),
 		(SELECT string_agg(concat_ws(':', id, name, role, cities, revoked_at), ',' ORDER BY id) FROM api_tokens),
+		(SELECT string_agg(to_jsonb(d)::text, ',' ORDER BY slug) FROM datasets d),
+		(SELECT count(*) FROM releases), (SELECT count(*) FROM release_files), (SELECT count(*) FROM release_file_chunks),
 		(SELECT count(*) FROM audit_log), (SELECT count(*) FROM idempotency_keys)))`)
 	if err != nil {
 		t.Fatal(err)
