@@ -46,7 +46,9 @@ func jsonDocResponses(mediaType, what string) map[string]*huma.Response {
 		"200": {
 			Description: what,
 			Headers: map[string]*huma.Param{
-				"ETag": {Description: "A digest of the document.", Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100)}},
+				"ETag": {Description: "A digest of the document.", Schema: headerText(100)},
+				"Link": {Description: "The dataset's licence (rel=\"license\"); on the catalog, its next page (rel=\"next\"), as hydra:next says.",
+					Schema: headerText(2500)},
 			},
 			Content: map[string]*huma.MediaType{mediaType: {Schema: &huma.Schema{Type: huma.TypeObject, Description: what}}},
 		},
@@ -66,9 +68,9 @@ func datasetResponses() map[string]*huma.Response {
 			Description: "The dataset as JSON, as schema.org Dataset JSON-LD, or as its page.",
 			Headers: map[string]*huma.Param{
 				"ETag": {Description: "Per representation: the version for JSON; the version and a digest for JSON-LD and HTML, which also show the newest release.",
-					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100)}},
-				"Link": {Description: "The dataset's licence, rel=\"license\".", Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(300)}},
-				"Vary": {Description: "Accept.", Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100)}},
+					Schema: headerText(100)},
+				"Link": {Description: "The dataset's licence, rel=\"license\".", Schema: headerText(300)},
+				"Vary": {Description: "Accept.", Schema: headerText(100)},
 			},
 			Content: map[string]*huma.MediaType{
 				"application/json":    {Schema: &huma.Schema{Ref: "#/components/schemas/Dataset"}},
@@ -129,7 +131,11 @@ func (h *handlers) getCatalog(ctx context.Context, in *CatalogInput) (*huma.Stre
 	if more {
 		next = page(domain.Cursor{Sort: "slug", ID: ds[len(ds)-1].Slug}.Encode())
 	}
-	return respondJSONDoc("application/ld+json", "", catalog.DCATCatalog(h.publicBase, entries, page(in.Cursor), next))
+	link := ""
+	if next != "" {
+		link = "<" + next + `>; rel="next"`
+	}
+	return respondJSONDoc("application/ld+json", link, catalog.DCATCatalog(h.publicBase, entries, page(in.Cursor), next))
 }
 
 func (h *handlers) getProjectOpenData(ctx context.Context, _ *struct{}) (*huma.StreamResponse, error) {

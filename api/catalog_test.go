@@ -23,9 +23,9 @@ func TestDatasetLifecycle(t *testing.T) {
 	h.do(req{method: http.MethodPost, path: "/v1/datasets", token: editor, body: body}).expect(t, http.StatusForbidden)
 	h.do(req{method: http.MethodPost, path: "/v1/datasets", body: body}).expect(t, http.StatusUnauthorized)
 	for name, bad := range map[string]map[string]any{
-		"body.content":            {"resource": "observations", "edition": 2031},
-		"body.content.edition":    {"resource": "cities", "edition": 2019},
-		"body.content.provenance": {"resource": "cities", "provenance": []string{"invented"}},
+		"body.content":               {"resource": "observations", "edition": 2031},
+		"body.content.edition":       {"resource": "cities", "edition": 2019},
+		"body.content.provenance[0]": {"resource": "cities", "provenance": []string{"invented"}},
 	} {
 		b := datasetBody()
 		b["slug"], b["content"] = "bad", bad

@@ -24,7 +24,7 @@ type ChangePage struct {
 // ChangeItem is one change with the path of the resource it is about.
 type ChangeItem struct {
 	domain.Change
-	Href string `json:"href" example:"/v1/observations/8123" doc:"The resource's path in this API."`
+	Href string `json:"href" maxLength:"500" pattern:"^(/v1/[A-Za-z0-9/._-]+)?$" example:"/v1/observations/8123" doc:"The resource's path in this API."`
 }
 
 // ChangeListOutput is list-changes' response.

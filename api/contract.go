@@ -293,9 +293,14 @@ func headerComponents() map[string]*huma.Header {
 		"Retry-After":                 header("Seconds to wait before retrying.", huma.TypeInteger, 0, ""),
 		"ETag": header(`The resource's entity tag at its current version, e.g. "v3": send it in If-None-Match to `+
 			"revalidate (304 when unchanged) and in If-Match to change or delete the resource. A calendar feed's tag is a digest "+
-			`of the feed, e.g. "ics-3f2a9c1d0b7e4a55", for If-None-Match only.`, huma.TypeString, 40, `^"(v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?|ics-[0-9a-f]{16})"$`),
-		"Link": header(`The next page, when there is one: <…>; rel="next" (the same request with cursor set to next_cursor).`,
-			huma.TypeString, 8192, `^<[^>]+>; rel="next"$`),
+			`of the feed, e.g. "ics-3f2a9c1d0b7e4a55", for If-None-Match only; a rendering's adds a digest to the version `+
+			`("v3-html-…"); a catalog document's is a digest; a release's is "r" and its number; a release file's is its `+
+			`SHA-256 in hex, weak (W/) when gzip-encoded on the way.`, huma.TypeString, 70,
+			`^(W/)?"(v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?|v[0-9]+-(md|html|jsonld)-[0-9a-f]{16}|ics-[0-9a-f]{16}|r[0-9]+|[0-9a-f]{24}|[0-9a-f]{64})"$`),
+		"Link": header(`The next page, when there is one: <…>; rel="next" (the same request with cursor set to next_cursor). `+
+			`A dataset's documents and files name its licence (rel="license"); a release's CSV names its CSV on the Web `+
+			`metadata (rel="describedby"; type="application/csvm+json").`,
+			huma.TypeString, 8192, `^<[^>]+>; rel="(next|license|describedby)"(; type="[a-z/+]+")?(, <[^>]+>; rel="(next|license|describedby)"(; type="[a-z/+]+")?)*$`),
 		"Location": {Description: "The URL path of the created resource.",
 			Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(300), Format: "uri-reference"}},
 		"WWW-Authenticate": header(`The authentication scheme to use: Bearer realm="digitalcities".`, huma.TypeString, 100, `^Bearer realm="[a-z]+"$`),

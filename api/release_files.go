@@ -29,7 +29,7 @@ type ReleaseFileInput struct {
 // releaseFileResponses documents a release file's download.
 func releaseFileResponses() map[string]*huma.Response {
 	str := func(desc string) *huma.Param {
-		return &huma.Param{Description: desc, Schema: &huma.Schema{Type: huma.TypeString}}
+		return &huma.Param{Description: desc, Schema: headerText(500)}
 	}
 	headers := func() map[string]*huma.Param {
 		return map[string]*huma.Param{
@@ -54,6 +54,11 @@ func releaseFileResponses() map[string]*huma.Response {
 		"206": {Description: "The requested byte range.", Headers: partial, Content: content()},
 		"304": {Description: "The file you hold is this one."},
 	}
+}
+
+// headerText is the schema of a header value: printable ASCII, at most max characters.
+func headerText(max int) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeString, MaxLength: &max, Pattern: `^[ -~]*$`}
 }
 
 // releaseFileOp documents a release file's download.

@@ -22,7 +22,7 @@ type ReleasePathInput struct {
 // ReleaseOutput is one release. Releases never change: their ETag is their number's.
 type ReleaseOutput struct {
 	ETag         string `header:"ETag"`
-	CacheControl string `header:"Cache-Control"`
+	CacheControl string `header:"Cache-Control" maxLength:"100" pattern:"^[ -~]*$" doc:"public, max-age=31536000, immutable: releases never change." example:"public, max-age=31536000, immutable"`
 	Link         string `header:"Link" doc:"The dataset's licence, rel=\"license\"." example:"<https://spdx.org/licenses/CC-BY-4.0>; rel=\"license\""`
 	Body         *domain.Release
 }
@@ -48,7 +48,7 @@ type ReleaseCreatedOutput struct {
 // LatestReleaseOutput redirects to the newest release.
 type LatestReleaseOutput struct {
 	Location     string `header:"Location" doc:"The newest release." example:"/v1/datasets/smart-governance-2019/releases/3"`
-	CacheControl string `header:"Cache-Control" doc:"no-cache: the newest release changes when one is published." example:"no-cache"`
+	CacheControl string `header:"Cache-Control" maxLength:"100" pattern:"^[ -~]*$" doc:"no-cache: the newest release changes when one is published." example:"no-cache"`
 }
 
 // releaseCache is the Cache-Control of what never changes.

@@ -15,9 +15,9 @@ var FeedResources = []string{"city", "organisation", "body_role", "study", "stud
 // Change is one entry of the change feed: a create, update or delete of a public resource, with
 // the resource as the API showed it after the change (null after a delete).
 type Change struct {
-	ID         int64           `json:"id" minimum:"1" example:"81234" doc:"The change's own id, unique and stable: use it to recognise a change seen twice."`
+	ID         int64           `json:"id" minimum:"1" maximum:"9007199254740991" example:"81234" doc:"The change's own id, unique and stable: use it to recognise a change seen twice."`
 	Resource   string          `json:"resource" enum:"city,organisation,body_role,study,study_city,framework,indicator,observation,trend,trend_adoption,event,report,commitment,dataset,release" example:"observation"`
-	ResourceID string          `json:"resource_id" example:"8123" doc:"The resource's identifier within its kind (a slug, a number, or a compound key such as 2019/bilbao)."`
+	ResourceID string          `json:"resource_id" maxLength:"300" pattern:"^[A-Za-z0-9/._-]+$" example:"8123" doc:"The resource's identifier within its kind (a slug, a number, or a compound key such as 2019/bilbao)."`
 	Action     string          `json:"action" enum:"create,update,delete" example:"update"`
 	At         time.Time       `json:"at" doc:"When the transaction that made the change began."`
 	Data       json.RawMessage `json:"data" doc:"The resource as the API showed it after the change; null after a delete."`

@@ -18,7 +18,7 @@ var ReservedDatasetSlugs = []string{"catalog"}
 type Dataset struct {
 	Slug string `json:"slug" db:"slug" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"smart-governance-2019" doc:"Stable identifier, lowercase words joined by hyphens."`
 	DatasetFields
-	LatestRelease *int      `json:"latest_release" db:"latest_release" doc:"The number of the newest release; null before the first." example:"3"`
+	LatestRelease *int      `json:"latest_release" db:"latest_release" minimum:"1" maximum:"2147483647" doc:"The number of the newest release; null before the first." example:"3"`
 	Version       int       `json:"version" db:"version" minimum:"1" maximum:"2147483647" example:"1" doc:"Incremented on every change; the ETag is derived from it."`
 	CreatedAt     time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at" db:"updated_at"`
@@ -30,8 +30,8 @@ type DatasetFields struct {
 	Description        Text           `json:"description" db:"description"`
 	Publisher          string         `json:"publisher" db:"publisher" minLength:"1" maxLength:"200" example:"UCLG Community of Practice on Digital Cities" doc:"Who publishes the dataset."`
 	License            string         `json:"license" db:"license" minLength:"1" maxLength:"100" pattern:"^[A-Za-z0-9.+-]+$" example:"CC-BY-4.0" doc:"The SPDX identifier of the dataset's licence (https://spdx.org/licenses/)."`
-	Themes             []string       `json:"themes" db:"themes" required:"false" nullable:"false" maxItems:"20" doc:"Themes, as words or URIs (such as a EU data theme)." example:"[\"GOVE\",\"TECH\"]"`
-	Keywords           []string       `json:"keywords" db:"keywords" required:"false" nullable:"false" maxItems:"50" example:"[\"smart cities\",\"open government\"]"`
+	Themes             []string       `json:"themes" db:"themes" maxLength:"200" pattern:"^[^\\x00-\\x1f\\x7f]*$" required:"false" nullable:"false" maxItems:"20" doc:"Themes, as words or URIs (such as a EU data theme)." example:"[\"GOVE\",\"TECH\"]"`
+	Keywords           []string       `json:"keywords" db:"keywords" maxLength:"200" pattern:"^[^\\x00-\\x1f\\x7f]*$" required:"false" nullable:"false" maxItems:"50" example:"[\"smart cities\",\"open government\"]"`
 	TemporalStart      *int           `json:"temporal_start" db:"temporal_start" required:"false" minimum:"1900" maximum:"2199" doc:"First year the data covers; null when open." example:"2019"`
 	TemporalEnd        *int           `json:"temporal_end" db:"temporal_end" required:"false" minimum:"1900" maximum:"2199" doc:"Last year the data covers; null when open." example:"2020"`
 	Spatial            string         `json:"spatial" db:"spatial" required:"false" maxLength:"200" example:"World" doc:"The area the data covers, in words."`
@@ -47,9 +47,9 @@ type DatasetContent struct {
 	Resource   string   `json:"resource" enum:"observations,cities,indicators,trend_adoption,events" example:"observations" doc:"The kind of record the dataset publishes."`
 	Edition    *int     `json:"edition,omitempty" required:"false" minimum:"2000" maximum:"2100" example:"2019" doc:"Observations or trend adoption of one study edition (observations: its edition; trend adoption: its year)."`
 	Framework  string   `json:"framework,omitempty" required:"false" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"uclg-smart-governance-2019" doc:"Observations or indicators of one framework."`
-	Cities     []string `json:"cities,omitempty" required:"false" maxItems:"500" doc:"Only these cities (observations, cities, trend adoption, events)."`
-	Indicators []string `json:"indicators,omitempty" required:"false" maxItems:"500" doc:"Only these indicators (observations)."`
-	Provenance []string `json:"provenance,omitempty" required:"false" maxItems:"3" doc:"The provenances to include; reported only when left out, so that invented data is never published unless asked for." example:"[\"reported\"]"`
+	Cities     []string `json:"cities,omitempty" required:"false" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" maxItems:"500" doc:"Only these cities (observations, cities, trend adoption, events)."`
+	Indicators []string `json:"indicators,omitempty" required:"false" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" maxItems:"500" doc:"Only these indicators (observations)."`
+	Provenance []string `json:"provenance,omitempty" required:"false" enum:"reported,sample,synthetic" maxItems:"3" doc:"The provenances to include; reported only when left out, so that invented data is never published unless asked for." example:"[\"reported\"]"`
 }
 
 // Value stores the content as a jsonb object.
@@ -107,27 +107,27 @@ func (c DatasetContent) Provenances() []string {
 // Release is an immutable, numbered snapshot of a dataset, taken in one consistent database
 // snapshot, with its files.
 type Release struct {
-	Dataset string    `json:"dataset" db:"dataset" example:"smart-governance-2019"`
-	Number  int       `json:"number" db:"number" minimum:"1" example:"1" doc:"Numbered from 1 per dataset."`
-	Notes   string    `json:"notes" db:"notes" example:"First release of the 2019 edition's observations."`
-	Rows    int64     `json:"rows" db:"rows" minimum:"0" example:"1240" doc:"How many records every file of the release holds."`
+	Dataset string    `json:"dataset" db:"dataset" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"smart-governance-2019"`
+	Number  int       `json:"number" db:"number" minimum:"1" maximum:"2147483647" example:"1" doc:"Numbered from 1 per dataset."`
+	Notes   string    `json:"notes" db:"notes" maxLength:"5000" example:"First release of the 2019 edition's observations."`
+	Rows    int64     `json:"rows" db:"rows" minimum:"0" maximum:"9007199254740991" example:"1240" doc:"How many records every file of the release holds."`
 	AsOf    time.Time `json:"as_of" db:"as_of" doc:"The release's vintage: the moment of the database snapshot it was taken in."`
 	// ChangesCursor is the change-feed position of the snapshot: following /v1/changes from it
 	// brings a copy made from the release up to date.
-	ChangesCursor string         `json:"changes_cursor" db:"changes_cursor" example:"eyJ0IjoiNzQyIiwiaSI6MH0" doc:"Follow /v1/changes from this cursor to bring a copy made from this release up to date."`
+	ChangesCursor string         `json:"changes_cursor" db:"changes_cursor" maxLength:"200" pattern:"^[A-Za-z0-9_-]+$" example:"eyJ0IjoiNzQyIiwiaSI6MH0" doc:"Follow /v1/changes from this cursor to bring a copy made from this release up to date."`
 	Content       DatasetContent `json:"content" db:"content" doc:"The dataset's content query when the release was taken."`
-	Files         []ReleaseFile  `json:"files" db:"-"`
+	Files         []ReleaseFile  `json:"files" db:"-" maxItems:"5"`
 	CreatedAt     time.Time      `json:"created_at" db:"created_at"`
 }
 
 // ReleaseFile is one file of a release. Files never change.
 type ReleaseFile struct {
-	Name      string `json:"name" db:"name" example:"observations.csv"`
+	Name      string `json:"name" db:"name" maxLength:"100" pattern:"^[a-z_]+\\.(csv|ndjson|json|xlsx|parquet)$" example:"observations.csv"`
 	Format    string `json:"format" db:"format" enum:"csv,ndjson,json,xlsx,parquet" example:"csv"`
-	MediaType string `json:"media_type" db:"media_type" example:"text/csv; charset=utf-8"`
-	Bytes     int64  `json:"bytes" db:"bytes" minimum:"0" example:"183220"`
-	SHA256    string `json:"sha256" db:"sha256" pattern:"^[0-9a-f]{64}$" example:"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" doc:"The SHA-256 of the file's bytes, in hex; also its ETag."`
-	Href      string `json:"href" db:"-" example:"/v1/datasets/smart-governance-2019/releases/1/files/observations.csv" doc:"The file's path in this API."`
+	MediaType string `json:"media_type" db:"media_type" maxLength:"100" pattern:"^[a-z]+/[a-z0-9.+-]+(; charset=utf-8)?$" example:"text/csv; charset=utf-8"`
+	Bytes     int64  `json:"bytes" db:"bytes" minimum:"0" maximum:"9007199254740991" example:"183220"`
+	SHA256    string `json:"sha256" db:"sha256" maxLength:"64" pattern:"^[0-9a-f]{64}$" example:"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" doc:"The SHA-256 of the file's bytes, in hex; also its ETag."`
+	Href      string `json:"href" db:"-" maxLength:"500" pattern:"^/v1/[A-Za-z0-9/._-]+$" example:"/v1/datasets/smart-governance-2019/releases/1/files/observations.csv" doc:"The file's path in this API."`
 }
 
 // ReleaseFormats are the formats every release is written in, with their media types.

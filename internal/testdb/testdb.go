@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -91,7 +92,16 @@ func Create(t testing.TB) (name, dbURL string) {
 	b := make([]byte, 6)
 	rand.Read(b)
 	name = "dc_test_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)+" TEMPLATE "+pq.QuoteIdentifier(templateName)); err != nil {
+	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)+" TEMPLATE "+pq.QuoteIdentifier(templateName))
+	var pe *pq.Error
+	if errors.As(err, &pe) && pe.Code == "3D000" {
+		// Another checkout's tests, on another schema version, dropped this one's template as
+		// old: make it again (under the lock) and retry once.
+		if templateName, err = ensureTemplate(ctx, admin, server); err == nil {
+			_, err = admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)+" TEMPLATE "+pq.QuoteIdentifier(templateName))
+		}
+	}
+	if err != nil {
 		_ = admin.Close()
 		t.Fatalf("testdb: create %s: %v", name, err)
 	}

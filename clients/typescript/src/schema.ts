@@ -64,6 +64,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The DCAT-AP 3 catalog of the datasets, as JSON-LD, paged for harvesters
+         * @description The DCAT-AP 3 catalog of every dataset as JSON-LD with an inline context: each dataset with its publisher, contact point, licence, themes, keywords, temporal coverage, update frequency and version, and its newest release's files as distributions with download URL, media type, byte size and SHA-256 checksum. Paged for harvesters: hydra:view's hydra:next links the next page.
+         */
+        get: operations["get-catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/data.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The datasets as a Project Open Data catalog (data.json)
+         * @description Every dataset as a Project Open Data v1.1 catalog (data.json), for portals that harvest that format.
+         */
+        get: operations["get-catalog-data-json"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow every create, update and delete of the public data
+         * @description The change feed, for keeping a copy of the public data in sync: every create, update and delete of cities, organisations, roles, studies, frameworks, indicators, observations, trends and adoption records, events, published reports, commitments, datasets and releases, in the order to apply them, each with the resource as the API showed it after the change (null after a delete). Tokens and drafts never appear. Changes are ordered by the transaction that made them and the feed stops at the oldest transaction still running, so a transaction that commits late is never skipped: a page may be empty while one runs, and caught_up then says to wait. Start from the beginning, from now (since=now), or from a release's changes_cursor to bring a copy made from that release up to date; keep next_cursor with your copy and pass it as since. A change may be delivered twice around a cursor; apply them by id and version.
+         */
+        get: operations["list-changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cities": {
         parameters: {
             query?: never;
@@ -352,6 +412,182 @@ export interface paths {
          * @description Two to five cities side by side over a framework's active indicators: one row per indicator under items, with each city's latest counted value in the order asked (null when none counts). By default only reported (real) observations that are not rejected count; provenance=reported,sample (or synthetic) also counts data invented for demonstrations or generated for tests, and verification=verified counts only verified values. Rejected values never count. The top level says what was counted: computed_from (the provenances and verification states counted, and how many observations of each provenance), includes_invented_data and, when that is true, a notice. Each value carries its provenance and verification.
          */
         get: operations["compare-cities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List published datasets
+         * @description The published datasets, by slug: what each holds (its content: observations of an edition or framework, cities, indicators, trend adoption or events), under which licence (SPDX), from whom, how often it is released, and its newest release's number. Filtered by resource, licence and whether it has been released; keyset paging.
+         */
+        get: operations["list-datasets"];
+        put?: never;
+        /**
+         * Create a dataset (secretariat)
+         * @description Describe a dataset: title and description in UCLG's languages, publisher, licence (an SPDX id), themes, keywords, temporal and spatial coverage, update frequency, contact, and the query that defines its content. Only reported data is published unless content.provenance names sample or synthetic too. Nothing is published until a release is taken.
+         */
+        post: operations["create-dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a dataset as JSON, schema.org JSON-LD or its page
+         * @description A dataset as JSON; as schema.org Dataset JSON-LD (Accept: application/ld+json or format=jsonld), which dataset search engines read; or as its HTML page (text/html), with that JSON-LD embedded and the newest release's files and checksums. The Link header names its licence (rel=license).
+         */
+        get: operations["get-dataset"];
+        /**
+         * Replace a dataset's description and content (secretariat)
+         * @description Replace a dataset's description and content query. Releases already taken keep the content they were taken with; the next release follows the new one.
+         */
+        put: operations["update-dataset"];
+        post?: never;
+        /**
+         * Delete a dataset never released (secretariat)
+         * @description Delete a dataset that was never released. A released dataset stays: its releases are cited and mirrored (409).
+         */
+        delete: operations["delete-dataset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{slug}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a dataset's releases, newest first
+         * @description A dataset's releases, newest first, each with its files (name, format, media type, bytes, SHA-256), row count, vintage (as_of) and the change-feed cursor that brings a copy made from it up to date.
+         */
+        get: operations["list-releases"];
+        put?: never;
+        /**
+         * Publish a release: an immutable snapshot in five formats (secretariat)
+         * @description Take a release: every record the dataset's content selects, read in one consistent database snapshot, written as CSV, NDJSON, JSON, XLSX and Parquet with the same rows, labelled for people (names, countries, codes, units beside the slugs) and machines (typed columns). Releases are numbered from 1 and never change; the newest one is the dataset's latest_release. There is no row cap: a release of a million rows takes about a minute, during which the request stays open.
+         */
+        post: operations["create-release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{slug}/releases/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Redirect to a dataset's newest release
+         * @description Redirect (302) to the dataset's newest release; 404 before the first.
+         */
+        get: operations["get-latest-release"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{slug}/releases/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a release with its files and checksums
+         * @description A release: its notes, row count, vintage (as_of), the content query it was taken with, the change-feed cursor to follow from it, and its files with their sizes and SHA-256 checksums. Releases never change: cache them for a year.
+         */
+        get: operations["get-release"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{slug}/releases/{number}/csv-metadata.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CSV on the Web metadata of a release's CSV
+         * @description CSV on the Web (W3C) metadata of the release's CSV: its columns with titles, descriptions and datatypes, for CSVW processors, which also find it through the CSV's Link header.
+         */
+        get: operations["get-release-csv-metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{slug}/releases/{number}/datapackage.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A release as a Frictionless Data Package
+         * @description The release as a Frictionless Data Package: its files as resources with their bytes, sha256 hashes and media types, the licence, and a Table Schema of the columns (names, titles, descriptions, types, required, allowed values), for frictionless, R and Python tooling.
+         */
+        get: operations["get-release-datapackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{slug}/releases/{number}/files/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a release file (resumable, immutable)
+         * @description Download a release file. Files never change: the ETag is the file's SHA-256 and Cache-Control says immutable. Range requests (one range) resume a cut download with 206; gzip is applied to CSV, NDJSON and JSON on the way when Accept-Encoding asks (then the ETag is weak and no range applies). The CSV's Link header points to its CSV on the Web metadata (rel=describedby). Streamed in constant memory, with no row cap.
+         */
+        get: operations["get-release-file"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1669,6 +1905,200 @@ export interface components {
         };
         /**
          * @example {
+         *       "action": "create",
+         *       "at": "2026-11-30T16:29:01.505896Z",
+         *       "data": {
+         *         "accrual_periodicity": "biennial",
+         *         "contact_email": "info@uclg.org",
+         *         "contact_name": "UCLG World Secretariat",
+         *         "content": {
+         *           "edition": 2019,
+         *           "provenance": [
+         *             "reported",
+         *             "sample"
+         *           ],
+         *           "resource": "observations"
+         *         },
+         *         "created_at": "2026-11-30T16:29:01.505896Z",
+         *         "description": {
+         *           "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *         },
+         *         "keywords": [
+         *           "smart cities",
+         *           "open government"
+         *         ],
+         *         "latest_release": null,
+         *         "license": "CC-BY-4.0",
+         *         "publisher": "UCLG Community of Practice on Digital Cities",
+         *         "slug": "smart-governance-2019",
+         *         "spatial": "World",
+         *         "temporal_end": 2020,
+         *         "temporal_start": 2019,
+         *         "themes": [
+         *           "GOVE",
+         *           "TECH"
+         *         ],
+         *         "title": {
+         *           "en": "Smart Governance 2019: observations",
+         *           "es": "Gobernanza inteligente 2019: observaciones",
+         *           "fr": "Gouvernance intelligente 2019 : observations"
+         *         },
+         *         "updated_at": "2026-11-30T16:29:01.505896Z",
+         *         "version": 1
+         *       },
+         *       "href": "/v1/datasets/smart-governance-2019",
+         *       "id": 341,
+         *       "resource": "dataset",
+         *       "resource_id": "smart-governance-2019"
+         *     }
+         */
+        ChangeItem: {
+            /**
+             * @example update
+             * @enum {string}
+             */
+            action: "create" | "update" | "delete";
+            /**
+             * Format: date-time
+             * @description When the transaction that made the change began.
+             */
+            at: string;
+            /** @description The resource as the API showed it after the change; null after a delete. */
+            data: unknown;
+            /**
+             * @description The resource's path in this API.
+             * @example /v1/observations/8123
+             */
+            href: string;
+            /**
+             * Format: int64
+             * @description The change's own id, unique and stable: use it to recognise a change seen twice.
+             * @example 81234
+             */
+            id: number;
+            /**
+             * @example observation
+             * @enum {string}
+             */
+            resource: "city" | "organisation" | "body_role" | "study" | "study_city" | "framework" | "indicator" | "observation" | "trend" | "trend_adoption" | "event" | "report" | "commitment" | "dataset" | "release";
+            /**
+             * @description The resource's identifier within its kind (a slug, a number, or a compound key such as 2019/bilbao).
+             * @example 8123
+             */
+            resource_id: string;
+        };
+        /**
+         * @example {
+         *       "caught_up": false,
+         *       "items": [
+         *         {
+         *           "action": "create",
+         *           "at": "2026-11-30T16:29:01.505896Z",
+         *           "data": {
+         *             "accrual_periodicity": "biennial",
+         *             "contact_email": "info@uclg.org",
+         *             "contact_name": "UCLG World Secretariat",
+         *             "content": {
+         *               "edition": 2019,
+         *               "provenance": [
+         *                 "reported",
+         *                 "sample"
+         *               ],
+         *               "resource": "observations"
+         *             },
+         *             "created_at": "2026-11-30T16:29:01.505896Z",
+         *             "description": {
+         *               "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *             },
+         *             "keywords": [
+         *               "smart cities",
+         *               "open government"
+         *             ],
+         *             "latest_release": null,
+         *             "license": "CC-BY-4.0",
+         *             "publisher": "UCLG Community of Practice on Digital Cities",
+         *             "slug": "smart-governance-2019",
+         *             "spatial": "World",
+         *             "temporal_end": 2020,
+         *             "temporal_start": 2019,
+         *             "themes": [
+         *               "GOVE",
+         *               "TECH"
+         *             ],
+         *             "title": {
+         *               "en": "Smart Governance 2019: observations",
+         *               "es": "Gobernanza inteligente 2019: observaciones",
+         *               "fr": "Gouvernance intelligente 2019 : observations"
+         *             },
+         *             "updated_at": "2026-11-30T16:29:01.505896Z",
+         *             "version": 1
+         *           },
+         *           "href": "/v1/datasets/smart-governance-2019",
+         *           "id": 341,
+         *           "resource": "dataset",
+         *           "resource_id": "smart-governance-2019"
+         *         },
+         *         {
+         *           "action": "update",
+         *           "at": "2026-11-30T16:29:01.521028Z",
+         *           "data": {
+         *             "accrual_periodicity": "biennial",
+         *             "contact_email": "info@uclg.org",
+         *             "contact_name": "UCLG World Secretariat",
+         *             "content": {
+         *               "edition": 2019,
+         *               "provenance": [
+         *                 "reported",
+         *                 "sample"
+         *               ],
+         *               "resource": "observations"
+         *             },
+         *             "created_at": "2026-11-30T16:29:01.505896Z",
+         *             "description": {
+         *               "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *             },
+         *             "keywords": [
+         *               "smart cities",
+         *               "open government"
+         *             ],
+         *             "latest_release": 1,
+         *             "license": "CC-BY-4.0",
+         *             "publisher": "UCLG Community of Practice on Digital Cities",
+         *             "slug": "smart-governance-2019",
+         *             "spatial": "World",
+         *             "temporal_end": 2020,
+         *             "temporal_start": 2019,
+         *             "themes": [
+         *               "GOVE",
+         *               "TECH"
+         *             ],
+         *             "title": {
+         *               "en": "Smart Governance 2019: observations",
+         *               "es": "Gobernanza inteligente 2019: observaciones",
+         *               "fr": "Gouvernance intelligente 2019 : observations"
+         *             },
+         *             "updated_at": "2026-11-30T16:29:01.521028Z",
+         *             "version": 2
+         *           },
+         *           "href": "/v1/datasets/smart-governance-2019",
+         *           "id": 342,
+         *           "resource": "dataset",
+         *           "resource_id": "smart-governance-2019"
+         *         }
+         *       ],
+         *       "next_cursor": "eyJ0IjoiMTA0NzMiLCJpIjozNDJ9"
+         *     }
+         */
+        ChangePage: {
+            /** @description True when this page reached the present: wait a little before asking again. */
+            caught_up: boolean;
+            /** @description Changes in the order they are to be applied (an empty list, never null). */
+            items: components["schemas"]["ChangeItem"][];
+            /** @description Pass as since to read on. Keep it with your copy: it is where your copy stands. */
+            next_cursor: string;
+        };
+        /**
+         * @example {
          *       "cop_member": true,
          *       "cop_role": "chair",
          *       "country": "ES",
@@ -2463,6 +2893,369 @@ export interface components {
              * @description Incremented on every change; the ETag is derived from it.
              */
             version: number;
+        };
+        /**
+         * @example {
+         *       "accrual_periodicity": "biennial",
+         *       "contact_email": "info@uclg.org",
+         *       "contact_name": "UCLG World Secretariat",
+         *       "content": {
+         *         "edition": 2019,
+         *         "provenance": [
+         *           "reported",
+         *           "sample"
+         *         ],
+         *         "resource": "observations"
+         *       },
+         *       "created_at": "2026-11-30T16:29:01.505896Z",
+         *       "description": {
+         *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *       },
+         *       "keywords": [
+         *         "smart cities",
+         *         "open government"
+         *       ],
+         *       "latest_release": 1,
+         *       "license": "CC-BY-4.0",
+         *       "publisher": "UCLG Community of Practice on Digital Cities",
+         *       "slug": "smart-governance-2019",
+         *       "spatial": "World",
+         *       "temporal_end": 2020,
+         *       "temporal_start": 2019,
+         *       "themes": [
+         *         "GOVE",
+         *         "TECH"
+         *       ],
+         *       "title": {
+         *         "en": "Smart Governance 2019: observations",
+         *         "es": "Gobernanza inteligente 2019: observaciones",
+         *         "fr": "Gouvernance intelligente 2019 : observations"
+         *       },
+         *       "updated_at": "2026-11-30T16:29:01.521028Z",
+         *       "version": 2
+         *     }
+         */
+        Dataset: {
+            /**
+             * @description How often new releases are expected.
+             * @default irregular
+             * @example biennial
+             * @enum {string}
+             */
+            accrual_periodicity: "irregular" | "annual" | "biennial" | "triennial" | "quarterly" | "monthly";
+            /**
+             * Format: email
+             * @example info@uclg.org
+             */
+            contact_email: string;
+            /** @example UCLG World Secretariat */
+            contact_name: string;
+            content: components["schemas"]["DatasetContent"];
+            /** Format: date-time */
+            created_at: string;
+            description: components["schemas"]["Text"];
+            /**
+             * @example [
+             *       "smart cities",
+             *       "open government"
+             *     ]
+             */
+            keywords?: string[];
+            /**
+             * Format: int64
+             * @description The number of the newest release; null before the first.
+             * @example 3
+             */
+            latest_release: number | null;
+            /**
+             * @description The SPDX identifier of the dataset's licence (https://spdx.org/licenses/).
+             * @example CC-BY-4.0
+             */
+            license: string;
+            /**
+             * @description Who publishes the dataset.
+             * @example UCLG Community of Practice on Digital Cities
+             */
+            publisher: string;
+            /**
+             * @description Stable identifier, lowercase words joined by hyphens.
+             * @example smart-governance-2019
+             */
+            slug: string;
+            /**
+             * @description The area the data covers, in words.
+             * @example World
+             */
+            spatial?: string;
+            /**
+             * Format: int64
+             * @description Last year the data covers; null when open.
+             * @example 2020
+             */
+            temporal_end?: number | null;
+            /**
+             * Format: int64
+             * @description First year the data covers; null when open.
+             * @example 2019
+             */
+            temporal_start?: number | null;
+            /**
+             * @description Themes, as words or URIs (such as a EU data theme).
+             * @example [
+             *       "GOVE",
+             *       "TECH"
+             *     ]
+             */
+            themes?: string[];
+            title: components["schemas"]["Text"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Incremented on every change; the ETag is derived from it.
+             * @example 1
+             */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "edition": 2019,
+         *       "provenance": [
+         *         "reported",
+         *         "sample"
+         *       ],
+         *       "resource": "observations"
+         *     }
+         */
+        DatasetContent: {
+            /** @description Only these cities (observations, cities, trend adoption, events). */
+            cities?: string[] | null;
+            /**
+             * Format: int64
+             * @description Observations or trend adoption of one study edition (observations: its edition; trend adoption: its year).
+             * @example 2019
+             */
+            edition?: number;
+            /**
+             * @description Observations or indicators of one framework.
+             * @example uclg-smart-governance-2019
+             */
+            framework?: string;
+            /** @description Only these indicators (observations). */
+            indicators?: string[] | null;
+            /**
+             * @description The provenances to include; reported only when left out, so that invented data is never published unless asked for.
+             * @example [
+             *       "reported"
+             *     ]
+             */
+            provenance?: ("reported" | "sample" | "synthetic")[] | null;
+            /**
+             * @description The kind of record the dataset publishes.
+             * @example observations
+             * @enum {string}
+             */
+            resource: "observations" | "cities" | "indicators" | "trend_adoption" | "events";
+        };
+        /**
+         * @example {
+         *       "accrual_periodicity": "biennial",
+         *       "contact_email": "info@uclg.org",
+         *       "contact_name": "UCLG World Secretariat",
+         *       "content": {
+         *         "edition": 2019,
+         *         "provenance": [
+         *           "reported",
+         *           "sample"
+         *         ],
+         *         "resource": "observations"
+         *       },
+         *       "description": {
+         *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *       },
+         *       "keywords": [
+         *         "smart cities",
+         *         "open government"
+         *       ],
+         *       "license": "CC-BY-4.0",
+         *       "publisher": "UCLG Community of Practice on Digital Cities",
+         *       "slug": "smart-governance-2019",
+         *       "spatial": "World",
+         *       "temporal_end": 2020,
+         *       "temporal_start": 2019,
+         *       "themes": [
+         *         "GOVE",
+         *         "TECH"
+         *       ],
+         *       "title": {
+         *         "en": "Smart Governance 2019: observations",
+         *         "es": "Gobernanza inteligente 2019: observaciones",
+         *         "fr": "Gouvernance intelligente 2019 : observations"
+         *       }
+         *     }
+         */
+        DatasetCreateBody: {
+            /**
+             * @description How often new releases are expected.
+             * @default irregular
+             * @example biennial
+             * @enum {string}
+             */
+            accrual_periodicity: "irregular" | "annual" | "biennial" | "triennial" | "quarterly" | "monthly";
+            /**
+             * Format: email
+             * @example info@uclg.org
+             */
+            contact_email: string;
+            /** @example UCLG World Secretariat */
+            contact_name: string;
+            content: components["schemas"]["DatasetContent"];
+            description: components["schemas"]["Text"];
+            /**
+             * @example [
+             *       "smart cities",
+             *       "open government"
+             *     ]
+             */
+            keywords?: string[];
+            /**
+             * @description The SPDX identifier of the dataset's licence (https://spdx.org/licenses/).
+             * @example CC-BY-4.0
+             */
+            license: string;
+            /**
+             * @description Who publishes the dataset.
+             * @example UCLG Community of Practice on Digital Cities
+             */
+            publisher: string;
+            /**
+             * @description Stable identifier: lowercase words joined by hyphens (not catalog).
+             * @example smart-governance-2019
+             */
+            slug: string;
+            /**
+             * @description The area the data covers, in words.
+             * @example World
+             */
+            spatial?: string;
+            /**
+             * Format: int64
+             * @description Last year the data covers; null when open.
+             * @example 2020
+             */
+            temporal_end?: number | null;
+            /**
+             * Format: int64
+             * @description First year the data covers; null when open.
+             * @example 2019
+             */
+            temporal_start?: number | null;
+            /**
+             * @description Themes, as words or URIs (such as a EU data theme).
+             * @example [
+             *       "GOVE",
+             *       "TECH"
+             *     ]
+             */
+            themes?: string[];
+            title: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "accrual_periodicity": "biennial",
+         *       "contact_email": "info@uclg.org",
+         *       "contact_name": "UCLG World Secretariat",
+         *       "content": {
+         *         "edition": 2019,
+         *         "provenance": [
+         *           "reported",
+         *           "sample"
+         *         ],
+         *         "resource": "observations"
+         *       },
+         *       "description": {
+         *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *       },
+         *       "keywords": [
+         *         "smart cities",
+         *         "open government"
+         *       ],
+         *       "license": "CC-BY-4.0",
+         *       "publisher": "UCLG Community of Practice on Digital Cities",
+         *       "spatial": "World",
+         *       "temporal_end": 2020,
+         *       "temporal_start": 2019,
+         *       "themes": [
+         *         "GOVE",
+         *         "TECH"
+         *       ],
+         *       "title": {
+         *         "en": "Smart Governance 2019: observations",
+         *         "es": "Gobernanza inteligente 2019: observaciones",
+         *         "fr": "Gouvernance intelligente 2019 : observations"
+         *       }
+         *     }
+         */
+        DatasetFields: {
+            /**
+             * @description How often new releases are expected.
+             * @default irregular
+             * @example biennial
+             * @enum {string}
+             */
+            accrual_periodicity: "irregular" | "annual" | "biennial" | "triennial" | "quarterly" | "monthly";
+            /**
+             * Format: email
+             * @example info@uclg.org
+             */
+            contact_email: string;
+            /** @example UCLG World Secretariat */
+            contact_name: string;
+            content: components["schemas"]["DatasetContent"];
+            description: components["schemas"]["Text"];
+            /**
+             * @example [
+             *       "smart cities",
+             *       "open government"
+             *     ]
+             */
+            keywords?: string[];
+            /**
+             * @description The SPDX identifier of the dataset's licence (https://spdx.org/licenses/).
+             * @example CC-BY-4.0
+             */
+            license: string;
+            /**
+             * @description Who publishes the dataset.
+             * @example UCLG Community of Practice on Digital Cities
+             */
+            publisher: string;
+            /**
+             * @description The area the data covers, in words.
+             * @example World
+             */
+            spatial?: string;
+            /**
+             * Format: int64
+             * @description Last year the data covers; null when open.
+             * @example 2020
+             */
+            temporal_end?: number | null;
+            /**
+             * Format: int64
+             * @description First year the data covers; null when open.
+             * @example 2019
+             */
+            temporal_start?: number | null;
+            /**
+             * @description Themes, as words or URIs (such as a EU data theme).
+             * @example [
+             *       "GOVE",
+             *       "TECH"
+             *     ]
+             */
+            themes?: string[];
+            title: components["schemas"]["Text"];
         };
         /**
          * @example {
@@ -4157,6 +4950,58 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "accrual_periodicity": "biennial",
+         *           "contact_email": "info@uclg.org",
+         *           "contact_name": "UCLG World Secretariat",
+         *           "content": {
+         *             "edition": 2019,
+         *             "provenance": [
+         *               "reported",
+         *               "sample"
+         *             ],
+         *             "resource": "observations"
+         *           },
+         *           "created_at": "2026-11-30T16:29:01.505896Z",
+         *           "description": {
+         *             "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *           },
+         *           "keywords": [
+         *             "smart cities",
+         *             "open government"
+         *           ],
+         *           "latest_release": 1,
+         *           "license": "CC-BY-4.0",
+         *           "publisher": "UCLG Community of Practice on Digital Cities",
+         *           "slug": "smart-governance-2019",
+         *           "spatial": "World",
+         *           "temporal_end": 2020,
+         *           "temporal_start": 2019,
+         *           "themes": [
+         *             "GOVE",
+         *             "TECH"
+         *           ],
+         *           "title": {
+         *             "en": "Smart Governance 2019: observations",
+         *             "es": "Gobernanza inteligente 2019: observaciones",
+         *             "fr": "Gouvernance intelligente 2019 : observations"
+         *           },
+         *           "updated_at": "2026-11-30T16:29:01.521028Z",
+         *           "version": 2
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PageDataset: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["Dataset"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
          *           "cities": [
          *             {
          *               "city": "bilbao",
@@ -4488,6 +5333,78 @@ export interface components {
         PageOrganisation: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["Organisation"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "as_of": "2026-11-30T16:29:01.52576Z",
+         *           "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+         *           "content": {
+         *             "edition": 2019,
+         *             "provenance": [
+         *               "reported",
+         *               "sample"
+         *             ],
+         *             "resource": "observations"
+         *           },
+         *           "created_at": "2026-11-30T16:29:01.521028Z",
+         *           "dataset": "smart-governance-2019",
+         *           "files": [
+         *             {
+         *               "bytes": 30528,
+         *               "format": "csv",
+         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+         *               "media_type": "text/csv; charset=utf-8",
+         *               "name": "observations.csv",
+         *               "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+         *             },
+         *             {
+         *               "bytes": 61042,
+         *               "format": "ndjson",
+         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+         *               "media_type": "application/x-ndjson",
+         *               "name": "observations.ndjson",
+         *               "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+         *             },
+         *             {
+         *               "bytes": 61166,
+         *               "format": "json",
+         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+         *               "media_type": "application/json",
+         *               "name": "observations.json",
+         *               "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+         *             },
+         *             {
+         *               "bytes": 12810,
+         *               "format": "xlsx",
+         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+         *               "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         *               "name": "observations.xlsx",
+         *               "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+         *             },
+         *             {
+         *               "bytes": 11004,
+         *               "format": "parquet",
+         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+         *               "media_type": "application/vnd.apache.parquet",
+         *               "name": "observations.parquet",
+         *               "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+         *             }
+         *           ],
+         *           "notes": "First release.",
+         *           "number": 1,
+         *           "rows": 121
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PageRelease: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["Release"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
@@ -5598,6 +6515,148 @@ export interface components {
              * @example un-habitat
              */
             organisation: string;
+        };
+        /**
+         * @example {
+         *       "as_of": "2026-11-30T16:29:01.52576Z",
+         *       "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+         *       "content": {
+         *         "edition": 2019,
+         *         "provenance": [
+         *           "reported",
+         *           "sample"
+         *         ],
+         *         "resource": "observations"
+         *       },
+         *       "created_at": "2026-11-30T16:29:01.521028Z",
+         *       "dataset": "smart-governance-2019",
+         *       "files": [
+         *         {
+         *           "bytes": 30528,
+         *           "format": "csv",
+         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+         *           "media_type": "text/csv; charset=utf-8",
+         *           "name": "observations.csv",
+         *           "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+         *         },
+         *         {
+         *           "bytes": 61042,
+         *           "format": "ndjson",
+         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+         *           "media_type": "application/x-ndjson",
+         *           "name": "observations.ndjson",
+         *           "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+         *         },
+         *         {
+         *           "bytes": 61166,
+         *           "format": "json",
+         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+         *           "media_type": "application/json",
+         *           "name": "observations.json",
+         *           "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+         *         },
+         *         {
+         *           "bytes": 12810,
+         *           "format": "xlsx",
+         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+         *           "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         *           "name": "observations.xlsx",
+         *           "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+         *         },
+         *         {
+         *           "bytes": 11004,
+         *           "format": "parquet",
+         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+         *           "media_type": "application/vnd.apache.parquet",
+         *           "name": "observations.parquet",
+         *           "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+         *         }
+         *       ],
+         *       "notes": "First release.",
+         *       "number": 1,
+         *       "rows": 121
+         *     }
+         */
+        Release: {
+            /**
+             * Format: date-time
+             * @description The release's vintage: the moment of the database snapshot it was taken in.
+             */
+            as_of: string;
+            /**
+             * @description Follow /v1/changes from this cursor to bring a copy made from this release up to date.
+             * @example eyJ0IjoiNzQyIiwiaSI6MH0
+             */
+            changes_cursor: string;
+            /** @description The dataset's content query when the release was taken. */
+            content: components["schemas"]["DatasetContent"];
+            /** Format: date-time */
+            created_at: string;
+            /** @example smart-governance-2019 */
+            dataset: string;
+            files: components["schemas"]["ReleaseFile"][] | null;
+            /** @example First release of the 2019 edition's observations. */
+            notes: string;
+            /**
+             * Format: int64
+             * @description Numbered from 1 per dataset.
+             * @example 1
+             */
+            number: number;
+            /**
+             * Format: int64
+             * @description How many records every file of the release holds.
+             * @example 1240
+             */
+            rows: number;
+        };
+        /**
+         * @example {
+         *       "notes": "First release."
+         *     }
+         */
+        ReleaseCreateBody: {
+            /**
+             * @description What is new in this release, for its readers.
+             * @example First release of the 2019 edition's observations.
+             */
+            notes?: string;
+        };
+        /**
+         * @example {
+         *       "bytes": 30528,
+         *       "format": "csv",
+         *       "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+         *       "media_type": "text/csv; charset=utf-8",
+         *       "name": "observations.csv",
+         *       "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+         *     }
+         */
+        ReleaseFile: {
+            /**
+             * Format: int64
+             * @example 183220
+             */
+            bytes: number;
+            /**
+             * @example csv
+             * @enum {string}
+             */
+            format: "csv" | "ndjson" | "json" | "xlsx" | "parquet";
+            /**
+             * @description The file's path in this API.
+             * @example /v1/datasets/smart-governance-2019/releases/1/files/observations.csv
+             */
+            href: string;
+            /** @example text/csv; charset=utf-8 */
+            media_type: string;
+            /** @example observations.csv */
+            name: string;
+            /**
+             * @description The SHA-256 of the file's bytes, in hex; also its ETag.
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
         };
         /**
          * @example {
@@ -7694,11 +8753,11 @@ export interface components {
     headers: {
         /** @description CORS: the API is open to every origin (no cookies are used). */
         "Access-Control-Allow-Origin": string;
-        /** @description The resource's entity tag at its current version, e.g. "v3": send it in If-None-Match to revalidate (304 when unchanged) and in If-Match to change or delete the resource. A calendar feed's tag is a digest of the feed, e.g. "ics-3f2a9c1d0b7e4a55", for If-None-Match only. */
+        /** @description The resource's entity tag at its current version, e.g. "v3": send it in If-None-Match to revalidate (304 when unchanged) and in If-Match to change or delete the resource. A calendar feed's tag is a digest of the feed, e.g. "ics-3f2a9c1d0b7e4a55", for If-None-Match only; a rendering's adds a digest to the version ("v3-html-…"); a catalog document's is a digest; a release's is "r" and its number; a release file's is its SHA-256 in hex, weak (W/) when gzip-encoded on the way. */
         ETag: string;
         /** @description true when this response is the replay of an earlier request with the same Idempotency-Key. */
         "Idempotent-Replayed": string;
-        /** @description The next page, when there is one: <…>; rel="next" (the same request with cursor set to next_cursor). */
+        /** @description The next page, when there is one: <…>; rel="next" (the same request with cursor set to next_cursor). A dataset's documents and files name its licence (rel="license"); a release's CSV names its CSV on the Web metadata (rel="describedby"; type="application/csvm+json"). */
         Link: string;
         /** @description The URL path of the created resource. */
         Location: string;
@@ -7950,6 +9009,829 @@ export interface operations {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-catalog": {
+        parameters: {
+            query?: {
+                /** @description Datasets per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description Where the next page starts: the catalog's hydra:next holds it. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the DCAT-AP 3 catalog as JSON-LD with an inline context; hydra:view's hydra:next links the next page. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "@context": {
+                     *         "adms": "http://www.w3.org/ns/adms#",
+                     *         "dcat": "http://www.w3.org/ns/dcat#",
+                     *         "dct": "http://purl.org/dc/terms/",
+                     *         "foaf": "http://xmlns.com/foaf/0.1/",
+                     *         "hydra": "http://www.w3.org/ns/hydra/core#",
+                     *         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                     *         "skos": "http://www.w3.org/2004/02/skos/core#",
+                     *         "spdx": "http://spdx.org/rdf/terms#",
+                     *         "vcard": "http://www.w3.org/2006/vcard/ns#",
+                     *         "xsd": "http://www.w3.org/2001/XMLSchema#"
+                     *       },
+                     *       "@id": "http://localhost:8080/v1/catalog",
+                     *       "@type": [
+                     *         "dcat:Catalog",
+                     *         "hydra:Collection"
+                     *       ],
+                     *       "dcat:dataset": [
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *           "@type": "dcat:Dataset",
+                     *           "adms:versionNotes": {
+                     *             "@language": "en",
+                     *             "@value": "First release."
+                     *           },
+                     *           "dcat:contactPoint": {
+                     *             "@type": "vcard:Kind",
+                     *             "vcard:fn": "UCLG World Secretariat",
+                     *             "vcard:hasEmail": {
+                     *               "@id": "mailto:info@uclg.org"
+                     *             }
+                     *           },
+                     *           "dcat:distribution": [
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "30528"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv"
+                     *               },
+                     *               "dcat:mediaType": {
+                     *                 "@id": "http://www.iana.org/assignments/media-types/text/csv"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@id": "http://publications.europa.eu/resource/authority/file-type/CSV"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *               },
+                     *               "dct:title": "observations.csv",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *                 }
+                     *               }
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "61042"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@type": "dct:MediaTypeOrExtent",
+                     *                 "rdfs:label": "NDJSON"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *               },
+                     *               "dct:title": "observations.ndjson",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *                 }
+                     *               }
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "61166"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json"
+                     *               },
+                     *               "dcat:mediaType": {
+                     *                 "@id": "http://www.iana.org/assignments/media-types/application/json"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@id": "http://publications.europa.eu/resource/authority/file-type/JSON"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *               },
+                     *               "dct:title": "observations.json",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *                 }
+                     *               }
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "12810"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx"
+                     *               },
+                     *               "dcat:mediaType": {
+                     *                 "@id": "http://www.iana.org/assignments/media-types/application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@id": "http://publications.europa.eu/resource/authority/file-type/XLSX"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *               },
+                     *               "dct:title": "observations.xlsx",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *                 }
+                     *               }
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "11004"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet"
+                     *               },
+                     *               "dcat:mediaType": {
+                     *                 "@id": "http://www.iana.org/assignments/media-types/application/vnd.apache.parquet"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@id": "http://publications.europa.eu/resource/authority/file-type/PARQUET"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *               },
+                     *               "dct:title": "observations.parquet",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *                 }
+                     *               }
+                     *             }
+                     *           ],
+                     *           "dcat:keyword": [
+                     *             "smart cities",
+                     *             "open government"
+                     *           ],
+                     *           "dcat:landingPage": {
+                     *             "@id": "http://localhost:8080/v1/datasets/smart-governance-2019"
+                     *           },
+                     *           "dcat:theme": [
+                     *             {
+                     *               "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
+                     *             },
+                     *             {
+                     *               "@id": "http://publications.europa.eu/resource/authority/data-theme/TECH"
+                     *             }
+                     *           ],
+                     *           "dcat:version": "1",
+                     *           "dct:accrualPeriodicity": {
+                     *             "@id": "http://publications.europa.eu/resource/authority/frequency/BIENNIAL"
+                     *           },
+                     *           "dct:description": [
+                     *             {
+                     *               "@language": "en",
+                     *               "@value": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *             }
+                     *           ],
+                     *           "dct:identifier": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *           "dct:license": {
+                     *             "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *           },
+                     *           "dct:modified": {
+                     *             "@type": "xsd:dateTime",
+                     *             "@value": "2026-11-30T16:29:01Z"
+                     *           },
+                     *           "dct:publisher": {
+                     *             "@type": "foaf:Agent",
+                     *             "foaf:name": "UCLG Community of Practice on Digital Cities"
+                     *           },
+                     *           "dct:spatial": {
+                     *             "@type": "dct:Location",
+                     *             "skos:prefLabel": "World"
+                     *           },
+                     *           "dct:temporal": {
+                     *             "@type": "dct:PeriodOfTime",
+                     *             "dcat:endDate": {
+                     *               "@type": "xsd:gYear",
+                     *               "@value": "2020"
+                     *             },
+                     *             "dcat:startDate": {
+                     *               "@type": "xsd:gYear",
+                     *               "@value": "2019"
+                     *             }
+                     *           },
+                     *           "dct:title": [
+                     *             {
+                     *               "@language": "en",
+                     *               "@value": "Smart Governance 2019: observations"
+                     *             },
+                     *             {
+                     *               "@language": "fr",
+                     *               "@value": "Gouvernance intelligente 2019 : observations"
+                     *             },
+                     *             {
+                     *               "@language": "es",
+                     *               "@value": "Gobernanza inteligente 2019: observaciones"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "dct:description": [
+                     *         {
+                     *           "@language": "en",
+                     *           "@value": "Datasets published by the UCLG Community of Practice on Digital Cities: the Smart Cities Study's indicators and observations, the cities, technology trends and collaboration events, as numbered, immutable releases."
+                     *         },
+                     *         {
+                     *           "@language": "fr",
+                     *           "@value": "Jeux de données publiés par la Communauté de pratique de CGLU sur les villes numériques : les indicateurs et observations de l'étude Smart Cities, les villes, les tendances technologiques et les événements de collaboration, en versions numérotées et immuables."
+                     *         },
+                     *         {
+                     *           "@language": "es",
+                     *           "@value": "Conjuntos de datos publicados por la Comunidad de Práctica de CGLU sobre Ciudades Digitales: los indicadores y observaciones del estudio Smart Cities, las ciudades, las tendencias tecnológicas y los eventos de colaboración, en versiones numeradas e inmutables."
+                     *         }
+                     *       ],
+                     *       "dct:language": [
+                     *         {
+                     *           "@id": "http://publications.europa.eu/resource/authority/language/ENG"
+                     *         },
+                     *         {
+                     *           "@id": "http://publications.europa.eu/resource/authority/language/FRA"
+                     *         },
+                     *         {
+                     *           "@id": "http://publications.europa.eu/resource/authority/language/SPA"
+                     *         }
+                     *       ],
+                     *       "dct:publisher": {
+                     *         "@type": "foaf:Agent",
+                     *         "foaf:name": "UCLG Community of Practice on Digital Cities"
+                     *       },
+                     *       "dct:title": [
+                     *         {
+                     *           "@language": "en",
+                     *           "@value": "Digital Cities open data"
+                     *         },
+                     *         {
+                     *           "@language": "fr",
+                     *           "@value": "Données ouvertes Digital Cities"
+                     *         },
+                     *         {
+                     *           "@language": "es",
+                     *           "@value": "Datos abiertos Digital Cities"
+                     *         }
+                     *       ],
+                     *       "foaf:homepage": {
+                     *         "@id": "http://localhost:8080/docs"
+                     *       },
+                     *       "hydra:view": {
+                     *         "@id": "http://localhost:8080/v1/catalog?limit=50",
+                     *         "@type": "hydra:PartialCollectionView",
+                     *         "hydra:first": {
+                     *           "@id": "http://localhost:8080/v1/catalog"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/ld+json": Record<string, never>;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-catalog-data-json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A Project Open Data v1.1 catalog. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
+                     *       "dataset": [
+                     *         {
+                     *           "@type": "dcat:Dataset",
+                     *           "accessLevel": "public",
+                     *           "accrualPeriodicity": "R/P2Y",
+                     *           "contactPoint": {
+                     *             "@type": "vcard:Contact",
+                     *             "fn": "UCLG World Secretariat",
+                     *             "hasEmail": "mailto:info@uclg.org"
+                     *           },
+                     *           "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *           "describedByType": "application/json",
+                     *           "description": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.",
+                     *           "distribution": [
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv-metadata.json",
+                     *               "describedByType": "application/csvm+json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *               "format": "CSV",
+                     *               "mediaType": "text/csv",
+                     *               "title": "observations.csv (release 1, CSV)"
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *               "describedByType": "application/json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *               "format": "NDJSON",
+                     *               "mediaType": "application/x-ndjson",
+                     *               "title": "observations.ndjson (release 1, NDJSON)"
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *               "describedByType": "application/json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *               "format": "JSON",
+                     *               "mediaType": "application/json",
+                     *               "title": "observations.json (release 1, JSON)"
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *               "describedByType": "application/json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *               "format": "XLSX",
+                     *               "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *               "title": "observations.xlsx (release 1, XLSX)"
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *               "describedByType": "application/json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *               "format": "Parquet",
+                     *               "mediaType": "application/vnd.apache.parquet",
+                     *               "title": "observations.parquet (release 1, Parquet)"
+                     *             }
+                     *           ],
+                     *           "identifier": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *           "keyword": [
+                     *             "smart cities",
+                     *             "open government"
+                     *           ],
+                     *           "landingPage": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *           "license": "https://spdx.org/licenses/CC-BY-4.0",
+                     *           "modified": "2026-11-30T16:29:01Z",
+                     *           "publisher": {
+                     *             "@type": "org:Organization",
+                     *             "name": "UCLG Community of Practice on Digital Cities"
+                     *           },
+                     *           "spatial": "World",
+                     *           "temporal": "2019/2020",
+                     *           "theme": [
+                     *             "Government and public sector",
+                     *             "Science and technology"
+                     *           ],
+                     *           "title": "Smart Governance 2019: observations"
+                     *         }
+                     *       ],
+                     *       "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json"
+                     *     }
+                     */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-changes": {
+        parameters: {
+            query?: {
+                /** @description Where to start: the next_cursor of the previous page, a release's changes_cursor, or now (only changes from now on). Without it, the feed starts at its beginning. */
+                since?: string;
+                /** @description Only changes of this kind of resource. */
+                resource?: "city" | "organisation" | "body_role" | "study" | "study_city" | "framework" | "indicator" | "observation" | "trend" | "trend_adoption" | "event" | "report" | "commitment" | "dataset" | "release";
+                /** @description Changes per page (default 100, maximum 1000). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "caught_up": false,
+                     *       "items": [
+                     *         {
+                     *           "action": "create",
+                     *           "at": "2026-11-30T16:29:01.505896Z",
+                     *           "data": {
+                     *             "accrual_periodicity": "biennial",
+                     *             "contact_email": "info@uclg.org",
+                     *             "contact_name": "UCLG World Secretariat",
+                     *             "content": {
+                     *               "edition": 2019,
+                     *               "provenance": [
+                     *                 "reported",
+                     *                 "sample"
+                     *               ],
+                     *               "resource": "observations"
+                     *             },
+                     *             "created_at": "2026-11-30T16:29:01.505896Z",
+                     *             "description": {
+                     *               "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *             },
+                     *             "keywords": [
+                     *               "smart cities",
+                     *               "open government"
+                     *             ],
+                     *             "latest_release": null,
+                     *             "license": "CC-BY-4.0",
+                     *             "publisher": "UCLG Community of Practice on Digital Cities",
+                     *             "slug": "smart-governance-2019",
+                     *             "spatial": "World",
+                     *             "temporal_end": 2020,
+                     *             "temporal_start": 2019,
+                     *             "themes": [
+                     *               "GOVE",
+                     *               "TECH"
+                     *             ],
+                     *             "title": {
+                     *               "en": "Smart Governance 2019: observations",
+                     *               "es": "Gobernanza inteligente 2019: observaciones",
+                     *               "fr": "Gouvernance intelligente 2019 : observations"
+                     *             },
+                     *             "updated_at": "2026-11-30T16:29:01.505896Z",
+                     *             "version": 1
+                     *           },
+                     *           "href": "/v1/datasets/smart-governance-2019",
+                     *           "id": 341,
+                     *           "resource": "dataset",
+                     *           "resource_id": "smart-governance-2019"
+                     *         },
+                     *         {
+                     *           "action": "update",
+                     *           "at": "2026-11-30T16:29:01.521028Z",
+                     *           "data": {
+                     *             "accrual_periodicity": "biennial",
+                     *             "contact_email": "info@uclg.org",
+                     *             "contact_name": "UCLG World Secretariat",
+                     *             "content": {
+                     *               "edition": 2019,
+                     *               "provenance": [
+                     *                 "reported",
+                     *                 "sample"
+                     *               ],
+                     *               "resource": "observations"
+                     *             },
+                     *             "created_at": "2026-11-30T16:29:01.505896Z",
+                     *             "description": {
+                     *               "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *             },
+                     *             "keywords": [
+                     *               "smart cities",
+                     *               "open government"
+                     *             ],
+                     *             "latest_release": 1,
+                     *             "license": "CC-BY-4.0",
+                     *             "publisher": "UCLG Community of Practice on Digital Cities",
+                     *             "slug": "smart-governance-2019",
+                     *             "spatial": "World",
+                     *             "temporal_end": 2020,
+                     *             "temporal_start": 2019,
+                     *             "themes": [
+                     *               "GOVE",
+                     *               "TECH"
+                     *             ],
+                     *             "title": {
+                     *               "en": "Smart Governance 2019: observations",
+                     *               "es": "Gobernanza inteligente 2019: observaciones",
+                     *               "fr": "Gouvernance intelligente 2019 : observations"
+                     *             },
+                     *             "updated_at": "2026-11-30T16:29:01.521028Z",
+                     *             "version": 2
+                     *           },
+                     *           "href": "/v1/datasets/smart-governance-2019",
+                     *           "id": 342,
+                     *           "resource": "dataset",
+                     *           "resource_id": "smart-governance-2019"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJ0IjoiMTA0NzMiLCJpIjozNDJ9"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -12298,6 +14180,2776 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-datasets": {
+        parameters: {
+            query?: {
+                /** @description Only datasets that publish this kind of record. */
+                resource?: "observations" | "cities" | "indicators" | "trend_adoption" | "events";
+                /** @description Only datasets under this licence (SPDX id). */
+                license?: string;
+                /** @description true: only datasets released at least once; false: only those never released. */
+                released?: "true" | "false";
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "accrual_periodicity": "biennial",
+                     *           "contact_email": "info@uclg.org",
+                     *           "contact_name": "UCLG World Secretariat",
+                     *           "content": {
+                     *             "edition": 2019,
+                     *             "provenance": [
+                     *               "reported",
+                     *               "sample"
+                     *             ],
+                     *             "resource": "observations"
+                     *           },
+                     *           "created_at": "2026-11-30T16:29:01.505896Z",
+                     *           "description": {
+                     *             "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *           },
+                     *           "keywords": [
+                     *             "smart cities",
+                     *             "open government"
+                     *           ],
+                     *           "latest_release": 1,
+                     *           "license": "CC-BY-4.0",
+                     *           "publisher": "UCLG Community of Practice on Digital Cities",
+                     *           "slug": "smart-governance-2019",
+                     *           "spatial": "World",
+                     *           "temporal_end": 2020,
+                     *           "temporal_start": 2019,
+                     *           "themes": [
+                     *             "GOVE",
+                     *             "TECH"
+                     *           ],
+                     *           "title": {
+                     *             "en": "Smart Governance 2019: observations",
+                     *             "es": "Gobernanza inteligente 2019: observaciones",
+                     *             "fr": "Gouvernance intelligente 2019 : observations"
+                     *           },
+                     *           "updated_at": "2026-11-30T16:29:01.521028Z",
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageDataset"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-dataset": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accrual_periodicity": "biennial",
+                 *       "contact_email": "info@uclg.org",
+                 *       "contact_name": "UCLG World Secretariat",
+                 *       "content": {
+                 *         "edition": 2019,
+                 *         "provenance": [
+                 *           "reported",
+                 *           "sample"
+                 *         ],
+                 *         "resource": "observations"
+                 *       },
+                 *       "description": {
+                 *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                 *       },
+                 *       "keywords": [
+                 *         "smart cities",
+                 *         "open government"
+                 *       ],
+                 *       "license": "CC-BY-4.0",
+                 *       "publisher": "UCLG Community of Practice on Digital Cities",
+                 *       "slug": "smart-governance-2019",
+                 *       "spatial": "World",
+                 *       "temporal_end": 2020,
+                 *       "temporal_start": 2019,
+                 *       "themes": [
+                 *         "GOVE",
+                 *         "TECH"
+                 *       ],
+                 *       "title": {
+                 *         "en": "Smart Governance 2019: observations",
+                 *         "es": "Gobernanza inteligente 2019: observaciones",
+                 *         "fr": "Gouvernance intelligente 2019 : observations"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DatasetCreateBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Link: components["headers"]["Link"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accrual_periodicity": "biennial",
+                     *       "contact_email": "info@uclg.org",
+                     *       "contact_name": "UCLG World Secretariat",
+                     *       "content": {
+                     *         "edition": 2019,
+                     *         "provenance": [
+                     *           "reported",
+                     *           "sample"
+                     *         ],
+                     *         "resource": "observations"
+                     *       },
+                     *       "created_at": "2026-11-30T16:29:01.505896Z",
+                     *       "description": {
+                     *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *       },
+                     *       "keywords": [
+                     *         "smart cities",
+                     *         "open government"
+                     *       ],
+                     *       "latest_release": null,
+                     *       "license": "CC-BY-4.0",
+                     *       "publisher": "UCLG Community of Practice on Digital Cities",
+                     *       "slug": "smart-governance-2019",
+                     *       "spatial": "World",
+                     *       "temporal_end": 2020,
+                     *       "temporal_start": 2019,
+                     *       "themes": [
+                     *         "GOVE",
+                     *         "TECH"
+                     *       ],
+                     *       "title": {
+                     *         "en": "Smart Governance 2019: observations",
+                     *         "es": "Gobernanza inteligente 2019: observaciones",
+                     *         "fr": "Gouvernance intelligente 2019 : observations"
+                     *       },
+                     *       "updated_at": "2026-11-30T16:29:01.505896Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-dataset": {
+        parameters: {
+            query?: {
+                /** @description json: the dataset; jsonld: schema.org Dataset JSON-LD, as dataset search engines read it; html: its page, with that JSON-LD embedded. Without it, chosen from Accept. */
+                format?: "json" | "jsonld" | "html";
+            };
+            header?: {
+                /** @description application/json, application/ld+json or text/html, with q-values. */
+                Accept?: string;
+                /** @description An ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dataset as JSON, as schema.org Dataset JSON-LD, or as its page. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description Accept. */
+                    Vary?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accrual_periodicity": "biennial",
+                     *       "contact_email": "info@uclg.org",
+                     *       "contact_name": "UCLG World Secretariat",
+                     *       "content": {
+                     *         "edition": 2019,
+                     *         "provenance": [
+                     *           "reported",
+                     *           "sample"
+                     *         ],
+                     *         "resource": "observations"
+                     *       },
+                     *       "created_at": "2026-11-30T16:29:01.505896Z",
+                     *       "description": {
+                     *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *       },
+                     *       "keywords": [
+                     *         "smart cities",
+                     *         "open government"
+                     *       ],
+                     *       "latest_release": 1,
+                     *       "license": "CC-BY-4.0",
+                     *       "publisher": "UCLG Community of Practice on Digital Cities",
+                     *       "slug": "smart-governance-2019",
+                     *       "spatial": "World",
+                     *       "temporal_end": 2020,
+                     *       "temporal_start": 2019,
+                     *       "themes": [
+                     *         "GOVE",
+                     *         "TECH"
+                     *       ],
+                     *       "title": {
+                     *         "en": "Smart Governance 2019: observations",
+                     *         "es": "Gobernanza inteligente 2019: observaciones",
+                     *         "fr": "Gouvernance intelligente 2019 : observations"
+                     *       },
+                     *       "updated_at": "2026-11-30T16:29:01.521028Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Dataset"];
+                    /**
+                     * @example {
+                     *       "@context": "https://schema.org",
+                     *       "@id": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *       "@type": "Dataset",
+                     *       "creator": {
+                     *         "@type": "Organization",
+                     *         "name": "UCLG Community of Practice on Digital Cities"
+                     *       },
+                     *       "dateModified": "2026-11-30T16:29:01Z",
+                     *       "description": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.",
+                     *       "distribution": [
+                     *         {
+                     *           "@type": "DataDownload",
+                     *           "contentSize": "30528 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *           "encodingFormat": "text/csv",
+                     *           "name": "observations.csv",
+                     *           "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *         },
+                     *         {
+                     *           "@type": "DataDownload",
+                     *           "contentSize": "61042 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "encodingFormat": "application/x-ndjson",
+                     *           "name": "observations.ndjson",
+                     *           "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *         },
+                     *         {
+                     *           "@type": "DataDownload",
+                     *           "contentSize": "61166 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *           "encodingFormat": "application/json",
+                     *           "name": "observations.json",
+                     *           "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *         },
+                     *         {
+                     *           "@type": "DataDownload",
+                     *           "contentSize": "12810 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "encodingFormat": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *           "name": "observations.xlsx",
+                     *           "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *         },
+                     *         {
+                     *           "@type": "DataDownload",
+                     *           "contentSize": "11004 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "encodingFormat": "application/vnd.apache.parquet",
+                     *           "name": "observations.parquet",
+                     *           "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *         }
+                     *       ],
+                     *       "identifier": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *       "includedInDataCatalog": {
+                     *         "@type": "DataCatalog",
+                     *         "name": "Digital Cities open data",
+                     *         "url": "http://localhost:8080/v1/catalog"
+                     *       },
+                     *       "isAccessibleForFree": true,
+                     *       "keywords": [
+                     *         "smart cities",
+                     *         "open government"
+                     *       ],
+                     *       "license": "https://spdx.org/licenses/CC-BY-4.0",
+                     *       "name": "Smart Governance 2019: observations",
+                     *       "publisher": {
+                     *         "@type": "Organization",
+                     *         "name": "UCLG Community of Practice on Digital Cities"
+                     *       },
+                     *       "spatialCoverage": {
+                     *         "@type": "Place",
+                     *         "name": "World"
+                     *       },
+                     *       "temporalCoverage": "2019/2020",
+                     *       "url": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *       "version": "1"
+                     *     }
+                     */
+                    "application/ld+json": Record<string, never>;
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                     *     <title>Smart Governance 2019: observations</title>
+                     *     <script type="application/ld+json">{"@context":"https://schema.org","@type":"Dataset","@id":"http://localhost:8080/v1/datasets/smart-governance-2019","name":"Smart Governance 2019: observations","description":"Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.","url":"http://localhost:8080/v1/datasets/smart-governance-2019","identifier":"http://localhost:8080/v1/datasets/smart-governance-2019","license":"https://spdx.org/licenses/CC-BY-4.0","creator":{"@type":"Organization","name":"UCLG Community of Practice on Digital Cities"},"publisher":{"@type":"Organization","name":"UCLG Community of Practice on Digital Cities"},"keywords":["smart cities","open government"],"temporalCoverage":"2019/2020","spatialCoverage":{"@type":"Place","name":"World"},"version":"1","dateModified":"2026-11-30T16:29:01Z","isAccessibleForFree":true,"includedInDataCatalog":{"@type":"DataCatalog","name":"Digital Cities open data","url":"http://localhost:8080/v1/catalog"},"distribution":[{"@type":"DataDownload","name":"observations.csv","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv","encodingFormat":"text/csv","contentSize":"30528 B","sha256":"16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"},{"@type":"DataDownload","name":"observations.ndjson","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson","encodingFormat":"application/x-ndjson","contentSize":"61042 B","sha256":"526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"},{"@type":"DataDownload","name":"observations.json","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json","encodingFormat":"application/json","contentSize":"61166 B","sha256":"f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"},{"@type":"DataDownload","name":"observations.xlsx","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx","encodingFormat":"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet","contentSize":"12810 B","sha256":"8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"},{"@type":"DataDownload","name":"observations.parquet","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet","encodingFormat":"application/vnd.apache.parquet","contentSize":"11004 B","sha256":"29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"}]}</script>
+                     *     <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}code{word-break:break-all}</style>
+                     *     </head><body>
+                     *     <h1>Smart Governance 2019: observations</h1>
+                     *     <p>Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.</p>
+                     *     <dl>
+                     *     <dt>Publisher</dt><dd>UCLG Community of Practice on Digital Cities</dd>
+                     *     <dt>Licence</dt><dd><a rel="license" href="https://spdx.org/licenses/CC-BY-4.0">CC-BY-4.0</a></dd>
+                     *     <dt>Contact</dt><dd>UCLG World Secretariat &lt;info@uclg.org&gt;</dd>
+                     *     </dl>
+                     *     <h2>Release 1</h2>
+                     *     <p>First release. 121 records, as of 2026-11-30 16:29:01 UTC.</p>
+                     *     <table><tr><th>File</th><th>Bytes</th><th>SHA-256</th></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv">observations.csv</a></td><td>30528</td><td><code>16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386</code></td></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson">observations.ndjson</a></td><td>61042</td><td><code>526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0</code></td></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json">observations.json</a></td><td>61166</td><td><code>f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9</code></td></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx">observations.xlsx</a></td><td>12810</td><td><code>8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2</code></td></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet">observations.parquet</a></td><td>11004</td><td><code>29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1</code></td></tr>
+                     *     </table>
+                     *     </body></html>
+                     */
+                    "text/html": unknown;
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable */
+            406: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "update-dataset": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the dataset as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accrual_periodicity": "biennial",
+                 *       "contact_email": "info@uclg.org",
+                 *       "contact_name": "UCLG World Secretariat",
+                 *       "content": {
+                 *         "edition": 2019,
+                 *         "provenance": [
+                 *           "reported",
+                 *           "sample"
+                 *         ],
+                 *         "resource": "observations"
+                 *       },
+                 *       "description": {
+                 *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                 *       },
+                 *       "keywords": [
+                 *         "smart cities",
+                 *         "open government"
+                 *       ],
+                 *       "license": "CC-BY-4.0",
+                 *       "publisher": "UCLG Community of Practice on Digital Cities",
+                 *       "spatial": "World",
+                 *       "temporal_end": 2020,
+                 *       "temporal_start": 2019,
+                 *       "themes": [
+                 *         "GOVE",
+                 *         "TECH"
+                 *       ],
+                 *       "title": {
+                 *         "en": "Smart Governance 2019: observations",
+                 *         "es": "Gobernanza inteligente 2019: observaciones",
+                 *         "fr": "Gouvernance intelligente 2019 : observations"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DatasetFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accrual_periodicity": "biennial",
+                     *       "contact_email": "info@uclg.org",
+                     *       "contact_name": "UCLG World Secretariat",
+                     *       "content": {
+                     *         "edition": 2019,
+                     *         "provenance": [
+                     *           "reported",
+                     *           "sample"
+                     *         ],
+                     *         "resource": "observations"
+                     *       },
+                     *       "created_at": "2026-11-30T16:29:01.505896Z",
+                     *       "description": {
+                     *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *       },
+                     *       "keywords": [
+                     *         "smart cities",
+                     *         "open government"
+                     *       ],
+                     *       "latest_release": 1,
+                     *       "license": "CC-BY-4.0",
+                     *       "publisher": "UCLG Community of Practice on Digital Cities",
+                     *       "slug": "smart-governance-2019",
+                     *       "spatial": "World",
+                     *       "temporal_end": 2020,
+                     *       "temporal_start": 2019,
+                     *       "themes": [
+                     *         "GOVE",
+                     *         "TECH"
+                     *       ],
+                     *       "title": {
+                     *         "en": "Smart Governance 2019: observations",
+                     *         "es": "Gobernanza inteligente 2019: observaciones",
+                     *         "fr": "Gouvernance intelligente 2019 : observations"
+                     *       },
+                     *       "updated_at": "2026-11-30T16:29:01.521028Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-dataset": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the dataset as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-releases": {
+        parameters: {
+            query?: {
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "as_of": "2026-11-30T16:29:01.52576Z",
+                     *           "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+                     *           "content": {
+                     *             "edition": 2019,
+                     *             "provenance": [
+                     *               "reported",
+                     *               "sample"
+                     *             ],
+                     *             "resource": "observations"
+                     *           },
+                     *           "created_at": "2026-11-30T16:29:01.521028Z",
+                     *           "dataset": "smart-governance-2019",
+                     *           "files": [
+                     *             {
+                     *               "bytes": 30528,
+                     *               "format": "csv",
+                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *               "media_type": "text/csv; charset=utf-8",
+                     *               "name": "observations.csv",
+                     *               "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *             },
+                     *             {
+                     *               "bytes": 61042,
+                     *               "format": "ndjson",
+                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *               "media_type": "application/x-ndjson",
+                     *               "name": "observations.ndjson",
+                     *               "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *             },
+                     *             {
+                     *               "bytes": 61166,
+                     *               "format": "json",
+                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *               "media_type": "application/json",
+                     *               "name": "observations.json",
+                     *               "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *             },
+                     *             {
+                     *               "bytes": 12810,
+                     *               "format": "xlsx",
+                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *               "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *               "name": "observations.xlsx",
+                     *               "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *             },
+                     *             {
+                     *               "bytes": 11004,
+                     *               "format": "parquet",
+                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *               "media_type": "application/vnd.apache.parquet",
+                     *               "name": "observations.parquet",
+                     *               "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *             }
+                     *           ],
+                     *           "notes": "First release.",
+                     *           "number": 1,
+                     *           "rows": 121
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageRelease"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-release": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "notes": "First release."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReleaseCreateBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Link: components["headers"]["Link"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "as_of": "2026-11-30T16:29:01.52576Z",
+                     *       "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+                     *       "content": {
+                     *         "edition": 2019,
+                     *         "provenance": [
+                     *           "reported",
+                     *           "sample"
+                     *         ],
+                     *         "resource": "observations"
+                     *       },
+                     *       "created_at": "2026-11-30T16:29:01.521028Z",
+                     *       "dataset": "smart-governance-2019",
+                     *       "files": [
+                     *         {
+                     *           "bytes": 30528,
+                     *           "format": "csv",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *           "media_type": "text/csv; charset=utf-8",
+                     *           "name": "observations.csv",
+                     *           "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *         },
+                     *         {
+                     *           "bytes": 61042,
+                     *           "format": "ndjson",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "media_type": "application/x-ndjson",
+                     *           "name": "observations.ndjson",
+                     *           "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *         },
+                     *         {
+                     *           "bytes": 61166,
+                     *           "format": "json",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *           "media_type": "application/json",
+                     *           "name": "observations.json",
+                     *           "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *         },
+                     *         {
+                     *           "bytes": 12810,
+                     *           "format": "xlsx",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *           "name": "observations.xlsx",
+                     *           "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *         },
+                     *         {
+                     *           "bytes": 11004,
+                     *           "format": "parquet",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "media_type": "application/vnd.apache.parquet",
+                     *           "name": "observations.parquet",
+                     *           "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *         }
+                     *       ],
+                     *       "notes": "First release.",
+                     *       "number": 1,
+                     *       "rows": 121
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-latest-release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found */
+            302: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Cache-Control"?: string;
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+                /** @description The release's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Cache-Control"?: string;
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "as_of": "2026-11-30T16:29:01.52576Z",
+                     *       "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+                     *       "content": {
+                     *         "edition": 2019,
+                     *         "provenance": [
+                     *           "reported",
+                     *           "sample"
+                     *         ],
+                     *         "resource": "observations"
+                     *       },
+                     *       "created_at": "2026-11-30T16:29:01.521028Z",
+                     *       "dataset": "smart-governance-2019",
+                     *       "files": [
+                     *         {
+                     *           "bytes": 30528,
+                     *           "format": "csv",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *           "media_type": "text/csv; charset=utf-8",
+                     *           "name": "observations.csv",
+                     *           "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *         },
+                     *         {
+                     *           "bytes": 61042,
+                     *           "format": "ndjson",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "media_type": "application/x-ndjson",
+                     *           "name": "observations.ndjson",
+                     *           "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *         },
+                     *         {
+                     *           "bytes": 61166,
+                     *           "format": "json",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *           "media_type": "application/json",
+                     *           "name": "observations.json",
+                     *           "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *         },
+                     *         {
+                     *           "bytes": 12810,
+                     *           "format": "xlsx",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *           "name": "observations.xlsx",
+                     *           "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *         },
+                     *         {
+                     *           "bytes": 11004,
+                     *           "format": "parquet",
+                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "media_type": "application/vnd.apache.parquet",
+                     *           "name": "observations.parquet",
+                     *           "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *         }
+                     *       ],
+                     *       "notes": "First release.",
+                     *       "number": 1,
+                     *       "rows": 121
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-release-csv-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+                /** @description The release's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV on the Web (W3C) table metadata of the release's CSV file. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "@context": "http://www.w3.org/ns/csvw",
+                     *       "dc:description": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.",
+                     *       "dc:license": {
+                     *         "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *       },
+                     *       "dc:modified": {
+                     *         "@type": "xsd:dateTime",
+                     *         "@value": "2026-11-30T16:29:01Z"
+                     *       },
+                     *       "dc:publisher": "UCLG Community of Practice on Digital Cities",
+                     *       "dc:title": "Smart Governance 2019: observations",
+                     *       "dialect": {
+                     *         "delimiter": ",",
+                     *         "encoding": "utf-8",
+                     *         "header": true
+                     *       },
+                     *       "tableSchema": {
+                     *         "columns": [
+                     *           {
+                     *             "datatype": "integer",
+                     *             "dc:description": "The observation's id in the API (/v1/observations/{id}).",
+                     *             "name": "id",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "id",
+                     *               "Observation id"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "The indicator's slug.",
+                     *             "name": "indicator",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "indicator",
+                     *               "Indicator"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "The indicator's code in its framework.",
+                     *             "name": "indicator_code",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "indicator_code",
+                     *               "Indicator code"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "The indicator's name, in English.",
+                     *             "name": "indicator_name",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "indicator_name",
+                     *               "Indicator name"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "The unit of the value, when it has one.",
+                     *             "name": "unit",
+                     *             "required": false,
+                     *             "titles": [
+                     *               "unit",
+                     *               "Unit"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "The city's slug.",
+                     *             "name": "city",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "city",
+                     *               "City"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "The city's name, in English.",
+                     *             "name": "city_name",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "city_name",
+                     *               "City name"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "The city's country, ISO 3166-1 alpha-2.",
+                     *             "name": "country",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "country",
+                     *               "Country"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "integer",
+                     *             "dc:description": "The period the value describes.",
+                     *             "name": "year",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "year",
+                     *               "Year"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "integer",
+                     *             "dc:description": "The Smart Cities Study edition the value comes from, if any.",
+                     *             "name": "edition",
+                     *             "required": false,
+                     *             "titles": [
+                     *               "edition",
+                     *               "Study edition"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "Typed by value_type: a number, a boolean, or a text (an ordinal level's code); empty when status is M or NR.",
+                     *             "name": "value",
+                     *             "rdfs:comment": "A number, a boolean (true or false) or a text, depending on the row: read as text, then typed by the row's indicator.",
+                     *             "required": false,
+                     *             "titles": [
+                     *               "value",
+                     *               "Value"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "How the indicator's values are typed.",
+                     *             "name": "value_type",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "value_type",
+                     *               "Value type"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "A normal, E estimated, P provisional, M missing, NR not reported.",
+                     *             "name": "status",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "status",
+                     *               "Status"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "Data-quality grade, A best.",
+                     *             "name": "quality",
+                     *             "required": false,
+                     *             "titles": [
+                     *               "quality",
+                     *               "Quality"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "Where the value comes from.",
+                     *             "name": "source",
+                     *             "required": false,
+                     *             "titles": [
+                     *               "source",
+                     *               "Source"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "A note on the value.",
+                     *             "name": "footnote",
+                     *             "required": false,
+                     *             "titles": [
+                     *               "footnote",
+                     *               "Footnote"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "reported: real data; sample: invented for demonstrations; synthetic: generated for load tests.",
+                     *             "name": "provenance",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "provenance",
+                     *               "Provenance"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "string",
+                     *             "dc:description": "Whether the secretariat verified the record: self_reported, verified or rejected.",
+                     *             "name": "verification",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "verification",
+                     *               "Verification"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "integer",
+                     *             "dc:description": "The record's version in the API; it grows with every change.",
+                     *             "name": "version",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "version",
+                     *               "Version"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "datatype": "dateTime",
+                     *             "dc:description": "When the record last changed (UTC).",
+                     *             "name": "updated_at",
+                     *             "required": true,
+                     *             "titles": [
+                     *               "updated_at",
+                     *               "Updated at"
+                     *             ]
+                     *           }
+                     *         ]
+                     *       },
+                     *       "url": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv"
+                     *     }
+                     */
+                    "application/csvm+json": Record<string, never>;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-release-datapackage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+                /** @description The release's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A Frictionless Data Package (datapackage.json) with a Table Schema. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "contributors": [
+                     *         {
+                     *           "role": "publisher",
+                     *           "title": "UCLG Community of Practice on Digital Cities"
+                     *         },
+                     *         {
+                     *           "email": "info@uclg.org",
+                     *           "role": "maintainer",
+                     *           "title": "UCLG World Secretariat"
+                     *         }
+                     *       ],
+                     *       "created": "2026-11-30T16:29:01Z",
+                     *       "description": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.",
+                     *       "homepage": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *       "id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1",
+                     *       "keywords": [
+                     *         "smart cities",
+                     *         "open government"
+                     *       ],
+                     *       "licenses": [
+                     *         {
+                     *           "name": "CC-BY-4.0",
+                     *           "path": "https://spdx.org/licenses/CC-BY-4.0",
+                     *           "title": "Creative Commons Attribution 4.0 International"
+                     *         }
+                     *       ],
+                     *       "name": "smart-governance-2019",
+                     *       "profile": "data-package",
+                     *       "resources": [
+                     *         {
+                     *           "bytes": 30528,
+                     *           "dialect": {
+                     *             "delimiter": ",",
+                     *             "doubleQuote": true,
+                     *             "header": true
+                     *           },
+                     *           "encoding": "utf-8",
+                     *           "format": "csv",
+                     *           "hash": "sha256:16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386",
+                     *           "mediatype": "text/csv",
+                     *           "name": "observations.csv",
+                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *           "profile": "tabular-data-resource",
+                     *           "title": "Smart Governance 2019: observations (CSV)",
+                     *           "type": "table"
+                     *         },
+                     *         {
+                     *           "bytes": 61042,
+                     *           "encoding": "utf-8",
+                     *           "format": "ndjson",
+                     *           "hash": "sha256:526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0",
+                     *           "mediatype": "application/x-ndjson",
+                     *           "name": "observations.ndjson",
+                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "profile": "data-resource",
+                     *           "title": "Smart Governance 2019: observations (NDJSON)",
+                     *           "type": "table"
+                     *         },
+                     *         {
+                     *           "bytes": 61166,
+                     *           "encoding": "utf-8",
+                     *           "format": "json",
+                     *           "hash": "sha256:f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9",
+                     *           "mediatype": "application/json",
+                     *           "name": "observations.json",
+                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *           "profile": "data-resource",
+                     *           "title": "Smart Governance 2019: observations (JSON)",
+                     *           "type": "table"
+                     *         },
+                     *         {
+                     *           "bytes": 12810,
+                     *           "format": "xlsx",
+                     *           "hash": "sha256:8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2",
+                     *           "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *           "name": "observations.xlsx",
+                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "profile": "data-resource",
+                     *           "title": "Smart Governance 2019: observations (XLSX)",
+                     *           "type": "table"
+                     *         },
+                     *         {
+                     *           "bytes": 11004,
+                     *           "format": "parquet",
+                     *           "hash": "sha256:29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1",
+                     *           "mediatype": "application/vnd.apache.parquet",
+                     *           "name": "observations.parquet",
+                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "profile": "data-resource",
+                     *           "title": "Smart Governance 2019: observations (Parquet)",
+                     *           "type": "table"
+                     *         }
+                     *       ],
+                     *       "title": "Smart Governance 2019: observations",
+                     *       "version": "1.0.0"
+                     *     }
+                     */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-release-file": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One byte range (bytes=first-last, bytes=first- or bytes=-suffix), to resume a download: 206 with that part. */
+                Range?: string;
+                /** @description The ETag you resume against; the range is honoured only if it still matches (release files never change, so it does). */
+                "If-Range"?: string;
+                /** @description The ETag you hold; 304 when it matches. */
+                "If-None-Match"?: string;
+                /** @description gzip compresses CSV, NDJSON and JSON files on the way (not with Range). */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The dataset's slug. */
+                slug: string;
+                /** @description The release's number. */
+                number: number;
+                /** @description The file's name, as the release lists it. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file. */
+            200: {
+                headers: {
+                    /** @description bytes */
+                    "Accept-Ranges"?: string;
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description public, max-age=31536000, immutable: release files never change. */
+                    "Cache-Control"?: string;
+                    /** @description The size of the body. */
+                    "Content-Length"?: string;
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "city": "malaga",
+                     *         "city_name": "Málaga",
+                     *         "country": "ES",
+                     *         "edition": 2019,
+                     *         "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *         "id": 1,
+                     *         "indicator": "sg2019-transparency-portal",
+                     *         "indicator_code": "TR-1",
+                     *         "indicator_name": "Transparency portal in operation",
+                     *         "provenance": "sample",
+                     *         "quality": null,
+                     *         "source": null,
+                     *         "status": "A",
+                     *         "unit": null,
+                     *         "updated_at": "2026-11-30T16:29:00.562459Z",
+                     *         "value": true,
+                     *         "value_type": "boolean",
+                     *         "verification": "self_reported",
+                     *         "version": 1,
+                     *         "year": 2019
+                     *       },
+                     *       {
+                     *         "city": "malaga",
+                     *         "city_name": "Málaga",
+                     *         "country": "ES",
+                     *         "edition": 2019,
+                     *         "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *         "id": 2,
+                     *         "indicator": "sg2019-participatory-budget",
+                     *         "indicator_code": "PA-1",
+                     *         "indicator_name": "Share of the investment budget decided through participatory budgeting",
+                     *         "provenance": "sample",
+                     *         "quality": null,
+                     *         "source": null,
+                     *         "status": "A",
+                     *         "unit": null,
+                     *         "updated_at": "2026-11-30T16:29:00.567453Z",
+                     *         "value": 74,
+                     *         "value_type": "percentage",
+                     *         "verification": "self_reported",
+                     *         "version": 1,
+                     *         "year": 2019
+                     *       }
+                     *     ]
+                     */
+                    "application/json": unknown;
+                    /** @example (binary) An Apache Parquet file: one typed column per field; value as value_number, value_boolean and value_text. */
+                    "application/vnd.apache.parquet": unknown;
+                    /** @example (binary) An Office Open XML workbook: a sheet named after the records (observations), a header row of column names, then one row per record with typed cells. */
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    /**
+                     * @example {"id":1,"indicator":"sg2019-transparency-portal","indicator_code":"TR-1","indicator_name":"Transparency portal in operation","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":true,"value_type":"boolean","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:29:00.562459Z"}
+                     *     {"id":2,"indicator":"sg2019-participatory-budget","indicator_code":"PA-1","indicator_name":"Share of the investment budget decided through participatory budgeting","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":74,"value_type":"percentage","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:29:00.567453Z"}
+                     */
+                    "application/x-ndjson": unknown;
+                    /**
+                     * @example id,indicator,indicator_code,indicator_name,unit,city,city_name,country,year,edition,value,value_type,status,quality,source,footnote,provenance,verification,version,updated_at
+                     *     1,sg2019-transparency-portal,TR-1,Transparency portal in operation,,malaga,Málaga,ES,2019,2019,true,boolean,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:29:00.562459Z
+                     *     2,sg2019-participatory-budget,PA-1,Share of the investment budget decided through participatory budgeting,,malaga,Málaga,ES,2019,2019,74,percentage,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:29:00.567453Z
+                     */
+                    "text/csv": unknown;
+                };
+            };
+            /** @description The requested byte range. */
+            206: {
+                headers: {
+                    /** @description bytes */
+                    "Accept-Ranges"?: string;
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description public, max-age=31536000, immutable: release files never change. */
+                    "Cache-Control"?: string;
+                    /** @description The size of the body. */
+                    "Content-Length"?: string;
+                    /** @description bytes first-last/size */
+                    "Content-Range"?: string;
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "city": "malaga",
+                     *         "city_name": "Málaga",
+                     *         "country": "ES",
+                     *         "edition": 2019,
+                     *         "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *         "id": 1,
+                     *         "indicator": "sg2019-transparency-portal",
+                     *         "indicator_code": "TR-1",
+                     *         "indicator_name": "Transparency portal in operation",
+                     *         "provenance": "sample",
+                     *         "quality": null,
+                     *         "source": null,
+                     *         "status": "A",
+                     *         "unit": null,
+                     *         "updated_at": "2026-11-30T16:29:00.562459Z",
+                     *         "value": true,
+                     *         "value_type": "boolean",
+                     *         "verification": "self_reported",
+                     *         "version": 1,
+                     *         "year": 2019
+                     *       },
+                     *       {
+                     *         "city": "malaga",
+                     *         "city_name": "Málaga",
+                     *         "country": "ES",
+                     *         "edition": 2019,
+                     *         "footnote": "Invented for demonstrations; not a result of the Smart Cities Study.",
+                     *         "id": 2,
+                     *         "indicator": "sg2019-participatory-budget",
+                     *         "indicator_code": "PA-1",
+                     *         "indicator_name": "Share of the investment budget decided through participatory budgeting",
+                     *         "provenance": "sample",
+                     *         "quality": null,
+                     *         "source": null,
+                     *         "status": "A",
+                     *         "unit": null,
+                     *         "updated_at": "2026-11-30T16:29:00.567453Z",
+                     *         "value": 74,
+                     *         "value_type": "percentage",
+                     *         "verification": "self_reported",
+                     *         "version": 1,
+                     *         "year": 2019
+                     *       }
+                     *     ]
+                     */
+                    "application/json": unknown;
+                    /** @example (binary) An Apache Parquet file: one typed column per field; value as value_number, value_boolean and value_text. */
+                    "application/vnd.apache.parquet": unknown;
+                    /** @example (binary) An Office Open XML workbook: a sheet named after the records (observations), a header row of column names, then one row per record with typed cells. */
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    /**
+                     * @example {"id":1,"indicator":"sg2019-transparency-portal","indicator_code":"TR-1","indicator_name":"Transparency portal in operation","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":true,"value_type":"boolean","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:29:00.562459Z"}
+                     *     {"id":2,"indicator":"sg2019-participatory-budget","indicator_code":"PA-1","indicator_name":"Share of the investment budget decided through participatory budgeting","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":74,"value_type":"percentage","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:29:00.567453Z"}
+                     */
+                    "application/x-ndjson": unknown;
+                    /**
+                     * @example id,indicator,indicator_code,indicator_name,unit,city,city_name,country,year,edition,value,value_type,status,quality,source,footnote,provenance,verification,version,updated_at
+                     *     1,sg2019-transparency-portal,TR-1,Transparency portal in operation,,malaga,Málaga,ES,2019,2019,true,boolean,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:29:00.562459Z
+                     *     2,sg2019-participatory-budget,PA-1,Share of the investment budget decided through participatory budgeting,,malaga,Málaga,ES,2019,2019,74,percentage,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:29:00.567453Z
+                     */
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Requested Range Not Satisfiable */
+            416: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
