@@ -17,7 +17,8 @@ import (
 // The XLSX file is a workbook whose sheets are written here as they stream, straight into the
 // zip: nothing is buffered but the current row. Each sheet begins with a header row of the
 // column names in bold, frozen above the rows. Cells are typed: numbers (integers and
-// numbers, in the CSV's digits, exact in the file) are number cells, booleans boolean cells,
+// numbers, in the CSV's digits, exact in the file, though Excel shows 15 significant digits
+// and holds integers exactly only up to 2^53) are number cells, booleans boolean cells,
 // texts inline string cells (never formulas: a text beginning with a formula character, such
 // as "=1+1", is a string cell with Excel's quote prefix, so that even editing the cell keeps
 // it text; its value is the text unchanged). Times are RFC 3339 texts in UTC, as in the CSV:
@@ -84,6 +85,8 @@ func checkSheetName(name string) error {
 		return fmt.Errorf(`releasefile: sheet name %q holds one of : \ / ? * [ ]`, name)
 	case strings.HasPrefix(name, "'") || strings.HasSuffix(name, "'"):
 		return fmt.Errorf("releasefile: sheet name %q begins or ends with '", name)
+	case strings.EqualFold(name, "History"):
+		return fmt.Errorf("releasefile: Excel keeps the sheet name History for itself")
 	}
 	if err := checkText(name); err != nil {
 		return fmt.Errorf("releasefile: sheet name: %w", err)
