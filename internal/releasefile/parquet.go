@@ -10,25 +10,11 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// The Parquet file has one column per column, in column order, required when the column is
-// and optional otherwise:
-//
-//	string    BYTE_ARRAY, logical type STRING
-//	integer   INT64, logical type INTEGER(64, signed)
-//	number    DOUBLE
-//	boolean   BOOLEAN
-//	datetime  INT64, logical type TIMESTAMP(MICROS, adjusted to UTC)
-//
-// An any column becomes three optional columns, <name>_number (DOUBLE), <name>_boolean
-// (BOOLEAN) and <name>_text (STRING): a value sets the one of its type and leaves the other
-// two null; a null leaves all three null. Texts are not neutralised (Parquet is not opened as
-// a spreadsheet).
-//
-// Row groups hold at most parquetRowGroup rows, so that memory stays bounded however many rows
-// there are. Pages are data pages of version 1, compressed with SNAPPY: both are what every
-// Parquet reader reads. (ZSTD made files a tenth smaller, but its encoder's state tripled the
-// heap a write holds, to about 45 MiB.) The file's key-value metadata holds "columns": the
-// columns (name, title, description, type, required, enum) as JSON.
+// parquetWriter writes the Parquet file (see the package documentation). Its rows go to the
+// Parquet writer in batches, which cuts a row group every parquetRowGroup rows, so that
+// memory stays bounded however many rows there are. SNAPPY and version 1 data pages are what
+// every Parquet reader reads; ZSTD made files a tenth smaller, but its encoder's state
+// tripled the heap a write holds, to about 45 MiB.
 type parquetWriter struct {
 	w     *parquet.Writer
 	cols  []domain.Column
