@@ -84,7 +84,8 @@ func Write(format string, w io.Writer, cols []domain.Column, rows Rows, opt Opti
 	return n, fw.finish()
 }
 
-// checkColumns refuses columns without a name, with the same name, or of an unknown type.
+// checkColumns refuses columns without a name, with the same name, of an unknown type, or
+// whose name is not a text that every format can hold.
 func checkColumns(cols []domain.Column) error {
 	if len(cols) == 0 {
 		return fmt.Errorf("releasefile: no columns")
@@ -100,6 +101,8 @@ func checkColumns(cols []domain.Column) error {
 			return fmt.Errorf("releasefile: two columns are named %s", c.Name)
 		case !slices.Contains(types, c.Type):
 			return fmt.Errorf("releasefile: column %s has unknown type %q", c.Name, c.Type)
+		case checkText(c.Name) != nil:
+			return fmt.Errorf("releasefile: column name %q: %w", c.Name, checkText(c.Name))
 		}
 		seen[c.Name] = true
 	}
