@@ -10,18 +10,8 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// The CSV file is written as the API's observation export writes its CSV: a header row of the
-// column names, then one line per row, by encoding/csv (quoted where RFC 4180 needs it, lines
-// ending in LF). Numbers are strconv's shortest form, never with an exponent (1e21 is
-// 1000000000000000000000); booleans true and false; times RFC 3339 in UTC; null an empty
-// cell. Every text (string columns, and texts of any columns) is neutralised against
-// spreadsheet formulas by domain.NeutraliseCSVCell: "=1+1" is written '=1+1, and read back
-// by domain.RestoreCSVCell as =1+1.
-//
-// CSV has no types and no null apart from the empty cell, so two things do not survive it
-// alone: an empty text reads back as null (as "" in a required string column), and a text
-// in an any column that reads as a number or a boolean ("42", "true") reads back as one. The
-// observation release carries each value's value_type beside it for that.
+// csvWriter writes the CSV file (see the package documentation) with encoding/csv, as the
+// API's observation export does, into a 64 KiB buffer.
 type csvWriter struct {
 	w      *csv.Writer
 	record []string

@@ -11,13 +11,9 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// The NDJSON file holds one JSON object per row and line; the JSON file one array of the same
-// objects, one per line: "[", then the objects separated by ",", then "]". An object's keys
-// are the column names in column order; its values are typed as the API's JSON exports type
-// them (encoding/json's forms, written here without its reflection): numbers as JSON numbers
-// (with an exponent from 1e21 and below 1e-6, as encoding/json writes them), booleans,
-// texts as strings (not neutralised: JSON is not opened as a spreadsheet), times as RFC 3339
-// strings in UTC, null for null. Both are streamed: nothing but the current row is held.
+// jsonWriter writes the NDJSON file, or the JSON file when array is set (see the package
+// documentation). It appends each row to one buffer, with the column names' keys encoded
+// once, in encoding/json's forms but without its reflection; nothing but the row is held.
 type jsonWriter struct {
 	w     *bufio.Writer
 	keys  [][]byte // each column's `"name":`, after the '{' or ',' that precedes it

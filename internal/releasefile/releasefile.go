@@ -1,25 +1,3 @@
-// Package releasefile writes the files of an open-data release (CSV, NDJSON, JSON, XLSX and
-// Parquet) from a stream of typed rows, in constant memory and with no row cap, and reads
-// them back so that tests can prove the round trip.
-//
-// A row holds one value per column, typed by the column:
-//
-//	string    string
-//	integer   int64
-//	number    float64 (finite)
-//	boolean   bool
-//	datetime  time.Time (written in UTC, to the microsecond)
-//	any       float64, bool or string (an observation's value, typed by its indicator)
-//
-// nil is null (an empty cell) in a column that is not required. A value of another type, a
-// null in a required column, a NaN, a time finer than a microsecond or a text that is not
-// valid UTF-8 or holds a control character other than tab, line feed and carriage return is
-// an error: it is a bug upstream, and no file is written with it. The five files of a
-// release thus hold the same values.
-//
-// The same rows and Options give the same bytes on every run, since a release file's SHA-256
-// is its ETag. Each format's file is described in the file that writes it (csv.go, json.go,
-// xlsx.go, parquet.go).
 package releasefile
 
 import (
@@ -43,7 +21,7 @@ type Rows interface {
 // Options are what a file depends on besides its rows.
 type Options struct {
 	// Sheet names the XLSX sheet; "data" when empty. Rows that do not fit on one sheet
-	// continue on Sheet_2, Sheet_3 and so on.
+	// continue on further sheets named after it: data_2, data_3 and so on.
 	Sheet string
 	// Created is the XLSX workbook's creation time, written in its document properties and
 	// as the time of its zip entries: give the release's as_of, never time.Now, so that the
@@ -106,7 +84,8 @@ func Write(format string, w io.Writer, cols []domain.Column, rows Rows, opt Opti
 	return n, fw.finish()
 }
 
-// checkColumns refuses columns without a name, with the same name, or of an unknown type.
+// checkColumns refuses columns without a name, with the same name, of an unknown type, or
+// whose name is not a text that every format can hold.
 func checkColumns(cols []domain.Column) error {
 	if len(cols) == 0 {
 		return fmt.Errorf("releasefile: no columns")
@@ -122,6 +101,8 @@ func checkColumns(cols []domain.Column) error {
 			return fmt.Errorf("releasefile: two columns are named %s", c.Name)
 		case !slices.Contains(types, c.Type):
 			return fmt.Errorf("releasefile: column %s has unknown type %q", c.Name, c.Type)
+		case checkText(c.Name) != nil:
+			return fmt.Errorf("releasefile: column name %q: %w", c.Name, checkText(c.Name))
 		}
 		seen[c.Name] = true
 	}

@@ -270,6 +270,7 @@ func TestInvalidColumns(t *testing.T) {
 		{"no name", "csv", []domain.Column{str("")}, Options{}},
 		{"twice the same name", "json", []domain.Column{str("a"), str("a")}, Options{}},
 		{"unknown type", "csv", []domain.Column{{Name: "a", Type: "date"}}, Options{}},
+		{"control character in a name", "csv", []domain.Column{str("a\x00")}, Options{}},
 		{"unknown format", "tsv", []domain.Column{str("a")}, Options{}},
 		{"leaf names collide", "parquet", []domain.Column{{Name: "v", Type: domain.ColumnAny}, str("v_text")}, Options{}},
 		{"sheet name with a slash", "xlsx", []domain.Column{str("a")}, Options{Sheet: "a/b"}},

@@ -12,7 +12,7 @@ import (
 )
 
 // checkValue checks v against col and returns it as the writers take it: a time in UTC, any
-// other value unchanged.
+// other value as it is (v itself, so that it is not boxed again).
 func checkValue(col domain.Column, v any) (any, error) {
 	if v == nil {
 		if col.Required {
@@ -20,38 +20,29 @@ func checkValue(col domain.Column, v any) (any, error) {
 		}
 		return nil, nil
 	}
-	switch col.Type {
-	case domain.ColumnString:
-		if s, ok := v.(string); ok {
-			return s, checkText(s)
-		}
-	case domain.ColumnInteger:
-		if _, ok := v.(int64); ok {
-			return v, nil
-		}
-	case domain.ColumnNumber:
-		if f, ok := v.(float64); ok {
-			return f, checkNumber(f)
-		}
-	case domain.ColumnBoolean:
-		if _, ok := v.(bool); ok {
-			return v, nil
-		}
-	case domain.ColumnDateTime:
-		if t, ok := v.(time.Time); ok {
-			return checkTime(t)
-		}
-	case domain.ColumnAny:
-		switch x := v.(type) {
-		case float64:
-			return x, checkNumber(x)
-		case bool:
-			return x, nil
-		case string:
-			return x, checkText(x)
+	ok := false
+	var err error
+	switch x := v.(type) {
+	case string:
+		ok = col.Type == domain.ColumnString || col.Type == domain.ColumnAny
+		err = checkText(x)
+	case int64:
+		ok = col.Type == domain.ColumnInteger
+	case float64:
+		ok = col.Type == domain.ColumnNumber || col.Type == domain.ColumnAny
+		err = checkNumber(x)
+	case bool:
+		ok = col.Type == domain.ColumnBoolean || col.Type == domain.ColumnAny
+	case time.Time:
+		ok = col.Type == domain.ColumnDateTime
+		if err = checkTime(x); ok && err == nil && x.Location() != time.UTC {
+			v = x.UTC()
 		}
 	}
-	return nil, fmt.Errorf("%T is not a value of a %s column", v, col.Type)
+	if !ok {
+		return nil, fmt.Errorf("%T is not a value of a %s column", v, col.Type)
+	}
+	return v, err
 }
 
 // checkNumber refuses NaN and the infinities, which JSON cannot write.
@@ -86,17 +77,17 @@ func checkRunes(s string) error {
 	return nil
 }
 
-// checkTime returns t in UTC; it refuses a time finer than a microsecond (Parquet's unit,
-// and PostgreSQL's) and one outside the years 0 to 9999 (RFC 3339's).
-func checkTime(t time.Time) (time.Time, error) {
+// checkTime refuses a time finer than a microsecond (Parquet's unit, and PostgreSQL's) and
+// one outside the years 0 to 9999 (RFC 3339's) in UTC.
+func checkTime(t time.Time) error {
 	t = t.UTC()
 	if t.Nanosecond()%1000 != 0 {
-		return t, fmt.Errorf("%s is finer than a microsecond", t.Format(time.RFC3339Nano))
+		return fmt.Errorf("%s is finer than a microsecond", t.Format(time.RFC3339Nano))
 	}
 	if t.Year() < 0 || t.Year() > 9999 {
-		return t, fmt.Errorf("year %d is outside 0 to 9999", t.Year())
+		return fmt.Errorf("year %d is outside 0 to 9999", t.Year())
 	}
-	return t, nil
+	return nil
 }
 
 // appendNumber writes f as the API's CSV export does (strconv's shortest form that reads

@@ -14,24 +14,6 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// The XLSX file is a workbook whose sheets are written here as they stream, straight into the
-// zip: nothing is buffered but the current row. Each sheet begins with a header row of the
-// column names in bold, frozen above the rows. Cells are typed: numbers (integers and
-// numbers, in the CSV's digits, exact in the file) are number cells, booleans boolean cells,
-// texts inline string cells (never formulas: a text beginning with a formula character, such
-// as "=1+1", is a string cell with Excel's quote prefix, so that even editing the cell keeps
-// it text; its value is the text unchanged). Times are RFC 3339 texts in UTC, as in the CSV:
-// an Excel date has no time zone and only millisecond precision. Null is no cell.
-//
-// A sheet holds at most 1,048,576 rows, header included (Excel's limit): further rows continue
-// on Sheet_2, Sheet_3 and so on, each with its header row, so there is no row cap. A text
-// longer than 32,767 characters (Excel's limit for a cell) is an error.
-//
-// Why not excelize's StreamWriter, which the tests read the files with: it assembles the whole
-// file in memory when it saves, writes the sheets of a workbook in Go's map order (so bytes
-// change from run to run once there are two sheets), and rounds numbers to 15 significant
-// digits (0.30000000000000004 becomes 0.3).
-
 // maxSheetRows is how many rows a sheet holds, its header included: Excel's limit. Tests
 // lower it.
 var maxSheetRows = 1 << 20
@@ -45,6 +27,14 @@ const (
 	styleQuoted = "2"
 )
 
+// xlsxWriter writes the XLSX file (see the package documentation): its sheets stream
+// straight into the zip, row by row, and the parts that list them follow the last. A text
+// longer than 32,767 characters (Excel's limit for a cell) is an error.
+//
+// Why not excelize's StreamWriter, which the tests read the files with: it assembles the whole
+// file in memory when it saves, writes the sheets of a workbook in Go's map order (so bytes
+// change from run to run once there are two sheets), and rounds numbers to 15 significant
+// digits (0.30000000000000004 becomes 0.3).
 type xlsxWriter struct {
 	out     *bufio.Writer
 	zip     *zip.Writer
@@ -84,6 +74,8 @@ func checkSheetName(name string) error {
 		return fmt.Errorf(`releasefile: sheet name %q holds one of : \ / ? * [ ]`, name)
 	case strings.HasPrefix(name, "'") || strings.HasSuffix(name, "'"):
 		return fmt.Errorf("releasefile: sheet name %q begins or ends with '", name)
+	case strings.EqualFold(name, "History"):
+		return fmt.Errorf("releasefile: Excel keeps the sheet name History for itself")
 	}
 	if err := checkText(name); err != nil {
 		return fmt.Errorf("releasefile: sheet name: %w", err)
