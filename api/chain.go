@@ -133,6 +133,12 @@ func (c *chain) deadline(ctx huma.Context, next func(huma.Context)) {
 		c.fail(ctx, fmt.Errorf("operation %s has no policy", ctx.Operation().OperationID))
 		return
 	}
+	if p.LongRunning {
+		// Its answer may come after the server's write timeout: streams move the deadline on as
+		// they write, and a long write (a release) answers within longRunningMax.
+		_, w := humachi.Unwrap(ctx)
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(longRunningMax))
+	}
 	if c.timeout <= 0 || p.LongRunning {
 		next(ctx)
 		return

@@ -32,10 +32,9 @@ func (c *chain) jsonText(ctx huma.Context, next func(huma.Context)) {
 	if limit <= 0 {
 		limit = 1 << 20 // Huma's default
 	}
-	// The same read deadline that Huma gives a body (5 s unless the operation says otherwise).
-	if t := ctx.Operation().BodyReadTimeout; t >= 0 {
-		_ = ctx.SetReadDeadline(time.Now().Add(cmp.Or(t, 5*time.Second)))
-	}
+	// The same read deadline that Huma gives a body: 5 s unless the operation says otherwise
+	// (long-running operations turn Huma's off, so this one is theirs).
+	_ = ctx.SetReadDeadline(time.Now().Add(cmp.Or(max(ctx.Operation().BodyReadTimeout, 0), 5*time.Second)))
 	head, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	var ne net.Error
 	switch {
@@ -46,6 +45,9 @@ func (c *chain) jsonText(ctx huma.Context, next func(huma.Context)) {
 		c.fail(ctx, domain.Invalid("body", "the request body could not be read"))
 		return
 	}
+	// The body is read: lift the deadline, or net/http's background read would hit it and
+	// cancel a long-running request's context (a release takes a minute) while it works.
+	_ = ctx.SetReadDeadline(time.Time{})
 	if err := checkJSONText(head); err != nil {
 		c.fail(ctx, err)
 		return

@@ -94,6 +94,8 @@ func (h *handlers) getLatestRelease(ctx context.Context, in *DatasetPathInput) (
 }
 
 func (h *handlers) createRelease(ctx context.Context, in *ReleaseCreateInput) (*ReleaseCreatedOutput, error) {
+	ctx, cancel := context.WithTimeout(ctx, longRunningMax)
+	defer cancel()
 	r, err := h.db.PublishRelease(ctx, callerOf(ctx), in.Slug, in.Body.Notes, writeReleaseFile)
 	if err != nil {
 		return nil, err

@@ -219,6 +219,12 @@ func op(id, method, path, summary, tag string, policy Policy, errors []int) huma
 	o := huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Description: description,
 		Tags: []string{tag}, Security: policy.security(), Errors: slices.Compact(errs),
 		Metadata: map[string]any{policyKey: &policy}}
+	if policy.LongRunning {
+		// Huma would set a 5 s read deadline before reading the body and leave it set: net/http's
+		// background read then hits it and cancels the request's context while the work goes on.
+		// JSON bodies are read under their own deadline (jsonText), CSV imports under theirs.
+		o.BodyReadTimeout = -1
+	}
 	if policy.Idempotent {
 		o.Parameters = append(o.Parameters, idempotencyKeyParam())
 	}

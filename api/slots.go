@@ -14,6 +14,8 @@ import (
 const (
 	exportFlushDeadline = 30 * time.Second
 	exportMaxDuration   = 30 * time.Minute
+	// longRunningMax bounds a long-running operation that answers once, at its end (a release).
+	longRunningMax = exportMaxDuration
 )
 
 // slots bound a kind of long request (exports streaming, imports uploading) in all and per
