@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
@@ -323,4 +324,54 @@ func TestReleaseFiles(t *testing.T) {
 	h.do(req{method: http.MethodDelete, path: "/v1/datasets/ds", token: secretariat, header: map[string]string{"If-Match": "*"}}).expect(t, http.StatusConflict)
 	h.do(req{method: http.MethodGet, path: "/v1/datasets/ds/releases/9/files/observations.csv"}).expect(t, http.StatusNotFound)
 	h.do(req{method: http.MethodGet, path: "/v1/datasets/ds/releases/1/files/cities.csv"}).expect(t, http.StatusNotFound)
+}
+
+// TestReportsGatherDatasetReleases: a report pre-filled for a period lists the releases of open
+// datasets published in it, on the same basis as every aggregate (reported data unless asked),
+// and links them; a report may link a dataset, and only one that exists.
+func TestReportsGatherDatasetReleases(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	h.observe("alpha", "num", 2019, 5.0, "A")
+	if _, err := h.db.SQL().Exec(`INSERT INTO communities (slug, name, kind) VALUES ('digital-cities', '{"en": "Digital Cities"}', 'community_of_practice')`); err != nil {
+		t.Fatal(err)
+	}
+	reported := datasetFields("observations")
+	reported.Content.Provenance = nil // reported data only
+	if _, err := h.db.CreateDataset(fixtureCtx(), fixtureCaller, "reported-only", reported); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.CreateDataset(fixtureCtx(), fixtureCaller, "with-samples", datasetFields("cities")); err != nil {
+		t.Fatal(err)
+	}
+	for _, slug := range []string{"reported-only", "with-samples"} {
+		if _, err := h.db.PublishRelease(fixtureCtx(), fixtureCaller, slug, "", testFileWriter); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secretariat, _ := h.token(domain.RoleSecretariat)
+	year := strconv.Itoa(time.Now().UTC().Year())
+	body := map[string]any{"body": "digital-cities", "period": map[string]any{"start": year + "-01-01", "end": year + "-12-31"},
+		"title": map[string]any{"en": "This year"}, "prefill": map[string]any{}}
+	var r domain.Report
+	h.do(req{method: http.MethodPost, path: "/v1/reports", token: secretariat, body: body}).expect(t, http.StatusCreated).JSON(t, &r)
+	var releases []domain.Activity
+	for _, a := range r.Activities {
+		if strings.HasPrefix(a.Text.EN, "Open data:") {
+			releases = append(releases, a)
+		}
+	}
+	if len(releases) != 1 || r.PrefilledFrom == nil || r.PrefilledFrom.DatasetReleases != 1 || r.PrefilledFrom.IncludesInventedData ||
+		releases[0].Priority != "implementation" || fmt.Sprint(releases[0].Links) != "[{dataset reported-only}]" {
+		t.Fatalf("reported basis: %+v, summary %+v", releases, r.PrefilledFrom)
+	}
+	body["prefill"] = map[string]any{"provenance": []string{"reported", "sample"}}
+	h.do(req{method: http.MethodPost, path: "/v1/reports", token: secretariat, body: body}).expect(t, http.StatusCreated).JSON(t, &r)
+	if p := r.PrefilledFrom; p == nil || p.DatasetReleases != 2 || !p.IncludesInventedData {
+		t.Fatalf("with sample data: %+v", p)
+	}
+	bad := map[string]any{"body": "digital-cities", "period": map[string]any{"start": year + "-01-01", "end": year + "-12-31"},
+		"title": map[string]any{"en": "Links"}, "activities": []any{map[string]any{"priority": "implementation",
+			"text": map[string]any{"en": "Released"}, "links": []any{map[string]any{"kind": "dataset", "ref": "atlantis"}}}}}
+	h.do(req{method: http.MethodPost, path: "/v1/reports", token: secretariat, body: bad}).expect(t, http.StatusUnprocessableEntity)
 }

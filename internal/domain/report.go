@@ -50,11 +50,11 @@ func CheckTransition(actor *Actor, from, to, reason string) error {
 var StrategicPriorities = []string{"implementation", "advocacy", "monitoring", "learning", "network"}
 
 // ReportLinkKinds are the kinds of record a report's text may link.
-var ReportLinkKinds = []string{"event", "study", "trend", "organisation", "city", "community", "commitment"}
+var ReportLinkKinds = []string{"event", "study", "trend", "organisation", "city", "community", "commitment", "dataset"}
 
 // ReportLink links a part of a report to a record the API holds.
 type ReportLink struct {
-	Kind string `json:"kind" enum:"event,study,trend,organisation,city,community,commitment" example:"event"`
+	Kind string `json:"kind" enum:"event,study,trend,organisation,city,community,commitment,dataset" example:"event"`
 	Ref  string `json:"ref" minLength:"1" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" example:"uclg-congress-2019-panel" doc:"The record's identifier: a slug, a study edition's year, or a commitment's id."`
 }
 
@@ -305,7 +305,7 @@ type PrefillSummary struct {
 	AdoptionChanges       int  `json:"adoption_changes" minimum:"0" maximum:"100000" doc:"Changes of a city's adoption stage assessed in the period, listed under monitoring."`
 	Commitments           int  `json:"commitments" minimum:"0" maximum:"100000" doc:"Commitments due in the period or still open, listed under monitoring."`
 	IncludesInventedData  bool `json:"includes_invented_data" doc:"True when sample or synthetic records were gathered: the draft then says so in its text."`
-	DatasetsNotYetTracked bool `json:"datasets_not_yet_tracked" doc:"True while the API holds no dataset releases to gather."`
+	DatasetReleases       int  `json:"dataset_releases" minimum:"0" maximum:"100000" doc:"Releases of open datasets published in the period, listed under implementation."`
 }
 
 // Value stores the summary as jsonb.

@@ -179,6 +179,9 @@ func (db *DB) DeleteDataset(ctx context.Context, caller domain.Caller, slug stri
 		if before.LatestRelease != nil {
 			return domain.Errorf(domain.ECONFLICT, "dataset %q has %d releases, which stay citable: it cannot be deleted", slug, *before.LatestRelease)
 		}
+		if err := linkedFromReports(ctx, tx, "dataset", slug); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM datasets WHERE slug = $1 AND version = $2`, slug, before.Version); err != nil {
 			return err
 		}

@@ -29,7 +29,7 @@ const inventedNote = " *(sample or synthetic data, invented for demonstrations: 
 func (db *DB) PrefillReport(ctx context.Context, body string, p domain.ReportPeriod, b domain.Basis) ([]domain.Activity, []int64, *domain.PrefillSummary, error) {
 	start, _ := time.Parse(time.DateOnly, p.Start)
 	end, _ := time.Parse(time.DateOnly, p.End)
-	sum := &domain.PrefillSummary{Basis: b, DatasetsNotYetTracked: true}
+	sum := &domain.PrefillSummary{Basis: b}
 	var acts []domain.Activity
 
 	events, _, err := db.ListEvents(ctx, domain.EventFilter{From: &start, To: &end})
@@ -109,6 +109,26 @@ func (db *DB) PrefillReport(ctx context.Context, body string, p domain.ReportPer
 	}
 	flush()
 	sum.AdoptionChanges = len(changes)
+
+	releases, err := db.releasesIn(ctx, start, end)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, r := range releases {
+		if !subset(r.Provenance, b.Provenance) {
+			continue
+		}
+		invented := slices.ContainsFunc(r.Provenance, func(p string) bool { return p != "reported" })
+		text := fmt.Sprintf("Open data: release %d of the dataset **%s** published on %s, %d records in CSV, NDJSON, JSON, XLSX and Parquet.",
+			r.Number, r.Title.EN, r.CreatedAt.Format("2 January 2006"), r.Rows)
+		if invented {
+			text += inventedNote
+		}
+		acts = append(acts, domain.Activity{Priority: "implementation", ReportSection: domain.ReportSection{
+			Text: domain.Text{EN: text}, Links: []domain.ReportLink{{Kind: "dataset", Ref: r.Dataset}}}})
+		sum.DatasetReleases++
+		sum.IncludesInventedData = sum.IncludesInventedData || invented
+	}
 
 	var commitments []int64
 	err = sqlx.SelectContext(ctx, db.reader(ctx), &commitments, `SELECT id FROM commitments
@@ -201,4 +221,42 @@ func adoptionChanges(ctx context.Context, q sqlx.QueryerContext, from, to int, b
 		ORDER BY x.trend, x.city, x.year
 		LIMIT 200`, pq.Array(b.Provenance), pq.Array(b.Verification), from, to)
 	return out, mapError(err)
+}
+
+// releaseInPeriod is a release published in a report's period, with its dataset's title.
+type releaseInPeriod struct {
+	Dataset    string         `db:"dataset"`
+	Number     int            `db:"number"`
+	Rows       int64          `db:"rows"`
+	CreatedAt  time.Time      `db:"created_at"`
+	Title      domain.Text    `db:"title"`
+	Provenance pq.StringArray `db:"provenance"`
+}
+
+// releasesIn returns the releases published between start and end (whole days), oldest first,
+// with the provenances their content took.
+func (db *DB) releasesIn(ctx context.Context, start, end time.Time) ([]releaseInPeriod, error) {
+	var rs []releaseInPeriod
+	err := db.reader(ctx).SelectContext(ctx, &rs, `
+		SELECT r.dataset, r.number, r.rows, r.created_at, d.title,
+		       coalesce(ARRAY(SELECT jsonb_array_elements_text(r.content->'provenance')), '{}') AS provenance
+		FROM releases r JOIN datasets d ON d.slug = r.dataset
+		WHERE r.created_at >= $1 AND r.created_at < $2::timestamptz + interval '1 day'
+		ORDER BY r.created_at, r.dataset, r.number LIMIT 100`, start, end)
+	for i := range rs {
+		if len(rs[i].Provenance) == 0 {
+			rs[i].Provenance = []string{"reported"} // a content without provenance publishes reported data only
+		}
+	}
+	return rs, mapError(err)
+}
+
+// subset reports whether every element of a is in b.
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
 }

@@ -418,6 +418,7 @@ var reportLinkChecks = map[string]string{
 	"city":         `SELECT EXISTS (SELECT 1 FROM cities WHERE slug = $1)`,
 	"community":    `SELECT EXISTS (SELECT 1 FROM communities WHERE slug = $1)`,
 	"commitment":   `SELECT EXISTS (SELECT 1 FROM commitments WHERE id::text = $1)`,
+	"dataset":      `SELECT EXISTS (SELECT 1 FROM datasets WHERE slug = $1)`,
 }
 
 // checkReportLinks names the first link of the content, or the first commitment it follows up,

@@ -6225,7 +6225,7 @@ export interface components {
          * @example {
          *       "adoption_changes": 0,
          *       "commitments": 4,
-         *       "datasets_not_yet_tracked": true,
+         *       "dataset_releases": 0,
          *       "events": 1,
          *       "includes_invented_data": false,
          *       "milestones": 1,
@@ -6249,8 +6249,11 @@ export interface components {
              * @description Commitments due in the period or still open, listed under monitoring.
              */
             commitments: number;
-            /** @description True while the API holds no dataset releases to gather. */
-            datasets_not_yet_tracked: boolean;
+            /**
+             * Format: int64
+             * @description Releases of open datasets published in the period, listed under implementation.
+             */
+            dataset_releases: number;
             /**
              * Format: int64
              * @description Events in the period, listed under learning or advocacy.
@@ -7307,7 +7310,7 @@ export interface components {
              * @example event
              * @enum {string}
              */
-            kind: "event" | "study" | "trend" | "organisation" | "city" | "community" | "commitment";
+            kind: "event" | "study" | "trend" | "organisation" | "city" | "community" | "commitment" | "dataset";
             /**
              * @description The record's identifier: a slug, a study edition's year, or a commitment's id.
              * @example uclg-congress-2019-panel
@@ -24294,7 +24297,7 @@ export interface operations {
                      *       "prefilled_from": {
                      *         "adoption_changes": 0,
                      *         "commitments": 4,
-                     *         "datasets_not_yet_tracked": true,
+                     *         "dataset_releases": 0,
                      *         "events": 1,
                      *         "includes_invented_data": false,
                      *         "milestones": 1,
@@ -25103,7 +25106,7 @@ export interface operations {
                      *       "prefilled_from": {
                      *         "adoption_changes": 0,
                      *         "commitments": 4,
-                     *         "datasets_not_yet_tracked": true,
+                     *         "dataset_releases": 0,
                      *         "events": 1,
                      *         "includes_invented_data": false,
                      *         "milestones": 1,
@@ -25765,7 +25768,7 @@ export interface operations {
                      *       "prefilled_from": {
                      *         "adoption_changes": 0,
                      *         "commitments": 4,
-                     *         "datasets_not_yet_tracked": true,
+                     *         "dataset_releases": 0,
                      *         "events": 1,
                      *         "includes_invented_data": false,
                      *         "milestones": 1,
