@@ -52,6 +52,11 @@ func Run(ctx context.Context, db *postgres.DB) (added int, err error) {
 		return added, err
 	}
 	n, err = loadReport(ctx, db)
+	added += n
+	if err != nil {
+		return added, err
+	}
+	n, err = loadDatasets(ctx, db)
 	return added + n, err
 }
 

@@ -1906,50 +1906,45 @@ export interface components {
         /**
          * @example {
          *       "action": "create",
-         *       "at": "2026-11-30T16:29:01.505896Z",
+         *       "at": "2026-11-30T16:56:30.093566Z",
          *       "data": {
-         *         "accrual_periodicity": "biennial",
+         *         "accrual_periodicity": "irregular",
          *         "contact_email": "info@uclg.org",
          *         "contact_name": "UCLG World Secretariat",
          *         "content": {
-         *           "edition": 2019,
-         *           "provenance": [
-         *             "reported",
-         *             "sample"
-         *           ],
-         *           "resource": "observations"
+         *           "resource": "cities"
          *         },
-         *         "created_at": "2026-11-30T16:29:01.505896Z",
+         *         "created_at": "2026-11-30T16:56:30.093566Z",
          *         "description": {
-         *           "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *           "en": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."
          *         },
          *         "keywords": [
-         *           "smart cities",
-         *           "open government"
+         *           "UCLG",
+         *           "cities",
+         *           "digital cities"
          *         ],
          *         "latest_release": null,
          *         "license": "CC-BY-4.0",
          *         "publisher": "UCLG Community of Practice on Digital Cities",
-         *         "slug": "smart-governance-2019",
+         *         "slug": "community-cities",
          *         "spatial": "World",
-         *         "temporal_end": 2020,
-         *         "temporal_start": 2019,
+         *         "temporal_end": null,
+         *         "temporal_start": null,
          *         "themes": [
-         *           "GOVE",
-         *           "TECH"
+         *           "GOVE"
          *         ],
          *         "title": {
-         *           "en": "Smart Governance 2019: observations",
-         *           "es": "Gobernanza inteligente 2019: observaciones",
-         *           "fr": "Gouvernance intelligente 2019 : observations"
+         *           "en": "Cities of the Community of Practice on Digital Cities",
+         *           "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
+         *           "fr": "Villes de la Communauté de pratique sur les villes numériques"
          *         },
-         *         "updated_at": "2026-11-30T16:29:01.505896Z",
+         *         "updated_at": "2026-11-30T16:56:30.093566Z",
          *         "version": 1
          *       },
-         *       "href": "/v1/datasets/smart-governance-2019",
-         *       "id": 341,
+         *       "href": "/v1/datasets/community-cities",
+         *       "id": 340,
          *       "resource": "dataset",
-         *       "resource_id": "smart-governance-2019"
+         *       "resource_id": "community-cities"
          *     }
          */
         ChangeItem: {
@@ -1993,100 +1988,90 @@ export interface components {
          *       "items": [
          *         {
          *           "action": "create",
-         *           "at": "2026-11-30T16:29:01.505896Z",
+         *           "at": "2026-11-30T16:56:30.093566Z",
          *           "data": {
-         *             "accrual_periodicity": "biennial",
+         *             "accrual_periodicity": "irregular",
          *             "contact_email": "info@uclg.org",
          *             "contact_name": "UCLG World Secretariat",
          *             "content": {
-         *               "edition": 2019,
-         *               "provenance": [
-         *                 "reported",
-         *                 "sample"
-         *               ],
-         *               "resource": "observations"
+         *               "resource": "cities"
          *             },
-         *             "created_at": "2026-11-30T16:29:01.505896Z",
+         *             "created_at": "2026-11-30T16:56:30.093566Z",
          *             "description": {
-         *               "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *               "en": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."
          *             },
          *             "keywords": [
-         *               "smart cities",
-         *               "open government"
+         *               "UCLG",
+         *               "cities",
+         *               "digital cities"
          *             ],
          *             "latest_release": null,
          *             "license": "CC-BY-4.0",
          *             "publisher": "UCLG Community of Practice on Digital Cities",
-         *             "slug": "smart-governance-2019",
+         *             "slug": "community-cities",
          *             "spatial": "World",
-         *             "temporal_end": 2020,
-         *             "temporal_start": 2019,
+         *             "temporal_end": null,
+         *             "temporal_start": null,
          *             "themes": [
-         *               "GOVE",
-         *               "TECH"
+         *               "GOVE"
          *             ],
          *             "title": {
-         *               "en": "Smart Governance 2019: observations",
-         *               "es": "Gobernanza inteligente 2019: observaciones",
-         *               "fr": "Gouvernance intelligente 2019 : observations"
+         *               "en": "Cities of the Community of Practice on Digital Cities",
+         *               "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
+         *               "fr": "Villes de la Communauté de pratique sur les villes numériques"
          *             },
-         *             "updated_at": "2026-11-30T16:29:01.505896Z",
+         *             "updated_at": "2026-11-30T16:56:30.093566Z",
          *             "version": 1
          *           },
-         *           "href": "/v1/datasets/smart-governance-2019",
-         *           "id": 341,
+         *           "href": "/v1/datasets/community-cities",
+         *           "id": 340,
          *           "resource": "dataset",
-         *           "resource_id": "smart-governance-2019"
+         *           "resource_id": "community-cities"
          *         },
          *         {
          *           "action": "update",
-         *           "at": "2026-11-30T16:29:01.521028Z",
+         *           "at": "2026-11-30T16:56:30.108919Z",
          *           "data": {
-         *             "accrual_periodicity": "biennial",
+         *             "accrual_periodicity": "irregular",
          *             "contact_email": "info@uclg.org",
          *             "contact_name": "UCLG World Secretariat",
          *             "content": {
-         *               "edition": 2019,
-         *               "provenance": [
-         *                 "reported",
-         *                 "sample"
-         *               ],
-         *               "resource": "observations"
+         *               "resource": "cities"
          *             },
-         *             "created_at": "2026-11-30T16:29:01.505896Z",
+         *             "created_at": "2026-11-30T16:56:30.093566Z",
          *             "description": {
-         *               "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *               "en": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."
          *             },
          *             "keywords": [
-         *               "smart cities",
-         *               "open government"
+         *               "UCLG",
+         *               "cities",
+         *               "digital cities"
          *             ],
          *             "latest_release": 1,
          *             "license": "CC-BY-4.0",
          *             "publisher": "UCLG Community of Practice on Digital Cities",
-         *             "slug": "smart-governance-2019",
+         *             "slug": "community-cities",
          *             "spatial": "World",
-         *             "temporal_end": 2020,
-         *             "temporal_start": 2019,
+         *             "temporal_end": null,
+         *             "temporal_start": null,
          *             "themes": [
-         *               "GOVE",
-         *               "TECH"
+         *               "GOVE"
          *             ],
          *             "title": {
-         *               "en": "Smart Governance 2019: observations",
-         *               "es": "Gobernanza inteligente 2019: observaciones",
-         *               "fr": "Gouvernance intelligente 2019 : observations"
+         *               "en": "Cities of the Community of Practice on Digital Cities",
+         *               "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
+         *               "fr": "Villes de la Communauté de pratique sur les villes numériques"
          *             },
-         *             "updated_at": "2026-11-30T16:29:01.521028Z",
+         *             "updated_at": "2026-11-30T16:56:30.108919Z",
          *             "version": 2
          *           },
-         *           "href": "/v1/datasets/smart-governance-2019",
-         *           "id": 342,
+         *           "href": "/v1/datasets/community-cities",
+         *           "id": 341,
          *           "resource": "dataset",
-         *           "resource_id": "smart-governance-2019"
+         *           "resource_id": "community-cities"
          *         }
          *       ],
-         *       "next_cursor": "eyJ0IjoiMTA0NzMiLCJpIjozNDJ9"
+         *       "next_cursor": "eyJ0IjoiMjIyMjIiLCJpIjozNDF9"
          *     }
          */
         ChangePage: {
@@ -2896,42 +2881,37 @@ export interface components {
         };
         /**
          * @example {
-         *       "accrual_periodicity": "biennial",
+         *       "accrual_periodicity": "irregular",
          *       "contact_email": "info@uclg.org",
          *       "contact_name": "UCLG World Secretariat",
          *       "content": {
-         *         "edition": 2019,
-         *         "provenance": [
-         *           "reported",
-         *           "sample"
-         *         ],
-         *         "resource": "observations"
+         *         "resource": "cities"
          *       },
-         *       "created_at": "2026-11-30T16:29:01.505896Z",
+         *       "created_at": "2026-11-30T16:56:30.093566Z",
          *       "description": {
-         *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *         "en": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."
          *       },
          *       "keywords": [
-         *         "smart cities",
-         *         "open government"
+         *         "UCLG",
+         *         "cities",
+         *         "digital cities"
          *       ],
          *       "latest_release": 1,
          *       "license": "CC-BY-4.0",
          *       "publisher": "UCLG Community of Practice on Digital Cities",
-         *       "slug": "smart-governance-2019",
+         *       "slug": "community-cities",
          *       "spatial": "World",
-         *       "temporal_end": 2020,
-         *       "temporal_start": 2019,
+         *       "temporal_end": null,
+         *       "temporal_start": null,
          *       "themes": [
-         *         "GOVE",
-         *         "TECH"
+         *         "GOVE"
          *       ],
          *       "title": {
-         *         "en": "Smart Governance 2019: observations",
-         *         "es": "Gobernanza inteligente 2019: observaciones",
-         *         "fr": "Gouvernance intelligente 2019 : observations"
+         *         "en": "Cities of the Community of Practice on Digital Cities",
+         *         "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
+         *         "fr": "Villes de la Communauté de pratique sur les villes numériques"
          *       },
-         *       "updated_at": "2026-11-30T16:29:01.521028Z",
+         *       "updated_at": "2026-11-30T16:56:30.108919Z",
          *       "version": 2
          *     }
          */
@@ -3019,12 +2999,7 @@ export interface components {
         };
         /**
          * @example {
-         *       "edition": 2019,
-         *       "provenance": [
-         *         "reported",
-         *         "sample"
-         *       ],
-         *       "resource": "observations"
+         *       "resource": "cities"
          *     }
          */
         DatasetContent: {
@@ -3065,32 +3040,29 @@ export interface components {
          *       "content": {
          *         "edition": 2019,
          *         "provenance": [
-         *           "reported",
          *           "sample"
          *         ],
          *         "resource": "observations"
          *       },
          *       "description": {
-         *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *         "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
          *       },
          *       "keywords": [
-         *         "smart cities",
-         *         "open government"
+         *         "smart governance",
+         *         "sample data"
          *       ],
-         *       "license": "CC-BY-4.0",
+         *       "license": "CC0-1.0",
          *       "publisher": "UCLG Community of Practice on Digital Cities",
-         *       "slug": "smart-governance-2019",
+         *       "slug": "sample-smart-governance-2019",
          *       "spatial": "World",
-         *       "temporal_end": 2020,
+         *       "temporal_end": 2019,
          *       "temporal_start": 2019,
          *       "themes": [
          *         "GOVE",
          *         "TECH"
          *       ],
          *       "title": {
-         *         "en": "Smart Governance 2019: observations",
-         *         "es": "Gobernanza inteligente 2019: observaciones",
-         *         "fr": "Gouvernance intelligente 2019 : observations"
+         *         "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
          *       }
          *     }
          */
@@ -3168,31 +3140,28 @@ export interface components {
          *       "content": {
          *         "edition": 2019,
          *         "provenance": [
-         *           "reported",
          *           "sample"
          *         ],
          *         "resource": "observations"
          *       },
          *       "description": {
-         *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *         "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
          *       },
          *       "keywords": [
-         *         "smart cities",
-         *         "open government"
+         *         "smart governance",
+         *         "sample data"
          *       ],
-         *       "license": "CC-BY-4.0",
+         *       "license": "CC0-1.0",
          *       "publisher": "UCLG Community of Practice on Digital Cities",
          *       "spatial": "World",
-         *       "temporal_end": 2020,
+         *       "temporal_end": 2019,
          *       "temporal_start": 2019,
          *       "themes": [
          *         "GOVE",
          *         "TECH"
          *       ],
          *       "title": {
-         *         "en": "Smart Governance 2019: observations",
-         *         "es": "Gobernanza inteligente 2019: observaciones",
-         *         "fr": "Gouvernance intelligente 2019 : observations"
+         *         "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
          *       }
          *     }
          */
@@ -4950,42 +4919,73 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "accrual_periodicity": "irregular",
+         *           "contact_email": "info@uclg.org",
+         *           "contact_name": "UCLG World Secretariat",
+         *           "content": {
+         *             "resource": "cities"
+         *           },
+         *           "created_at": "2026-11-30T16:56:30.093566Z",
+         *           "description": {
+         *             "en": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."
+         *           },
+         *           "keywords": [
+         *             "UCLG",
+         *             "cities",
+         *             "digital cities"
+         *           ],
+         *           "latest_release": 1,
+         *           "license": "CC-BY-4.0",
+         *           "publisher": "UCLG Community of Practice on Digital Cities",
+         *           "slug": "community-cities",
+         *           "spatial": "World",
+         *           "temporal_end": null,
+         *           "temporal_start": null,
+         *           "themes": [
+         *             "GOVE"
+         *           ],
+         *           "title": {
+         *             "en": "Cities of the Community of Practice on Digital Cities",
+         *             "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
+         *             "fr": "Villes de la Communauté de pratique sur les villes numériques"
+         *           },
+         *           "updated_at": "2026-11-30T16:56:30.108919Z",
+         *           "version": 2
+         *         },
+         *         {
          *           "accrual_periodicity": "biennial",
          *           "contact_email": "info@uclg.org",
          *           "contact_name": "UCLG World Secretariat",
          *           "content": {
          *             "edition": 2019,
          *             "provenance": [
-         *               "reported",
          *               "sample"
          *             ],
          *             "resource": "observations"
          *           },
-         *           "created_at": "2026-11-30T16:29:01.505896Z",
+         *           "created_at": "2026-11-30T16:56:30.16284Z",
          *           "description": {
-         *             "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+         *             "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
          *           },
          *           "keywords": [
-         *             "smart cities",
-         *             "open government"
+         *             "smart governance",
+         *             "sample data"
          *           ],
          *           "latest_release": 1,
-         *           "license": "CC-BY-4.0",
+         *           "license": "CC0-1.0",
          *           "publisher": "UCLG Community of Practice on Digital Cities",
-         *           "slug": "smart-governance-2019",
+         *           "slug": "sample-smart-governance-2019",
          *           "spatial": "World",
-         *           "temporal_end": 2020,
+         *           "temporal_end": 2019,
          *           "temporal_start": 2019,
          *           "themes": [
          *             "GOVE",
          *             "TECH"
          *           ],
          *           "title": {
-         *             "en": "Smart Governance 2019: observations",
-         *             "es": "Gobernanza inteligente 2019: observaciones",
-         *             "fr": "Gouvernance intelligente 2019 : observations"
+         *             "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
          *           },
-         *           "updated_at": "2026-11-30T16:29:01.521028Z",
+         *           "updated_at": "2026-11-30T16:56:30.172681Z",
          *           "version": 2
          *         }
          *       ],
@@ -5340,61 +5340,60 @@ export interface components {
          * @example {
          *       "items": [
          *         {
-         *           "as_of": "2026-11-30T16:29:01.52576Z",
-         *           "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+         *           "as_of": "2026-11-30T16:56:30.173767Z",
+         *           "changes_cursor": "eyJ0IjoiMjIyMjQiLCJpIjowfQ",
          *           "content": {
          *             "edition": 2019,
          *             "provenance": [
-         *               "reported",
          *               "sample"
          *             ],
          *             "resource": "observations"
          *           },
-         *           "created_at": "2026-11-30T16:29:01.521028Z",
-         *           "dataset": "smart-governance-2019",
+         *           "created_at": "2026-11-30T16:56:30.172681Z",
+         *           "dataset": "sample-smart-governance-2019",
          *           "files": [
          *             {
-         *               "bytes": 30528,
+         *               "bytes": 30534,
          *               "format": "csv",
-         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
          *               "media_type": "text/csv; charset=utf-8",
          *               "name": "observations.csv",
-         *               "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+         *               "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
          *             },
          *             {
-         *               "bytes": 61042,
+         *               "bytes": 61048,
          *               "format": "ndjson",
-         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
          *               "media_type": "application/x-ndjson",
          *               "name": "observations.ndjson",
-         *               "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+         *               "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
          *             },
          *             {
-         *               "bytes": 61166,
+         *               "bytes": 61172,
          *               "format": "json",
-         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
          *               "media_type": "application/json",
          *               "name": "observations.json",
-         *               "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+         *               "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
          *             },
          *             {
-         *               "bytes": 12810,
+         *               "bytes": 12863,
          *               "format": "xlsx",
-         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
          *               "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          *               "name": "observations.xlsx",
-         *               "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+         *               "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
          *             },
          *             {
-         *               "bytes": 11004,
+         *               "bytes": 12980,
          *               "format": "parquet",
-         *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
          *               "media_type": "application/vnd.apache.parquet",
          *               "name": "observations.parquet",
-         *               "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+         *               "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
          *             }
          *           ],
-         *           "notes": "First release.",
+         *           "notes": "First release, taken when the sample data was loaded.",
          *           "number": 1,
          *           "rows": 121
          *         }
@@ -6521,61 +6520,60 @@ export interface components {
         };
         /**
          * @example {
-         *       "as_of": "2026-11-30T16:29:01.52576Z",
-         *       "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+         *       "as_of": "2026-11-30T16:56:30.173767Z",
+         *       "changes_cursor": "eyJ0IjoiMjIyMjQiLCJpIjowfQ",
          *       "content": {
          *         "edition": 2019,
          *         "provenance": [
-         *           "reported",
          *           "sample"
          *         ],
          *         "resource": "observations"
          *       },
-         *       "created_at": "2026-11-30T16:29:01.521028Z",
-         *       "dataset": "smart-governance-2019",
+         *       "created_at": "2026-11-30T16:56:30.172681Z",
+         *       "dataset": "sample-smart-governance-2019",
          *       "files": [
          *         {
-         *           "bytes": 30528,
+         *           "bytes": 30534,
          *           "format": "csv",
-         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+         *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
          *           "media_type": "text/csv; charset=utf-8",
          *           "name": "observations.csv",
-         *           "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+         *           "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
          *         },
          *         {
-         *           "bytes": 61042,
+         *           "bytes": 61048,
          *           "format": "ndjson",
-         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+         *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
          *           "media_type": "application/x-ndjson",
          *           "name": "observations.ndjson",
-         *           "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+         *           "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
          *         },
          *         {
-         *           "bytes": 61166,
+         *           "bytes": 61172,
          *           "format": "json",
-         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+         *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
          *           "media_type": "application/json",
          *           "name": "observations.json",
-         *           "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+         *           "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
          *         },
          *         {
-         *           "bytes": 12810,
+         *           "bytes": 12863,
          *           "format": "xlsx",
-         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+         *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
          *           "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          *           "name": "observations.xlsx",
-         *           "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+         *           "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
          *         },
          *         {
-         *           "bytes": 11004,
+         *           "bytes": 12980,
          *           "format": "parquet",
-         *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+         *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
          *           "media_type": "application/vnd.apache.parquet",
          *           "name": "observations.parquet",
-         *           "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+         *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
          *         }
          *       ],
-         *       "notes": "First release.",
+         *       "notes": "First release, taken when the sample data was loaded.",
          *       "number": 1,
          *       "rows": 121
          *     }
@@ -6627,12 +6625,12 @@ export interface components {
         };
         /**
          * @example {
-         *       "bytes": 30528,
+         *       "bytes": 30534,
          *       "format": "csv",
-         *       "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+         *       "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
          *       "media_type": "text/csv; charset=utf-8",
          *       "name": "observations.csv",
-         *       "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+         *       "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
          *     }
          */
         ReleaseFile: {
@@ -9122,11 +9120,11 @@ export interface operations {
                      *       ],
                      *       "dcat:dataset": [
                      *         {
-                     *           "@id": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *           "@id": "http://localhost:8080/v1/datasets/community-cities",
                      *           "@type": "dcat:Dataset",
                      *           "adms:versionNotes": {
                      *             "@language": "en",
-                     *             "@value": "First release."
+                     *             "@value": "First release, taken when the sample data was loaded."
                      *           },
                      *           "dcat:contactPoint": {
                      *             "@type": "vcard:Kind",
@@ -9139,14 +9137,14 @@ export interface operations {
                      *             {
                      *               "@type": "dcat:Distribution",
                      *               "dcat:accessURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.csv"
                      *               },
                      *               "dcat:byteSize": {
                      *                 "@type": "xsd:nonNegativeInteger",
-                     *                 "@value": "30528"
+                     *                 "@value": "280"
                      *               },
                      *               "dcat:downloadURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.csv"
                      *               },
                      *               "dcat:mediaType": {
                      *                 "@id": "http://www.iana.org/assignments/media-types/text/csv"
@@ -9156,12 +9154,12 @@ export interface operations {
                      *               },
                      *               "dct:issued": {
                      *                 "@type": "xsd:dateTime",
-                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *                 "@value": "2026-11-30T16:56:30Z"
                      *               },
                      *               "dct:license": {
                      *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
                      *               },
-                     *               "dct:title": "observations.csv",
+                     *               "dct:title": "cities.csv",
                      *               "spdx:checksum": {
                      *                 "@type": "spdx:Checksum",
                      *                 "spdx:algorithm": {
@@ -9169,21 +9167,21 @@ export interface operations {
                      *                 },
                      *                 "spdx:checksumValue": {
                      *                   "@type": "xsd:hexBinary",
-                     *                   "@value": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *                   "@value": "7ae17bbfc777d00365cc8c5dec5cf5d28d490cb8bb9a959b38f6a91a4ca2f292"
                      *                 }
                      *               }
                      *             },
                      *             {
                      *               "@type": "dcat:Distribution",
                      *               "dcat:accessURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.ndjson"
                      *               },
                      *               "dcat:byteSize": {
                      *                 "@type": "xsd:nonNegativeInteger",
-                     *                 "@value": "61042"
+                     *                 "@value": "346"
                      *               },
                      *               "dcat:downloadURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.ndjson"
                      *               },
                      *               "dct:format": {
                      *                 "@type": "dct:MediaTypeOrExtent",
@@ -9191,12 +9189,12 @@ export interface operations {
                      *               },
                      *               "dct:issued": {
                      *                 "@type": "xsd:dateTime",
-                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *                 "@value": "2026-11-30T16:56:30Z"
                      *               },
                      *               "dct:license": {
                      *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
                      *               },
-                     *               "dct:title": "observations.ndjson",
+                     *               "dct:title": "cities.ndjson",
                      *               "spdx:checksum": {
                      *                 "@type": "spdx:Checksum",
                      *                 "spdx:algorithm": {
@@ -9204,21 +9202,21 @@ export interface operations {
                      *                 },
                      *                 "spdx:checksumValue": {
                      *                   "@type": "xsd:hexBinary",
-                     *                   "@value": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *                   "@value": "97ea57d8cc8fdf00a1eb687413417c43c04cdd2d9224c226f4d8c78872d6fa3e"
                      *                 }
                      *               }
                      *             },
                      *             {
                      *               "@type": "dcat:Distribution",
                      *               "dcat:accessURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.json"
                      *               },
                      *               "dcat:byteSize": {
                      *                 "@type": "xsd:nonNegativeInteger",
-                     *                 "@value": "61166"
+                     *                 "@value": "350"
                      *               },
                      *               "dcat:downloadURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.json"
                      *               },
                      *               "dcat:mediaType": {
                      *                 "@id": "http://www.iana.org/assignments/media-types/application/json"
@@ -9228,12 +9226,12 @@ export interface operations {
                      *               },
                      *               "dct:issued": {
                      *                 "@type": "xsd:dateTime",
-                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *                 "@value": "2026-11-30T16:56:30Z"
                      *               },
                      *               "dct:license": {
                      *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
                      *               },
-                     *               "dct:title": "observations.json",
+                     *               "dct:title": "cities.json",
                      *               "spdx:checksum": {
                      *                 "@type": "spdx:Checksum",
                      *                 "spdx:algorithm": {
@@ -9241,21 +9239,21 @@ export interface operations {
                      *                 },
                      *                 "spdx:checksumValue": {
                      *                   "@type": "xsd:hexBinary",
-                     *                   "@value": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *                   "@value": "6a7c2db58b78db27d219af36a3eb9b50cdf7aa5521bdb5ddcae765f1e03fa278"
                      *                 }
                      *               }
                      *             },
                      *             {
                      *               "@type": "dcat:Distribution",
                      *               "dcat:accessURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.xlsx"
                      *               },
                      *               "dcat:byteSize": {
                      *                 "@type": "xsd:nonNegativeInteger",
-                     *                 "@value": "12810"
+                     *                 "@value": "3177"
                      *               },
                      *               "dcat:downloadURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.xlsx"
                      *               },
                      *               "dcat:mediaType": {
                      *                 "@id": "http://www.iana.org/assignments/media-types/application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -9265,12 +9263,12 @@ export interface operations {
                      *               },
                      *               "dct:issued": {
                      *                 "@type": "xsd:dateTime",
-                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *                 "@value": "2026-11-30T16:56:30Z"
                      *               },
                      *               "dct:license": {
                      *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
                      *               },
-                     *               "dct:title": "observations.xlsx",
+                     *               "dct:title": "cities.xlsx",
                      *               "spdx:checksum": {
                      *                 "@type": "spdx:Checksum",
                      *                 "spdx:algorithm": {
@@ -9278,21 +9276,21 @@ export interface operations {
                      *                 },
                      *                 "spdx:checksumValue": {
                      *                   "@type": "xsd:hexBinary",
-                     *                   "@value": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *                   "@value": "47e91cad1a2b41b9b680d02c167a0db0828a87ecaef9b77c8bf5874fedfcd41b"
                      *                 }
                      *               }
                      *             },
                      *             {
                      *               "@type": "dcat:Distribution",
                      *               "dcat:accessURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.parquet"
                      *               },
                      *               "dcat:byteSize": {
                      *                 "@type": "xsd:nonNegativeInteger",
-                     *                 "@value": "11004"
+                     *                 "@value": "5801"
                      *               },
                      *               "dcat:downloadURL": {
-                     *                 "@id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet"
+                     *                 "@id": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.parquet"
                      *               },
                      *               "dcat:mediaType": {
                      *                 "@id": "http://www.iana.org/assignments/media-types/application/vnd.apache.parquet"
@@ -9302,10 +9300,263 @@ export interface operations {
                      *               },
                      *               "dct:issued": {
                      *                 "@type": "xsd:dateTime",
-                     *                 "@value": "2026-11-30T16:29:01Z"
+                     *                 "@value": "2026-11-30T16:56:30Z"
                      *               },
                      *               "dct:license": {
                      *                 "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *               },
+                     *               "dct:title": "cities.parquet",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "c1b47089ad4e6a8f08e0f2f629d76256bb441e545e694b4d886607886763cf16"
+                     *                 }
+                     *               }
+                     *             }
+                     *           ],
+                     *           "dcat:keyword": [
+                     *             "UCLG",
+                     *             "cities",
+                     *             "digital cities"
+                     *           ],
+                     *           "dcat:landingPage": {
+                     *             "@id": "http://localhost:8080/v1/datasets/community-cities"
+                     *           },
+                     *           "dcat:theme": [
+                     *             {
+                     *               "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
+                     *             }
+                     *           ],
+                     *           "dcat:version": "1",
+                     *           "dct:accrualPeriodicity": {
+                     *             "@id": "http://publications.europa.eu/resource/authority/frequency/IRREG"
+                     *           },
+                     *           "dct:description": [
+                     *             {
+                     *               "@language": "en",
+                     *               "@value": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."
+                     *             }
+                     *           ],
+                     *           "dct:identifier": "http://localhost:8080/v1/datasets/community-cities",
+                     *           "dct:license": {
+                     *             "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *           },
+                     *           "dct:modified": {
+                     *             "@type": "xsd:dateTime",
+                     *             "@value": "2026-11-30T16:56:30Z"
+                     *           },
+                     *           "dct:publisher": {
+                     *             "@type": "foaf:Agent",
+                     *             "foaf:name": "UCLG Community of Practice on Digital Cities"
+                     *           },
+                     *           "dct:spatial": {
+                     *             "@type": "dct:Location",
+                     *             "skos:prefLabel": "World"
+                     *           },
+                     *           "dct:title": [
+                     *             {
+                     *               "@language": "en",
+                     *               "@value": "Cities of the Community of Practice on Digital Cities"
+                     *             },
+                     *             {
+                     *               "@language": "fr",
+                     *               "@value": "Villes de la Communauté de pratique sur les villes numériques"
+                     *             },
+                     *             {
+                     *               "@language": "es",
+                     *               "@value": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019",
+                     *           "@type": "dcat:Dataset",
+                     *           "adms:versionNotes": {
+                     *             "@language": "en",
+                     *             "@value": "First release, taken when the sample data was loaded."
+                     *           },
+                     *           "dcat:contactPoint": {
+                     *             "@type": "vcard:Kind",
+                     *             "vcard:fn": "UCLG World Secretariat",
+                     *             "vcard:hasEmail": {
+                     *               "@id": "mailto:info@uclg.org"
+                     *             }
+                     *           },
+                     *           "dcat:distribution": [
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "30534"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv"
+                     *               },
+                     *               "dcat:mediaType": {
+                     *                 "@id": "http://www.iana.org/assignments/media-types/text/csv"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@id": "http://publications.europa.eu/resource/authority/file-type/CSV"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:56:30Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC0-1.0"
+                     *               },
+                     *               "dct:title": "observations.csv",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
+                     *                 }
+                     *               }
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "61048"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@type": "dct:MediaTypeOrExtent",
+                     *                 "rdfs:label": "NDJSON"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:56:30Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC0-1.0"
+                     *               },
+                     *               "dct:title": "observations.ndjson",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
+                     *                 }
+                     *               }
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "61172"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json"
+                     *               },
+                     *               "dcat:mediaType": {
+                     *                 "@id": "http://www.iana.org/assignments/media-types/application/json"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@id": "http://publications.europa.eu/resource/authority/file-type/JSON"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:56:30Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC0-1.0"
+                     *               },
+                     *               "dct:title": "observations.json",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
+                     *                 }
+                     *               }
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "12863"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx"
+                     *               },
+                     *               "dcat:mediaType": {
+                     *                 "@id": "http://www.iana.org/assignments/media-types/application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@id": "http://publications.europa.eu/resource/authority/file-type/XLSX"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:56:30Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC0-1.0"
+                     *               },
+                     *               "dct:title": "observations.xlsx",
+                     *               "spdx:checksum": {
+                     *                 "@type": "spdx:Checksum",
+                     *                 "spdx:algorithm": {
+                     *                   "@id": "spdx:checksumAlgorithm_sha256"
+                     *                 },
+                     *                 "spdx:checksumValue": {
+                     *                   "@type": "xsd:hexBinary",
+                     *                   "@value": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
+                     *                 }
+                     *               }
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "dcat:accessURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet"
+                     *               },
+                     *               "dcat:byteSize": {
+                     *                 "@type": "xsd:nonNegativeInteger",
+                     *                 "@value": "12980"
+                     *               },
+                     *               "dcat:downloadURL": {
+                     *                 "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet"
+                     *               },
+                     *               "dcat:mediaType": {
+                     *                 "@id": "http://www.iana.org/assignments/media-types/application/vnd.apache.parquet"
+                     *               },
+                     *               "dct:format": {
+                     *                 "@id": "http://publications.europa.eu/resource/authority/file-type/PARQUET"
+                     *               },
+                     *               "dct:issued": {
+                     *                 "@type": "xsd:dateTime",
+                     *                 "@value": "2026-11-30T16:56:30Z"
+                     *               },
+                     *               "dct:license": {
+                     *                 "@id": "https://spdx.org/licenses/CC0-1.0"
                      *               },
                      *               "dct:title": "observations.parquet",
                      *               "spdx:checksum": {
@@ -9315,17 +9566,17 @@ export interface operations {
                      *                 },
                      *                 "spdx:checksumValue": {
                      *                   "@type": "xsd:hexBinary",
-                     *                   "@value": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *                   "@value": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
                      *                 }
                      *               }
                      *             }
                      *           ],
                      *           "dcat:keyword": [
-                     *             "smart cities",
-                     *             "open government"
+                     *             "smart governance",
+                     *             "sample data"
                      *           ],
                      *           "dcat:landingPage": {
-                     *             "@id": "http://localhost:8080/v1/datasets/smart-governance-2019"
+                     *             "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019"
                      *           },
                      *           "dcat:theme": [
                      *             {
@@ -9342,16 +9593,16 @@ export interface operations {
                      *           "dct:description": [
                      *             {
                      *               "@language": "en",
-                     *               "@value": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *               "@value": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
                      *             }
                      *           ],
-                     *           "dct:identifier": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *           "dct:identifier": "http://localhost:8080/v1/datasets/sample-smart-governance-2019",
                      *           "dct:license": {
-                     *             "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *             "@id": "https://spdx.org/licenses/CC0-1.0"
                      *           },
                      *           "dct:modified": {
                      *             "@type": "xsd:dateTime",
-                     *             "@value": "2026-11-30T16:29:01Z"
+                     *             "@value": "2026-11-30T16:56:30Z"
                      *           },
                      *           "dct:publisher": {
                      *             "@type": "foaf:Agent",
@@ -9365,7 +9616,7 @@ export interface operations {
                      *             "@type": "dct:PeriodOfTime",
                      *             "dcat:endDate": {
                      *               "@type": "xsd:gYear",
-                     *               "@value": "2020"
+                     *               "@value": "2019"
                      *             },
                      *             "dcat:startDate": {
                      *               "@type": "xsd:gYear",
@@ -9375,15 +9626,7 @@ export interface operations {
                      *           "dct:title": [
                      *             {
                      *               "@language": "en",
-                     *               "@value": "Smart Governance 2019: observations"
-                     *             },
-                     *             {
-                     *               "@language": "fr",
-                     *               "@value": "Gouvernance intelligente 2019 : observations"
-                     *             },
-                     *             {
-                     *               "@language": "es",
-                     *               "@value": "Gobernanza inteligente 2019: observaciones"
+                     *               "@value": "Smart Governance 2019 indicators (sample data for demonstrations)"
                      *             }
                      *           ]
                      *         }
@@ -9544,81 +9787,159 @@ export interface operations {
                      *         {
                      *           "@type": "dcat:Dataset",
                      *           "accessLevel": "public",
+                     *           "accrualPeriodicity": "irregular",
+                     *           "contactPoint": {
+                     *             "@type": "vcard:Contact",
+                     *             "fn": "UCLG World Secretariat",
+                     *             "hasEmail": "mailto:info@uclg.org"
+                     *           },
+                     *           "describedBy": "http://localhost:8080/v1/datasets/community-cities/releases/1/datapackage.json",
+                     *           "describedByType": "application/json",
+                     *           "description": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only.",
+                     *           "distribution": [
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.csv-metadata.json",
+                     *               "describedByType": "application/csvm+json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.csv",
+                     *               "format": "CSV",
+                     *               "mediaType": "text/csv",
+                     *               "title": "cities.csv (release 1, CSV)"
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/community-cities/releases/1/datapackage.json",
+                     *               "describedByType": "application/json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.ndjson",
+                     *               "format": "NDJSON",
+                     *               "mediaType": "application/x-ndjson",
+                     *               "title": "cities.ndjson (release 1, NDJSON)"
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/community-cities/releases/1/datapackage.json",
+                     *               "describedByType": "application/json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.json",
+                     *               "format": "JSON",
+                     *               "mediaType": "application/json",
+                     *               "title": "cities.json (release 1, JSON)"
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/community-cities/releases/1/datapackage.json",
+                     *               "describedByType": "application/json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.xlsx",
+                     *               "format": "XLSX",
+                     *               "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *               "title": "cities.xlsx (release 1, XLSX)"
+                     *             },
+                     *             {
+                     *               "@type": "dcat:Distribution",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/community-cities/releases/1/datapackage.json",
+                     *               "describedByType": "application/json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/community-cities/releases/1/files/cities.parquet",
+                     *               "format": "Parquet",
+                     *               "mediaType": "application/vnd.apache.parquet",
+                     *               "title": "cities.parquet (release 1, Parquet)"
+                     *             }
+                     *           ],
+                     *           "identifier": "http://localhost:8080/v1/datasets/community-cities",
+                     *           "keyword": [
+                     *             "UCLG",
+                     *             "cities",
+                     *             "digital cities"
+                     *           ],
+                     *           "landingPage": "http://localhost:8080/v1/datasets/community-cities",
+                     *           "license": "https://spdx.org/licenses/CC-BY-4.0",
+                     *           "modified": "2026-11-30T16:56:30Z",
+                     *           "publisher": {
+                     *             "@type": "org:Organization",
+                     *             "name": "UCLG Community of Practice on Digital Cities"
+                     *           },
+                     *           "spatial": "World",
+                     *           "theme": [
+                     *             "Government and public sector"
+                     *           ],
+                     *           "title": "Cities of the Community of Practice on Digital Cities"
+                     *         },
+                     *         {
+                     *           "@type": "dcat:Dataset",
+                     *           "accessLevel": "public",
                      *           "accrualPeriodicity": "R/P2Y",
                      *           "contactPoint": {
                      *             "@type": "vcard:Contact",
                      *             "fn": "UCLG World Secretariat",
                      *             "hasEmail": "mailto:info@uclg.org"
                      *           },
-                     *           "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *           "describedBy": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/datapackage.json",
                      *           "describedByType": "application/json",
-                     *           "description": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.",
+                     *           "description": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public.",
                      *           "distribution": [
                      *             {
                      *               "@type": "dcat:Distribution",
-                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv-metadata.json",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv-metadata.json",
                      *               "describedByType": "application/csvm+json",
-                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
                      *               "format": "CSV",
                      *               "mediaType": "text/csv",
                      *               "title": "observations.csv (release 1, CSV)"
                      *             },
                      *             {
                      *               "@type": "dcat:Distribution",
-                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/datapackage.json",
                      *               "describedByType": "application/json",
-                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
                      *               "format": "NDJSON",
                      *               "mediaType": "application/x-ndjson",
                      *               "title": "observations.ndjson (release 1, NDJSON)"
                      *             },
                      *             {
                      *               "@type": "dcat:Distribution",
-                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/datapackage.json",
                      *               "describedByType": "application/json",
-                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
                      *               "format": "JSON",
                      *               "mediaType": "application/json",
                      *               "title": "observations.json (release 1, JSON)"
                      *             },
                      *             {
                      *               "@type": "dcat:Distribution",
-                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/datapackage.json",
                      *               "describedByType": "application/json",
-                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
                      *               "format": "XLSX",
                      *               "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      *               "title": "observations.xlsx (release 1, XLSX)"
                      *             },
                      *             {
                      *               "@type": "dcat:Distribution",
-                     *               "describedBy": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/datapackage.json",
+                     *               "describedBy": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/datapackage.json",
                      *               "describedByType": "application/json",
-                     *               "downloadURL": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *               "downloadURL": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
                      *               "format": "Parquet",
                      *               "mediaType": "application/vnd.apache.parquet",
                      *               "title": "observations.parquet (release 1, Parquet)"
                      *             }
                      *           ],
-                     *           "identifier": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *           "identifier": "http://localhost:8080/v1/datasets/sample-smart-governance-2019",
                      *           "keyword": [
-                     *             "smart cities",
-                     *             "open government"
+                     *             "smart governance",
+                     *             "sample data"
                      *           ],
-                     *           "landingPage": "http://localhost:8080/v1/datasets/smart-governance-2019",
-                     *           "license": "https://spdx.org/licenses/CC-BY-4.0",
-                     *           "modified": "2026-11-30T16:29:01Z",
+                     *           "landingPage": "http://localhost:8080/v1/datasets/sample-smart-governance-2019",
+                     *           "license": "https://spdx.org/licenses/CC0-1.0",
+                     *           "modified": "2026-11-30T16:56:30Z",
                      *           "publisher": {
                      *             "@type": "org:Organization",
                      *             "name": "UCLG Community of Practice on Digital Cities"
                      *           },
                      *           "spatial": "World",
-                     *           "temporal": "2019/2020",
+                     *           "temporal": "2019/2019",
                      *           "theme": [
                      *             "Government and public sector",
                      *             "Science and technology"
                      *           ],
-                     *           "title": "Smart Governance 2019: observations"
+                     *           "title": "Smart Governance 2019 indicators (sample data for demonstrations)"
                      *         }
                      *       ],
                      *       "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json"
@@ -9729,100 +10050,90 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "action": "create",
-                     *           "at": "2026-11-30T16:29:01.505896Z",
+                     *           "at": "2026-11-30T16:56:30.093566Z",
                      *           "data": {
-                     *             "accrual_periodicity": "biennial",
+                     *             "accrual_periodicity": "irregular",
                      *             "contact_email": "info@uclg.org",
                      *             "contact_name": "UCLG World Secretariat",
                      *             "content": {
-                     *               "edition": 2019,
-                     *               "provenance": [
-                     *                 "reported",
-                     *                 "sample"
-                     *               ],
-                     *               "resource": "observations"
+                     *               "resource": "cities"
                      *             },
-                     *             "created_at": "2026-11-30T16:29:01.505896Z",
+                     *             "created_at": "2026-11-30T16:56:30.093566Z",
                      *             "description": {
-                     *               "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *               "en": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."
                      *             },
                      *             "keywords": [
-                     *               "smart cities",
-                     *               "open government"
+                     *               "UCLG",
+                     *               "cities",
+                     *               "digital cities"
                      *             ],
                      *             "latest_release": null,
                      *             "license": "CC-BY-4.0",
                      *             "publisher": "UCLG Community of Practice on Digital Cities",
-                     *             "slug": "smart-governance-2019",
+                     *             "slug": "community-cities",
                      *             "spatial": "World",
-                     *             "temporal_end": 2020,
-                     *             "temporal_start": 2019,
+                     *             "temporal_end": null,
+                     *             "temporal_start": null,
                      *             "themes": [
-                     *               "GOVE",
-                     *               "TECH"
+                     *               "GOVE"
                      *             ],
                      *             "title": {
-                     *               "en": "Smart Governance 2019: observations",
-                     *               "es": "Gobernanza inteligente 2019: observaciones",
-                     *               "fr": "Gouvernance intelligente 2019 : observations"
+                     *               "en": "Cities of the Community of Practice on Digital Cities",
+                     *               "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
+                     *               "fr": "Villes de la Communauté de pratique sur les villes numériques"
                      *             },
-                     *             "updated_at": "2026-11-30T16:29:01.505896Z",
+                     *             "updated_at": "2026-11-30T16:56:30.093566Z",
                      *             "version": 1
                      *           },
-                     *           "href": "/v1/datasets/smart-governance-2019",
-                     *           "id": 341,
+                     *           "href": "/v1/datasets/community-cities",
+                     *           "id": 340,
                      *           "resource": "dataset",
-                     *           "resource_id": "smart-governance-2019"
+                     *           "resource_id": "community-cities"
                      *         },
                      *         {
                      *           "action": "update",
-                     *           "at": "2026-11-30T16:29:01.521028Z",
+                     *           "at": "2026-11-30T16:56:30.108919Z",
                      *           "data": {
-                     *             "accrual_periodicity": "biennial",
+                     *             "accrual_periodicity": "irregular",
                      *             "contact_email": "info@uclg.org",
                      *             "contact_name": "UCLG World Secretariat",
                      *             "content": {
-                     *               "edition": 2019,
-                     *               "provenance": [
-                     *                 "reported",
-                     *                 "sample"
-                     *               ],
-                     *               "resource": "observations"
+                     *               "resource": "cities"
                      *             },
-                     *             "created_at": "2026-11-30T16:29:01.505896Z",
+                     *             "created_at": "2026-11-30T16:56:30.093566Z",
                      *             "description": {
-                     *               "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *               "en": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."
                      *             },
                      *             "keywords": [
-                     *               "smart cities",
-                     *               "open government"
+                     *               "UCLG",
+                     *               "cities",
+                     *               "digital cities"
                      *             ],
                      *             "latest_release": 1,
                      *             "license": "CC-BY-4.0",
                      *             "publisher": "UCLG Community of Practice on Digital Cities",
-                     *             "slug": "smart-governance-2019",
+                     *             "slug": "community-cities",
                      *             "spatial": "World",
-                     *             "temporal_end": 2020,
-                     *             "temporal_start": 2019,
+                     *             "temporal_end": null,
+                     *             "temporal_start": null,
                      *             "themes": [
-                     *               "GOVE",
-                     *               "TECH"
+                     *               "GOVE"
                      *             ],
                      *             "title": {
-                     *               "en": "Smart Governance 2019: observations",
-                     *               "es": "Gobernanza inteligente 2019: observaciones",
-                     *               "fr": "Gouvernance intelligente 2019 : observations"
+                     *               "en": "Cities of the Community of Practice on Digital Cities",
+                     *               "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
+                     *               "fr": "Villes de la Communauté de pratique sur les villes numériques"
                      *             },
-                     *             "updated_at": "2026-11-30T16:29:01.521028Z",
+                     *             "updated_at": "2026-11-30T16:56:30.108919Z",
                      *             "version": 2
                      *           },
-                     *           "href": "/v1/datasets/smart-governance-2019",
-                     *           "id": 342,
+                     *           "href": "/v1/datasets/community-cities",
+                     *           "id": 341,
                      *           "resource": "dataset",
-                     *           "resource_id": "smart-governance-2019"
+                     *           "resource_id": "community-cities"
                      *         }
                      *       ],
-                     *       "next_cursor": "eyJ0IjoiMTA0NzMiLCJpIjozNDJ9"
+                     *       "next_cursor": "eyJ0IjoiMjIyMjIiLCJpIjozNDF9"
                      *     }
                      */
                     "application/json": components["schemas"]["ChangePage"];
@@ -14281,42 +14592,73 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "accrual_periodicity": "irregular",
+                     *           "contact_email": "info@uclg.org",
+                     *           "contact_name": "UCLG World Secretariat",
+                     *           "content": {
+                     *             "resource": "cities"
+                     *           },
+                     *           "created_at": "2026-11-30T16:56:30.093566Z",
+                     *           "description": {
+                     *             "en": "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."
+                     *           },
+                     *           "keywords": [
+                     *             "UCLG",
+                     *             "cities",
+                     *             "digital cities"
+                     *           ],
+                     *           "latest_release": 1,
+                     *           "license": "CC-BY-4.0",
+                     *           "publisher": "UCLG Community of Practice on Digital Cities",
+                     *           "slug": "community-cities",
+                     *           "spatial": "World",
+                     *           "temporal_end": null,
+                     *           "temporal_start": null,
+                     *           "themes": [
+                     *             "GOVE"
+                     *           ],
+                     *           "title": {
+                     *             "en": "Cities of the Community of Practice on Digital Cities",
+                     *             "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
+                     *             "fr": "Villes de la Communauté de pratique sur les villes numériques"
+                     *           },
+                     *           "updated_at": "2026-11-30T16:56:30.108919Z",
+                     *           "version": 2
+                     *         },
+                     *         {
                      *           "accrual_periodicity": "biennial",
                      *           "contact_email": "info@uclg.org",
                      *           "contact_name": "UCLG World Secretariat",
                      *           "content": {
                      *             "edition": 2019,
                      *             "provenance": [
-                     *               "reported",
                      *               "sample"
                      *             ],
                      *             "resource": "observations"
                      *           },
-                     *           "created_at": "2026-11-30T16:29:01.505896Z",
+                     *           "created_at": "2026-11-30T16:56:30.16284Z",
                      *           "description": {
-                     *             "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *             "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
                      *           },
                      *           "keywords": [
-                     *             "smart cities",
-                     *             "open government"
+                     *             "smart governance",
+                     *             "sample data"
                      *           ],
                      *           "latest_release": 1,
-                     *           "license": "CC-BY-4.0",
+                     *           "license": "CC0-1.0",
                      *           "publisher": "UCLG Community of Practice on Digital Cities",
-                     *           "slug": "smart-governance-2019",
+                     *           "slug": "sample-smart-governance-2019",
                      *           "spatial": "World",
-                     *           "temporal_end": 2020,
+                     *           "temporal_end": 2019,
                      *           "temporal_start": 2019,
                      *           "themes": [
                      *             "GOVE",
                      *             "TECH"
                      *           ],
                      *           "title": {
-                     *             "en": "Smart Governance 2019: observations",
-                     *             "es": "Gobernanza inteligente 2019: observaciones",
-                     *             "fr": "Gouvernance intelligente 2019 : observations"
+                     *             "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
                      *           },
-                     *           "updated_at": "2026-11-30T16:29:01.521028Z",
+                     *           "updated_at": "2026-11-30T16:56:30.172681Z",
                      *           "version": 2
                      *         }
                      *       ],
@@ -14419,32 +14761,29 @@ export interface operations {
                  *       "content": {
                  *         "edition": 2019,
                  *         "provenance": [
-                 *           "reported",
                  *           "sample"
                  *         ],
                  *         "resource": "observations"
                  *       },
                  *       "description": {
-                 *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                 *         "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
                  *       },
                  *       "keywords": [
-                 *         "smart cities",
-                 *         "open government"
+                 *         "smart governance",
+                 *         "sample data"
                  *       ],
-                 *       "license": "CC-BY-4.0",
+                 *       "license": "CC0-1.0",
                  *       "publisher": "UCLG Community of Practice on Digital Cities",
-                 *       "slug": "smart-governance-2019",
+                 *       "slug": "sample-smart-governance-2019",
                  *       "spatial": "World",
-                 *       "temporal_end": 2020,
+                 *       "temporal_end": 2019,
                  *       "temporal_start": 2019,
                  *       "themes": [
                  *         "GOVE",
                  *         "TECH"
                  *       ],
                  *       "title": {
-                 *         "en": "Smart Governance 2019: observations",
-                 *         "es": "Gobernanza inteligente 2019: observaciones",
-                 *         "fr": "Gouvernance intelligente 2019 : observations"
+                 *         "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
                  *       }
                  *     }
                  */
@@ -14474,37 +14813,34 @@ export interface operations {
                      *       "content": {
                      *         "edition": 2019,
                      *         "provenance": [
-                     *           "reported",
                      *           "sample"
                      *         ],
                      *         "resource": "observations"
                      *       },
-                     *       "created_at": "2026-11-30T16:29:01.505896Z",
+                     *       "created_at": "2026-11-30T16:56:30.16284Z",
                      *       "description": {
-                     *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *         "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
                      *       },
                      *       "keywords": [
-                     *         "smart cities",
-                     *         "open government"
+                     *         "smart governance",
+                     *         "sample data"
                      *       ],
-                     *       "latest_release": null,
-                     *       "license": "CC-BY-4.0",
+                     *       "latest_release": 1,
+                     *       "license": "CC0-1.0",
                      *       "publisher": "UCLG Community of Practice on Digital Cities",
-                     *       "slug": "smart-governance-2019",
+                     *       "slug": "sample-smart-governance-2019",
                      *       "spatial": "World",
-                     *       "temporal_end": 2020,
+                     *       "temporal_end": 2019,
                      *       "temporal_start": 2019,
                      *       "themes": [
                      *         "GOVE",
                      *         "TECH"
                      *       ],
                      *       "title": {
-                     *         "en": "Smart Governance 2019: observations",
-                     *         "es": "Gobernanza inteligente 2019: observaciones",
-                     *         "fr": "Gouvernance intelligente 2019 : observations"
+                     *         "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
                      *       },
-                     *       "updated_at": "2026-11-30T16:29:01.505896Z",
-                     *       "version": 1
+                     *       "updated_at": "2026-11-30T16:56:30.172681Z",
+                     *       "version": 2
                      *     }
                      */
                     "application/json": components["schemas"]["Dataset"];
@@ -14701,36 +15037,33 @@ export interface operations {
                      *       "content": {
                      *         "edition": 2019,
                      *         "provenance": [
-                     *           "reported",
                      *           "sample"
                      *         ],
                      *         "resource": "observations"
                      *       },
-                     *       "created_at": "2026-11-30T16:29:01.505896Z",
+                     *       "created_at": "2026-11-30T16:56:30.16284Z",
                      *       "description": {
-                     *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *         "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
                      *       },
                      *       "keywords": [
-                     *         "smart cities",
-                     *         "open government"
+                     *         "smart governance",
+                     *         "sample data"
                      *       ],
                      *       "latest_release": 1,
-                     *       "license": "CC-BY-4.0",
+                     *       "license": "CC0-1.0",
                      *       "publisher": "UCLG Community of Practice on Digital Cities",
-                     *       "slug": "smart-governance-2019",
+                     *       "slug": "sample-smart-governance-2019",
                      *       "spatial": "World",
-                     *       "temporal_end": 2020,
+                     *       "temporal_end": 2019,
                      *       "temporal_start": 2019,
                      *       "themes": [
                      *         "GOVE",
                      *         "TECH"
                      *       ],
                      *       "title": {
-                     *         "en": "Smart Governance 2019: observations",
-                     *         "es": "Gobernanza inteligente 2019: observaciones",
-                     *         "fr": "Gouvernance intelligente 2019 : observations"
+                     *         "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
                      *       },
-                     *       "updated_at": "2026-11-30T16:29:01.521028Z",
+                     *       "updated_at": "2026-11-30T16:56:30.172681Z",
                      *       "version": 2
                      *     }
                      */
@@ -14738,57 +15071,57 @@ export interface operations {
                     /**
                      * @example {
                      *       "@context": "https://schema.org",
-                     *       "@id": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *       "@id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019",
                      *       "@type": "Dataset",
                      *       "creator": {
                      *         "@type": "Organization",
                      *         "name": "UCLG Community of Practice on Digital Cities"
                      *       },
-                     *       "dateModified": "2026-11-30T16:29:01Z",
-                     *       "description": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.",
+                     *       "dateModified": "2026-11-30T16:56:30Z",
+                     *       "description": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public.",
                      *       "distribution": [
                      *         {
                      *           "@type": "DataDownload",
-                     *           "contentSize": "30528 B",
-                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *           "contentSize": "30534 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
                      *           "encodingFormat": "text/csv",
                      *           "name": "observations.csv",
-                     *           "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *           "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
                      *         },
                      *         {
                      *           "@type": "DataDownload",
-                     *           "contentSize": "61042 B",
-                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "contentSize": "61048 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
                      *           "encodingFormat": "application/x-ndjson",
                      *           "name": "observations.ndjson",
-                     *           "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *           "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
                      *         },
                      *         {
                      *           "@type": "DataDownload",
-                     *           "contentSize": "61166 B",
-                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *           "contentSize": "61172 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
                      *           "encodingFormat": "application/json",
                      *           "name": "observations.json",
-                     *           "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *           "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
                      *         },
                      *         {
                      *           "@type": "DataDownload",
-                     *           "contentSize": "12810 B",
-                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "contentSize": "12863 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
                      *           "encodingFormat": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      *           "name": "observations.xlsx",
-                     *           "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *           "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
                      *         },
                      *         {
                      *           "@type": "DataDownload",
-                     *           "contentSize": "11004 B",
-                     *           "contentUrl": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "contentSize": "12980 B",
+                     *           "contentUrl": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
                      *           "encodingFormat": "application/vnd.apache.parquet",
                      *           "name": "observations.parquet",
-                     *           "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
                      *         }
                      *       ],
-                     *       "identifier": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *       "identifier": "http://localhost:8080/v1/datasets/sample-smart-governance-2019",
                      *       "includedInDataCatalog": {
                      *         "@type": "DataCatalog",
                      *         "name": "Digital Cities open data",
@@ -14796,11 +15129,11 @@ export interface operations {
                      *       },
                      *       "isAccessibleForFree": true,
                      *       "keywords": [
-                     *         "smart cities",
-                     *         "open government"
+                     *         "smart governance",
+                     *         "sample data"
                      *       ],
-                     *       "license": "https://spdx.org/licenses/CC-BY-4.0",
-                     *       "name": "Smart Governance 2019: observations",
+                     *       "license": "https://spdx.org/licenses/CC0-1.0",
+                     *       "name": "Smart Governance 2019 indicators (sample data for demonstrations)",
                      *       "publisher": {
                      *         "@type": "Organization",
                      *         "name": "UCLG Community of Practice on Digital Cities"
@@ -14809,8 +15142,8 @@ export interface operations {
                      *         "@type": "Place",
                      *         "name": "World"
                      *       },
-                     *       "temporalCoverage": "2019/2020",
-                     *       "url": "http://localhost:8080/v1/datasets/smart-governance-2019",
+                     *       "temporalCoverage": "2019/2019",
+                     *       "url": "http://localhost:8080/v1/datasets/sample-smart-governance-2019",
                      *       "version": "1"
                      *     }
                      */
@@ -14818,25 +15151,25 @@ export interface operations {
                     /**
                      * @example <!doctype html>
                      *     <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                     *     <title>Smart Governance 2019: observations</title>
-                     *     <script type="application/ld+json">{"@context":"https://schema.org","@type":"Dataset","@id":"http://localhost:8080/v1/datasets/smart-governance-2019","name":"Smart Governance 2019: observations","description":"Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.","url":"http://localhost:8080/v1/datasets/smart-governance-2019","identifier":"http://localhost:8080/v1/datasets/smart-governance-2019","license":"https://spdx.org/licenses/CC-BY-4.0","creator":{"@type":"Organization","name":"UCLG Community of Practice on Digital Cities"},"publisher":{"@type":"Organization","name":"UCLG Community of Practice on Digital Cities"},"keywords":["smart cities","open government"],"temporalCoverage":"2019/2020","spatialCoverage":{"@type":"Place","name":"World"},"version":"1","dateModified":"2026-11-30T16:29:01Z","isAccessibleForFree":true,"includedInDataCatalog":{"@type":"DataCatalog","name":"Digital Cities open data","url":"http://localhost:8080/v1/catalog"},"distribution":[{"@type":"DataDownload","name":"observations.csv","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv","encodingFormat":"text/csv","contentSize":"30528 B","sha256":"16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"},{"@type":"DataDownload","name":"observations.ndjson","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson","encodingFormat":"application/x-ndjson","contentSize":"61042 B","sha256":"526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"},{"@type":"DataDownload","name":"observations.json","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json","encodingFormat":"application/json","contentSize":"61166 B","sha256":"f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"},{"@type":"DataDownload","name":"observations.xlsx","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx","encodingFormat":"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet","contentSize":"12810 B","sha256":"8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"},{"@type":"DataDownload","name":"observations.parquet","contentUrl":"http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet","encodingFormat":"application/vnd.apache.parquet","contentSize":"11004 B","sha256":"29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"}]}</script>
+                     *     <title>Smart Governance 2019 indicators (sample data for demonstrations)</title>
+                     *     <script type="application/ld+json">{"@context":"https://schema.org","@type":"Dataset","@id":"http://localhost:8080/v1/datasets/sample-smart-governance-2019","name":"Smart Governance 2019 indicators (sample data for demonstrations)","description":"Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public.","url":"http://localhost:8080/v1/datasets/sample-smart-governance-2019","identifier":"http://localhost:8080/v1/datasets/sample-smart-governance-2019","license":"https://spdx.org/licenses/CC0-1.0","creator":{"@type":"Organization","name":"UCLG Community of Practice on Digital Cities"},"publisher":{"@type":"Organization","name":"UCLG Community of Practice on Digital Cities"},"keywords":["smart governance","sample data"],"temporalCoverage":"2019/2019","spatialCoverage":{"@type":"Place","name":"World"},"version":"1","dateModified":"2026-11-30T16:56:30Z","isAccessibleForFree":true,"includedInDataCatalog":{"@type":"DataCatalog","name":"Digital Cities open data","url":"http://localhost:8080/v1/catalog"},"distribution":[{"@type":"DataDownload","name":"observations.csv","contentUrl":"http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv","encodingFormat":"text/csv","contentSize":"30534 B","sha256":"b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"},{"@type":"DataDownload","name":"observations.ndjson","contentUrl":"http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson","encodingFormat":"application/x-ndjson","contentSize":"61048 B","sha256":"56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"},{"@type":"DataDownload","name":"observations.json","contentUrl":"http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json","encodingFormat":"application/json","contentSize":"61172 B","sha256":"970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"},{"@type":"DataDownload","name":"observations.xlsx","contentUrl":"http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx","encodingFormat":"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet","contentSize":"12863 B","sha256":"ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"},{"@type":"DataDownload","name":"observations.parquet","contentUrl":"http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet","encodingFormat":"application/vnd.apache.parquet","contentSize":"12980 B","sha256":"20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"}]}</script>
                      *     <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}code{word-break:break-all}</style>
                      *     </head><body>
-                     *     <h1>Smart Governance 2019: observations</h1>
-                     *     <p>Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.</p>
+                     *     <h1>Smart Governance 2019 indicators (sample data for demonstrations)</h1>
+                     *     <p>Invented values of the 2019 Smart Governance framework&#39;s indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public.</p>
                      *     <dl>
                      *     <dt>Publisher</dt><dd>UCLG Community of Practice on Digital Cities</dd>
-                     *     <dt>Licence</dt><dd><a rel="license" href="https://spdx.org/licenses/CC-BY-4.0">CC-BY-4.0</a></dd>
+                     *     <dt>Licence</dt><dd><a rel="license" href="https://spdx.org/licenses/CC0-1.0">CC0-1.0</a></dd>
                      *     <dt>Contact</dt><dd>UCLG World Secretariat &lt;info@uclg.org&gt;</dd>
                      *     </dl>
                      *     <h2>Release 1</h2>
-                     *     <p>First release. 121 records, as of 2026-11-30 16:29:01 UTC.</p>
+                     *     <p>First release, taken when the sample data was loaded. 121 records, as of 2026-11-30 16:56:30 UTC.</p>
                      *     <table><tr><th>File</th><th>Bytes</th><th>SHA-256</th></tr>
-                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv">observations.csv</a></td><td>30528</td><td><code>16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386</code></td></tr>
-                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson">observations.ndjson</a></td><td>61042</td><td><code>526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0</code></td></tr>
-                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json">observations.json</a></td><td>61166</td><td><code>f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9</code></td></tr>
-                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx">observations.xlsx</a></td><td>12810</td><td><code>8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2</code></td></tr>
-                     *     <tr><td><a href="http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet">observations.parquet</a></td><td>11004</td><td><code>29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1</code></td></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv">observations.csv</a></td><td>30534</td><td><code>b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912</code></td></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson">observations.ndjson</a></td><td>61048</td><td><code>56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08</code></td></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json">observations.json</a></td><td>61172</td><td><code>970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d</code></td></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx">observations.xlsx</a></td><td>12863</td><td><code>ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0</code></td></tr>
+                     *     <tr><td><a href="http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet">observations.parquet</a></td><td>12980</td><td><code>20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e</code></td></tr>
                      *     </table>
                      *     </body></html>
                      */
@@ -14974,31 +15307,28 @@ export interface operations {
                  *       "content": {
                  *         "edition": 2019,
                  *         "provenance": [
-                 *           "reported",
                  *           "sample"
                  *         ],
                  *         "resource": "observations"
                  *       },
                  *       "description": {
-                 *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                 *         "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
                  *       },
                  *       "keywords": [
-                 *         "smart cities",
-                 *         "open government"
+                 *         "smart governance",
+                 *         "sample data"
                  *       ],
-                 *       "license": "CC-BY-4.0",
+                 *       "license": "CC0-1.0",
                  *       "publisher": "UCLG Community of Practice on Digital Cities",
                  *       "spatial": "World",
-                 *       "temporal_end": 2020,
+                 *       "temporal_end": 2019,
                  *       "temporal_start": 2019,
                  *       "themes": [
                  *         "GOVE",
                  *         "TECH"
                  *       ],
                  *       "title": {
-                 *         "en": "Smart Governance 2019: observations",
-                 *         "es": "Gobernanza inteligente 2019: observaciones",
-                 *         "fr": "Gouvernance intelligente 2019 : observations"
+                 *         "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
                  *       }
                  *     }
                  */
@@ -15026,36 +15356,33 @@ export interface operations {
                      *       "content": {
                      *         "edition": 2019,
                      *         "provenance": [
-                     *           "reported",
                      *           "sample"
                      *         ],
                      *         "resource": "observations"
                      *       },
-                     *       "created_at": "2026-11-30T16:29:01.505896Z",
+                     *       "created_at": "2026-11-30T16:56:30.16284Z",
                      *       "description": {
-                     *         "en": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification."
+                     *         "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
                      *       },
                      *       "keywords": [
-                     *         "smart cities",
-                     *         "open government"
+                     *         "smart governance",
+                     *         "sample data"
                      *       ],
                      *       "latest_release": 1,
-                     *       "license": "CC-BY-4.0",
+                     *       "license": "CC0-1.0",
                      *       "publisher": "UCLG Community of Practice on Digital Cities",
-                     *       "slug": "smart-governance-2019",
+                     *       "slug": "sample-smart-governance-2019",
                      *       "spatial": "World",
-                     *       "temporal_end": 2020,
+                     *       "temporal_end": 2019,
                      *       "temporal_start": 2019,
                      *       "themes": [
                      *         "GOVE",
                      *         "TECH"
                      *       ],
                      *       "title": {
-                     *         "en": "Smart Governance 2019: observations",
-                     *         "es": "Gobernanza inteligente 2019: observaciones",
-                     *         "fr": "Gouvernance intelligente 2019 : observations"
+                     *         "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
                      *       },
-                     *       "updated_at": "2026-11-30T16:29:01.521028Z",
+                     *       "updated_at": "2026-11-30T16:56:30.172681Z",
                      *       "version": 2
                      *     }
                      */
@@ -15468,61 +15795,60 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "as_of": "2026-11-30T16:29:01.52576Z",
-                     *           "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+                     *           "as_of": "2026-11-30T16:56:30.173767Z",
+                     *           "changes_cursor": "eyJ0IjoiMjIyMjQiLCJpIjowfQ",
                      *           "content": {
                      *             "edition": 2019,
                      *             "provenance": [
-                     *               "reported",
                      *               "sample"
                      *             ],
                      *             "resource": "observations"
                      *           },
-                     *           "created_at": "2026-11-30T16:29:01.521028Z",
-                     *           "dataset": "smart-governance-2019",
+                     *           "created_at": "2026-11-30T16:56:30.172681Z",
+                     *           "dataset": "sample-smart-governance-2019",
                      *           "files": [
                      *             {
-                     *               "bytes": 30528,
+                     *               "bytes": 30534,
                      *               "format": "csv",
-                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
                      *               "media_type": "text/csv; charset=utf-8",
                      *               "name": "observations.csv",
-                     *               "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *               "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
                      *             },
                      *             {
-                     *               "bytes": 61042,
+                     *               "bytes": 61048,
                      *               "format": "ndjson",
-                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
                      *               "media_type": "application/x-ndjson",
                      *               "name": "observations.ndjson",
-                     *               "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *               "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
                      *             },
                      *             {
-                     *               "bytes": 61166,
+                     *               "bytes": 61172,
                      *               "format": "json",
-                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
                      *               "media_type": "application/json",
                      *               "name": "observations.json",
-                     *               "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *               "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
                      *             },
                      *             {
-                     *               "bytes": 12810,
+                     *               "bytes": 12863,
                      *               "format": "xlsx",
-                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
                      *               "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      *               "name": "observations.xlsx",
-                     *               "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *               "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
                      *             },
                      *             {
-                     *               "bytes": 11004,
+                     *               "bytes": 12980,
                      *               "format": "parquet",
-                     *               "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
                      *               "media_type": "application/vnd.apache.parquet",
                      *               "name": "observations.parquet",
-                     *               "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *               "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
                      *             }
                      *           ],
-                     *           "notes": "First release.",
+                     *           "notes": "First release, taken when the sample data was loaded.",
                      *           "number": 1,
                      *           "rows": 121
                      *         }
@@ -15658,61 +15984,60 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "as_of": "2026-11-30T16:29:01.52576Z",
-                     *       "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+                     *       "as_of": "2026-11-30T16:56:30.173767Z",
+                     *       "changes_cursor": "eyJ0IjoiMjIyMjQiLCJpIjowfQ",
                      *       "content": {
                      *         "edition": 2019,
                      *         "provenance": [
-                     *           "reported",
                      *           "sample"
                      *         ],
                      *         "resource": "observations"
                      *       },
-                     *       "created_at": "2026-11-30T16:29:01.521028Z",
-                     *       "dataset": "smart-governance-2019",
+                     *       "created_at": "2026-11-30T16:56:30.172681Z",
+                     *       "dataset": "sample-smart-governance-2019",
                      *       "files": [
                      *         {
-                     *           "bytes": 30528,
+                     *           "bytes": 30534,
                      *           "format": "csv",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
                      *           "media_type": "text/csv; charset=utf-8",
                      *           "name": "observations.csv",
-                     *           "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *           "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
                      *         },
                      *         {
-                     *           "bytes": 61042,
+                     *           "bytes": 61048,
                      *           "format": "ndjson",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
                      *           "media_type": "application/x-ndjson",
                      *           "name": "observations.ndjson",
-                     *           "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *           "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
                      *         },
                      *         {
-                     *           "bytes": 61166,
+                     *           "bytes": 61172,
                      *           "format": "json",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
                      *           "media_type": "application/json",
                      *           "name": "observations.json",
-                     *           "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *           "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
                      *         },
                      *         {
-                     *           "bytes": 12810,
+                     *           "bytes": 12863,
                      *           "format": "xlsx",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
                      *           "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      *           "name": "observations.xlsx",
-                     *           "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *           "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
                      *         },
                      *         {
-                     *           "bytes": 11004,
+                     *           "bytes": 12980,
                      *           "format": "parquet",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
                      *           "media_type": "application/vnd.apache.parquet",
                      *           "name": "observations.parquet",
-                     *           "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
                      *         }
                      *       ],
-                     *       "notes": "First release.",
+                     *       "notes": "First release, taken when the sample data was loaded.",
                      *       "number": 1,
                      *       "rows": 121
                      *     }
@@ -16019,61 +16344,60 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "as_of": "2026-11-30T16:29:01.52576Z",
-                     *       "changes_cursor": "eyJ0IjoiMTA0NzMiLCJpIjowfQ",
+                     *       "as_of": "2026-11-30T16:56:30.173767Z",
+                     *       "changes_cursor": "eyJ0IjoiMjIyMjQiLCJpIjowfQ",
                      *       "content": {
                      *         "edition": 2019,
                      *         "provenance": [
-                     *           "reported",
                      *           "sample"
                      *         ],
                      *         "resource": "observations"
                      *       },
-                     *       "created_at": "2026-11-30T16:29:01.521028Z",
-                     *       "dataset": "smart-governance-2019",
+                     *       "created_at": "2026-11-30T16:56:30.172681Z",
+                     *       "dataset": "sample-smart-governance-2019",
                      *       "files": [
                      *         {
-                     *           "bytes": 30528,
+                     *           "bytes": 30534,
                      *           "format": "csv",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
                      *           "media_type": "text/csv; charset=utf-8",
                      *           "name": "observations.csv",
-                     *           "sha256": "16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386"
+                     *           "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
                      *         },
                      *         {
-                     *           "bytes": 61042,
+                     *           "bytes": 61048,
                      *           "format": "ndjson",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
                      *           "media_type": "application/x-ndjson",
                      *           "name": "observations.ndjson",
-                     *           "sha256": "526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0"
+                     *           "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
                      *         },
                      *         {
-                     *           "bytes": 61166,
+                     *           "bytes": 61172,
                      *           "format": "json",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
                      *           "media_type": "application/json",
                      *           "name": "observations.json",
-                     *           "sha256": "f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9"
+                     *           "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
                      *         },
                      *         {
-                     *           "bytes": 12810,
+                     *           "bytes": 12863,
                      *           "format": "xlsx",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
                      *           "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      *           "name": "observations.xlsx",
-                     *           "sha256": "8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2"
+                     *           "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
                      *         },
                      *         {
-                     *           "bytes": 11004,
+                     *           "bytes": 12980,
                      *           "format": "parquet",
-                     *           "href": "/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
                      *           "media_type": "application/vnd.apache.parquet",
                      *           "name": "observations.parquet",
-                     *           "sha256": "29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1"
+                     *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
                      *         }
                      *       ],
-                     *       "notes": "First release.",
+                     *       "notes": "First release, taken when the sample data was loaded.",
                      *       "number": 1,
                      *       "rows": 121
                      *     }
@@ -16193,16 +16517,16 @@ export interface operations {
                     /**
                      * @example {
                      *       "@context": "http://www.w3.org/ns/csvw",
-                     *       "dc:description": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.",
+                     *       "dc:description": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public.",
                      *       "dc:license": {
-                     *         "@id": "https://spdx.org/licenses/CC-BY-4.0"
+                     *         "@id": "https://spdx.org/licenses/CC0-1.0"
                      *       },
                      *       "dc:modified": {
                      *         "@type": "xsd:dateTime",
-                     *         "@value": "2026-11-30T16:29:01Z"
+                     *         "@value": "2026-11-30T16:56:30Z"
                      *       },
                      *       "dc:publisher": "UCLG Community of Practice on Digital Cities",
-                     *       "dc:title": "Smart Governance 2019: observations",
+                     *       "dc:title": "Smart Governance 2019 indicators (sample data for demonstrations)",
                      *       "dialect": {
                      *         "delimiter": ",",
                      *         "encoding": "utf-8",
@@ -16413,7 +16737,7 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "url": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv"
+                     *       "url": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv"
                      *     }
                      */
                     "application/csvm+json": Record<string, never>;
@@ -16541,26 +16865,26 @@ export interface operations {
                      *           "title": "UCLG World Secretariat"
                      *         }
                      *       ],
-                     *       "created": "2026-11-30T16:29:01Z",
-                     *       "description": "Observations of the 2019 edition of the UCLG Smart Cities Study, with their flags, sources and verification.",
-                     *       "homepage": "http://localhost:8080/v1/datasets/smart-governance-2019",
-                     *       "id": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1",
+                     *       "created": "2026-11-30T16:56:30Z",
+                     *       "description": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public.",
+                     *       "homepage": "http://localhost:8080/v1/datasets/sample-smart-governance-2019",
+                     *       "id": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1",
                      *       "keywords": [
-                     *         "smart cities",
-                     *         "open government"
+                     *         "smart governance",
+                     *         "sample data"
                      *       ],
                      *       "licenses": [
                      *         {
-                     *           "name": "CC-BY-4.0",
-                     *           "path": "https://spdx.org/licenses/CC-BY-4.0",
-                     *           "title": "Creative Commons Attribution 4.0 International"
+                     *           "name": "CC0-1.0",
+                     *           "path": "https://spdx.org/licenses/CC0-1.0",
+                     *           "title": "Creative Commons Zero v1.0 Universal"
                      *         }
                      *       ],
-                     *       "name": "smart-governance-2019",
+                     *       "name": "sample-smart-governance-2019",
                      *       "profile": "data-package",
                      *       "resources": [
                      *         {
-                     *           "bytes": 30528,
+                     *           "bytes": 30534,
                      *           "dialect": {
                      *             "delimiter": ",",
                      *             "doubleQuote": true,
@@ -16568,62 +16892,62 @@ export interface operations {
                      *           },
                      *           "encoding": "utf-8",
                      *           "format": "csv",
-                     *           "hash": "sha256:16ce705b4bb08f23f8675b5b26aa0aa5548a1009e043f739475133957908e386",
+                     *           "hash": "sha256:b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912",
                      *           "mediatype": "text/csv",
                      *           "name": "observations.csv",
-                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.csv",
+                     *           "path": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
                      *           "profile": "tabular-data-resource",
-                     *           "title": "Smart Governance 2019: observations (CSV)",
+                     *           "title": "Smart Governance 2019 indicators (sample data for demonstrations) (CSV)",
                      *           "type": "table"
                      *         },
                      *         {
-                     *           "bytes": 61042,
+                     *           "bytes": 61048,
                      *           "encoding": "utf-8",
                      *           "format": "ndjson",
-                     *           "hash": "sha256:526fa9923c7eba39c66242b243d6ed5722000b4803b4e993be6e141cfde008a0",
+                     *           "hash": "sha256:56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08",
                      *           "mediatype": "application/x-ndjson",
                      *           "name": "observations.ndjson",
-                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "path": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
                      *           "profile": "data-resource",
-                     *           "title": "Smart Governance 2019: observations (NDJSON)",
+                     *           "title": "Smart Governance 2019 indicators (sample data for demonstrations) (NDJSON)",
                      *           "type": "table"
                      *         },
                      *         {
-                     *           "bytes": 61166,
+                     *           "bytes": 61172,
                      *           "encoding": "utf-8",
                      *           "format": "json",
-                     *           "hash": "sha256:f17a2473ff81a0184e98e7581edb96799fc1b5e875939f4e1c64e2ec8847d4f9",
+                     *           "hash": "sha256:970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d",
                      *           "mediatype": "application/json",
                      *           "name": "observations.json",
-                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.json",
+                     *           "path": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
                      *           "profile": "data-resource",
-                     *           "title": "Smart Governance 2019: observations (JSON)",
+                     *           "title": "Smart Governance 2019 indicators (sample data for demonstrations) (JSON)",
                      *           "type": "table"
                      *         },
                      *         {
-                     *           "bytes": 12810,
+                     *           "bytes": 12863,
                      *           "format": "xlsx",
-                     *           "hash": "sha256:8bb1773d6d111cc4bdcd0eed4637d160edb770d2cb8d23ecd2ef99be48982af2",
+                     *           "hash": "sha256:ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0",
                      *           "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      *           "name": "observations.xlsx",
-                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "path": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
                      *           "profile": "data-resource",
-                     *           "title": "Smart Governance 2019: observations (XLSX)",
+                     *           "title": "Smart Governance 2019 indicators (sample data for demonstrations) (XLSX)",
                      *           "type": "table"
                      *         },
                      *         {
-                     *           "bytes": 11004,
+                     *           "bytes": 12980,
                      *           "format": "parquet",
-                     *           "hash": "sha256:29c2d2fba6f66ddf4039960b23b1e1afa6efe1462b0d091d7b6dca7b9a1468a1",
+                     *           "hash": "sha256:20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e",
                      *           "mediatype": "application/vnd.apache.parquet",
                      *           "name": "observations.parquet",
-                     *           "path": "http://localhost:8080/v1/datasets/smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "path": "http://localhost:8080/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
                      *           "profile": "data-resource",
-                     *           "title": "Smart Governance 2019: observations (Parquet)",
+                     *           "title": "Smart Governance 2019 indicators (sample data for demonstrations) (Parquet)",
                      *           "type": "table"
                      *         }
                      *       ],
-                     *       "title": "Smart Governance 2019: observations",
+                     *       "title": "Smart Governance 2019 indicators (sample data for demonstrations)",
                      *       "version": "1.0.0"
                      *     }
                      */
@@ -16773,7 +17097,7 @@ export interface operations {
                      *         "source": null,
                      *         "status": "A",
                      *         "unit": null,
-                     *         "updated_at": "2026-11-30T16:29:00.562459Z",
+                     *         "updated_at": "2026-11-30T16:56:27.576387Z",
                      *         "value": true,
                      *         "value_type": "boolean",
                      *         "verification": "self_reported",
@@ -16795,7 +17119,7 @@ export interface operations {
                      *         "source": null,
                      *         "status": "A",
                      *         "unit": null,
-                     *         "updated_at": "2026-11-30T16:29:00.567453Z",
+                     *         "updated_at": "2026-11-30T16:56:27.588311Z",
                      *         "value": 74,
                      *         "value_type": "percentage",
                      *         "verification": "self_reported",
@@ -16810,14 +17134,14 @@ export interface operations {
                     /** @example (binary) An Office Open XML workbook: a sheet named after the records (observations), a header row of column names, then one row per record with typed cells. */
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                     /**
-                     * @example {"id":1,"indicator":"sg2019-transparency-portal","indicator_code":"TR-1","indicator_name":"Transparency portal in operation","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":true,"value_type":"boolean","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:29:00.562459Z"}
-                     *     {"id":2,"indicator":"sg2019-participatory-budget","indicator_code":"PA-1","indicator_name":"Share of the investment budget decided through participatory budgeting","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":74,"value_type":"percentage","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:29:00.567453Z"}
+                     * @example {"id":1,"indicator":"sg2019-transparency-portal","indicator_code":"TR-1","indicator_name":"Transparency portal in operation","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":true,"value_type":"boolean","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:56:27.576387Z"}
+                     *     {"id":2,"indicator":"sg2019-participatory-budget","indicator_code":"PA-1","indicator_name":"Share of the investment budget decided through participatory budgeting","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":74,"value_type":"percentage","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:56:27.588311Z"}
                      */
                     "application/x-ndjson": unknown;
                     /**
                      * @example id,indicator,indicator_code,indicator_name,unit,city,city_name,country,year,edition,value,value_type,status,quality,source,footnote,provenance,verification,version,updated_at
-                     *     1,sg2019-transparency-portal,TR-1,Transparency portal in operation,,malaga,Málaga,ES,2019,2019,true,boolean,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:29:00.562459Z
-                     *     2,sg2019-participatory-budget,PA-1,Share of the investment budget decided through participatory budgeting,,malaga,Málaga,ES,2019,2019,74,percentage,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:29:00.567453Z
+                     *     1,sg2019-transparency-portal,TR-1,Transparency portal in operation,,malaga,Málaga,ES,2019,2019,true,boolean,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:56:27.576387Z
+                     *     2,sg2019-participatory-budget,PA-1,Share of the investment budget decided through participatory budgeting,,malaga,Málaga,ES,2019,2019,74,percentage,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:56:27.588311Z
                      */
                     "text/csv": unknown;
                 };
@@ -16859,7 +17183,7 @@ export interface operations {
                      *         "source": null,
                      *         "status": "A",
                      *         "unit": null,
-                     *         "updated_at": "2026-11-30T16:29:00.562459Z",
+                     *         "updated_at": "2026-11-30T16:56:27.576387Z",
                      *         "value": true,
                      *         "value_type": "boolean",
                      *         "verification": "self_reported",
@@ -16881,7 +17205,7 @@ export interface operations {
                      *         "source": null,
                      *         "status": "A",
                      *         "unit": null,
-                     *         "updated_at": "2026-11-30T16:29:00.567453Z",
+                     *         "updated_at": "2026-11-30T16:56:27.588311Z",
                      *         "value": 74,
                      *         "value_type": "percentage",
                      *         "verification": "self_reported",
@@ -16896,14 +17220,14 @@ export interface operations {
                     /** @example (binary) An Office Open XML workbook: a sheet named after the records (observations), a header row of column names, then one row per record with typed cells. */
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                     /**
-                     * @example {"id":1,"indicator":"sg2019-transparency-portal","indicator_code":"TR-1","indicator_name":"Transparency portal in operation","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":true,"value_type":"boolean","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:29:00.562459Z"}
-                     *     {"id":2,"indicator":"sg2019-participatory-budget","indicator_code":"PA-1","indicator_name":"Share of the investment budget decided through participatory budgeting","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":74,"value_type":"percentage","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:29:00.567453Z"}
+                     * @example {"id":1,"indicator":"sg2019-transparency-portal","indicator_code":"TR-1","indicator_name":"Transparency portal in operation","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":true,"value_type":"boolean","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:56:27.576387Z"}
+                     *     {"id":2,"indicator":"sg2019-participatory-budget","indicator_code":"PA-1","indicator_name":"Share of the investment budget decided through participatory budgeting","unit":null,"city":"malaga","city_name":"Málaga","country":"ES","year":2019,"edition":2019,"value":74,"value_type":"percentage","status":"A","quality":null,"source":null,"footnote":"Invented for demonstrations; not a result of the Smart Cities Study.","provenance":"sample","verification":"self_reported","version":1,"updated_at":"2026-11-30T16:56:27.588311Z"}
                      */
                     "application/x-ndjson": unknown;
                     /**
                      * @example id,indicator,indicator_code,indicator_name,unit,city,city_name,country,year,edition,value,value_type,status,quality,source,footnote,provenance,verification,version,updated_at
-                     *     1,sg2019-transparency-portal,TR-1,Transparency portal in operation,,malaga,Málaga,ES,2019,2019,true,boolean,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:29:00.562459Z
-                     *     2,sg2019-participatory-budget,PA-1,Share of the investment budget decided through participatory budgeting,,malaga,Málaga,ES,2019,2019,74,percentage,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:29:00.567453Z
+                     *     1,sg2019-transparency-portal,TR-1,Transparency portal in operation,,malaga,Málaga,ES,2019,2019,true,boolean,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:56:27.576387Z
+                     *     2,sg2019-participatory-budget,PA-1,Share of the investment budget decided through participatory budgeting,,malaga,Málaga,ES,2019,2019,74,percentage,A,,,Invented for demonstrations; not a result of the Smart Cities Study.,sample,self_reported,1,2026-11-30T16:56:27.588311Z
                      */
                     "text/csv": unknown;
                 };
