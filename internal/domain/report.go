@@ -300,12 +300,12 @@ func (v *ReportVersion) Frozen() *Frozen {
 // PrefillSummary says what a pre-filled draft gathered, and on which basis.
 type PrefillSummary struct {
 	Basis
-	Events                int  `json:"events" minimum:"0" maximum:"100000" doc:"Events in the period, listed under learning or advocacy."`
-	Milestones            int  `json:"milestones" minimum:"0" maximum:"100000" doc:"Study milestones in the period, listed under implementation."`
-	AdoptionChanges       int  `json:"adoption_changes" minimum:"0" maximum:"100000" doc:"Changes of a city's adoption stage assessed in the period, listed under monitoring."`
-	Commitments           int  `json:"commitments" minimum:"0" maximum:"100000" doc:"Commitments due in the period or still open, listed under monitoring."`
-	IncludesInventedData  bool `json:"includes_invented_data" doc:"True when sample or synthetic records were gathered: the draft then says so in its text."`
-	DatasetReleases       int  `json:"dataset_releases" minimum:"0" maximum:"100000" doc:"Releases of open datasets published in the period, listed under implementation."`
+	Events               int  `json:"events" minimum:"0" maximum:"100000" doc:"Events in the period, listed under learning or advocacy."`
+	Milestones           int  `json:"milestones" minimum:"0" maximum:"100000" doc:"Study milestones in the period, listed under implementation."`
+	AdoptionChanges      int  `json:"adoption_changes" minimum:"0" maximum:"100000" doc:"Changes of a city's adoption stage assessed in the period, listed under monitoring."`
+	Commitments          int  `json:"commitments" minimum:"0" maximum:"100000" doc:"Commitments due in the period or still open, listed under monitoring."`
+	IncludesInventedData bool `json:"includes_invented_data" doc:"True when sample or synthetic records were gathered: the draft then says so in its text."`
+	DatasetReleases      int  `json:"dataset_releases" minimum:"0" maximum:"100000" doc:"Releases of open datasets published in the period, listed under implementation."`
 }
 
 // Value stores the summary as jsonb.

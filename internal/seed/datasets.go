@@ -38,7 +38,6 @@ var datasets = []struct {
 		Content: domain.DatasetContent{Resource: "observations", Edition: ptr(2019), Provenance: []string{"sample"}}}},
 }
 
-
 // loadDatasets creates the sample datasets and takes the first release of each that has none.
 func loadDatasets(ctx context.Context, db *postgres.DB) (int, error) {
 	added := 0
