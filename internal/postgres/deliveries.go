@@ -191,23 +191,26 @@ func (db *DB) RecordAttempt(ctx context.Context, delivery int64, a domain.Delive
 				delivery, a.Status, a.Error, a.RetryIn.Milliseconds())
 			return err
 		}
-		var subscription int64
-		err := tx.GetContext(ctx, &subscription, `UPDATE webhook_deliveries SET `+done+`, status = 'failed', last_error = $3,
-			next_attempt_at = NULL WHERE id = $1 AND status = 'pending' RETURNING subscription_id`, delivery, a.Status, a.Error)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil // deleted, or recorded by another instance meanwhile
-		}
-		if err != nil {
-			return err
-		}
+		// The subscription is locked before its delivery, in the order every other write takes
+		// them (resuming, deleting), so that none of them can deadlock with this one.
 		var before subscriptionRow
-		err = tx.GetContext(ctx, &before, `SELECT `+subscriptionColumns+` FROM webhook_subscriptions WHERE id = $1 AND status = 'active' FOR UPDATE`, subscription)
+		err := tx.GetContext(ctx, &before, `SELECT `+subscriptionColumns+` FROM webhook_subscriptions
+			WHERE id = (SELECT subscription_id FROM webhook_deliveries WHERE id = $1) FOR UPDATE`, delivery)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+			return nil // deleted meanwhile
 		}
 		if err != nil {
 			return err
 		}
+		res, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET `+done+`, status = 'failed', last_error = $3,
+			next_attempt_at = NULL WHERE id = $1 AND status = 'pending'`, delivery, a.Status, a.Error)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 || before.Status != domain.SubscriptionActive {
+			return nil // recorded by another instance meanwhile, or paused already
+		}
+		subscription := before.ID
 		var after subscriptionRow
 		if err := tx.GetContext(ctx, &after, `
 			UPDATE webhook_subscriptions SET status = 'paused', paused_reason = $2, paused_at = now(),
