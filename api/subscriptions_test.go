@@ -496,3 +496,71 @@ func TestSubscriptionSecretIsShownOnce(t *testing.T) {
 		t.Errorf("the change feed carries subscriptions: %.300s", feed)
 	}
 }
+
+// TestTwoDispatchersShareTheWork: two instances' dispatchers on one database send each change
+// once to a healthy receiver, in the feed's order: a delivery is claimed by one of them at a time.
+func TestTwoDispatchersShareTheWork(t *testing.T) {
+	h := newWebhookHarness(t, fastWebhooks)
+	token, _ := h.token(domain.RoleSubscriber)
+	rcv := newReceiver(t, nil)
+	subscribe(t, h, token, map[string]any{"url": rcv.srv.URL, "resources": []string{"city"}})
+	startDispatcher(t, h, fastWebhooks)
+	startDispatcher(t, h, fastWebhooks)
+	var want []string
+	for i := range 30 {
+		slug := fmt.Sprintf("city-%02d", i)
+		h.city(slug, "ES", "europe")
+		want = append(want, slug)
+	}
+	waitLong(t, "thirty deliveries", func() bool { return rcv.count() >= 30 })
+	time.Sleep(200 * time.Millisecond)
+	var got []string
+	for _, r := range rcv.requests() {
+		got = append(got, r.event.Data.ResourceID)
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("delivered %v", got)
+	}
+}
+
+// TestLongFailureIsPaused: a delivery failing for longer than WEBHOOK_MAX_FAILING pauses its
+// subscription even before the bound of attempts.
+func TestLongFailureIsPaused(t *testing.T) {
+	w := fastWebhooks
+	w.MaxAttempts, w.MaxFailing = 1000, 300*time.Millisecond
+	h := newWebhookHarness(t, w)
+	token, _ := h.token(domain.RoleSubscriber)
+	rcv := newReceiver(t, func(string, int) int { return http.StatusInternalServerError })
+	id, _ := subscribe(t, h, token, map[string]any{"url": rcv.srv.URL, "resources": []string{"city"}})
+	startDispatcher(t, h, w)
+	h.city("porto", "PT", "europe")
+	var s *domain.Subscription
+	waitLong(t, "paused", func() bool {
+		var err error
+		s, err = h.db.GetSubscription(fixtureCtx(), fixtureCaller.Actor, id)
+		return err == nil && s.Status == domain.SubscriptionPaused
+	})
+	if n := rcv.count(); n < 2 || n > 100 || !strings.Contains(*s.PausedReason, "failed for more than 300ms") {
+		t.Fatalf("%d attempts; paused because %q", n, *s.PausedReason)
+	}
+}
+
+// TestRevokedTokenStopsItsDeliveries: a subscription lives with its token: while the token is
+// revoked, nothing is queued or sent for it.
+func TestRevokedTokenStopsItsDeliveries(t *testing.T) {
+	h := newWebhookHarness(t, fastWebhooks)
+	token, tokenID := h.token(domain.RoleSubscriber)
+	rcv := newReceiver(t, nil)
+	subscribe(t, h, token, map[string]any{"url": rcv.srv.URL, "resources": []string{"city"}})
+	startDispatcher(t, h, fastWebhooks)
+	h.city("porto", "PT", "europe")
+	waitLong(t, "a delivery", func() bool { return rcv.count() == 1 })
+	if _, err := h.db.RevokeToken(fixtureCtx(), fixtureCaller, tokenID, domain.MatchAny); err != nil {
+		t.Fatal(err)
+	}
+	h.city("lisbon", "PT", "europe")
+	time.Sleep(300 * time.Millisecond)
+	if rcv.count() != 1 {
+		t.Fatalf("%d deliveries after the token was revoked", rcv.count()-1)
+	}
+}
