@@ -9,7 +9,7 @@ import (
 
 // AuditListInput filters the audit trail.
 type AuditListInput struct {
-	Resource   string `query:"resource" enum:"city,token,framework,indicator,study,study_city,observation" doc:"Only entries about this kind of resource." example:"city"`
+	Resource   string `query:"resource" enum:"city,token,framework,indicator,study,study_city,observation,subscription" doc:"Only entries about this kind of resource." example:"city"`
 	ResourceID string `query:"resource_id" maxLength:"200" doc:"Only entries about this resource (with resource)." example:"bilbao"`
 	PageParams
 }

@@ -28,13 +28,28 @@ const (
 	secretariat caller = "secretariat"
 	admin       caller = "admin"
 	revoked     caller = "revoked token"
+	subscriber  caller = "subscriber"
 )
 
-var callers = []caller{anonymous, revoked, editorB, editorA, admin, secretariat}
+var callers = []caller{anonymous, revoked, editorB, editorA, admin, secretariat, subscriber}
 
 // roleOf is the role of each caller's token.
 var roleOf = map[caller]domain.Role{editorA: domain.RoleEditor, editorB: domain.RoleEditor,
-	secretariat: domain.RoleSecretariat, admin: domain.RoleAdmin, revoked: domain.RoleSecretariat}
+	secretariat: domain.RoleSecretariat, admin: domain.RoleAdmin, revoked: domain.RoleSecretariat, subscriber: domain.RoleSubscriber}
+
+// owner is the caller whose token owns each target's resources of an owned operation (webhook
+// subscriptions): A's the subscriber's, B's editor B's.
+var owner = map[string]caller{"A": subscriber, "B": editorB}
+
+// expectedOwned is expected for an operation with its path: on an owned resource that the path
+// names, a caller who neither owns it nor sees every token's is answered 404.
+func expectedOwned(p *api.Policy, c caller, target, path string) int {
+	want := expected(p, c, target)
+	if want == 200 && p.Owned && strings.Contains(path, "{") && owner[target] != c && c != secretariat && c != admin {
+		return 404
+	}
+	return want
+}
 
 // expected is the status class that an operation's declared policy gives a caller on a target
 // city: 200 for any 2xx, 401 or 403.
@@ -78,6 +93,7 @@ type matrixWorld struct {
 	role   int64            // a role in a UCLG body, to read, replace and delete
 	// reports and commitments of the body chaired by each target's city
 	draft, published, commitment map[string]int64
+	subscription                 map[string]int64 // target → a webhook subscription of its owner
 }
 
 func newMatrixWorld(t *testing.T) *matrixWorld {
@@ -85,9 +101,12 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	studyFixture(t, h)
 	w := &matrixWorld{h: h, tokens: map[caller]string{}, obs: map[string]int64{}}
 	w.tokens[editorA], _ = h.token(domain.RoleEditor, "alpha")
-	w.tokens[editorB], _ = h.token(domain.RoleEditor, "beta")
+	var editorBID, subscriberID int64
+	w.tokens[editorB], editorBID = h.token(domain.RoleEditor, "beta")
 	w.tokens[secretariat], _ = h.token(domain.RoleSecretariat)
 	w.tokens[admin], _ = h.token(domain.RoleAdmin)
+	w.tokens[subscriber], subscriberID = h.token(domain.RoleSubscriber)
+	w.subscriptionsFixture(t, map[string]int64{"A": subscriberID, "B": editorBID})
 	var id int64
 	w.tokens[revoked], id = h.token(domain.RoleSecretariat)
 	if _, err := h.db.RevokeToken(fixtureCtx(), fixtureCaller, id, domain.MatchAny); err != nil {
@@ -182,8 +201,41 @@ func (w *matrixWorld) reportsFixture(t *testing.T) {
 	}
 }
 
+// subscriptionsFixture gives each target a webhook subscription of its owner's token.
+func (w *matrixWorld) subscriptionsFixture(t *testing.T, ownerToken map[string]int64) {
+	w.subscription = map[string]int64{}
+	for target, token := range ownerToken {
+		s, err := w.h.db.CreateSubscription(fixtureCtx(), domain.Caller{Actor: &domain.Actor{TokenID: token, Name: "owner", Role: roleOf[owner[target]]}},
+			domain.SubscriptionFields{URL: "https://example.org/hooks/" + target, Resources: []string{"city"}}, nil, "whsec_AAAA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.subscription[target] = s.ID
+	}
+}
+
+// changesRequest builds a call of the change feed, or of a webhook subscription operation on the
+// target's subscription.
+func (w *matrixWorld) changesRequest(op, target string) (req, bool) {
+	path := fmt.Sprintf("/v1/subscriptions/%d", w.subscription[target])
+	r, ok := map[string]req{
+		"list-changes":                 {method: "GET", path: "/v1/changes?resource=city"},
+		"list-subscriptions":           {method: "GET", path: "/v1/subscriptions"},
+		"create-subscription":          {method: "POST", path: "/v1/subscriptions", body: map[string]any{"url": "https://example.org/new/" + target, "resources": []string{"city"}}},
+		"get-subscription":             {method: "GET", path: path},
+		"patch-subscription":           {method: "PATCH", path: path, body: `{"description": "changed"}`, header: map[string]string{"If-Match": "*", "Content-Type": "application/merge-patch+json"}},
+		"delete-subscription":          {method: "DELETE", path: path, header: map[string]string{"If-Match": "*"}},
+		"create-subscription-secret":   {method: "POST", path: path + "/secret"},
+		"list-subscription-deliveries": {method: "GET", path: path + "/deliveries"},
+	}[op]
+	return r, ok
+}
+
 // requestFor builds a call of an operation on objects of the target city.
 func (w *matrixWorld) requestFor(op, target string) (req, bool) {
+	if r, ok := w.changesRequest(op, target); ok {
+		return r, true
+	}
 	city := map[string]string{"A": "alpha", "B": "beta"}[target]
 	other := map[string]string{"A": "gamma", "B": "delta"}[target] // cities with no data, for deletes
 	n := map[string]int{"A": 0, "B": 1}[target]
@@ -302,7 +354,6 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 			"type": "webinar", "start": map[string]any{"value": "2020", "precision": "year"}, "status": "tbc"}},
 		"patch-event":              {method: "PATCH", path: "/v1/events/ev", body: `{"status": "completed"}`, header: merge},
 		"delete-event":             {method: "DELETE", path: "/v1/events/ev", header: anyVersion},
-		"list-changes":             {method: "GET", path: "/v1/changes?resource=city"},
 		"list-datasets":            {method: "GET", path: "/v1/datasets"},
 		"get-dataset":              {method: "GET", path: "/v1/datasets/ds"},
 		"create-dataset":           {method: "POST", path: "/v1/datasets", body: withSlug(datasetBody(), "new-"+city)},
@@ -349,7 +400,9 @@ func (w *matrixWorld) fingerprint(t *testing.T) string {
 		(SELECT string_agg(concat_ws(':', id, name, role, cities, revoked_at), ',' ORDER BY id) FROM api_tokens),
 		(SELECT string_agg(to_jsonb(d)::text, ',' ORDER BY slug) FROM datasets d),
 		(SELECT count(*) FROM releases), (SELECT count(*) FROM release_files), (SELECT count(*) FROM release_file_chunks),
-		(SELECT count(*) FROM audit_log), (SELECT count(*) FROM idempotency_keys)))`)
+		(SELECT count(*) FROM audit_log), (SELECT count(*) FROM idempotency_keys),
+		(SELECT string_agg(to_jsonb(s)::text, ',' ORDER BY id) FROM webhook_subscriptions s),
+		(SELECT count(*) FROM webhook_deliveries)))`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,7 +479,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Fatalf("%s: matrix request is %s, the contract says %s", o.id, r.method, o.method)
 			}
 			for _, c := range callers {
-				want := expected(pol, c, target)
+				want := expectedOwned(pol, c, target, o.path)
 				if want == 200 && r.method != "GET" {
 					// An allowed write gets a database of its own, freed when its subtest ends.
 					t.Run(fmt.Sprintf("%s/%s/%s", o.id, target, c), func(t *testing.T) {

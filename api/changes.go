@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"strings"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -59,51 +58,7 @@ func (h *handlers) listChanges(ctx context.Context, in *ChangeListInput) (*Chang
 	}
 	items := make([]ChangeItem, len(changes))
 	for i, c := range changes {
-		items[i] = ChangeItem{Change: c, Href: changeHref(c.Resource, c.ResourceID)}
+		items[i] = ChangeItem{Change: c, Href: domain.ChangeHref(c.Resource, c.ResourceID)}
 	}
 	return &ChangeListOutput{Body: ChangePage{Items: items, NextCursor: next.Encode(), CaughtUp: len(changes) < in.Limit}}, nil
-}
-
-// changeHref is the path of a resource the feed names.
-func changeHref(resource, id string) string {
-	parts := strings.Split(id, "/")
-	switch resource {
-	case "city":
-		return "/v1/cities/" + id
-	case "organisation":
-		return "/v1/organisations/" + id
-	case "body_role":
-		return "/v1/roles/" + id
-	case "study":
-		return "/v1/studies/" + id
-	case "study_city":
-		if len(parts) == 2 {
-			return "/v1/studies/" + parts[0] + "/cities/" + parts[1]
-		}
-	case "framework":
-		return "/v1/frameworks/" + id
-	case "indicator":
-		return "/v1/indicators/" + id
-	case "observation":
-		return "/v1/observations/" + id
-	case "trend":
-		return "/v1/trends/" + id
-	case "trend_adoption": // trend/city/year
-		if len(parts) == 3 {
-			return "/v1/cities/" + parts[1] + "/trends/" + parts[0] + "/" + parts[2]
-		}
-	case "event":
-		return "/v1/events/" + id
-	case "report":
-		return "/v1/reports/" + id
-	case "commitment":
-		return "/v1/commitments/" + id
-	case "dataset":
-		return "/v1/datasets/" + id
-	case "release": // dataset/number
-		if len(parts) == 2 {
-			return "/v1/datasets/" + parts[0] + "/releases/" + parts[1]
-		}
-	}
-	return ""
 }

@@ -50,6 +50,11 @@ type Policy struct {
 	// when the path names it: an editor of another city is then refused (403) before anything
 	// else about the request is judged.
 	CityPath string
+	// Owned operations act on resources that belong to the token that created them (webhook
+	// subscriptions): the secretariat and admins act on any, the other roles only on their own
+	// token's, and another token's is not found (404). The store scopes it in SQL from the
+	// caller's actor; the declaration documents it and the authorization matrix test checks it.
+	Owned bool
 	// Budget is the rate budget a call spends.
 	Budget Budget
 	// LongRunning operations stream or load data: they set their own deadlines instead of the
@@ -85,8 +90,8 @@ func (p Policy) check() error {
 		return fmt.Errorf("no access declared")
 	case p.Access == Restricted && len(p.Roles) == 0:
 		return fmt.Errorf("restricted without roles")
-	case p.Access != Restricted && (len(p.Roles) > 0 || p.CityScoped):
-		return fmt.Errorf("roles or city scope on an operation open to anyone")
+	case p.Access != Restricted && (len(p.Roles) > 0 || p.CityScoped || p.Owned):
+		return fmt.Errorf("roles, city scope or ownership on an operation open to anyone")
 	case p.CityScoped && !slices.Contains(p.Roles, domain.RoleEditor):
 		return fmt.Errorf("city-scoped but editors may not call it")
 	case p.CityPath != "" && !p.CityScoped:
@@ -156,6 +161,9 @@ func (p Policy) scoped() Policy { p.CityScoped = true; return p }
 // cityIn names the path parameter that holds the city of a city-scoped operation.
 func (p Policy) cityIn(param string) Policy { p.CityPath = param; return p }
 
+// owned marks an operation on resources that belong to the token that created them.
+func (p Policy) owned() Policy { p.Owned = true; return p }
+
 // idempotent marks an operation that accepts Idempotency-Key.
 func (p Policy) idempotent() Policy { p.Idempotent = true; return p }
 
@@ -184,4 +192,12 @@ var (
 	adminWrite  = restricted(BudgetWrites, domain.RoleAdmin)
 	tokenCreate = adminWrite.idempotent().secret()
 	auditRead   = restricted(BudgetReads, domain.RoleSecretariat, domain.RoleAdmin)
+
+	// Webhook subscriptions: any token may hold some (subscribers hold nothing else).
+	subscriptionRead   = restricted(BudgetReads, subscriptionRoles...).owned()
+	subscriptionWrite  = restricted(BudgetWrites, subscriptionRoles...).owned()
+	subscriptionSecret = subscriptionWrite.idempotent().secret()
 )
+
+// subscriptionRoles are the roles that may hold webhook subscriptions: every one.
+var subscriptionRoles = []domain.Role{domain.RoleSubscriber, domain.RoleEditor, domain.RoleSecretariat, domain.RoleAdmin}

@@ -156,6 +156,16 @@ func registerRoutes(api huma.API, h *handlers) {
 	// The change feed: every create, update and delete of the public data, for mirrors
 	register(api, h, op("list-changes", http.MethodGet, "/v1/changes", "Follow every create, update and delete of the public data", "changes", publicRead, readErrors), h.listChanges)
 
+	// Webhook subscriptions driven by the change feed, and the deliveries they receive
+	register(api, h, op("list-subscriptions", http.MethodGet, "/v1/subscriptions", "List webhook subscriptions (your token's; all for the secretariat and admins)", "changes", subscriptionRead, readErrors), h.listSubscriptions)
+	register(api, h, withStatus(op("create-subscription", http.MethodPost, "/v1/subscriptions", "Subscribe a webhook to changes of the feed; the signing secret is shown once", "changes", subscriptionSecret, createErrs), http.StatusCreated), h.createSubscription)
+	register(api, h, op("get-subscription", http.MethodGet, "/v1/subscriptions/{id}", "Get a webhook subscription", "changes", subscriptionRead, getErrors), h.getSubscription)
+	register(api, h, op("patch-subscription", http.MethodPatch, "/v1/subscriptions/{id}", "Change, pause or resume a webhook subscription (JSON merge patch)", "changes", subscriptionWrite, changeErrs), h.patchSubscription)
+	register(api, h, withStatus(op("delete-subscription", http.MethodDelete, "/v1/subscriptions/{id}", "Delete a webhook subscription with its delivery log", "changes", subscriptionWrite, changeErrs), http.StatusNoContent), h.deleteSubscription)
+	register(api, h, op("create-subscription-secret", http.MethodPost, "/v1/subscriptions/{id}/secret", "Rotate a subscription's signing secret; the new one is shown once", "changes", subscriptionSecret, append(writeErrors, http.StatusNotFound)), h.rotateSubscriptionSecret)
+	register(api, h, op("list-subscription-deliveries", http.MethodGet, "/v1/subscriptions/{id}/deliveries", "A webhook subscription's delivery log, newest first", "changes", subscriptionRead, getErrors), h.listDeliveries)
+	documentWebhooks(api)
+
 	// Audit
 	register(api, h, op("list-audit-entries", http.MethodGet, "/v1/audit", "List the audit trail, newest first (secretariat, admin)", "audit", auditRead, append(readErrors, http.StatusForbidden)), h.listAudit)
 

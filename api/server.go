@@ -59,7 +59,8 @@ func New(d Deps) (http.Handler, huma.API) {
 		publicBase = config.DefaultPublicBaseURL(cmp.Or(d.Config.Port, 8080))
 	}
 	h := &handlers{db: d.DB, log: d.Logger, publicBase: publicBase, exports: newExportSlots(maxExports(d.Config)),
-		uploads: newSlots("import upload(s)", maxUploads, 1), imports: make(chan struct{}, maxImports(d.Config))}
+		uploads: newSlots("import upload(s)", maxUploads, 1), imports: make(chan struct{}, maxImports(d.Config)),
+		webhooks: d.Config.Webhooks}
 	registerRoutes(api, h)
 	registerDocs(router, limiter.ByAddress)
 	return router, api
@@ -73,6 +74,9 @@ type handlers struct {
 	exports    *slots        // bounds the exports streaming at once, in all and per client
 	uploads    *slots        // bounds the imports being received and spooled, in all and one per client
 	imports    chan struct{} // one token per import writing to the database
+
+	// webhooks say what subscriptions may deliver to (WEBHOOK_ALLOW_PRIVATE).
+	webhooks config.Webhooks
 }
 
 // maxExports is how many exports may stream at once: a third of the pool, at least two.

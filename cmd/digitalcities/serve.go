@@ -14,6 +14,7 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"github.com/uclg-digital-cities/digitalcities/internal/config"
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
+	"github.com/uclg-digital-cities/digitalcities/internal/webhook"
 )
 
 // serve applies the migrations and serves the API until ctx ends, then shuts down gracefully.
@@ -30,6 +31,11 @@ func serve(ctx context.Context, cfg config.Config, args []string, log *slog.Logg
 		handler, _ := api.New(api.Deps{DB: db, Logger: log, Config: cfg})
 		srv := httpx.NewHTTPServer(ctx, net.JoinHostPort("", fmt.Sprint(*port)), handler)
 		go purgeIdempotencyKeys(ctx, db, log)
+		// The webhook dispatcher stops before the database closes, whatever ends the server.
+		dispatchCtx, stopDispatch := context.WithCancel(ctx)
+		dispatched := make(chan struct{})
+		go func() { defer close(dispatched); webhook.NewDispatcher(db, cfg.Webhooks, log).Run(dispatchCtx) }()
+		defer func() { stopDispatch(); <-dispatched }()
 
 		errc := make(chan error, 1)
 		go func() { errc <- srv.ListenAndServe() }()

@@ -84,7 +84,7 @@ func tokenCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	switch args[0] {
 	case "create":
 		fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-		role := fs.String("role", "", "admin, secretariat or editor")
+		role := fs.String("role", "", "admin, secretariat, editor or subscriber")
 		name := fs.String("name", "", "what the token is for, or who holds it")
 		var cities stringList
 		fs.Var(&cities, "city", "a city an editor may write (repeat for several)")

@@ -26,6 +26,47 @@ type Config struct {
 	// never with the Host header of a request, which any client may set.
 	PublicBaseURL string // PUBLIC_BASE_URL (http://localhost:<PORT>)
 	Limits        Limits
+	Webhooks      Webhooks
+}
+
+// Webhooks are the settings of webhook deliveries. A zero value means the default, so that a
+// Config built in code (tests) gets the same behaviour as one read from the environment.
+type Webhooks struct {
+	// AllowPrivate lets subscriptions deliver to loopback, private, link-local and other
+	// non-public addresses: for local development and tests only, never in production, where it
+	// would let any subscriber make the server call its own network.
+	AllowPrivate bool          // WEBHOOK_ALLOW_PRIVATE (false)
+	PollInterval time.Duration // WEBHOOK_POLL_INTERVAL (2s): how often the feed and the due deliveries are read
+	Timeout      time.Duration // WEBHOOK_TIMEOUT (10s): how long a receiver has to answer
+	// Retries are the waits before the second, third, … attempt of a delivery; the last one
+	// repeats. Each wait is varied by up to a fifth (jitter).
+	Retries     []time.Duration // WEBHOOK_RETRY_SCHEDULE (10s,30s,1m,5m,15m,30m,1h)
+	MaxAttempts int             // WEBHOOK_MAX_ATTEMPTS (8): failed attempts before a delivery is given up and its subscription paused
+	MaxFailing  time.Duration   // WEBHOOK_MAX_FAILING (24h): how long a delivery may keep failing before it is given up all the same
+}
+
+// DefaultRetries is the default WEBHOOK_RETRY_SCHEDULE.
+var DefaultRetries = []time.Duration{10 * time.Second, 30 * time.Second, time.Minute, 5 * time.Minute,
+	15 * time.Minute, 30 * time.Minute, time.Hour}
+
+// WithDefaults returns the settings with every zero value replaced by its default.
+func (w Webhooks) WithDefaults() Webhooks {
+	if w.PollInterval <= 0 {
+		w.PollInterval = 2 * time.Second
+	}
+	if w.Timeout <= 0 {
+		w.Timeout = 10 * time.Second
+	}
+	if len(w.Retries) == 0 {
+		w.Retries = DefaultRetries
+	}
+	if w.MaxAttempts <= 0 {
+		w.MaxAttempts = 8
+	}
+	if w.MaxFailing <= 0 {
+		w.MaxFailing = 24 * time.Hour
+	}
+	return w
 }
 
 // Limits are the per-client rate limits, per minute, and the per-client concurrency bound.
@@ -66,6 +107,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		{"RATE_IMPORTS_PER_MINUTE", &c.Limits.ImportsPerMinute, 10},
 		{"RATE_AUTH_FAILURES_PER_MINUTE", &c.Limits.AuthFailPerMinute, 10},
 		{"MAX_CONCURRENT_PER_CLIENT", &c.Limits.Concurrent, 8},
+		{"WEBHOOK_MAX_ATTEMPTS", &c.Webhooks.MaxAttempts, 8},
 	}
 	for _, v := range ints {
 		*v.dst = v.def
@@ -84,6 +126,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}{
 		{"DB_STATEMENT_TIMEOUT", &c.StatementTimeout, 15 * time.Second},
 		{"REQUEST_TIMEOUT", &c.RequestTimeout, 20 * time.Second},
+		{"WEBHOOK_POLL_INTERVAL", &c.Webhooks.PollInterval, 2 * time.Second},
+		{"WEBHOOK_TIMEOUT", &c.Webhooks.Timeout, 10 * time.Second},
+		{"WEBHOOK_MAX_FAILING", &c.Webhooks.MaxFailing, 24 * time.Hour},
 	}
 	for _, v := range durations {
 		*v.dst = v.def
@@ -94,6 +139,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			}
 			*v.dst = d
 		}
+	}
+	if err := readWebhooks(getenv, &c.Webhooks); err != nil {
+		return c, err
 	}
 	c.PublicBaseURL = DefaultPublicBaseURL(c.Port)
 	if s := getenv("PUBLIC_BASE_URL"); s != "" {
@@ -116,4 +164,27 @@ func ParsePublicBaseURL(s string) (string, error) {
 		return "", bad
 	}
 	return strings.TrimRight(s, "/"), nil
+}
+
+// readWebhooks reads WEBHOOK_ALLOW_PRIVATE and WEBHOOK_RETRY_SCHEDULE.
+func readWebhooks(getenv func(string) string, w *Webhooks) error {
+	if s := getenv("WEBHOOK_ALLOW_PRIVATE"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("WEBHOOK_ALLOW_PRIVATE must be true or false, not %q", s)
+		}
+		w.AllowPrivate = b
+	}
+	w.Retries = DefaultRetries
+	if s := getenv("WEBHOOK_RETRY_SCHEDULE"); s != "" {
+		w.Retries = nil
+		for _, part := range strings.Split(s, ",") {
+			d, err := time.ParseDuration(strings.TrimSpace(part))
+			if err != nil || d <= 0 {
+				return fmt.Errorf("WEBHOOK_RETRY_SCHEDULE must be positive durations separated by commas, such as 10s,30s,1m, not %q", s)
+			}
+			w.Retries = append(w.Retries, d)
+		}
+	}
+	return nil
 }

@@ -6,11 +6,13 @@ import "slices"
 type Role string
 
 // The roles. Editors are scoped to cities; the secretariat may write all data and publish;
-// admins manage tokens.
+// admins manage tokens; subscribers (open-data consumers) write no data and manage only their
+// own webhook subscriptions.
 const (
 	RoleAdmin       Role = "admin"
 	RoleSecretariat Role = "secretariat"
 	RoleEditor      Role = "editor"
+	RoleSubscriber  Role = "subscriber"
 )
 
 // Actor is the authenticated caller of a request, resolved from its bearer token.
@@ -28,6 +30,12 @@ func (a *Actor) HasRole(roles ...Role) bool {
 
 // AllCities reports whether the actor may write data of every city (secretariat and admin).
 func (a *Actor) AllCities() bool {
+	return a.HasRole(RoleSecretariat, RoleAdmin)
+}
+
+// AllSubscriptions reports whether the actor sees and manages every webhook subscription (the
+// secretariat and admins); others see only those their own token created.
+func (a *Actor) AllSubscriptions() bool {
 	return a.HasRole(RoleSecretariat, RoleAdmin)
 }
 

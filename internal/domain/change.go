@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -59,4 +60,48 @@ func DecodeChangeCursor(s, field string) (ChangeCursor, error) {
 		return ChangeCursor{}, bad
 	}
 	return c, nil
+}
+
+// ChangeHref is the path in the API of a resource the feed names, "" for a kind it does not know.
+func ChangeHref(resource, id string) string {
+	parts := strings.Split(id, "/")
+	switch resource {
+	case "city":
+		return "/v1/cities/" + id
+	case "organisation":
+		return "/v1/organisations/" + id
+	case "body_role":
+		return "/v1/roles/" + id
+	case "study":
+		return "/v1/studies/" + id
+	case "study_city":
+		if len(parts) == 2 {
+			return "/v1/studies/" + parts[0] + "/cities/" + parts[1]
+		}
+	case "framework":
+		return "/v1/frameworks/" + id
+	case "indicator":
+		return "/v1/indicators/" + id
+	case "observation":
+		return "/v1/observations/" + id
+	case "trend":
+		return "/v1/trends/" + id
+	case "trend_adoption": // trend/city/year
+		if len(parts) == 3 {
+			return "/v1/cities/" + parts[1] + "/trends/" + parts[0] + "/" + parts[2]
+		}
+	case "event":
+		return "/v1/events/" + id
+	case "report":
+		return "/v1/reports/" + id
+	case "commitment":
+		return "/v1/commitments/" + id
+	case "dataset":
+		return "/v1/datasets/" + id
+	case "release": // dataset/number
+		if len(parts) == 2 {
+			return "/v1/datasets/" + parts[0] + "/releases/" + parts[1]
+		}
+	}
+	return ""
 }

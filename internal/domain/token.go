@@ -6,7 +6,7 @@ import "time"
 type Token struct {
 	ID         int64      `json:"id" db:"id" minimum:"1" maximum:"9007199254740991"`
 	Name       string     `json:"name" db:"name" doc:"What the token is for, or who holds it." maxLength:"200" example:"Bilbao open data team"`
-	Role       Role       `json:"role" db:"role" enum:"admin,secretariat,editor" example:"editor"`
+	Role       Role       `json:"role" db:"role" enum:"admin,secretariat,editor,subscriber" example:"editor"`
 	Cities     []string   `json:"cities" db:"-" doc:"Cities an editor may write; empty for other roles." maxItems:"500" maxLength:"100" example:"bilbao"`
 	Prefix     string     `json:"prefix" db:"prefix" doc:"The first characters of the secret, to recognise it." maxLength:"12" pattern:"^dcapi_[a-z0-9]{6}$" example:"dcapi_k3x9q2"`
 	Version    int        `json:"version" db:"version" minimum:"1" maximum:"2147483647" doc:"Incremented on every change; the ETag is derived from it."`
@@ -18,7 +18,7 @@ type Token struct {
 // TokenCreate is what an admin asks for when creating a token.
 type TokenCreate struct {
 	Name   string   `json:"name" minLength:"1" maxLength:"200" example:"Bilbao open data team"`
-	Role   Role     `json:"role" enum:"admin,secretariat,editor" example:"editor"`
+	Role   Role     `json:"role" enum:"admin,secretariat,editor,subscriber" example:"editor"`
 	Cities []string `json:"cities,omitempty" maxItems:"500" doc:"Required for editors: the cities they may write." maxLength:"100" example:"bilbao"`
 }
 
@@ -27,7 +27,7 @@ func (t *TokenCreate) Validate() error {
 	switch {
 	case t.Name == "":
 		return Invalid("name", "is required")
-	case t.Role != RoleAdmin && t.Role != RoleSecretariat && t.Role != RoleEditor:
+	case t.Role != RoleAdmin && t.Role != RoleSecretariat && t.Role != RoleEditor && t.Role != RoleSubscriber:
 		return Invalid("role", "unknown role %q", t.Role)
 	case t.Role == RoleEditor && len(t.Cities) == 0:
 		return Invalid("cities", "an editor needs at least one city")

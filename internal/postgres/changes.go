@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
@@ -49,11 +50,16 @@ type changeRow struct {
 // one when none is given), and the cursor to continue from: after the last change returned, or
 // at the visibility horizon when the feed is caught up, so that an empty page still moves on.
 func (db *DB) Changes(ctx context.Context, since domain.ChangeCursor, resources []string, limit int) ([]domain.Change, domain.ChangeCursor, error) {
+	return readChanges(ctx, db.reader(ctx), since, resources, limit)
+}
+
+// readChanges is Changes on q: a pool, or the transaction that queues a subscription's deliveries.
+func readChanges(ctx context.Context, q sqlx.QueryerContext, since domain.ChangeCursor, resources []string, limit int) ([]domain.Change, domain.ChangeCursor, error) {
 	if len(resources) == 0 {
 		resources = domain.FeedResources
 	}
 	var rows []changeRow
-	err := db.reader(ctx).SelectContext(ctx, &rows, changesSQL,
+	err := sqlx.SelectContext(ctx, q, &rows, changesSQL,
 		strconv.FormatUint(since.Tx, 10), since.ID, pq.Array(resources), limit)
 	if err != nil {
 		return nil, since, mapError(err)

@@ -1276,6 +1276,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions (your token's; all for the secretariat and admins)
+         * @description The webhook subscriptions of your token, by id, without their secrets; the secretariat and admins see every token's.
+         */
+        get: operations["list-subscriptions"];
+        put?: never;
+        /**
+         * Subscribe a webhook to changes of the feed; the signing secret is shown once
+         * @description Subscribes a URL to changes of the feed: either resources (kinds of resource, as in /v1/changes) or dataset (a dataset's slug: its changes and its releases'; it must exist, 422 otherwise). Changes are delivered from since on: now by default, or a cursor of /v1/changes. Each change is POSTed to the URL as JSON, signed as Standard Webhooks says (webhook-id, webhook-timestamp, webhook-signature: see the webhook change in this contract), in the feed's order, one at a time, retried with backoff (about 10 s, 30 s, 1 min, 5 min, 15 min, 30 min, then hourly) until the URL answers 2xx; after 8 failed attempts in a row, 24 hours of failures or a 410, the subscription is paused. The URL must be http or https, at most 2000 characters, without credentials, and reach a public address (a private, loopback or link-local one is refused: at once when written as an address, at each connection when a name resolves to one); redirects are not followed. Answers 201 with Location, ETag and the signing secret, which is shown only this once. Accepts Idempotency-Key: a retry learns that the first request succeeded (409), never the secret.
+         */
+        post: operations["create-subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook subscription
+         * @description One webhook subscription, without its secret, with its ETag: whether it is active or paused, and why. The secretariat and admins read any; other tokens only their own (404 for another's).
+         */
+        get: operations["get-subscription"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook subscription with its delivery log
+         * @description Deletes a subscription and its delivery log; nothing more is sent. If-Match is required.
+         */
+        delete: operations["delete-subscription"];
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or resume a webhook subscription (JSON merge patch)
+         * @description Applies a JSON merge patch (RFC 7396, application/merge-patch+json): url, description, resources or dataset (either one replaces the other), and status. status active resumes a paused subscription: the deliveries given up on are queued again, first, and the changes made while it was paused follow, none lost; status paused pauses it. If-Match with the ETag you read is required: 428 without it, 412 when the subscription changed since.
+         */
+        patch: operations["patch-subscription"];
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook subscription's delivery log, newest first
+         * @description The delivery log of a subscription, newest first: each change queued for it with its event id (the webhook-id of every attempt), its state (pending, delivered, failed), the number of attempts, the last HTTP status and error, and when it is tried next. Delivered entries are kept 30 days.
+         */
+        get: operations["list-subscription-deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a subscription's signing secret; the new one is shown once
+         * @description Rotates the signing secret and answers with the new one, shown only this once. For 24 hours deliveries carry two signatures, with the new secret and with the previous one, so that the receiver can switch without refusing any. Accepts Idempotency-Key: a retry learns that the first request succeeded (409), never the secret.
+         */
+        post: operations["create-subscription-secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tokens": {
         parameters: {
             query?: never;
@@ -1417,7 +1509,28 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A change of the public data, delivered to a subscription's URL
+         * @description What the API sends to a subscription's URL for each change it follows: a POST with the change as /v1/changes shows it, signed with the subscription's secret. To verify it, compute HMAC-SHA256 with the key (the base64-decoded part of the secret after whsec_) over webhook-id, ".", webhook-timestamp, "." and the body as received, and compare its base64 with each v1 signature of webhook-signature, in constant time; refuse a timestamp more than 5 minutes from your clock (a replay). Deliveries are at least once: the same event may come twice, with the same webhook-id; keep the ids you have handled. They come in the feed's order, one at a time per subscription.
+         */
+        post: operations["receive-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -1749,7 +1862,7 @@ export interface components {
              * @example city
              * @enum {string}
              */
-            resource: "city" | "token" | "framework" | "indicator" | "study" | "study_city" | "observation";
+            resource: "city" | "token" | "framework" | "indicator" | "study" | "study_city" | "observation" | "subscription";
             /** @example bilbao */
             resource_id: string;
             /** Format: int64 */
@@ -1902,6 +2015,131 @@ export interface components {
             term_end?: components["schemas"]["DateWithPrecision"];
             /** @description When the term began, as precisely as its source says; precision unknown (the default) when no source dates it. */
             term_start?: components["schemas"]["DateWithPrecision"];
+        };
+        /**
+         * @example {
+         *       "data": {
+         *         "action": "create",
+         *         "at": "2025-01-20T09:00:00Z",
+         *         "data": {
+         *           "cop_member": true,
+         *           "cop_role": "chair",
+         *           "country": "ES",
+         *           "created_at": "2025-01-20T09:00:00Z",
+         *           "latitude": 43.263,
+         *           "longitude": -2.935,
+         *           "metropolis_member": null,
+         *           "name": {
+         *             "en": "Bilbao",
+         *             "es": "Bilbao",
+         *             "fr": "Bilbao"
+         *           },
+         *           "open_data_portal": null,
+         *           "population": null,
+         *           "population_year": null,
+         *           "provenance": "reported",
+         *           "section": "europe",
+         *           "slug": "bilbao",
+         *           "updated_at": "2025-01-20T09:00:00Z",
+         *           "version": 1,
+         *           "website": "https://www.bilbao.eus"
+         *         },
+         *         "href": "/v1/cities/bilbao",
+         *         "id": 1,
+         *         "resource": "city",
+         *         "resource_id": "bilbao"
+         *       },
+         *       "id": "evt_1",
+         *       "timestamp": "2025-01-20T09:00:00Z",
+         *       "type": "city.create"
+         *     }
+         */
+        ChangeEvent: {
+            /** @description The change as /v1/changes shows it. */
+            data: components["schemas"]["ChangeEventData"];
+            /**
+             * @description The event's id, also sent as webhook-id: the same on every retry of the delivery. Keep the ids you have handled and ignore a delivery whose id you have seen.
+             * @example evt_81234
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change was made (the start of its transaction).
+             */
+            timestamp: string;
+            /**
+             * @description The resource's kind and the action, as <resource>.<action>.
+             * @example observation.update
+             */
+            type: string;
+        };
+        /**
+         * @example {
+         *       "action": "create",
+         *       "at": "2025-01-20T09:00:00Z",
+         *       "data": {
+         *         "cop_member": true,
+         *         "cop_role": "chair",
+         *         "country": "ES",
+         *         "created_at": "2025-01-20T09:00:00Z",
+         *         "latitude": 43.263,
+         *         "longitude": -2.935,
+         *         "metropolis_member": null,
+         *         "name": {
+         *           "en": "Bilbao",
+         *           "es": "Bilbao",
+         *           "fr": "Bilbao"
+         *         },
+         *         "open_data_portal": null,
+         *         "population": null,
+         *         "population_year": null,
+         *         "provenance": "reported",
+         *         "section": "europe",
+         *         "slug": "bilbao",
+         *         "updated_at": "2025-01-20T09:00:00Z",
+         *         "version": 1,
+         *         "website": "https://www.bilbao.eus"
+         *       },
+         *       "href": "/v1/cities/bilbao",
+         *       "id": 1,
+         *       "resource": "city",
+         *       "resource_id": "bilbao"
+         *     }
+         */
+        ChangeEventData: {
+            /**
+             * @example update
+             * @enum {string}
+             */
+            action: "create" | "update" | "delete";
+            /**
+             * Format: date-time
+             * @description When the transaction that made the change began.
+             */
+            at: string;
+            /** @description The resource as the API showed it after the change; null after a delete. */
+            data: unknown;
+            /**
+             * @description The resource's path in this API.
+             * @example /v1/observations/8123
+             */
+            href: string;
+            /**
+             * Format: int64
+             * @description The change's own id, unique and stable: use it to recognise a change seen twice.
+             * @example 81234
+             */
+            id: number;
+            /**
+             * @example observation
+             * @enum {string}
+             */
+            resource: "city" | "organisation" | "body_role" | "study" | "study_city" | "framework" | "indicator" | "observation" | "trend" | "trend_adoption" | "event" | "report" | "commitment" | "dataset" | "release";
+            /**
+             * @description The resource's identifier within its kind (a slug, a number, or a compound key such as 2019/bilbao).
+             * @example 8123
+             */
+            resource_id: string;
         };
         /**
          * @example {
@@ -2870,7 +3108,7 @@ export interface components {
              * @example editor
              * @enum {string}
              */
-            role: "admin" | "secretariat" | "editor";
+            role: "admin" | "secretariat" | "editor" | "subscriber";
             /** @description The bearer token. It is shown only now: store it safely. */
             secret: string;
             /**
@@ -3244,6 +3482,88 @@ export interface components {
              * @example 2019
              */
             value: string | null;
+        };
+        /**
+         * @example {
+         *       "action": "update",
+         *       "attempts": 1,
+         *       "change_id": 347,
+         *       "created_at": "2025-01-21T11:00:00Z",
+         *       "delivered_at": null,
+         *       "event_id": "evt_347",
+         *       "id": 3,
+         *       "last_attempt_at": "2025-01-21T11:00:00Z",
+         *       "last_error": "the receiver answered 503",
+         *       "last_status": 503,
+         *       "next_attempt_at": "2025-01-21T11:00:10Z",
+         *       "resource": "city",
+         *       "resource_id": "malaga",
+         *       "status": "pending"
+         *     }
+         */
+        Delivery: {
+            /**
+             * @example update
+             * @enum {string}
+             */
+            action: "create" | "update" | "delete";
+            /**
+             * Format: int64
+             * @description Attempts made since the delivery was queued (or queued again by a resume).
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * Format: int64
+             * @description The change's id in /v1/changes.
+             * @example 81234
+             */
+            change_id: number;
+            /**
+             * Format: date-time
+             * @description When the change was queued for the subscription.
+             */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at: string | null;
+            /**
+             * @description The webhook-id header of every attempt: the same on each retry, so that a receiver can recognise a delivery it has seen.
+             * @example evt_81234
+             */
+            event_id: string;
+            /**
+             * Format: int64
+             * @example 4021
+             */
+            id: number;
+            /** Format: date-time */
+            last_attempt_at: string | null;
+            /**
+             * @description Why the last attempt failed, in a few words; null after a success.
+             * @example the receiver answered 503
+             */
+            last_error: string | null;
+            /**
+             * Format: int64
+             * @description The HTTP status of the last attempt; null when none answered.
+             * @example 204
+             */
+            last_status: number | null;
+            /**
+             * Format: date-time
+             * @description When it is (re)tried, while pending; null otherwise.
+             */
+            next_attempt_at: string | null;
+            /** @example observation */
+            resource: string;
+            /** @example 8123 */
+            resource_id: string;
+            /**
+             * @description pending: queued or waiting for a retry; delivered: the endpoint answered 2xx; failed: given up on, which paused the subscription (resuming it queues the delivery again).
+             * @example delivered
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
         };
         /**
          * @example {
@@ -5002,6 +5322,51 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "action": "update",
+         *           "attempts": 1,
+         *           "change_id": 347,
+         *           "created_at": "2025-01-21T11:00:00Z",
+         *           "delivered_at": null,
+         *           "event_id": "evt_347",
+         *           "id": 3,
+         *           "last_attempt_at": "2025-01-21T11:00:00Z",
+         *           "last_error": "the receiver answered 503",
+         *           "last_status": 503,
+         *           "next_attempt_at": "2025-01-21T11:00:10Z",
+         *           "resource": "city",
+         *           "resource_id": "malaga",
+         *           "status": "pending"
+         *         },
+         *         {
+         *           "action": "update",
+         *           "attempts": 1,
+         *           "change_id": 343,
+         *           "created_at": "2025-01-20T09:31:00Z",
+         *           "delivered_at": "2025-01-20T09:31:00Z",
+         *           "event_id": "evt_343",
+         *           "id": 1,
+         *           "last_attempt_at": "2025-01-20T09:31:00Z",
+         *           "last_error": null,
+         *           "last_status": 204,
+         *           "next_attempt_at": null,
+         *           "resource": "city",
+         *           "resource_id": "bilbao",
+         *           "status": "delivered"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PageDelivery: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["Delivery"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
          *           "cities": [
          *             {
          *               "city": "bilbao",
@@ -6094,6 +6459,36 @@ export interface components {
         PageStudyCity: {
             /** @description This page's items (an empty list, never null). */
             items: components["schemas"]["StudyCity"][];
+            /** @description Pass as cursor to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "created_at": "2025-01-20T09:30:00Z",
+         *           "dataset": "",
+         *           "description": "Mirror of the cities and observations (portal v2)",
+         *           "id": 12,
+         *           "paused_at": null,
+         *           "paused_reason": null,
+         *           "resources": [
+         *             "city",
+         *             "observation"
+         *           ],
+         *           "status": "active",
+         *           "token_id": 8,
+         *           "updated_at": "2025-01-21T10:15:00Z",
+         *           "url": "https://data.example.org/hooks/digitalcities",
+         *           "version": 2
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PageSubscription: {
+            /** @description This page's items (an empty list, never null). */
+            items: components["schemas"]["Subscription"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
         };
@@ -8228,6 +8623,248 @@ export interface components {
         };
         /**
          * @example {
+         *       "created_at": "2025-01-20T09:30:00Z",
+         *       "dataset": "",
+         *       "description": "Mirror of the cities and observations (portal v2)",
+         *       "id": 12,
+         *       "paused_at": null,
+         *       "paused_reason": null,
+         *       "resources": [
+         *         "city",
+         *         "observation"
+         *       ],
+         *       "status": "active",
+         *       "token_id": 8,
+         *       "updated_at": "2025-01-21T10:15:00Z",
+         *       "url": "https://data.example.org/hooks/digitalcities",
+         *       "version": 2
+         *     }
+         */
+        Subscription: {
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description A dataset's slug: the changes of that dataset and of its releases are delivered. Give either resources or dataset; "" when resources are given.
+             * @example smart-governance-2019
+             */
+            dataset?: string;
+            /**
+             * @description What the subscription is for.
+             * @example Mirror of the 2019 smart governance dataset
+             */
+            description?: string;
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When it was paused; null while active.
+             */
+            paused_at: string | null;
+            /**
+             * @description Why it is paused; null while active.
+             * @example the endpoint failed 8 attempts in a row (last: the receiver answered 503)
+             */
+            paused_reason: string | null;
+            /**
+             * @description The kinds of resource whose changes are delivered (those of the change feed). Give either resources or dataset.
+             * @example [
+             *       "city",
+             *       "observation"
+             *     ]
+             */
+            resources?: ("city" | "organisation" | "body_role" | "study" | "study_city" | "framework" | "indicator" | "observation" | "trend" | "trend_adoption" | "event" | "report" | "commitment" | "dataset" | "release")[];
+            /**
+             * @description active: changes are delivered; paused: nothing is sent until it is resumed (PATCH status active), and no change is lost meanwhile.
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "paused";
+            /**
+             * Format: int64
+             * @description The token that created it and owns it. Its deliveries stop while that token is revoked.
+             * @example 7
+             */
+            token_id: number;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: uri
+             * @description Where deliveries are POSTed: an http or https URL of a public address, without credentials. Redirects are not followed.
+             * @example https://data.example.org/hooks/digitalcities
+             */
+            url: string;
+            /**
+             * Format: int64
+             * @description Incremented on every change; the ETag is derived from it.
+             * @example 1
+             */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "description": "Mirror of the cities and observations",
+         *       "resources": [
+         *         "city",
+         *         "observation"
+         *       ],
+         *       "since": "now",
+         *       "url": "https://data.example.org/hooks/digitalcities"
+         *     }
+         */
+        SubscriptionCreateBody: {
+            /**
+             * @description A dataset's slug: the changes of that dataset and of its releases are delivered. Give either resources or dataset; "" when resources are given.
+             * @example smart-governance-2019
+             */
+            dataset?: string;
+            /**
+             * @description What the subscription is for.
+             * @example Mirror of the 2019 smart governance dataset
+             */
+            description?: string;
+            /**
+             * @description The kinds of resource whose changes are delivered (those of the change feed). Give either resources or dataset.
+             * @example [
+             *       "city",
+             *       "observation"
+             *     ]
+             */
+            resources?: ("city" | "organisation" | "body_role" | "study" | "study_city" | "framework" | "indicator" | "observation" | "trend" | "trend_adoption" | "event" | "report" | "commitment" | "dataset" | "release")[];
+            /**
+             * @description Where in the change feed to start: now (the default: only changes made from now on), or a cursor of /v1/changes (a next_cursor, or a release's changes_cursor) to be sent the changes after it first.
+             * @example now
+             */
+            since?: string;
+            /**
+             * Format: uri
+             * @description Where deliveries are POSTed: an http or https URL of a public address, without credentials. Redirects are not followed.
+             * @example https://data.example.org/hooks/digitalcities
+             */
+            url: string;
+        };
+        /**
+         * @example {
+         *       "description": "Mirror of the cities and observations (portal v2)",
+         *       "status": "active"
+         *     }
+         */
+        SubscriptionPatch: {
+            /** @example smart-governance-2019 */
+            dataset?: string;
+            /** @example Mirror of the 2019 smart governance dataset */
+            description?: string;
+            /**
+             * @example [
+             *       "city",
+             *       "observation"
+             *     ]
+             */
+            resources?: ("city" | "organisation" | "body_role" | "study" | "study_city" | "framework" | "indicator" | "observation" | "trend" | "trend_adoption" | "event" | "report" | "commitment" | "dataset" | "release")[];
+            /**
+             * @description active resumes a paused subscription and queues again the deliveries given up on; paused pauses it.
+             * @example active
+             * @enum {string}
+             */
+            status?: "active" | "paused";
+            /**
+             * Format: uri
+             * @example https://data.example.org/hooks/digitalcities
+             */
+            url?: string;
+        };
+        /**
+         * @example {
+         *       "created_at": "2025-01-20T09:30:00Z",
+         *       "dataset": "",
+         *       "description": "Mirror of the cities and observations",
+         *       "id": 12,
+         *       "paused_at": null,
+         *       "paused_reason": null,
+         *       "resources": [
+         *         "city",
+         *         "observation"
+         *       ],
+         *       "secret": "whsec_31bddwNG309DjI2wSIHcZKvkmtTX6jj9UCf99WRn7+Y=",
+         *       "status": "active",
+         *       "token_id": 8,
+         *       "updated_at": "2025-01-20T09:30:00Z",
+         *       "url": "https://data.example.org/hooks/digitalcities",
+         *       "version": 1
+         *     }
+         */
+        SubscriptionWithSecret: {
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description A dataset's slug: the changes of that dataset and of its releases are delivered. Give either resources or dataset; "" when resources are given.
+             * @example smart-governance-2019
+             */
+            dataset?: string;
+            /**
+             * @description What the subscription is for.
+             * @example Mirror of the 2019 smart governance dataset
+             */
+            description?: string;
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When it was paused; null while active.
+             */
+            paused_at: string | null;
+            /**
+             * @description Why it is paused; null while active.
+             * @example the endpoint failed 8 attempts in a row (last: the receiver answered 503)
+             */
+            paused_reason: string | null;
+            /**
+             * @description The kinds of resource whose changes are delivered (those of the change feed). Give either resources or dataset.
+             * @example [
+             *       "city",
+             *       "observation"
+             *     ]
+             */
+            resources?: ("city" | "organisation" | "body_role" | "study" | "study_city" | "framework" | "indicator" | "observation" | "trend" | "trend_adoption" | "event" | "report" | "commitment" | "dataset" | "release")[];
+            /**
+             * @description The signing secret: whsec_ and the base64 of the HMAC-SHA256 key. It is shown only now: store it where your receiver can read it.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw4dY5mGxzR9c=
+             */
+            secret: string;
+            /**
+             * @description active: changes are delivered; paused: nothing is sent until it is resumed (PATCH status active), and no change is lost meanwhile.
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "paused";
+            /**
+             * Format: int64
+             * @description The token that created it and owns it. Its deliveries stop while that token is revoked.
+             * @example 7
+             */
+            token_id: number;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: uri
+             * @description Where deliveries are POSTed: an http or https URL of a public address, without credentials. Redirects are not followed.
+             * @example https://data.example.org/hooks/digitalcities
+             */
+            url: string;
+            /**
+             * Format: int64
+             * @description Incremented on every change; the ETag is derived from it.
+             * @example 1
+             */
+            version: number;
+        };
+        /**
+         * @example {
          *       "en": "Bilbao",
          *       "es": "Bilbao",
          *       "fr": "Bilbao"
@@ -8297,7 +8934,7 @@ export interface components {
              * @example editor
              * @enum {string}
              */
-            role: "admin" | "secretariat" | "editor";
+            role: "admin" | "secretariat" | "editor" | "subscriber";
             /**
              * Format: int64
              * @description Incremented on every change; the ETag is derived from it.
@@ -8327,7 +8964,7 @@ export interface components {
              * @example editor
              * @enum {string}
              */
-            role: "admin" | "secretariat" | "editor";
+            role: "admin" | "secretariat" | "editor" | "subscriber";
         };
         /**
          * @example {
@@ -8921,7 +9558,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only entries about this kind of resource. */
-                resource?: "city" | "token" | "framework" | "indicator" | "study" | "study_city" | "observation";
+                resource?: "city" | "token" | "framework" | "indicator" | "study" | "study_city" | "observation" | "subscription";
                 /** @description Only entries about this resource (with resource). */
                 resource_id?: string;
                 /** @description Items per page (default 50, maximum 500). */
@@ -29496,6 +30133,1273 @@ export interface operations {
             };
         };
     };
+    "list-subscriptions": {
+        parameters: {
+            query?: {
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "created_at": "2025-01-20T09:30:00Z",
+                     *           "dataset": "",
+                     *           "description": "Mirror of the cities and observations (portal v2)",
+                     *           "id": 12,
+                     *           "paused_at": null,
+                     *           "paused_reason": null,
+                     *           "resources": [
+                     *             "city",
+                     *             "observation"
+                     *           ],
+                     *           "status": "active",
+                     *           "token_id": 8,
+                     *           "updated_at": "2025-01-21T10:15:00Z",
+                     *           "url": "https://data.example.org/hooks/digitalcities",
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageSubscription"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Mirror of the cities and observations",
+                 *       "resources": [
+                 *         "city",
+                 *         "observation"
+                 *       ],
+                 *       "since": "now",
+                 *       "url": "https://data.example.org/hooks/digitalcities"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SubscriptionCreateBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2025-01-20T09:30:00Z",
+                     *       "dataset": "",
+                     *       "description": "Mirror of the cities and observations",
+                     *       "id": 12,
+                     *       "paused_at": null,
+                     *       "paused_reason": null,
+                     *       "resources": [
+                     *         "city",
+                     *         "observation"
+                     *       ],
+                     *       "secret": "whsec_31bddwNG309DjI2wSIHcZKvkmtTX6jj9UCf99WRn7+Y=",
+                     *       "status": "active",
+                     *       "token_id": 8,
+                     *       "updated_at": "2025-01-20T09:30:00Z",
+                     *       "url": "https://data.example.org/hooks/digitalcities",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SubscriptionWithSecret"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold; 304 when it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2025-01-20T09:30:00Z",
+                     *       "dataset": "",
+                     *       "description": "Mirror of the cities and observations",
+                     *       "id": 12,
+                     *       "paused_at": null,
+                     *       "paused_reason": null,
+                     *       "resources": [
+                     *         "city",
+                     *         "observation"
+                     *       ],
+                     *       "status": "active",
+                     *       "token_id": 8,
+                     *       "updated_at": "2025-01-20T09:30:00Z",
+                     *       "url": "https://data.example.org/hooks/digitalcities",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete-subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the subscription as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "patch-subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the subscription as you read it (required). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Mirror of the cities and observations (portal v2)",
+                 *       "status": "active"
+                 *     }
+                 */
+                "application/merge-patch+json": components["schemas"]["SubscriptionPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2025-01-20T09:30:00Z",
+                     *       "dataset": "",
+                     *       "description": "Mirror of the cities and observations (portal v2)",
+                     *       "id": 12,
+                     *       "paused_at": null,
+                     *       "paused_reason": null,
+                     *       "resources": [
+                     *         "city",
+                     *         "observation"
+                     *       ],
+                     *       "status": "active",
+                     *       "token_id": 8,
+                     *       "updated_at": "2025-01-21T10:15:00Z",
+                     *       "url": "https://data.example.org/hooks/digitalcities",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-subscription-deliveries": {
+        parameters: {
+            query?: {
+                /** @description Items per page (default 50, maximum 500). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The subscription's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Link: components["headers"]["Link"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "action": "update",
+                     *           "attempts": 1,
+                     *           "change_id": 347,
+                     *           "created_at": "2025-01-21T11:00:00Z",
+                     *           "delivered_at": null,
+                     *           "event_id": "evt_347",
+                     *           "id": 3,
+                     *           "last_attempt_at": "2025-01-21T11:00:00Z",
+                     *           "last_error": "the receiver answered 503",
+                     *           "last_status": 503,
+                     *           "next_attempt_at": "2025-01-21T11:00:10Z",
+                     *           "resource": "city",
+                     *           "resource_id": "malaga",
+                     *           "status": "pending"
+                     *         },
+                     *         {
+                     *           "action": "update",
+                     *           "attempts": 1,
+                     *           "change_id": 343,
+                     *           "created_at": "2025-01-20T09:31:00Z",
+                     *           "delivered_at": "2025-01-20T09:31:00Z",
+                     *           "event_id": "evt_343",
+                     *           "id": 1,
+                     *           "last_attempt_at": "2025-01-20T09:31:00Z",
+                     *           "last_error": null,
+                     *           "last_status": 204,
+                     *           "next_attempt_at": null,
+                     *           "resource": "city",
+                     *           "resource_id": "bilbao",
+                     *           "status": "delivered"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageDelivery"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "create-subscription-secret": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
+                 * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2025-01-20T09:30:00Z",
+                     *       "dataset": "",
+                     *       "description": "Mirror of the cities and observations (portal v2)",
+                     *       "id": 12,
+                     *       "paused_at": null,
+                     *       "paused_reason": null,
+                     *       "resources": [
+                     *         "city",
+                     *         "observation"
+                     *       ],
+                     *       "secret": "whsec_vDBT8FgW4b/r6t5OmVKqkchi2bJ0Htma4jNQ4QmVZNQ=",
+                     *       "status": "active",
+                     *       "token_id": 8,
+                     *       "updated_at": "2025-01-22T08:00:00Z",
+                     *       "url": "https://data.example.org/hooks/digitalcities",
+                     *       "version": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SubscriptionWithSecret"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-tokens": {
         parameters: {
             query?: {
@@ -31593,6 +33497,58 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    "receive-change": {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id: the same on every retry. Ignore a delivery whose id you have handled.
+                 * @example evt_81234
+                 */
+                "webhook-id": string;
+                /**
+                 * @description When this attempt was signed, in Unix seconds. Refuse a delivery more than 5 minutes away from your clock: it may be a replay.
+                 * @example 1737363600
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description v1, and the base64 of HMAC-SHA256(key, webhook-id + "." + webhook-timestamp + "." + body), where key is the base64-decoded part of the secret after whsec_; after a rotation, a second signature made with the previous secret follows, space-separated. Accept the delivery when one of them matches (compare in constant time).
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do). Answer within 10 seconds; do the work afterwards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: no more deliveries are wanted. The subscription is paused at once. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a redirect (not followed) or no answer within 10 seconds is a failed attempt, retried with backoff; after 8 failed attempts in a row (or 24 hours of failures) the subscription is paused. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
