@@ -8,9 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 )
 
 // mirror is a consumer's copy of the public data, kept by applying the change feed.
@@ -221,4 +225,41 @@ func lateCityWrite(h *harness, population int) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// TestChangeFeedShowsReportsAsThePublicSeesThem: a published report's return reasons (which may
+// quote an unpublished version) and the writer's transitions never reach the feed, and its drafts
+// never appear at all.
+func TestChangeFeedShowsReportsAsThePublicSeesThem(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.db.SQL().Exec(`INSERT INTO communities (slug, name, kind) VALUES ('digital-cities', '{"en": "Digital Cities"}', 'community_of_practice')`); err != nil {
+		t.Fatal(err)
+	}
+	r, err := h.db.CreateReport(ctx, fixtureCaller, postgres.ReportCreate{Body: "digital-cities",
+		Period: domain.ReportPeriod{Start: "2019-01-01", End: "2020-12-31"}, Content: domain.ReportContent{Title: domain.Text{EN: "Report"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range [][2]string{{"submitted", ""}, {"draft", "SECRET-REASON quoting the draft"}, {"submitted", ""}, {"published", ""}} {
+		if _, err := h.db.TransitionReport(ctx, fixtureCaller, r.ID, domain.MatchAny, step[0], step[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := &mirror{items: map[string]any{}}
+	deadline := time.Now().Add(2 * time.Minute)
+	for m.items["report/"+itoa(r.ID)] == nil && time.Now().Before(deadline) {
+		if m.pull(t, h) {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	b, _ := json.Marshal(m.items)
+	if m.items["report/"+itoa(r.ID)] == nil || strings.Contains(string(b), "SECRET-REASON") || strings.Contains(string(b), `"draft"],`) {
+		t.Fatalf("the feed's report: %s", b)
+	}
+	var public map[string]any
+	h.do(req{method: http.MethodGet, path: "/v1/reports/" + itoa(r.ID)}).expect(t, http.StatusOK).JSON(t, &public)
+	if !reflect.DeepEqual(m.items["report/"+itoa(r.ID)], public) {
+		t.Fatalf("the feed's report differs from the public one:\nfeed   %v\npublic %v", m.items["report/"+itoa(r.ID)], public)
+	}
 }

@@ -21,7 +21,7 @@ import (
 const changesSQL = `
 	WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
 	SELECT h.xmin::text AS horizon, a.tx_id::text AS tx_id, a.id, a.resource, a.resource_id, a.action, a.at,
-	       coalesce(a.after, 'null') AS data
+	       coalesce(CASE WHEN a.resource = 'report' THEN `+publicReport+` ELSE a.after END, 'null') AS data
 	FROM horizon h
 	LEFT JOIN LATERAL (
 		SELECT tx_id, id, resource, resource_id, action, at, after
@@ -34,6 +34,13 @@ const changesSQL = `
 		LIMIT $4
 	) a ON true
 	ORDER BY a.tx_id, a.id`
+
+// publicReport is a report's audit image (a) as an anonymous reader sees the report: no return
+// reasons, which may quote an unpublished version, and no transitions to make (the image was
+// taken with the writer's view).
+const publicReport = `a.after || jsonb_build_object('allowed_transitions', '[]'::jsonb, 'history',
+	coalesce((SELECT jsonb_agg(CASE WHEN h ? 'reason' THEN jsonb_set(h, '{reason}', 'null') ELSE h END ORDER BY n)
+	          FROM jsonb_array_elements(a.after->'history') WITH ORDINALITY AS x (h, n)), '[]'::jsonb))`
 
 type changeRow struct {
 	Horizon    string          `db:"horizon"`
