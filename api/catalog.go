@@ -169,6 +169,8 @@ func (h *handlers) releaseDoc(ctx context.Context, in *ReleasePathInput) (*domai
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// The release's documents describe it as it was published, whatever became of the dataset.
+	d.DatasetFields = domain.DatasetFields(r.Metadata)
 	cols, err := postgres.ReleaseColumns(r.Content.Resource)
 	return d, r, cols, err
 }
@@ -178,7 +180,7 @@ func (h *handlers) getDataPackage(ctx context.Context, in *ReleasePathInput) (*h
 	if err != nil {
 		return nil, err
 	}
-	return respondJSONDoc("application/json", licenseLink(d), catalog.DataPackage(h.publicBase, *d, *r, cols))
+	return respondJSONDoc("application/json", releaseLicenseLink(r), catalog.DataPackage(h.publicBase, *d, *r, cols))
 }
 
 func (h *handlers) getCSVMetadata(ctx context.Context, in *ReleasePathInput) (*huma.StreamResponse, error) {
@@ -186,7 +188,7 @@ func (h *handlers) getCSVMetadata(ctx context.Context, in *ReleasePathInput) (*h
 	if err != nil {
 		return nil, err
 	}
-	return respondJSONDoc("application/csvm+json", licenseLink(d), catalog.CSVW(h.publicBase, *d, *r, cols))
+	return respondJSONDoc("application/csvm+json", releaseLicenseLink(r), catalog.CSVW(h.publicBase, *d, *r, cols))
 }
 
 // respondJSONDoc answers with a catalog document, tagged by its digest. The documents change

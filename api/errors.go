@@ -5,6 +5,7 @@ import (
 	"errors"
 	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"log/slog"
+	"maps"
 	"net/http"
 	"regexp"
 	"strings"
@@ -69,6 +70,10 @@ func toHTTP(ctx context.Context, log *slog.Logger, err error, method string) err
 		model.Errors = []*httpx.ProblemDetail{{Message: de.Message, Location: location(method, de.Field)}}
 	}
 	p := &problem{Problem: model, headers: http.Header{}}
+	var extra interface{ Headers() http.Header } // headers an error carries for its answer (416's Content-Range)
+	if errors.As(err, &extra) {
+		maps.Copy(p.headers, extra.Headers())
+	}
 	switch code {
 	case domain.EUNAVAILABLE:
 		p.headers.Set("Retry-After", httpx.RetryAfterUnavailable)

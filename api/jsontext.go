@@ -78,6 +78,9 @@ func checkJSONText(b []byte) error {
 	if !utf8.Valid(b) {
 		return domain.Invalid("body", "the body is not valid UTF-8")
 	}
+	if bytes.ContainsFunc(b, domain.NonCharacter) {
+		return domain.Invalid("body", "a string holds U+FFFE or U+FFFF, which are not characters")
+	}
 	inString := false
 	depth := 0
 	for i := 0; i < len(b); i++ {
@@ -101,6 +104,8 @@ func checkJSONText(b []byte) error {
 			}
 			i += 4
 			switch {
+			case domain.NonCharacter(r):
+				return domain.Invalid("body", "a string holds \\u%04x, which is not a character", r)
 			case r >= 0xDC00 && r <= 0xDFFF:
 				return domain.Invalid("body", "a string holds a lone UTF-16 surrogate (\\u%04x)", r)
 			case r >= 0xD800 && r <= 0xDBFF:

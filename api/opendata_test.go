@@ -278,8 +278,16 @@ func TestReleaseFiles(t *testing.T) {
 	// A stale If-Range gets the whole file; several ranges get the whole file; outside is 416.
 	h.do(req{method: http.MethodGet, path: csvPath, header: map[string]string{"Range": "bytes=5-", "If-Range": `"other"`}}).expect(t, http.StatusOK)
 	h.do(req{method: http.MethodGet, path: csvPath, header: map[string]string{"Range": "bytes=0-1,5-6"}}).expect(t, http.StatusOK)
-	h.do(req{method: http.MethodGet, path: csvPath, header: map[string]string{"Range": fmt.Sprintf("bytes=%d-", len(full))}}).expect(t, http.StatusRequestedRangeNotSatisfiable)
+	outside := h.do(req{method: http.MethodGet, path: csvPath, header: map[string]string{"Range": fmt.Sprintf("bytes=%d-", len(full))}}).expect(t, http.StatusRequestedRangeNotSatisfiable)
+	if got := outside.Header.Get("Content-Range"); got != fmt.Sprintf("bytes */%d", len(full)) {
+		t.Fatalf("416 with Content-Range %q", got)
+	}
+	for _, malformed := range []string{"bytes=5-2", "bytes=abc", "bytes=--5", "bytes=+1-2", "pages=1-2"} {
+		h.do(req{method: http.MethodGet, path: csvPath, header: map[string]string{"Range": malformed, "Accept-Encoding": "identity"}}).expect(t, http.StatusOK)
+	}
 	h.do(req{method: http.MethodGet, path: csvPath, header: map[string]string{"If-None-Match": etag}}).expect(t, http.StatusNotModified)
+	h.do(req{method: http.MethodGet, path: csvPath, header: map[string]string{"If-None-Match": etag, "Range": "bytes=999999999-"}}).expect(t, http.StatusNotModified)
+	h.do(req{method: http.MethodGet, path: "/v1/datasets/ds/releases/1", header: map[string]string{"If-None-Match": `"r1"`}}).expect(t, http.StatusNotModified)
 
 	// gzip when asked, for text formats only.
 	hr, _ := http.NewRequest(http.MethodGet, h.srv.URL+csvPath, nil)
@@ -296,6 +304,11 @@ func TestReleaseFiles(t *testing.T) {
 	unzipped, _ := io.ReadAll(zr)
 	if !bytes.Equal(unzipped, full) {
 		t.Fatal("the gzipped file is not the file")
+	}
+	for _, refused := range []string{"gzip;q=0", "GZIP;Q=0", "gzip; q=0.000", "identity"} {
+		if r := h.do(req{method: http.MethodGet, path: csvPath, header: map[string]string{"Accept-Encoding": refused}}); r.Header.Get("Content-Encoding") != "" {
+			t.Fatalf("Accept-Encoding %q got %q", refused, r.Header.Get("Content-Encoding"))
+		}
 	}
 	xlsx := h.do(req{method: http.MethodGet, path: rel.Files[3].Href, header: map[string]string{"Accept-Encoding": "gzip"}}).expect(t, http.StatusOK)
 	if xlsx.Header.Get("Content-Encoding") != "" {
@@ -319,6 +332,18 @@ func TestReleaseFiles(t *testing.T) {
 	}
 	if _, err := h.db.SQL().Exec(`UPDATE release_files SET bytes = 0`); err == nil {
 		t.Fatal("a release file could be changed in the database")
+	}
+	// Changing the dataset's licence and title changes nothing of release 1: its documents and
+	// licence links come from the description it was published with.
+	change := datasetBody()
+	change["license"], change["title"] = "CC0-1.0", map[string]any{"en": "Renamed"}
+	h.do(req{method: http.MethodPut, path: "/v1/datasets/ds", token: secretariat, body: change, header: map[string]string{"If-Match": "*"}}).expect(t, http.StatusOK)
+	for _, path := range []string{"/v1/datasets/ds/releases/1", csvPath, "/v1/datasets/ds/releases/1/datapackage.json", "/v1/datasets/ds/releases/1/csv-metadata.json"} {
+		res := h.do(req{method: http.MethodGet, path: path, header: map[string]string{"Accept-Encoding": "identity"}}).expect(t, http.StatusOK)
+		if !strings.HasPrefix(res.Header.Get("Link"), `<https://spdx.org/licenses/CC-BY-4.0>; rel="license"`) || strings.Contains(string(res.Body), "CC0-1.0") ||
+			strings.Contains(string(res.Body), "Renamed") {
+			t.Fatalf("%s changed with the dataset: Link %q, %.300s", path, res.Header.Get("Link"), res.Body)
+		}
 	}
 	// A released dataset stays; an unknown file or release is a 404.
 	h.do(req{method: http.MethodDelete, path: "/v1/datasets/ds", token: secretariat, header: map[string]string{"If-Match": "*"}}).expect(t, http.StatusConflict)

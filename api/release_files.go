@@ -71,7 +71,8 @@ func releaseFileOp(o huma.Operation) huma.Operation {
 type byteRange struct{ first, last int64 }
 
 // parseRange reads a Range header against a file of size bytes: nil when the whole file is to
-// be sent (no header, several ranges, or another unit); ERANGE when the range lies outside it.
+// be sent (no header, several ranges, another unit, or a header that does not parse, which
+// RFC 9110 says to ignore); ERANGE when a well-formed range lies outside the file.
 func parseRange(h string, size int64) (*byteRange, error) {
 	spec, ok := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
 	if h == "" || !ok || strings.Contains(spec, ",") {
@@ -79,26 +80,37 @@ func parseRange(h string, size int64) (*byteRange, error) {
 	}
 	first, last, ok := strings.Cut(strings.TrimSpace(spec), "-")
 	if !ok {
-		return nil, domain.Errorf(domain.ERANGE, "Range must be bytes=first-last, bytes=first- or bytes=-suffix")
+		return nil, nil
 	}
-	unsatisfiable := domain.Errorf(domain.ERANGE, "the file has %d bytes: the range %q lies outside it", size, h)
+	number := func(s string) (int64, bool) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil && n >= 0 && s != "" && s[0] != '+'
+	}
+	unsatisfiable := &domain.Error{Code: domain.ERANGE, Message: fmt.Sprintf("the file has %d bytes: the range %q lies outside it", size, h)}
 	if first == "" { // the last n bytes
-		n, err := strconv.ParseInt(last, 10, 64)
-		if err != nil || n <= 0 || size == 0 {
+		n, ok := number(last)
+		switch {
+		case !ok:
+			return nil, nil
+		case n == 0 || size == 0:
 			return nil, unsatisfiable
 		}
 		return &byteRange{first: max(size-n, 0), last: size - 1}, nil
 	}
-	f, err := strconv.ParseInt(first, 10, 64)
-	if err != nil || f < 0 || f >= size {
-		return nil, unsatisfiable
+	f, ok := number(first)
+	if !ok {
+		return nil, nil
 	}
 	l := size - 1
 	if last != "" {
-		if l, err = strconv.ParseInt(last, 10, 64); err != nil || l < f {
-			return nil, unsatisfiable
+		n, ok := number(last)
+		if !ok || n < f {
+			return nil, nil // first-last with last before first is invalid: ignored
 		}
-		l = min(l, size-1)
+		l = min(n, size-1)
+	}
+	if f >= size {
+		return nil, unsatisfiable
 	}
 	return &byteRange{first: f, last: l}, nil
 }
@@ -108,7 +120,8 @@ func acceptsGzip(h string) bool {
 	for _, part := range strings.Split(h, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			q, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
+			params = strings.ToLower(strings.ReplaceAll(params, " ", ""))
+			q, ok := strings.CutPrefix(params, "q=")
 			return !ok || strings.Trim(q, "0.") != ""
 		}
 	}
@@ -127,21 +140,22 @@ func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*h
 	}
 	strong := `"` + f.SHA256 + `"`
 	gz := compressible(f.Format) && acceptsGzip(in.AcceptEncoding)
-	var rng *byteRange
-	if in.IfRange == "" || in.IfRange == strong {
-		if rng, err = parseRange(in.Range, f.Bytes); err != nil {
-			return nil, err
-		}
-	}
-	if rng != nil {
-		gz = false // ranges are of the file's own bytes
-	}
 	tag := strong
 	if gz {
 		tag = "W/" + strong
 	}
+	// A validator the client holds answers before any range is looked at (RFC 9110, 13.2.2).
 	if notModified(in.IfNoneMatch, tag) || notModified(in.IfNoneMatch, strong) {
 		return nil, &notModifiedError{etag: tag}
+	}
+	var rng *byteRange
+	if in.IfRange == "" || in.IfRange == strong {
+		if rng, err = parseRange(in.Range, f.Bytes); err != nil {
+			return nil, &rangeError{size: f.Bytes, err: err}
+		}
+	}
+	if rng != nil {
+		gz, tag = false, strong // ranges are of the file's own bytes
 	}
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
 		_, w := humachi.Unwrap(hc)
@@ -210,4 +224,18 @@ type deadlineWriter struct {
 func (d deadlineWriter) Write(p []byte) (int, error) {
 	_ = d.rc.SetWriteDeadline(flushDeadline(d.ctx))
 	return d.w.Write(p)
+}
+
+// rangeError is a 416 that says the file's size in Content-Range, as RFC 9110 asks.
+type rangeError struct {
+	size int64
+	err  error
+}
+
+func (e *rangeError) Error() string { return e.err.Error() }
+func (e *rangeError) Unwrap() error { return e.err }
+
+// Headers adds Content-Range: bytes */size to the problem.
+func (e *rangeError) Headers() http.Header {
+	return http.Header{"Content-Range": {fmt.Sprintf("bytes */%d", e.size)}}
 }

@@ -51,6 +51,11 @@ type LatestReleaseOutput struct {
 	CacheControl string `header:"Cache-Control" maxLength:"100" pattern:"^[ -~]*$" doc:"no-cache: the newest release changes when one is published." example:"no-cache"`
 }
 
+// releaseLicenseLink names the licence a release was published under.
+func releaseLicenseLink(r *domain.Release) string {
+	return "<" + licenseURL(r.Metadata.License) + `>; rel="license"`
+}
+
 // releaseCache is the Cache-Control of what never changes.
 const releaseCache = "public, max-age=31536000, immutable"
 
@@ -70,16 +75,22 @@ func (h *handlers) listReleases(ctx context.Context, in *ReleaseListInput) (*Lis
 	return newPage(&in.PageParams, rs, next), nil
 }
 
-func (h *handlers) getRelease(ctx context.Context, in *ReleasePathInput) (*ReleaseOutput, error) {
+// ReleaseGetInput is get-release's input.
+type ReleaseGetInput struct {
+	ReleasePathInput
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"The ETag you hold; 304 when it matches (releases never change)." example:"\"r1\""`
+}
+
+func (h *handlers) getRelease(ctx context.Context, in *ReleaseGetInput) (*ReleaseOutput, error) {
 	r, err := h.db.GetRelease(ctx, in.Slug, in.Number)
 	if err != nil {
 		return nil, err
 	}
-	d, err := h.db.GetDataset(ctx, in.Slug)
-	if err != nil {
-		return nil, err
+	tag := `"r` + strconv.Itoa(r.Number) + `"`
+	if notModified(in.IfNoneMatch, tag) {
+		return nil, &notModifiedError{etag: tag}
 	}
-	return &ReleaseOutput{ETag: `"r` + strconv.Itoa(r.Number) + `"`, CacheControl: releaseCache, Link: licenseLink(d), Body: r}, nil
+	return &ReleaseOutput{ETag: tag, CacheControl: releaseCache, Link: releaseLicenseLink(r), Body: r}, nil
 }
 
 func (h *handlers) getLatestRelease(ctx context.Context, in *DatasetPathInput) (*LatestReleaseOutput, error) {
@@ -100,9 +111,5 @@ func (h *handlers) createRelease(ctx context.Context, in *ReleaseCreateInput) (*
 	if err != nil {
 		return nil, err
 	}
-	d, err := h.db.GetDataset(ctx, in.Slug)
-	if err != nil {
-		return nil, err
-	}
-	return &ReleaseCreatedOutput{Location: "/v1/datasets/" + r.Dataset + "/releases/" + strconv.Itoa(r.Number), Link: licenseLink(d), Body: r}, nil
+	return &ReleaseCreatedOutput{Location: "/v1/datasets/" + r.Dataset + "/releases/" + strconv.Itoa(r.Number), Link: releaseLicenseLink(r), Body: r}, nil
 }

@@ -37,6 +37,7 @@ CREATE TABLE releases (
     as_of          timestamptz NOT NULL,
     changes_cursor text NOT NULL,
     content        jsonb NOT NULL,
+    metadata       jsonb NOT NULL, -- the dataset's description (licence, title, …) when it was taken
     created_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (dataset, number)
 );

@@ -82,9 +82,9 @@ func TestCSVWDatatypes(t *testing.T) {
 	}
 }
 
-// TestCSVWURL checks that the metadata sits where CSVW processors look for it.
+// TestCSVWURL checks the metadata's URL, the one the release CSV's Link header names.
 func TestCSVWURL(t *testing.T) {
-	want := datasetPage + "/releases/1/files/observations.csv-metadata.json"
+	want := datasetPage + "/releases/1/csv-metadata.json"
 	if got := CSVWURL(base, "smart-governance-2019", release1()); got != want {
 		t.Errorf("CSVWURL = %q, want %q", got, want)
 	}

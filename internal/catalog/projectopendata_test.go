@@ -62,7 +62,7 @@ func TestProjectOpenDataDescribesTheDatasets(t *testing.T) {
 	}
 	csv := d.Distribution[0]
 	if csv.DownloadURL != datasetPage+"/releases/1/files/observations.csv" || csv.MediaType != "text/csv" ||
-		csv.Format != "CSV" || csv.DescribedBy != datasetPage+"/releases/1/files/observations.csv-metadata.json" {
+		csv.Format != "CSV" || csv.DescribedBy != datasetPage+"/releases/1/csv-metadata.json" {
 		t.Errorf("CSV distribution %+v", csv)
 	}
 	if xlsx := d.Distribution[3]; xlsx.DescribedBy != datasetPage+"/releases/1/datapackage.json" {

@@ -31,10 +31,10 @@ func DataPackageURL(base, slug string, number int) string {
 	return ReleaseURL(base, slug, number) + "/datapackage.json"
 }
 
-// CSVWURL is the CSV on the Web metadata of a release's CSV: the CSV's URL followed by
-// "-metadata.json", where CSVW processors look for it.
+// CSVWURL is the CSV on the Web metadata of a release's CSV: {base}/v1/datasets/{slug}/releases/{n}/csv-metadata.json,
+// which the CSV's Link header (rel="describedby") names for CSVW processors.
 func CSVWURL(base, slug string, r domain.Release) string {
-	return FileURL(base, slug, r.Number, csvFile(r)) + "-metadata.json"
+	return ReleaseURL(base, slug, r.Number) + "/csv-metadata.json"
 }
 
 // CatalogURL is the first page of the DCAT catalog: {base}/v1/catalog.

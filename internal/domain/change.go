@@ -74,9 +74,9 @@ func ChangeHref(resource, id string) string {
 		return "/v1/roles/" + id
 	case "study":
 		return "/v1/studies/" + id
-	case "study_city":
+	case "study_city": // edition/city: the edition's list of cities holds it
 		if len(parts) == 2 {
-			return "/v1/studies/" + parts[0] + "/cities/" + parts[1]
+			return "/v1/studies/" + parts[0] + "/cities"
 		}
 	case "framework":
 		return "/v1/frameworks/" + id

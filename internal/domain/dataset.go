@@ -29,15 +29,15 @@ type DatasetFields struct {
 	Title              Text           `json:"title" db:"title"`
 	Description        Text           `json:"description" db:"description"`
 	Publisher          string         `json:"publisher" db:"publisher" minLength:"1" maxLength:"200" example:"UCLG Community of Practice on Digital Cities" doc:"Who publishes the dataset."`
-	License            string         `json:"license" db:"license" minLength:"1" maxLength:"100" pattern:"^[A-Za-z0-9.+-]+$" example:"CC-BY-4.0" doc:"The SPDX identifier of the dataset's licence (https://spdx.org/licenses/)."`
-	Themes             []string       `json:"themes" db:"themes" maxLength:"200" pattern:"^[^\\x00-\\x1f\\x7f]*$" required:"false" nullable:"false" maxItems:"20" doc:"Themes, as words or URIs (such as a EU data theme)." example:"[\"GOVE\",\"TECH\"]"`
-	Keywords           []string       `json:"keywords" db:"keywords" maxLength:"200" pattern:"^[^\\x00-\\x1f\\x7f]*$" required:"false" nullable:"false" maxItems:"50" example:"[\"smart cities\",\"open government\"]"`
+	License            string         `json:"license" db:"license" enum:"CC0-1.0,CC-BY-4.0,CC-BY-SA-4.0,CC-BY-3.0,CC-BY-SA-3.0,CC-BY-3.0-IGO,ODbL-1.0,ODC-By-1.0,PDDL-1.0,OGL-UK-3.0,OGL-Canada-2.0,etalab-2.0,DL-DE-BY-2.0,DL-DE-ZERO-2.0,CDLA-Permissive-2.0" example:"CC-BY-4.0" doc:"The SPDX identifier (https://spdx.org/licenses/) of the dataset's open licence."`
+	Themes             []string       `json:"themes" db:"themes" minLength:"1" maxLength:"200" pattern:"^[^\\x00-\\x1f\\x7f]*[^\\x00-\\x20\\x7f][^\\x00-\\x1f\\x7f]*$" required:"false" nullable:"false" maxItems:"20" doc:"Themes, as words or URIs (such as a EU data theme)." example:"[\"GOVE\",\"TECH\"]"`
+	Keywords           []string       `json:"keywords" db:"keywords" minLength:"1" maxLength:"200" pattern:"^[^\\x00-\\x1f\\x7f]*[^\\x00-\\x20\\x7f][^\\x00-\\x1f\\x7f]*$" required:"false" nullable:"false" maxItems:"50" example:"[\"smart cities\",\"open government\"]"`
 	TemporalStart      *int           `json:"temporal_start" db:"temporal_start" required:"false" minimum:"1900" maximum:"2199" doc:"First year the data covers; null when open." example:"2019"`
 	TemporalEnd        *int           `json:"temporal_end" db:"temporal_end" required:"false" minimum:"1900" maximum:"2199" doc:"Last year the data covers; null when open." example:"2020"`
 	Spatial            string         `json:"spatial" db:"spatial" required:"false" maxLength:"200" example:"World" doc:"The area the data covers, in words."`
 	AccrualPeriodicity string         `json:"accrual_periodicity" db:"accrual_periodicity" enum:"irregular,annual,biennial,triennial,quarterly,monthly" default:"irregular" required:"false" example:"biennial" doc:"How often new releases are expected."`
 	ContactName        string         `json:"contact_name" db:"contact_name" minLength:"1" maxLength:"200" example:"UCLG World Secretariat"`
-	ContactEmail       string         `json:"contact_email" db:"contact_email" minLength:"3" maxLength:"254" format:"email" example:"info@uclg.org"`
+	ContactEmail       string         `json:"contact_email" db:"contact_email" minLength:"6" maxLength:"254" pattern:"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}$" example:"info@uclg.org" doc:"A plain address (no display name): catalogs publish it as a mailto: link."`
 	Content            DatasetContent `json:"content" db:"content"`
 }
 
@@ -51,6 +51,15 @@ type DatasetContent struct {
 	Indicators []string `json:"indicators,omitempty" required:"false" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" maxItems:"500" doc:"Only these indicators (observations)."`
 	Provenance []string `json:"provenance,omitempty" required:"false" enum:"reported,sample,synthetic" maxItems:"3" doc:"The provenances to include; reported only when left out, so that invented data is never published unless asked for." example:"[\"reported\"]"`
 }
+
+// DatasetMetadata is a dataset's description kept with a release.
+type DatasetMetadata DatasetFields
+
+// Value stores the description as a jsonb object.
+func (m DatasetMetadata) Value() (driver.Value, error) { return json.Marshal(m) }
+
+// Scan reads the description from a jsonb column.
+func (m *DatasetMetadata) Scan(src any) error { return scanJSON(src, m) }
 
 // Value stores the content as a jsonb object.
 func (c DatasetContent) Value() (driver.Value, error) { return json.Marshal(c) }
@@ -116,8 +125,11 @@ type Release struct {
 	// brings a copy made from the release up to date.
 	ChangesCursor string         `json:"changes_cursor" db:"changes_cursor" maxLength:"200" pattern:"^[A-Za-z0-9_-]+$" example:"eyJ0IjoiNzQyIiwiaSI6MH0" doc:"Follow /v1/changes from this cursor to bring a copy made from this release up to date."`
 	Content       DatasetContent `json:"content" db:"content" doc:"The dataset's content query when the release was taken."`
-	Files         []ReleaseFile  `json:"files" db:"-" maxItems:"5"`
-	CreatedAt     time.Time      `json:"created_at" db:"created_at"`
+	// Metadata is the dataset's description as it was when the release was taken: the release's
+	// licence, data package and CSV on the Web metadata come from it, so they never change.
+	Metadata  DatasetMetadata `json:"metadata" db:"metadata" doc:"The dataset's description (title, licence, publisher, …) when the release was taken; the release's documents and licence link come from it and never change."`
+	Files     []ReleaseFile   `json:"files" db:"-" maxItems:"5"`
+	CreatedAt time.Time       `json:"created_at" db:"created_at"`
 }
 
 // ReleaseFile is one file of a release. Files never change.

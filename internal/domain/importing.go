@@ -128,6 +128,10 @@ func ParseImportRow(n int, rec []string, h ImportHeader, actor *Actor) ImportRow
 			return ImportRow{Row: n, Unreadable: true,
 				Problem: &ImportProblem{Row: n, Field: "row", Problem: "the row is not valid UTF-8; save the file as UTF-8"}}
 		}
+		if strings.ContainsFunc(s, NonCharacter) {
+			return ImportRow{Row: n, Problem: &ImportProblem{Row: n, Field: "row",
+				Problem: "the row holds U+FFFE or U+FFFF, which are not characters (spreadsheets and XML cannot hold them)"}}
+		}
 	}
 	cell := func(name string) string {
 		if i, ok := h[name]; ok && i < len(rec) {

@@ -44,3 +44,7 @@ func (t *Text) Scan(src any) error {
 	}
 	return errors.New("domain.Text: unsupported source type")
 }
+
+// NonCharacter reports whether r is U+FFFE or U+FFFF: Unicode reserves them as never to be
+// characters, and XML (so XLSX) cannot hold them. The API refuses them in every text it stores.
+func NonCharacter(r rune) bool { return r == 0xFFFE || r == 0xFFFF }

@@ -19,8 +19,8 @@ import (
 // transaction past it may still commit, so the feed stops there. The horizon comes out of the
 // same statement, and so the same snapshot, as the rows.
 const changesSQL = `
-	WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
-	SELECT h.xmin::text AS horizon, a.tx_id::text AS tx_id, a.id, a.resource, a.resource_id, a.action, a.at,
+	WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, pg_snapshot_xmax(pg_current_snapshot()) AS xmax)
+	SELECT h.xmin::text AS horizon, h.xmax::text AS next_tx, a.tx_id::text AS tx_id, a.id, a.resource, a.resource_id, a.action, a.at,
 	       coalesce(CASE WHEN a.resource = 'report' THEN `+publicReport+` ELSE a.after END, 'null') AS data
 	FROM horizon h
 	LEFT JOIN LATERAL (
@@ -44,6 +44,7 @@ const publicReport = `a.after || jsonb_build_object('allowed_transitions', '[]':
 
 type changeRow struct {
 	Horizon    string          `db:"horizon"`
+	NextTx     string          `db:"next_tx"`
 	TxID       *string         `db:"tx_id"`
 	ID         *int64          `db:"id"`
 	Resource   *string         `db:"resource"`
@@ -70,6 +71,12 @@ func readChanges(ctx context.Context, q sqlx.QueryerContext, since domain.Change
 		strconv.FormatUint(since.Tx, 10), since.ID, pq.Array(resources), limit)
 	if err != nil {
 		return nil, since, mapError(err)
+	}
+	if len(rows) > 0 {
+		// A cursor past every transaction yet begun was never issued here: it would wait for ever.
+		if nextTx, err := strconv.ParseUint(rows[0].NextTx, 10, 64); err == nil && since.Tx > nextTx {
+			return nil, since, domain.Invalid("since", "not a change-feed cursor issued by this API: it lies in the future")
+		}
 	}
 	next := since
 	var out []domain.Change

@@ -296,6 +296,7 @@ func cityReferences(ctx context.Context, tx *sqlx.Tx, slug string, scope []strin
 		Located      pq.StringArray `db:"located"`
 		Participates pq.StringArray `db:"participates"`
 		Adoptions    int            `db:"adoptions"`
+		Datasets     pq.StringArray `db:"datasets"`
 	}
 	if scope == nil || slices.Contains(scope, slug) {
 		if err := linkedFromReports(ctx, tx, "city", slug); err != nil {
@@ -309,7 +310,8 @@ func cityReferences(ctx context.Context, tx *sqlx.Tx, slug string, scope []strin
 			(SELECT count(*) FROM body_roles WHERE city = $1) AS roles,
 			ARRAY(SELECT slug FROM events WHERE city = $1 ORDER BY slug LIMIT 6) AS located,
 			ARRAY(SELECT DISTINCT event FROM event_cities WHERE city = $1 ORDER BY event LIMIT 6) AS participates,
-			(SELECT count(*) FROM (SELECT 1 FROM trend_adoptions WHERE city = $1 LIMIT $3) a) AS adoptions`,
+			(SELECT count(*) FROM (SELECT 1 FROM trend_adoptions WHERE city = $1 LIMIT $3) a) AS adoptions,
+			ARRAY(SELECT slug FROM datasets WHERE content->'cities' ? $1 ORDER BY slug LIMIT 6) AS datasets`,
 		slug, nullableArray(scope), cityRefLimit)
 	if err != nil {
 		return err
@@ -351,6 +353,9 @@ func cityReferences(ctx context.Context, tx *sqlx.Tx, slug string, scope []strin
 	}
 	if refs.Adoptions > 0 {
 		what = append(what, count(refs.Adoptions, "trend adoption record(s)"))
+	}
+	if len(refs.Datasets) > 0 {
+		what = append(what, "the datasets "+events(refs.Datasets)+" (in their content)")
 	}
 	if len(what) == 0 {
 		return nil

@@ -49,8 +49,12 @@ const dimensionsSQL = `
 
 // GetFramework returns one framework with its dimensions.
 func (db *DB) GetFramework(ctx context.Context, slug string) (*domain.Framework, error) {
+	return getFramework(ctx, db.reader(ctx), slug)
+}
+
+func getFramework(ctx context.Context, q sqlx.QueryerContext, slug string) (*domain.Framework, error) {
 	var f domain.Framework
-	err := db.reader(ctx).GetContext(ctx, &f, `SELECT `+frameworkColumns+` FROM frameworks WHERE slug = $1`, slug)
+	err := sqlx.GetContext(ctx, q, &f, `SELECT `+frameworkColumns+` FROM frameworks WHERE slug = $1`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no framework %q", slug)
 	}
@@ -62,7 +66,7 @@ func (db *DB) GetFramework(ctx context.Context, slug string) (*domain.Framework,
 		Ord       int    `db:"ord"`
 		domain.Dimension
 	}
-	if err := db.reader(ctx).SelectContext(ctx, &dims, `SELECT * FROM (`+dimensionsSQL+`) d WHERE framework = $1 ORDER BY ord`, slug); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &dims, `SELECT * FROM (`+dimensionsSQL+`) d WHERE framework = $1 ORDER BY ord`, slug); err != nil {
 		return nil, mapError(err)
 	}
 	f.Dimensions = []domain.Dimension{}
@@ -92,7 +96,12 @@ func (db *DB) CreateFramework(ctx context.Context, caller domain.Caller, in doma
 				return err
 			}
 		}
-		return audit(ctx, tx, caller, "create", "framework", in.Slug, nil, in)
+		// The audit image (and so the change feed) is the framework as the API shows it.
+		created, err := getFramework(ctx, tx, in.Slug)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, caller, "create", "framework", in.Slug, nil, created)
 	})
 	if err != nil {
 		return nil, err

@@ -57,7 +57,8 @@ func (db *DB) PublishRelease(ctx context.Context, caller domain.Caller, slug, no
 			return err
 		}
 		defer snap.Rollback() // read-only
-		r := domain.Release{Dataset: slug, Number: number, Notes: notes, Content: before.Content}
+		r := domain.Release{Dataset: slug, Number: number, Notes: notes, Content: before.Content,
+			Metadata: domain.DatasetMetadata(before.DatasetFields)}
 		var horizon string
 		if err := snap.QueryRowContext(ctx, `SELECT clock_timestamp(), pg_snapshot_xmin(pg_current_snapshot())::text`).
 			Scan(&r.AsOf, &horizon); err != nil {
@@ -81,9 +82,9 @@ func (db *DB) PublishRelease(ctx context.Context, caller domain.Caller, slug, no
 			r.Files = append(r.Files, file)
 		}
 		if err := tx.GetContext(ctx, &r.CreatedAt, `
-			INSERT INTO releases (dataset, number, notes, rows, as_of, changes_cursor, content)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING created_at`,
-			slug, number, notes, r.Rows, r.AsOf, r.ChangesCursor, r.Content); err != nil {
+			INSERT INTO releases (dataset, number, notes, rows, as_of, changes_cursor, content, metadata)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING created_at`,
+			slug, number, notes, r.Rows, r.AsOf, r.ChangesCursor, r.Content, r.Metadata); err != nil {
 			return err
 		}
 		r.CreatedAt = r.CreatedAt.UTC()
@@ -192,7 +193,7 @@ func withReleaseHrefs(r *domain.Release) {
 	}
 }
 
-const releaseSelect = `SELECT dataset, number, notes, rows, as_of, changes_cursor, content, created_at FROM releases`
+const releaseSelect = `SELECT dataset, number, notes, rows, as_of, changes_cursor, content, metadata, created_at FROM releases`
 
 // ListReleases returns a dataset's releases, newest first, before the given number (0: from
 // the newest), and whether there are more.
@@ -263,9 +264,9 @@ type StoredFile struct {
 func (db *DB) GetReleaseFile(ctx context.Context, slug string, number int, name string) (*StoredFile, error) {
 	var f StoredFile
 	err := db.reader(ctx).GetContext(ctx, &f, `
-		SELECT f.id, f.name, f.format, f.media_type, f.bytes, f.sha256, f.chunk_size, r.created_at, d.license
+		SELECT f.id, f.name, f.format, f.media_type, f.bytes, f.sha256, f.chunk_size, r.created_at,
+		       r.metadata->>'license' AS license
 		FROM release_files f JOIN releases r ON r.dataset = f.dataset AND r.number = f.number
-		JOIN datasets d ON d.slug = f.dataset
 		WHERE f.dataset = $1 AND f.number = $2 AND f.name = $3`, slug, number, name)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := db.GetRelease(ctx, slug, number); err != nil {

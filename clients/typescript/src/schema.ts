@@ -3162,7 +3162,7 @@ export interface components {
              */
             accrual_periodicity: "irregular" | "annual" | "biennial" | "triennial" | "quarterly" | "monthly";
             /**
-             * Format: email
+             * @description A plain address (no display name): catalogs publish it as a mailto: link.
              * @example info@uclg.org
              */
             contact_email: string;
@@ -3186,10 +3186,11 @@ export interface components {
              */
             latest_release: number | null;
             /**
-             * @description The SPDX identifier of the dataset's licence (https://spdx.org/licenses/).
+             * @description The SPDX identifier (https://spdx.org/licenses/) of the dataset's open licence.
              * @example CC-BY-4.0
+             * @enum {string}
              */
-            license: string;
+            license: "CC0-1.0" | "CC-BY-4.0" | "CC-BY-SA-4.0" | "CC-BY-3.0" | "CC-BY-SA-3.0" | "CC-BY-3.0-IGO" | "ODbL-1.0" | "ODC-By-1.0" | "PDDL-1.0" | "OGL-UK-3.0" | "OGL-Canada-2.0" | "etalab-2.0" | "DL-DE-BY-2.0" | "DL-DE-ZERO-2.0" | "CDLA-Permissive-2.0";
             /**
              * @description Who publishes the dataset.
              * @example UCLG Community of Practice on Digital Cities
@@ -3313,7 +3314,7 @@ export interface components {
              */
             accrual_periodicity: "irregular" | "annual" | "biennial" | "triennial" | "quarterly" | "monthly";
             /**
-             * Format: email
+             * @description A plain address (no display name): catalogs publish it as a mailto: link.
              * @example info@uclg.org
              */
             contact_email: string;
@@ -3329,10 +3330,11 @@ export interface components {
              */
             keywords?: string[];
             /**
-             * @description The SPDX identifier of the dataset's licence (https://spdx.org/licenses/).
+             * @description The SPDX identifier (https://spdx.org/licenses/) of the dataset's open licence.
              * @example CC-BY-4.0
+             * @enum {string}
              */
-            license: string;
+            license: "CC0-1.0" | "CC-BY-4.0" | "CC-BY-SA-4.0" | "CC-BY-3.0" | "CC-BY-SA-3.0" | "CC-BY-3.0-IGO" | "ODbL-1.0" | "ODC-By-1.0" | "PDDL-1.0" | "OGL-UK-3.0" | "OGL-Canada-2.0" | "etalab-2.0" | "DL-DE-BY-2.0" | "DL-DE-ZERO-2.0" | "CDLA-Permissive-2.0";
             /**
              * @description Who publishes the dataset.
              * @example UCLG Community of Practice on Digital Cities
@@ -3412,7 +3414,7 @@ export interface components {
              */
             accrual_periodicity: "irregular" | "annual" | "biennial" | "triennial" | "quarterly" | "monthly";
             /**
-             * Format: email
+             * @description A plain address (no display name): catalogs publish it as a mailto: link.
              * @example info@uclg.org
              */
             contact_email: string;
@@ -3428,10 +3430,106 @@ export interface components {
              */
             keywords?: string[];
             /**
-             * @description The SPDX identifier of the dataset's licence (https://spdx.org/licenses/).
+             * @description The SPDX identifier (https://spdx.org/licenses/) of the dataset's open licence.
              * @example CC-BY-4.0
+             * @enum {string}
              */
-            license: string;
+            license: "CC0-1.0" | "CC-BY-4.0" | "CC-BY-SA-4.0" | "CC-BY-3.0" | "CC-BY-SA-3.0" | "CC-BY-3.0-IGO" | "ODbL-1.0" | "ODC-By-1.0" | "PDDL-1.0" | "OGL-UK-3.0" | "OGL-Canada-2.0" | "etalab-2.0" | "DL-DE-BY-2.0" | "DL-DE-ZERO-2.0" | "CDLA-Permissive-2.0";
+            /**
+             * @description Who publishes the dataset.
+             * @example UCLG Community of Practice on Digital Cities
+             */
+            publisher: string;
+            /**
+             * @description The area the data covers, in words.
+             * @example World
+             */
+            spatial?: string;
+            /**
+             * Format: int64
+             * @description Last year the data covers; null when open.
+             * @example 2020
+             */
+            temporal_end?: number | null;
+            /**
+             * Format: int64
+             * @description First year the data covers; null when open.
+             * @example 2019
+             */
+            temporal_start?: number | null;
+            /**
+             * @description Themes, as words or URIs (such as a EU data theme).
+             * @example [
+             *       "GOVE",
+             *       "TECH"
+             *     ]
+             */
+            themes?: string[];
+            title: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "accrual_periodicity": "biennial",
+         *       "contact_email": "info@uclg.org",
+         *       "contact_name": "UCLG World Secretariat",
+         *       "content": {
+         *         "edition": 2019,
+         *         "provenance": [
+         *           "sample"
+         *         ],
+         *         "resource": "observations"
+         *       },
+         *       "description": {
+         *         "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
+         *       },
+         *       "keywords": [
+         *         "smart governance",
+         *         "sample data"
+         *       ],
+         *       "license": "CC0-1.0",
+         *       "publisher": "UCLG Community of Practice on Digital Cities",
+         *       "spatial": "World",
+         *       "temporal_end": 2019,
+         *       "temporal_start": 2019,
+         *       "themes": [
+         *         "GOVE",
+         *         "TECH"
+         *       ],
+         *       "title": {
+         *         "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
+         *       }
+         *     }
+         */
+        DatasetMetadata: {
+            /**
+             * @description How often new releases are expected.
+             * @default irregular
+             * @example biennial
+             * @enum {string}
+             */
+            accrual_periodicity: "irregular" | "annual" | "biennial" | "triennial" | "quarterly" | "monthly";
+            /**
+             * @description A plain address (no display name): catalogs publish it as a mailto: link.
+             * @example info@uclg.org
+             */
+            contact_email: string;
+            /** @example UCLG World Secretariat */
+            contact_name: string;
+            content: components["schemas"]["DatasetContent"];
+            description: components["schemas"]["Text"];
+            /**
+             * @example [
+             *       "smart cities",
+             *       "open government"
+             *     ]
+             */
+            keywords?: string[];
+            /**
+             * @description The SPDX identifier (https://spdx.org/licenses/) of the dataset's open licence.
+             * @example CC-BY-4.0
+             * @enum {string}
+             */
+            license: "CC0-1.0" | "CC-BY-4.0" | "CC-BY-SA-4.0" | "CC-BY-3.0" | "CC-BY-SA-3.0" | "CC-BY-3.0-IGO" | "ODbL-1.0" | "ODC-By-1.0" | "PDDL-1.0" | "OGL-UK-3.0" | "OGL-Canada-2.0" | "etalab-2.0" | "DL-DE-BY-2.0" | "DL-DE-ZERO-2.0" | "CDLA-Permissive-2.0";
             /**
              * @description Who publishes the dataset.
              * @example UCLG Community of Practice on Digital Cities
@@ -5758,6 +5856,37 @@ export interface components {
          *               "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
          *             }
          *           ],
+         *           "metadata": {
+         *             "accrual_periodicity": "biennial",
+         *             "contact_email": "info@uclg.org",
+         *             "contact_name": "UCLG World Secretariat",
+         *             "content": {
+         *               "edition": 2019,
+         *               "provenance": [
+         *                 "sample"
+         *               ],
+         *               "resource": "observations"
+         *             },
+         *             "description": {
+         *               "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
+         *             },
+         *             "keywords": [
+         *               "smart governance",
+         *               "sample data"
+         *             ],
+         *             "license": "CC0-1.0",
+         *             "publisher": "UCLG Community of Practice on Digital Cities",
+         *             "spatial": "World",
+         *             "temporal_end": 2019,
+         *             "temporal_start": 2019,
+         *             "themes": [
+         *               "GOVE",
+         *               "TECH"
+         *             ],
+         *             "title": {
+         *               "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
+         *             }
+         *           },
          *           "notes": "First release, taken when the sample data was loaded.",
          *           "number": 1,
          *           "rows": 121
@@ -6968,6 +7097,37 @@ export interface components {
          *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
          *         }
          *       ],
+         *       "metadata": {
+         *         "accrual_periodicity": "biennial",
+         *         "contact_email": "info@uclg.org",
+         *         "contact_name": "UCLG World Secretariat",
+         *         "content": {
+         *           "edition": 2019,
+         *           "provenance": [
+         *             "sample"
+         *           ],
+         *           "resource": "observations"
+         *         },
+         *         "description": {
+         *           "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
+         *         },
+         *         "keywords": [
+         *           "smart governance",
+         *           "sample data"
+         *         ],
+         *         "license": "CC0-1.0",
+         *         "publisher": "UCLG Community of Practice on Digital Cities",
+         *         "spatial": "World",
+         *         "temporal_end": 2019,
+         *         "temporal_start": 2019,
+         *         "themes": [
+         *           "GOVE",
+         *           "TECH"
+         *         ],
+         *         "title": {
+         *           "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
+         *         }
+         *       },
          *       "notes": "First release, taken when the sample data was loaded.",
          *       "number": 1,
          *       "rows": 121
@@ -6991,6 +7151,8 @@ export interface components {
             /** @example smart-governance-2019 */
             dataset: string;
             files: components["schemas"]["ReleaseFile"][] | null;
+            /** @description The dataset's description (title, licence, publisher, …) when the release was taken; the release's documents and licence link come from it and never change. */
+            metadata: components["schemas"]["DatasetMetadata"];
             /** @example First release of the 2019 edition's observations. */
             notes: string;
             /**
@@ -16485,6 +16647,37 @@ export interface operations {
                      *               "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
                      *             }
                      *           ],
+                     *           "metadata": {
+                     *             "accrual_periodicity": "biennial",
+                     *             "contact_email": "info@uclg.org",
+                     *             "contact_name": "UCLG World Secretariat",
+                     *             "content": {
+                     *               "edition": 2019,
+                     *               "provenance": [
+                     *                 "sample"
+                     *               ],
+                     *               "resource": "observations"
+                     *             },
+                     *             "description": {
+                     *               "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
+                     *             },
+                     *             "keywords": [
+                     *               "smart governance",
+                     *               "sample data"
+                     *             ],
+                     *             "license": "CC0-1.0",
+                     *             "publisher": "UCLG Community of Practice on Digital Cities",
+                     *             "spatial": "World",
+                     *             "temporal_end": 2019,
+                     *             "temporal_start": 2019,
+                     *             "themes": [
+                     *               "GOVE",
+                     *               "TECH"
+                     *             ],
+                     *             "title": {
+                     *               "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
+                     *             }
+                     *           },
                      *           "notes": "First release, taken when the sample data was loaded.",
                      *           "number": 1,
                      *           "rows": 121
@@ -16674,6 +16867,37 @@ export interface operations {
                      *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
                      *         }
                      *       ],
+                     *       "metadata": {
+                     *         "accrual_periodicity": "biennial",
+                     *         "contact_email": "info@uclg.org",
+                     *         "contact_name": "UCLG World Secretariat",
+                     *         "content": {
+                     *           "edition": 2019,
+                     *           "provenance": [
+                     *             "sample"
+                     *           ],
+                     *           "resource": "observations"
+                     *         },
+                     *         "description": {
+                     *           "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
+                     *         },
+                     *         "keywords": [
+                     *           "smart governance",
+                     *           "sample data"
+                     *         ],
+                     *         "license": "CC0-1.0",
+                     *         "publisher": "UCLG Community of Practice on Digital Cities",
+                     *         "spatial": "World",
+                     *         "temporal_end": 2019,
+                     *         "temporal_start": 2019,
+                     *         "themes": [
+                     *           "GOVE",
+                     *           "TECH"
+                     *         ],
+                     *         "title": {
+                     *           "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
+                     *         }
+                     *       },
                      *       "notes": "First release, taken when the sample data was loaded.",
                      *       "number": 1,
                      *       "rows": 121
@@ -16955,7 +17179,10 @@ export interface operations {
     "get-release": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold; 304 when it matches (releases never change). */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The dataset's slug. */
                 slug: string;
@@ -17034,6 +17261,37 @@ export interface operations {
                      *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
                      *         }
                      *       ],
+                     *       "metadata": {
+                     *         "accrual_periodicity": "biennial",
+                     *         "contact_email": "info@uclg.org",
+                     *         "contact_name": "UCLG World Secretariat",
+                     *         "content": {
+                     *           "edition": 2019,
+                     *           "provenance": [
+                     *             "sample"
+                     *           ],
+                     *           "resource": "observations"
+                     *         },
+                     *         "description": {
+                     *           "en": "Invented values of the 2019 Smart Governance framework's indicators for the sample cities, to show the release formats. Not a result of the Smart Cities Study, whose per-city results are not public."
+                     *         },
+                     *         "keywords": [
+                     *           "smart governance",
+                     *           "sample data"
+                     *         ],
+                     *         "license": "CC0-1.0",
+                     *         "publisher": "UCLG Community of Practice on Digital Cities",
+                     *         "spatial": "World",
+                     *         "temporal_end": 2019,
+                     *         "temporal_start": 2019,
+                     *         "themes": [
+                     *           "GOVE",
+                     *           "TECH"
+                     *         ],
+                     *         "title": {
+                     *           "en": "Smart Governance 2019 indicators (sample data for demonstrations)"
+                     *         }
+                     *       },
                      *       "notes": "First release, taken when the sample data was loaded.",
                      *       "number": 1,
                      *       "rows": 121
@@ -17041,6 +17299,18 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["Release"];
                 };
+            };
+            /** @description Not Modified: the ETag sent in If-None-Match is still current; there is no body. */
+            304: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
