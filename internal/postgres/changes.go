@@ -21,7 +21,7 @@ import (
 const changesSQL = `
 	WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, pg_snapshot_xmax(pg_current_snapshot()) AS xmax)
 	SELECT h.xmin::text AS horizon, h.xmax::text AS next_tx, a.tx_id::text AS tx_id, a.id, a.resource, a.resource_id, a.action, a.at,
-	       coalesce(CASE WHEN a.resource = 'report' THEN `+publicReport+` ELSE a.after END, 'null') AS data
+	       coalesce(CASE WHEN a.resource = 'report' THEN ` + publicReport + ` ELSE a.after END, 'null') AS data
 	FROM horizon h
 	LEFT JOIN LATERAL (
 		SELECT tx_id, id, resource, resource_id, action, at, after
