@@ -45,6 +45,9 @@ func finishContract(doc *huma.OpenAPI) {
 				if p.Schema != nil {
 					p.Schema.Nullable = false // a parameter is absent or has a value; it is never null
 				}
+				if p.In == "query" && p.Name == "updated_since" {
+					p.Description = updatedSinceDoc // the same on every collection, too long for a tag
+				}
 			}
 		}
 	}

@@ -2,29 +2,28 @@ package api
 
 import (
 	"context"
-	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // ObservationFilterParams are the filters shared by list-observations and export-observations.
 type ObservationFilterParams struct {
-	City         []string  `query:"city" maxLength:"100" maxItems:"100" doc:"City slugs, comma-separated." example:"malaga"`
-	Indicator    []string  `query:"indicator" maxLength:"100" maxItems:"100" doc:"Indicator slugs, comma-separated." example:"sg2019-participatory-budget"`
-	Framework    string    `query:"framework" maxLength:"100" doc:"Only indicators of this framework." example:"uclg-smart-governance-2019"`
-	Dimension    string    `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)." example:"participation"`
-	Edition      int       `query:"edition" minimum:"2000" maximum:"2100" doc:"Only values from this study edition." example:"2019"`
-	From         int       `query:"from" minimum:"1900" maximum:"2200" doc:"Only periods from this year on." example:"2019"`
-	To           int       `query:"to" minimum:"1900" maximum:"2200" doc:"Only periods up to this year." example:"2019"`
-	Status       []string  `query:"status" enum:"A,E,P,M,NR" maxItems:"5" doc:"Status flags, comma-separated." example:"A,E"`
-	Verification string    `query:"verification" enum:"self_reported,verified,rejected" example:"self_reported"`
-	Provenance   string    `query:"provenance" enum:"reported,sample,synthetic" doc:"Only real (reported), sample or synthetic data." example:"sample"`
-	Latest       bool      `query:"latest" doc:"Only the most recent period of each city and indicator; such lists are ordered by city and indicator." example:"true"`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only observations changed at or after this time, for incremental sync." example:"2025-01-20T09:00:00Z"`
+	City         []string `query:"city" maxLength:"100" maxItems:"100" doc:"City slugs, comma-separated." example:"malaga"`
+	Indicator    []string `query:"indicator" maxLength:"100" maxItems:"100" doc:"Indicator slugs, comma-separated." example:"sg2019-participatory-budget"`
+	Framework    string   `query:"framework" maxLength:"100" doc:"Only indicators of this framework." example:"uclg-smart-governance-2019"`
+	Dimension    string   `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)." example:"participation"`
+	Edition      int      `query:"edition" minimum:"2000" maximum:"2100" doc:"Only values from this study edition." example:"2019"`
+	From         int      `query:"from" minimum:"1900" maximum:"2200" doc:"Only periods from this year on." example:"2019"`
+	To           int      `query:"to" minimum:"1900" maximum:"2200" doc:"Only periods up to this year." example:"2019"`
+	Status       []string `query:"status" enum:"A,E,P,M,NR" maxItems:"5" doc:"Status flags, comma-separated." example:"A,E"`
+	Verification string   `query:"verification" enum:"self_reported,verified,rejected" example:"self_reported"`
+	Provenance   string   `query:"provenance" enum:"reported,sample,synthetic" doc:"Only real (reported), sample or synthetic data." example:"sample"`
+	Latest       bool     `query:"latest" doc:"Only the most recent period of each city and indicator; such lists are ordered by city and indicator." example:"true"`
+	SyncParams
 }
 
-// filter turns the parameters into a store filter, checking what the schema cannot.
-func (p *ObservationFilterParams) filter() (domain.ObservationFilter, error) {
+// observationFilter turns the parameters into a store filter, checking what the schema cannot.
+func (h *handlers) observationFilter(ctx context.Context, p *ObservationFilterParams) (domain.ObservationFilter, error) {
 	f := domain.ObservationFilter{Cities: p.City, Indicators: p.Indicator, Framework: p.Framework,
 		Dimension: p.Dimension, Status: p.Status, Verification: p.Verification, Provenance: p.Provenance,
 		Latest: p.Latest}
@@ -43,10 +42,9 @@ func (p *ObservationFilterParams) filter() (domain.ObservationFilter, error) {
 	if p.To != 0 {
 		f.To = &p.To
 	}
-	if !p.UpdatedSince.IsZero() {
-		f.UpdatedSince = &p.UpdatedSince
-	}
-	return f, nil
+	var err error
+	f.UpdatedSince, err = h.syncPoint(ctx, p.SyncParams)
+	return f, err
 }
 
 // ObservationListInput is list-observations' input.
@@ -132,7 +130,7 @@ type RevisionListInput struct {
 }
 
 func (h *handlers) listObservations(ctx context.Context, in *ObservationListInput) (*ListOutput[domain.Observation], error) {
-	f, err := in.filter()
+	f, err := h.observationFilter(ctx, &in.ObservationFilterParams)
 	if err != nil {
 		return nil, err
 	}

@@ -89,7 +89,7 @@ func observationWhere(f domain.ObservationFilter, args *queryArgs, split string)
 		where = append(where, "o.provenance = "+args.add(f.Provenance))
 	}
 	if f.UpdatedSince != nil {
-		where = append(where, "o.updated_at >= "+args.add(*f.UpdatedSince))
+		where = append(where, changedIDSince(args, "observation", "o.id", f.UpdatedSince))
 	}
 	return where
 }

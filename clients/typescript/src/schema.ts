@@ -189,7 +189,7 @@ export interface paths {
         };
         /**
          * List a city's adoption of the trends
-         * @description A city's adoption of the trends: by default its latest record of each trend (year gives the state as of that year), history=true lists every year's record. Filtered by stage and provenance. Ordered by trend, then year. 404 when the city does not exist.
+         * @description A city's adoption of the trends: by default its latest record of each trend (year gives the state as of that year), history=true lists every year's record. Filtered by stage, provenance and updated_since (incremental sync). Ordered by trend, then year. 404 when the city does not exist.
          */
         get: operations["list-city-trends"];
         put?: never;
@@ -445,7 +445,7 @@ export interface paths {
         };
         /**
          * List indicator frameworks with their dimension trees
-         * @description Every indicator framework with its dimension tree, flattened with parents before their children.
+         * @description Every indicator framework with its dimension tree, flattened with parents before their children; updated_since gives incremental sync.
          */
         get: operations["list-frameworks"];
         put?: never;
@@ -489,7 +489,7 @@ export interface paths {
         };
         /**
          * List indicators
-         * @description Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type and status. Keyset paging.
+         * @description Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type and status. Keyset paging; updated_since gives incremental sync.
          */
         get: operations["list-indicators"];
         put?: never;
@@ -957,7 +957,7 @@ export interface paths {
         };
         /**
          * List the Smart Cities Study's editions
-         * @description Every edition of the Smart Cities Study (2012, 2017, 2019, 2021, 2023, and any planned), oldest first, optionally by status.
+         * @description Every edition of the Smart Cities Study (2012, 2017, 2019, 2021, 2023, and any planned), oldest first, optionally by status; updated_since gives incremental sync.
          */
         get: operations["list-studies"];
         put?: never;
@@ -1005,7 +1005,7 @@ export interface paths {
         };
         /**
          * List an edition's participating cities
-         * @description The cities taking part in an edition, by slug. Participation invented for demos is marked provenance sample.
+         * @description The cities taking part in an edition, by slug. Participation invented for demos is marked provenance sample. updated_since gives incremental sync (a change of the city's name or country counts).
          */
         get: operations["list-study-cities"];
         put?: never;
@@ -1169,7 +1169,7 @@ export interface paths {
         };
         /**
          * List the cities' adoption of a trend
-         * @description The cities' adoption of a trend: by default each city's latest record (year gives the state as of that year), history=true lists every year's record. Filtered by stage, UCLG section and provenance. Ordered by city, then year. 404 when the trend does not exist.
+         * @description The cities' adoption of a trend: by default each city's latest record (year gives the state as of that year), history=true lists every year's record. Filtered by stage, UCLG section, provenance and updated_since (incremental sync). Ordered by city, then year. 404 when the trend does not exist.
          */
         get: operations["list-trend-adoption"];
         put?: never;
@@ -8024,7 +8024,7 @@ export interface operations {
                 cop_member?: "true" | "false";
                 /** @description Search in the name, in any language, ignoring case and accents (malaga finds Málaga). */
                 q?: string;
-                /** @description Only cities changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug. */
                 sort?: "slug" | "-slug" | "name" | "-name" | "population" | "-population" | "updated_at" | "-updated_at";
@@ -9272,7 +9272,7 @@ export interface operations {
                 include_undated?: "true" | "false";
                 /** @description true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others. */
                 upcoming?: "true" | "false";
-                /** @description Only events changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -9851,7 +9851,7 @@ export interface operations {
                 stage?: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
                 /** @description Only real (reported), sample or synthetic records. */
                 provenance?: "reported" | "sample" | "synthetic";
-                /** @description Only records changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -11080,7 +11080,7 @@ export interface operations {
                 body?: string;
                 /** @description Only commitments in this status. */
                 status?: "open" | "in_progress" | "done" | "dropped";
-                /** @description Only commitments changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -12380,7 +12380,7 @@ export interface operations {
                 include_undated?: "true" | "false";
                 /** @description true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others. */
                 upcoming?: "true" | "false";
-                /** @description Only events changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Only events in this city (location.city) or with it among their cities (any role), by slug; a city that does not exist is a 422. */
                 city?: string;
@@ -13939,7 +13939,10 @@ export interface operations {
     };
     "list-frameworks": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
+                updated_since?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -14571,6 +14574,8 @@ export interface operations {
                 dimension?: string;
                 value_type?: "numeric" | "percentage" | "count" | "boolean" | "ordinal" | "text";
                 status?: "active" | "retired";
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
+                updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
@@ -15828,7 +15833,7 @@ export interface operations {
                 provenance?: "reported" | "sample" | "synthetic";
                 /** @description Only the most recent period of each city and indicator; such lists are ordered by city and indicator. */
                 latest?: boolean;
-                /** @description Only observations changed at or after this time, for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -16210,7 +16215,7 @@ export interface operations {
                 provenance?: "reported" | "sample" | "synthetic";
                 /** @description Only the most recent period of each city and indicator; such lists are ordered by city and indicator. */
                 latest?: boolean;
-                /** @description Only observations changed at or after this time, for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Output format; without it, chosen from Accept (text/csv, application/x-ndjson, application/json), CSV by default. */
                 format?: "csv" | "ndjson" | "json";
@@ -17754,7 +17759,7 @@ export interface operations {
                 kind?: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
                 /** @description Search in the name, in any language, and the acronym, ignoring case and accents (uraia finds Uraía). */
                 q?: string;
-                /** @description Only organisations changed at or after this time (RFC 3339), for incremental sync; a change of relations counts. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -19165,7 +19170,7 @@ export interface operations {
                 from?: string;
                 /** @description Only reports whose period starts on or before this day. */
                 to?: string;
-                /** @description Only reports changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -22233,7 +22238,7 @@ export interface operations {
                 role?: "chair" | "co_chair" | "president" | "co_president" | "vice_chair" | "vice_president" | "member";
                 /** @description true: only terms held today (begun, or of unknown start, and not ended, or of unknown end); false: only the others. */
                 current?: "true" | "false";
-                /** @description Only roles changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -23223,6 +23228,8 @@ export interface operations {
             query?: {
                 /** @description Only editions at this stage. */
                 status?: "planned" | "in_progress" | "completed" | "published";
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
+                updated_since?: string;
             };
             header?: never;
             path?: never;
@@ -24034,7 +24041,10 @@ export interface operations {
     };
     "list-study-cities": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
+                updated_since?: string;
+            };
             header?: never;
             path: {
                 /** @description The edition's year. */
@@ -25204,7 +25214,7 @@ export interface operations {
                 framework?: string;
                 /** @description Only trends serving this dimension (needs framework). */
                 dimension?: string;
-                /** @description Only trends changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -26469,7 +26479,7 @@ export interface operations {
                 stage?: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
                 /** @description Only real (reported), sample or synthetic records. */
                 provenance?: "reported" | "sample" | "synthetic";
-                /** @description Only records changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
