@@ -290,6 +290,7 @@ type ObservationFilter struct {
 	Provenance   string
 	Latest       bool       // only the most recent period per city and indicator
 	UpdatedSince *SyncPoint // only observations changed from this point on
+	AsOf         *time.Time // the vintage: the observations as the API showed them at this time
 	Limit        int        // 0 for no limit (exports)
 	AfterID      int64      // keyset of id-ordered lists
 	AfterLatest  *LatestKey // keyset of latest lists, which are ordered by city and indicator

@@ -36,3 +36,18 @@ func ParseUpdatedSince(s, field string) (*UpdatedSince, error) {
 	}
 	return &UpdatedSince{Cursor: &c}, nil
 }
+
+// MinAsOfYear is the earliest year of an as_of (a vintage: what the API said at a past time).
+const MinAsOfYear = 1900
+
+// CheckAsOf checks an as_of time against now: not in the future (the API cannot say yet what it
+// will say), not before 1900. field names the parameter in errors.
+func CheckAsOf(t, now time.Time, field string) error {
+	switch {
+	case t.After(now):
+		return Invalid(field, "%s is in the future: as_of reads what the API said at a past time", t.UTC().Format(time.RFC3339Nano))
+	case t.UTC().Year() < MinAsOfYear:
+		return Invalid(field, "must be from %d on", MinAsOfYear)
+	}
+	return nil
+}

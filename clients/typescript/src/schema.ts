@@ -561,7 +561,7 @@ export interface paths {
         };
         /**
          * List observations
-         * @description Observations by id, filtered by cities, indicators, framework, dimension, edition, period, status, verification and provenance. latest=true keeps only the most recent period of each city and indicator, ordered by city and indicator. Values are typed JSON; missing values are null with their status. Keyset paging; updated_since gives incremental sync.
+         * @description Observations by id, filtered by cities, indicators, framework, dimension, edition, period, status, verification and provenance. latest=true keeps only the most recent period of each city and indicator, ordered by city and indicator. Values are typed JSON; missing values are null with their status. Keyset paging; updated_since gives incremental sync; as_of lists the observations as they were at a past time (a vintage), from their revision history.
          */
         get: operations["list-observations"];
         put?: never;
@@ -585,7 +585,7 @@ export interface paths {
         };
         /**
          * Export observations as CSV, NDJSON or JSON, streamed with no row cap
-         * @description The same filters as list-observations, streamed in id order with no row cap in CSV (columns are the JSON field names), NDJSON or a JSON array. The format comes from format or Accept; anything else is 406. CSV is safe to open in a spreadsheet (OWASP CSV injection): a text cell (source, footnote, the value of an ordinal or text indicator) that begins with =, +, -, @, a tab or a carriage return, or with single quotes followed by one of those, is written with one more single quote (') in front: =SUM(A1) becomes '=SUM(A1) and '=x becomes ''=x. Numbers are written as they are (-3.5). import-observations removes that quote again, so an export imports back exactly; NDJSON and JSON carry the texts unchanged.
+         * @description The same filters as list-observations (as_of too: a past vintage), streamed in id order with no row cap in CSV (columns are the JSON field names), NDJSON or a JSON array. The format comes from format or Accept; anything else is 406. CSV is safe to open in a spreadsheet (OWASP CSV injection): a text cell (source, footnote, the value of an ordinal or text indicator) that begins with =, +, -, @, a tab or a carriage return, or with single quotes followed by one of those, is written with one more single quote (') in front: =SUM(A1) becomes '=SUM(A1) and '=x becomes ''=x. Numbers are written as they are (-3.5). import-observations removes that quote again, so an export imports back exactly; NDJSON and JSON carry the texts unchanged.
          */
         get: operations["export-observations"];
         put?: never;
@@ -625,7 +625,7 @@ export interface paths {
         };
         /**
          * Get an observation
-         * @description One observation with its ETag.
+         * @description One observation with its ETag; with as_of, as it was at a past time (a vintage), from its revision history.
          */
         get: operations["get-observation"];
         /**
@@ -15833,6 +15833,8 @@ export interface operations {
                 provenance?: "reported" | "sample" | "synthetic";
                 /** @description Only the most recent period of each city and indicator; such lists are ordered by city and indicator. */
                 latest?: boolean;
+                /** @description The vintage: the observations as the API showed them at this time (RFC 3339), with the versions they had then; the filters apply to the values they had then. It is read from the revision history (each change's after-image). A change counts when its transaction had begun by this time, unless the server's first sample of its transactions after this time (taken every 30 seconds; hourly ones are kept for times over two days old) saw that transaction still running: so a change that committed after this time is counted only if it committed before that sample. Observations loaded in bulk, without revision history (synthetic data), count from their created_at with their current values. A time in the future or before 1900 is a 422, and so is as_of with updated_since. */
+                as_of?: string;
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
@@ -16215,6 +16217,8 @@ export interface operations {
                 provenance?: "reported" | "sample" | "synthetic";
                 /** @description Only the most recent period of each city and indicator; such lists are ordered by city and indicator. */
                 latest?: boolean;
+                /** @description The vintage: the observations as the API showed them at this time (RFC 3339), with the versions they had then; the filters apply to the values they had then. It is read from the revision history (each change's after-image). A change counts when its transaction had begun by this time, unless the server's first sample of its transactions after this time (taken every 30 seconds; hourly ones are kept for times over two days old) saw that transaction still running: so a change that committed after this time is counted only if it committed before that sample. Observations loaded in bulk, without revision history (synthetic data), count from their created_at with their current values. A time in the future or before 1900 is a 422, and so is as_of with updated_since. */
+                as_of?: string;
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Output format; without it, chosen from Accept (text/csv, application/x-ndjson, application/json), CSV by default. */
@@ -16540,9 +16544,12 @@ export interface operations {
     };
     "get-observation": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The vintage: the observation as the API showed it at this time (RFC 3339), with the version it had then; 404 when it did not exist then. Such an answer carries no ETag and is never a 304, so that no cache takes it for the current version. It is read from the revision history (each change's after-image). A change counts when its transaction had begun by this time, unless the server's first sample of its transactions after this time (taken every 30 seconds; hourly ones are kept for times over two days old) saw that transaction still running: so a change that committed after this time is counted only if it committed before that sample. Observations loaded in bulk, without revision history (synthetic data), count from their created_at with their current values. A time in the future or before 1900 is a 422, and so is as_of with updated_since. */
+                as_of?: string;
+            };
             header?: {
-                /** @description An ETag you hold; 304 when it is still current. */
+                /** @description An ETag you hold; 304 when it is still current (not with as_of). */
                 "If-None-Match"?: string;
             };
             path: {
