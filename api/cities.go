@@ -3,19 +3,18 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // CityListInput are the filters, sort and paging of list-cities.
 type CityListInput struct {
-	Country      string    `query:"country" maxLength:"2" pattern:"^[A-Z]{2}$" doc:"ISO 3166-1 alpha-2 country code." example:"ES"`
-	Section      string    `query:"section" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america" doc:"UCLG section." example:"europe"`
-	CopMember    string    `query:"cop_member" enum:"true,false" doc:"Only members (true) or non-members (false) of the Community of Practice." example:"true"`
-	Q            string    `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (malaga finds Málaga)." example:"malaga"`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only cities changed at or after this time (RFC 3339), for incremental sync." example:"2025-01-20T09:00:00Z"`
-	Sort         string    `query:"sort" default:"slug" enum:"slug,-slug,name,-name,population,-population,updated_at,-updated_at" doc:"Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug." example:"name"`
+	Country   string `query:"country" maxLength:"2" pattern:"^[A-Z]{2}$" doc:"ISO 3166-1 alpha-2 country code." example:"ES"`
+	Section   string `query:"section" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america" doc:"UCLG section." example:"europe"`
+	CopMember string `query:"cop_member" enum:"true,false" doc:"Only members (true) or non-members (false) of the Community of Practice." example:"true"`
+	Q         string `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (malaga finds Málaga)." example:"malaga"`
+	SyncParams
+	Sort string `query:"sort" default:"slug" enum:"slug,-slug,name,-name,population,-population,updated_at,-updated_at" doc:"Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug." example:"name"`
 	PageParams
 }
 
@@ -110,8 +109,8 @@ func (h *handlers) listCities(ctx context.Context, in *CityListInput) (*ListOutp
 		b := in.CopMember == "true"
 		f.CopMember = &b
 	}
-	if !in.UpdatedSince.IsZero() {
-		f.UpdatedSince = &in.UpdatedSince
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
 	}
 	cities, next, err := h.db.ListCities(ctx, f)
 	if err != nil {

@@ -3,16 +3,15 @@ package api
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // CommitmentListInput is list-commitments' input.
 type CommitmentListInput struct {
-	BodySlug     string    `query:"body" maxLength:"100" doc:"Only commitments of this UCLG body." example:"digital-cities"`
-	Status       string    `query:"status" enum:"open,in_progress,done,dropped" doc:"Only commitments in this status." example:"open"`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only commitments changed at or after this time (RFC 3339), for incremental sync." example:"2025-01-20T09:00:00Z"`
+	BodySlug string `query:"body" maxLength:"100" doc:"Only commitments of this UCLG body." example:"digital-cities"`
+	Status   string `query:"status" enum:"open,in_progress,done,dropped" doc:"Only commitments in this status." example:"open"`
+	SyncParams
 	PageParams
 }
 
@@ -58,8 +57,8 @@ func (h *handlers) listCommitments(ctx context.Context, in *CommitmentListInput)
 		return nil, err
 	}
 	f := domain.CommitmentFilter{Body: in.BodySlug, Status: in.Status, AfterID: after, Limit: in.Limit}
-	if !in.UpdatedSince.IsZero() {
-		f.UpdatedSince = &in.UpdatedSince
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
 	}
 	cs, more, err := h.db.ListCommitments(ctx, f)
 	if err != nil {

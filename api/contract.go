@@ -45,6 +45,12 @@ func finishContract(doc *huma.OpenAPI) {
 				if p.Schema != nil {
 					p.Schema.Nullable = false // a parameter is absent or has a value; it is never null
 				}
+				switch {
+				case p.In == "query" && p.Name == "updated_since":
+					p.Description = updatedSinceDoc // the same on every collection, too long for a tag
+				case p.In == "query" && p.Name == "as_of" && !strings.HasSuffix(p.Description, asOfDoc):
+					p.Description += " " + asOfDoc
+				}
 			}
 		}
 	}

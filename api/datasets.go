@@ -11,6 +11,7 @@ type DatasetListInput struct {
 	Resource string `query:"resource" enum:"observations,cities,indicators,trend_adoption,events" doc:"Only datasets that publish this kind of record." example:"observations"`
 	License  string `query:"license" maxLength:"100" pattern:"^[A-Za-z0-9.+-]+$" doc:"Only datasets under this licence (SPDX id)." example:"CC-BY-4.0"`
 	Released string `query:"released" enum:"true,false" doc:"true: only datasets released at least once; false: only those never released." example:"true"`
+	SyncParams
 	PageParams
 }
 
@@ -78,6 +79,9 @@ func (h *handlers) listDatasets(ctx context.Context, in *DatasetListInput) (*Lis
 	}
 	if after != nil {
 		f.After = after.ID
+	}
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
 	}
 	ds, more, err := h.db.ListDatasets(ctx, f)
 	if err != nil {

@@ -16,9 +16,9 @@ type EventFilterParams struct {
 	From    time.Time `query:"from" timeFormat:"2006-01-02" doc:"Only events that could still be on this day or later: the last day they could be on (their end, else the latest day their start could be: 2020 could be 2020-12-31) is on or after it. An event whose date is unknown is left out unless include_undated=true." example:"2020-01-01"`
 	To      time.Time `query:"to" timeFormat:"2006-01-02" doc:"Only events that could have started by this day: the earliest day their start could be (2020 could be 2020-01-01) is on or before it. An event whose date is unknown is left out unless include_undated=true." example:"2020-12-31"`
 	// IncludeUndated is a string so that only true and false are accepted.
-	IncludeUndated string    `query:"include_undated" enum:"true,false" default:"false" doc:"With from or to: also list the events whose date is unknown (to be confirmed), which could fall in any range. Without from and to, every event is listed anyway." example:"true"`
-	Upcoming       string    `query:"upcoming" enum:"true,false" doc:"true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others." example:"true"`
-	UpdatedSince   time.Time `query:"updated_since" doc:"Only events changed at or after this time (RFC 3339), for incremental sync." example:"2025-01-20T09:00:00Z"`
+	IncludeUndated string `query:"include_undated" enum:"true,false" default:"false" doc:"With from or to: also list the events whose date is unknown (to be confirmed), which could fall in any range. Without from and to, every event is listed anyway." example:"true"`
+	Upcoming       string `query:"upcoming" enum:"true,false" doc:"true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others." example:"true"`
+	SyncParams
 }
 
 // EventListInput is list-events' input.
@@ -145,9 +145,6 @@ func (p *EventFilterParams) filter(pp *PageParams) (domain.EventFilter, error) {
 		b := p.Upcoming == "true"
 		f.Upcoming = &b
 	}
-	if !p.UpdatedSince.IsZero() {
-		f.UpdatedSince = &p.UpdatedSince
-	}
 	return f, nil
 }
 
@@ -162,6 +159,9 @@ func (h *handlers) listEvents(ctx context.Context, in *EventListInput) (*ListOut
 	if err != nil {
 		return nil, err
 	}
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
+	}
 	f.City = in.City
 	return h.eventPage(ctx, f, &in.PageParams)
 }
@@ -169,6 +169,9 @@ func (h *handlers) listEvents(ctx context.Context, in *EventListInput) (*ListOut
 func (h *handlers) listCityEvents(ctx context.Context, in *CityEventListInput) (*ListOutput[domain.Event], error) {
 	f, err := in.filter(&in.PageParams)
 	if err != nil {
+		return nil, err
+	}
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
 		return nil, err
 	}
 	if _, err := h.db.GetCity(ctx, in.Slug); err != nil {

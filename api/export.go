@@ -80,7 +80,7 @@ func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*hu
 	if err != nil {
 		return nil, err
 	}
-	f, err := in.filter()
+	f, err := h.observationFilter(ctx, &in.ObservationFilterParams)
 	if err != nil {
 		return nil, err
 	}

@@ -35,8 +35,12 @@ type FrameworkCreatedOutput struct {
 	Body     *domain.Framework
 }
 
-func (h *handlers) listFrameworks(ctx context.Context, _ *struct{}) (*FrameworkListOutput, error) {
-	fs, err := h.db.ListFrameworks(ctx)
+func (h *handlers) listFrameworks(ctx context.Context, in *SyncParams) (*FrameworkListOutput, error) {
+	since, err := h.syncPoint(ctx, *in)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := h.db.ListFrameworks(ctx, since)
 	if err != nil {
 		return nil, err
 	}

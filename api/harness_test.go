@@ -67,6 +67,31 @@ func (h *harness) city(slug, country, section string) *domain.City {
 	return c
 }
 
+// headCursor is a change-feed cursor of the present: updated_since with it lists exactly the
+// items that change after this call (a time would list a few before it too: see SyncPoint).
+func (h *harness) headCursor() string {
+	h.t.Helper()
+	var tx uint64
+	if err := h.db.SQL().Get(&tx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint`); err != nil {
+		h.t.Fatal(err)
+	}
+	return domain.ChangeCursor{Tx: tx}.Encode()
+}
+
+// sampleHorizon records a sample of the visibility horizon, as the server does every 30
+// seconds, and returns the time it was taken.
+func (h *harness) sampleHorizon() time.Time {
+	h.t.Helper()
+	if err := h.db.RecordSyncHorizon(fixtureCtx()); err != nil {
+		h.t.Fatal(err)
+	}
+	var at time.Time
+	if err := h.db.SQL().Get(&at, `SELECT max(at) FROM sync_horizons`); err != nil {
+		h.t.Fatal(err)
+	}
+	return at
+}
+
 // token creates a token in the store and returns its secret and id.
 func (h *harness) token(role domain.Role, cities ...string) (string, int64) {
 	h.t.Helper()

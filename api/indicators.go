@@ -12,6 +12,7 @@ type IndicatorListInput struct {
 	Dimension string `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)." example:"open-data"`
 	ValueType string `query:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text" example:"percentage"`
 	Status    string `query:"status" enum:"active,retired" example:"active"`
+	SyncParams
 	PageParams
 }
 
@@ -75,6 +76,9 @@ func (h *handlers) listIndicators(ctx context.Context, in *IndicatorListInput) (
 		Status: in.Status, Limit: in.Limit}
 	if after != nil {
 		f.After = after.ID
+	}
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
 	}
 	inds, more, err := h.db.ListIndicators(ctx, f)
 	if err != nil {

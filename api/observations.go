@@ -7,6 +7,15 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
+// asOfDoc documents what as_of counts, the same on every operation that takes it (each
+// parameter's own description says what it answers; finishContract adds this).
+const asOfDoc = "It is read from the revision history (each change's after-image). A change counts when its " +
+	"transaction had begun by this time, unless the server's first sample of its transactions after this time " +
+	"(taken every 30 seconds; hourly ones are kept for times over two days old) saw that transaction still running: " +
+	"so a change that committed after this time is counted only if it committed before that sample. Observations " +
+	"loaded in bulk, without revision history (synthetic data), count from their created_at with their current " +
+	"values. A time in the future or before 1900 is a 422, and so is as_of with updated_since."
+
 // ObservationFilterParams are the filters shared by list-observations and export-observations.
 type ObservationFilterParams struct {
 	City         []string  `query:"city" maxLength:"100" maxItems:"100" doc:"City slugs, comma-separated." example:"malaga"`
@@ -20,11 +29,12 @@ type ObservationFilterParams struct {
 	Verification string    `query:"verification" enum:"self_reported,verified,rejected" example:"self_reported"`
 	Provenance   string    `query:"provenance" enum:"reported,sample,synthetic" doc:"Only real (reported), sample or synthetic data." example:"sample"`
 	Latest       bool      `query:"latest" doc:"Only the most recent period of each city and indicator; such lists are ordered by city and indicator." example:"true"`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only observations changed at or after this time, for incremental sync." example:"2025-01-20T09:00:00Z"`
+	AsOf         time.Time `query:"as_of" doc:"The vintage: the observations as the API showed them at this time (RFC 3339), with the versions they had then; the filters apply to the values they had then." example:"2025-01-20T09:00:00Z"`
+	SyncParams
 }
 
-// filter turns the parameters into a store filter, checking what the schema cannot.
-func (p *ObservationFilterParams) filter() (domain.ObservationFilter, error) {
+// observationFilter turns the parameters into a store filter, checking what the schema cannot.
+func (h *handlers) observationFilter(ctx context.Context, p *ObservationFilterParams) (domain.ObservationFilter, error) {
 	f := domain.ObservationFilter{Cities: p.City, Indicators: p.Indicator, Framework: p.Framework,
 		Dimension: p.Dimension, Status: p.Status, Verification: p.Verification, Provenance: p.Provenance,
 		Latest: p.Latest}
@@ -43,10 +53,18 @@ func (p *ObservationFilterParams) filter() (domain.ObservationFilter, error) {
 	if p.To != 0 {
 		f.To = &p.To
 	}
-	if !p.UpdatedSince.IsZero() {
-		f.UpdatedSince = &p.UpdatedSince
+	if !p.AsOf.IsZero() {
+		if p.UpdatedSince != "" {
+			return f, domain.Invalid("query.as_of", "as_of and updated_since cannot be combined: a vintage is read whole")
+		}
+		if err := domain.CheckAsOf(p.AsOf, time.Now(), "query.as_of"); err != nil {
+			return f, err
+		}
+		f.AsOf = &p.AsOf
 	}
-	return f, nil
+	var err error
+	f.UpdatedSince, err = h.syncPoint(ctx, p.SyncParams)
+	return f, err
 }
 
 // ObservationListInput is list-observations' input.
@@ -63,7 +81,8 @@ type ObservationPathInput struct {
 // ObservationGetInput is get-observation's input.
 type ObservationGetInput struct {
 	ObservationPathInput
-	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current." example:"\"v1\""`
+	AsOf        time.Time `query:"as_of" doc:"The vintage: the observation as the API showed it at this time (RFC 3339), with the version it had then; 404 when it did not exist then. Such an answer carries no ETag and is never a 304, so that no cache takes it for the current version." example:"2025-01-20T09:00:00Z"`
+	IfNoneMatch string    `header:"If-None-Match" maxLength:"200" doc:"An ETag you hold; 304 when it is still current (not with as_of)." example:"\"v1\""`
 }
 
 // ObservationOutput is one observation with its ETag.
@@ -132,7 +151,7 @@ type RevisionListInput struct {
 }
 
 func (h *handlers) listObservations(ctx context.Context, in *ObservationListInput) (*ListOutput[domain.Observation], error) {
-	f, err := in.filter()
+	f, err := h.observationFilter(ctx, &in.ObservationFilterParams)
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +188,18 @@ func (h *handlers) listObservations(ctx context.Context, in *ObservationListInpu
 }
 
 func (h *handlers) getObservation(ctx context.Context, in *ObservationGetInput) (*ObservationOutput, error) {
+	if !in.AsOf.IsZero() {
+		// A vintage is not a version of the resource: its answer has no ETag, so that no
+		// cache or client takes it for the current one, and If-None-Match does not apply.
+		if err := domain.CheckAsOf(in.AsOf, time.Now(), "query.as_of"); err != nil {
+			return nil, err
+		}
+		o, err := h.db.GetObservationAsOf(ctx, in.ID, in.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		return &ObservationOutput{Body: o}, nil
+	}
 	o, err := h.db.GetObservation(ctx, in.ID)
 	if err != nil {
 		return nil, err

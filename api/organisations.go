@@ -2,16 +2,15 @@ package api
 
 import (
 	"context"
-	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // OrganisationListInput are the filters and paging of list-organisations.
 type OrganisationListInput struct {
-	Kind         string    `query:"kind" enum:"un_agency,city_network,platform,industry_alliance,uclg_body,fund,foundation,other" doc:"Only organisations of this kind." example:"platform"`
-	Q            string    `query:"q" maxLength:"100" doc:"Search in the name, in any language, and the acronym, ignoring case and accents (uraia finds Uraía)." example:"uraia"`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only organisations changed at or after this time (RFC 3339), for incremental sync; a change of relations counts." example:"2025-01-20T09:00:00Z"`
+	Kind string `query:"kind" enum:"un_agency,city_network,platform,industry_alliance,uclg_body,fund,foundation,other" doc:"Only organisations of this kind." example:"platform"`
+	Q    string `query:"q" maxLength:"100" doc:"Search in the name, in any language, and the acronym, ignoring case and accents (uraia finds Uraía)." example:"uraia"`
+	SyncParams
 	PageParams
 }
 
@@ -92,8 +91,8 @@ func (h *handlers) listOrganisations(ctx context.Context, in *OrganisationListIn
 	if after != nil {
 		f.After = after.ID
 	}
-	if !in.UpdatedSince.IsZero() {
-		f.UpdatedSince = &in.UpdatedSince
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
 	}
 	orgs, more, err := h.db.ListOrganisations(ctx, f)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -20,12 +19,12 @@ import (
 
 // ReportListInput is list-reports' input.
 type ReportListInput struct {
-	BodySlug     string    `query:"body" maxLength:"100" doc:"Only reports of this UCLG body (a community's slug)." example:"digital-cities"`
-	Status       string    `query:"status" enum:"draft,submitted,published" doc:"Only reports in this status (anonymous callers see published reports only)." example:"published"`
-	Commitment   int64     `query:"commitment" minimum:"1" maximum:"9007199254740991" doc:"Only reports that follow up this commitment (the reports that mention it)." example:"1"`
-	From         string    `query:"from" format:"date" maxLength:"10" doc:"Only reports whose period ends on or after this day." example:"2019-01-01"`
-	To           string    `query:"to" format:"date" maxLength:"10" doc:"Only reports whose period starts on or before this day." example:"2020-12-31"`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only reports changed at or after this time (RFC 3339), for incremental sync." example:"2025-01-20T09:00:00Z"`
+	BodySlug   string `query:"body" maxLength:"100" doc:"Only reports of this UCLG body (a community's slug)." example:"digital-cities"`
+	Status     string `query:"status" enum:"draft,submitted,published" doc:"Only reports in this status (anonymous callers see published reports only)." example:"published"`
+	Commitment int64  `query:"commitment" minimum:"1" maximum:"9007199254740991" doc:"Only reports that follow up this commitment (the reports that mention it)." example:"1"`
+	From       string `query:"from" format:"date" maxLength:"10" doc:"Only reports whose period ends on or after this day." example:"2019-01-01"`
+	To         string `query:"to" format:"date" maxLength:"10" doc:"Only reports whose period starts on or before this day." example:"2020-12-31"`
+	SyncParams
 	PageParams
 }
 
@@ -218,8 +217,8 @@ func (h *handlers) listReports(ctx context.Context, in *ReportListInput) (*ListO
 		return nil, err
 	}
 	f := domain.ReportFilter{Body: in.BodySlug, Status: in.Status, Commitment: in.Commitment, From: in.From, To: in.To, AfterID: after, Limit: in.Limit}
-	if !in.UpdatedSince.IsZero() {
-		f.UpdatedSince = &in.UpdatedSince
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
 	}
 	reports, more, err := h.db.ListReports(ctx, callerOf(ctx).Actor, f)
 	if err != nil {

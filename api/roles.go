@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -11,12 +10,12 @@ import (
 // BodyRoleListInput are the filters and paging of list-body-roles. The body filter's field is
 // BodySlug because Huma reads a field named Body as the request body.
 type BodyRoleListInput struct {
-	BodySlug     string    `query:"body" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Only roles in this UCLG body (a slug of /v1/communities)." example:"digital-cities"`
-	City         string    `query:"city" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Only roles held by this city." example:"bilbao"`
-	Organisation string    `query:"organisation" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Only roles held by this organisation." example:"un-habitat"`
-	Role         string    `query:"role" enum:"chair,co_chair,president,co_president,vice_chair,vice_president,member" doc:"Only this role." example:"chair"`
-	Current      string    `query:"current" enum:"true,false" doc:"true: only terms held today (begun, or of unknown start, and not ended, or of unknown end); false: only the others." example:"true"`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only roles changed at or after this time (RFC 3339), for incremental sync." example:"2025-01-20T09:00:00Z"`
+	BodySlug     string `query:"body" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Only roles in this UCLG body (a slug of /v1/communities)." example:"digital-cities"`
+	City         string `query:"city" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Only roles held by this city." example:"bilbao"`
+	Organisation string `query:"organisation" maxLength:"100" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Only roles held by this organisation." example:"un-habitat"`
+	Role         string `query:"role" enum:"chair,co_chair,president,co_president,vice_chair,vice_president,member" doc:"Only this role." example:"chair"`
+	Current      string `query:"current" enum:"true,false" doc:"true: only terms held today (begun, or of unknown start, and not ended, or of unknown end); false: only the others." example:"true"`
+	SyncParams
 	PageParams
 }
 
@@ -75,8 +74,8 @@ func (h *handlers) listBodyRoles(ctx context.Context, in *BodyRoleListInput) (*L
 		current := in.Current == "true"
 		f.Current = &current
 	}
-	if !in.UpdatedSince.IsZero() {
-		f.UpdatedSince = &in.UpdatedSince
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
 	}
 	roles, more, err := h.db.ListBodyRoles(ctx, f)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 // StudyListInput filters editions.
 type StudyListInput struct {
 	Status string `query:"status" enum:"planned,in_progress,completed,published" doc:"Only editions at this stage." example:"published"`
+	SyncParams
 }
 
 // StudyListOutput lists every edition (there are few, so there is no paging).
@@ -21,6 +22,12 @@ type StudyListOutput struct {
 // StudyPathInput names an edition.
 type StudyPathInput struct {
 	Edition int `path:"edition" minimum:"2000" maximum:"2100" doc:"The edition's year." example:"2019"`
+}
+
+// StudyCityListInput is list-study-cities' input: the edition, and updated_since.
+type StudyCityListInput struct {
+	StudyPathInput
+	SyncParams
 }
 
 // StudyGetInput is get-study's input.
@@ -86,7 +93,11 @@ type StudyCityOutput struct {
 }
 
 func (h *handlers) listStudies(ctx context.Context, in *StudyListInput) (*StudyListOutput, error) {
-	studies, err := h.db.ListStudies(ctx, in.Status)
+	since, err := h.syncPoint(ctx, in.SyncParams)
+	if err != nil {
+		return nil, err
+	}
+	studies, err := h.db.ListStudies(ctx, in.Status, since)
 	if err != nil {
 		return nil, err
 	}
@@ -125,8 +136,12 @@ func (h *handlers) updateStudy(ctx context.Context, in *StudyPutInput) (*StudyOu
 	return &StudyOutput{ETag: etag(s.Version), Body: s}, nil
 }
 
-func (h *handlers) listStudyCities(ctx context.Context, in *StudyPathInput) (*StudyCitiesOutput, error) {
-	cities, err := h.db.ListStudyCities(ctx, in.Edition)
+func (h *handlers) listStudyCities(ctx context.Context, in *StudyCityListInput) (*StudyCitiesOutput, error) {
+	since, err := h.syncPoint(ctx, in.SyncParams)
+	if err != nil {
+		return nil, err
+	}
+	cities, err := h.db.ListStudyCities(ctx, in.Edition, since)
 	if err != nil {
 		return nil, err
 	}

@@ -5,27 +5,23 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // AdoptionListParams are the filters of the adoption lists (a trend's cities, a city's trends).
 type AdoptionListParams struct {
-	Year         int       `query:"year" minimum:"1990" maximum:"2100" doc:"The state as of this year: each city's latest record of this year or before (with history=true, every record up to this year). Default: the latest record." example:"2019"`
-	History      bool      `query:"history" doc:"List every year's record instead of the latest of each trend and city." example:"true"`
-	Stage        string    `query:"stage" enum:"none,exploring,pilot,implementing,scaled,discontinued" doc:"Only records at this stage (without history: cities whose latest record is at this stage)." example:"pilot"`
-	Provenance   string    `query:"provenance" enum:"reported,sample,synthetic" doc:"Only real (reported), sample or synthetic records." example:"sample"`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only records changed at or after this time (RFC 3339), for incremental sync." example:"2025-01-20T09:00:00Z"`
+	Year       int    `query:"year" minimum:"1990" maximum:"2100" doc:"The state as of this year: each city's latest record of this year or before (with history=true, every record up to this year). Default: the latest record." example:"2019"`
+	History    bool   `query:"history" doc:"List every year's record instead of the latest of each trend and city." example:"true"`
+	Stage      string `query:"stage" enum:"none,exploring,pilot,implementing,scaled,discontinued" doc:"Only records at this stage (without history: cities whose latest record is at this stage)." example:"pilot"`
+	Provenance string `query:"provenance" enum:"reported,sample,synthetic" doc:"Only real (reported), sample or synthetic records." example:"sample"`
+	SyncParams
 	PageParams
 }
 
 // filter turns the parameters into a store filter, decoding the cursor.
 func (p *AdoptionListParams) filter() (domain.AdoptionFilter, error) {
 	f := domain.AdoptionFilter{Stage: p.Stage, AsOf: p.Year, History: p.History, Provenance: p.Provenance, Limit: p.Limit}
-	if !p.UpdatedSince.IsZero() {
-		f.UpdatedSince = &p.UpdatedSince
-	}
 	c, err := domain.DecodeCursor(p.Cursor, adoptionSort(p.History))
 	if err != nil || c == nil {
 		return f, err
@@ -147,6 +143,9 @@ func (h *handlers) listTrendAdoption(ctx context.Context, in *TrendAdoptionListI
 	if err != nil {
 		return nil, err
 	}
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
+	}
 	f.Trend, f.Section = in.Slug, in.Section
 	return h.listAdoptions(ctx, &in.AdoptionListParams, f, func() error { _, err := h.db.GetTrend(ctx, in.Slug); return err })
 }
@@ -154,6 +153,9 @@ func (h *handlers) listTrendAdoption(ctx context.Context, in *TrendAdoptionListI
 func (h *handlers) listCityTrends(ctx context.Context, in *CityTrendListInput) (*ListOutput[domain.Adoption], error) {
 	f, err := in.filter()
 	if err != nil {
+		return nil, err
+	}
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
 		return nil, err
 	}
 	f.City = in.Slug

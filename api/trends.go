@@ -2,17 +2,16 @@ package api
 
 import (
 	"context"
-	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // TrendListInput is list-trends' input.
 type TrendListInput struct {
-	Category     string    `query:"category" enum:"ai_analytics,open_data_platforms,digital_participation,digital_twins,iot,blockchain,chatbots,digital_identity,cloud,other" example:"digital_participation"`
-	Framework    string    `query:"framework" maxLength:"100" doc:"Only trends serving a dimension of this framework." example:"uclg-smart-governance-2019"`
-	Dimension    string    `query:"dimension" maxLength:"100" doc:"Only trends serving this dimension (needs framework)." example:"participation"`
-	UpdatedSince time.Time `query:"updated_since" doc:"Only trends changed at or after this time (RFC 3339), for incremental sync." example:"2025-01-20T09:00:00Z"`
+	Category  string `query:"category" enum:"ai_analytics,open_data_platforms,digital_participation,digital_twins,iot,blockchain,chatbots,digital_identity,cloud,other" example:"digital_participation"`
+	Framework string `query:"framework" maxLength:"100" doc:"Only trends serving a dimension of this framework." example:"uclg-smart-governance-2019"`
+	Dimension string `query:"dimension" maxLength:"100" doc:"Only trends serving this dimension (needs framework)." example:"participation"`
+	SyncParams
 	PageParams
 }
 
@@ -76,8 +75,8 @@ func (h *handlers) listTrends(ctx context.Context, in *TrendListInput) (*ListOut
 	if after != nil {
 		f.After = after.ID
 	}
-	if !in.UpdatedSince.IsZero() {
-		f.UpdatedSince = &in.UpdatedSince
+	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
+		return nil, err
 	}
 	trends, more, err := h.db.ListTrends(ctx, f)
 	if err != nil {

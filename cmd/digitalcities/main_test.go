@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -92,8 +93,8 @@ func TestTokenAndSeedCommands(t *testing.T) {
 	}
 }
 
-// TestServeShutsDownGracefully serves on a free port, answers a request, and returns cleanly
-// when its context ends (as on SIGTERM).
+// TestServeShutsDownGracefully serves on a free port, answers a request, samples the
+// visibility horizon from its start, and returns cleanly when its context ends (as on SIGTERM).
 func TestServeShutsDownGracefully(t *testing.T) {
 	_, url := testdb.Create(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -120,6 +121,23 @@ func TestServeShutsDownGracefully(t *testing.T) {
 		t.Fatalf("readyz: %v", err)
 	}
 	res.Body.Close()
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	samples := 0
+	for i := 0; i < 100 && samples == 0; i++ {
+		if err := db.QueryRow(`SELECT count(*) FROM sync_horizons`).Scan(&samples); err != nil {
+			t.Fatal(err)
+		}
+		if samples == 0 {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if samples == 0 {
+		t.Fatal("no sample of the visibility horizon since the server started")
+	}
 	cancel()
 	select {
 	case err := <-done:

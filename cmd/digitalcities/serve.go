@@ -36,6 +36,11 @@ func serve(ctx context.Context, cfg config.Config, args []string, log *slog.Logg
 		dispatched := make(chan struct{})
 		go func() { defer close(dispatched); webhook.NewDispatcher(db, cfg.Webhooks, log).Run(dispatchCtx) }()
 		defer func() { stopDispatch(); <-dispatched }()
+		// The samples of the visibility horizon stop with the server, before the store closes.
+		sampling, stopSampling := context.WithCancel(ctx)
+		sampled := make(chan struct{})
+		go func() { defer close(sampled); sampleSyncHorizons(sampling, db, log) }()
+		defer func() { stopSampling(); <-sampled }()
 
 		errc := make(chan error, 1)
 		go func() { errc <- srv.ListenAndServe() }()
@@ -53,6 +58,24 @@ func serve(ctx context.Context, cfg config.Config, args []string, log *slog.Logg
 		}
 		return nil
 	})
+}
+
+// sampleSyncHorizons records a sample of the visibility horizon now and every
+// postgres.SyncSampleEvery until ctx ends: updated_since and as_of read them to tell which
+// writes a read at a given time could see. A failed sample is logged and the next one tried.
+func sampleSyncHorizons(ctx context.Context, db *postgres.DB, log *slog.Logger) {
+	t := time.NewTicker(postgres.SyncSampleEvery)
+	defer t.Stop()
+	for {
+		if err := db.RecordSyncHorizon(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sample the visibility horizon", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // purgeIdempotencyKeys deletes expired idempotency keys every hour.

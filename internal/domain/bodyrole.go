@@ -91,7 +91,7 @@ type BodyRoleFilter struct {
 	Organisation string     // an organisation's slug, "" for any
 	Role         string     // "" for any
 	Current      *bool      // true: terms held today (started or of unknown start, not ended or of unknown end); false: the others; nil: all
-	UpdatedSince *time.Time // only roles changed at or after this time
+	UpdatedSince *SyncPoint // only roles changed from this point on (updated_since)
 	Limit        int        // page size, already clamped
 	AfterID      int64      // the id of the last role of the previous page, 0 for the first page
 }

@@ -122,7 +122,7 @@ type CityFilter struct {
 	Section      string     // "" for any
 	CopMember    *bool      // nil for any
 	Query        string     // accent- and case-insensitive substring of the name in any language
-	UpdatedSince *time.Time // only cities changed at or after this time
+	UpdatedSince *SyncPoint // only cities changed from this point on (updated_since)
 	Sort         string     // one of the orders list-cities documents; a leading "-" means descending
 	Limit        int        // page size, already clamped
 	After        *Cursor    // keyset position, nil for the first page

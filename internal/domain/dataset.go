@@ -182,6 +182,8 @@ type DatasetFilter struct {
 	Resource string // the content's resource
 	License  string // an SPDX id
 	Released *bool  // true: released at least once; false: never
-	After    string // the slug of the last dataset of the previous page
-	Limit    int
+	// UpdatedSince keeps the datasets changed (or released) from this point of the feed on.
+	UpdatedSince *SyncPoint
+	After        string // the slug of the last dataset of the previous page
+	Limit        int
 }

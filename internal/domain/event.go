@@ -302,7 +302,7 @@ type EventFilter struct {
 	Upcoming     *bool      // true: not over, not cancelled or completed; false: the others
 	Today        time.Time  // the day upcoming is judged against
 	DayKnown     bool       // only events whose start is known to the day (calendar feeds)
-	UpdatedSince *time.Time // only events changed at or after this time
+	UpdatedSince *SyncPoint // only events changed from this point on (updated_since)
 	Limit        int        // page size, already clamped; 0 for no limit (feeds)
 	After        *Cursor    // keyset position, nil for the first page
 }

@@ -173,4 +173,6 @@ type IndicatorFilter struct {
 	Status    string // "" for any
 	Limit     int
 	After     string // slug
+
+	UpdatedSince *SyncPoint // only indicators changed from this point on (updated_since)
 }

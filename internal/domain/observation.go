@@ -288,8 +288,9 @@ type ObservationFilter struct {
 	Status       []string
 	Verification string
 	Provenance   string
-	Latest       bool // only the most recent period per city and indicator
-	UpdatedSince *time.Time
+	Latest       bool       // only the most recent period per city and indicator
+	UpdatedSince *SyncPoint // only observations changed from this point on
+	AsOf         *time.Time // the vintage: the observations as the API showed them at this time
 	Limit        int        // 0 for no limit (exports)
 	AfterID      int64      // keyset of id-ordered lists
 	AfterLatest  *LatestKey // keyset of latest lists, which are ordered by city and indicator

@@ -106,7 +106,7 @@ func (f *OrganisationFields) Validate(slug string) error {
 type OrganisationFilter struct {
 	Kind         string     // "" for any
 	Query        string     // accent- and case-insensitive substring of the name in any language or the acronym
-	UpdatedSince *time.Time // only organisations changed at or after this time
+	UpdatedSince *SyncPoint // only organisations changed from this point on (updated_since)
 	Limit        int        // page size, already clamped
 	After        string     // the slug of the last organisation of the previous page, "" for the first page
 }

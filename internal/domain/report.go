@@ -318,9 +318,9 @@ func (p *PrefillSummary) Scan(src any) error { return scanJSON(src, p) }
 type ReportFilter struct {
 	Body         string
 	Status       string
-	Commitment   int64  // reports that follow up this commitment (0: any)
-	From, To     string // reports whose period overlaps [From, To]
-	UpdatedSince *time.Time
+	Commitment   int64      // reports that follow up this commitment (0: any)
+	From, To     string     // reports whose period overlaps [From, To]
+	UpdatedSince *SyncPoint // only items changed from this point on (updated_since)
 	AfterID      int64
 	Limit        int
 }
@@ -386,7 +386,7 @@ type CommitmentStatus struct {
 type CommitmentFilter struct {
 	Body         string
 	Status       string
-	UpdatedSince *time.Time
+	UpdatedSince *SyncPoint // only items changed from this point on (updated_since)
 	AfterID      int64
 	Limit        int
 }

@@ -135,8 +135,8 @@ type TrendFilter struct {
 	Category     string
 	Framework    string
 	Dimension    string
-	UpdatedSince *time.Time
-	After        string // the slug of the last trend of the previous page
+	UpdatedSince *SyncPoint // only items changed from this point on (updated_since)
+	After        string     // the slug of the last trend of the previous page
 	Limit        int
 }
 
@@ -223,7 +223,7 @@ type AdoptionFilter struct {
 	AsOf         int
 	History      bool
 	Provenance   string
-	UpdatedSince *time.Time
+	UpdatedSince *SyncPoint // only items changed from this point on (updated_since)
 	After        *AdoptionKey
 	Limit        int
 }

@@ -68,7 +68,7 @@ func (db *DB) ListBodyRoles(ctx context.Context, f domain.BodyRoleFilter) ([]dom
 		}
 	}
 	if f.UpdatedSince != nil {
-		where = append(where, "r.updated_at >= "+arg(*f.UpdatedSince))
+		where = append(where, changedSince(&args, "body_role", "r.id::text", f.UpdatedSince))
 	}
 	query := `SELECT ` + bodyRoleColumns + ` FROM body_roles r
 		WHERE ` + strings.Join(where, "\n\t\t  AND ") + `

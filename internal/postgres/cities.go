@@ -104,7 +104,7 @@ func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.Cit
 			args.add(likePattern(f.Query))+")")
 	}
 	if f.UpdatedSince != nil {
-		where = append(where, "updated_at >= "+args.add(*f.UpdatedSince))
+		where = append(where, changedSince(&args, "city", "slug", f.UpdatedSince))
 	}
 	if f.After != nil {
 		if !sort.validKey(f.After.Value) {

@@ -51,7 +51,7 @@ func (db *DB) ListCommitments(ctx context.Context, f domain.CommitmentFilter) ([
 		where = append(where, "c.status = "+arg(f.Status))
 	}
 	if f.UpdatedSince != nil {
-		where = append(where, "c.updated_at >= "+arg(*f.UpdatedSince))
+		where = append(where, changedSince(&args, "commitment", "c.id::text", f.UpdatedSince))
 	}
 	if f.AfterID > 0 {
 		where = append(where, "c.id > "+arg(f.AfterID))

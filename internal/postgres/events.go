@@ -157,7 +157,7 @@ func (db *DB) ListEvents(ctx context.Context, f domain.EventFilter) ([]domain.Ev
 		where = append(where, "e.start_precision = 'day'")
 	}
 	if f.UpdatedSince != nil {
-		where = append(where, "e.updated_at >= "+arg(*f.UpdatedSince))
+		where = append(where, changedSince(&args, "event", "e.slug", f.UpdatedSince))
 	}
 	if f.After != nil {
 		day, rank, err := decodeEventCursor(f.After)

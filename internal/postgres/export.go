@@ -17,7 +17,7 @@ const ExportStatementTimeout = "30min"
 // StreamObservations calls fn for every observation that matches f, in id order (latest lists:
 // in city and indicator order), reading rows
 // from the server as they come (constant memory) inside one read-only snapshot. An error from fn
-// stops the stream and is returned.
+// stops the stream and is returned. A vintage (f.AsOf) is read page by page (vintagePages).
 func (db *DB) StreamObservations(ctx context.Context, f domain.ObservationFilter, fn func(*domain.Observation) error) error {
 	f.Limit, f.AfterID, f.AfterLatest = 0, 0, nil
 	tx, err := db.exportTx(ctx)
@@ -25,28 +25,66 @@ func (db *DB) StreamObservations(ctx context.Context, f domain.ObservationFilter
 		return err
 	}
 	defer tx.Rollback() // read-only
-	query, args := observationQuery(f, nil)
-	rows, err := tx.QueryxContext(ctx, query, args...)
-	if err != nil {
-		return mapError(err)
-	}
-	defer rows.Close()
-	var row observationRow
-	dest, err := scanDest(rows, &row)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		row = observationRow{}
-		if err := rows.Scan(dest...); err != nil {
-			return mapError(err)
+	read := func(query string, args []any) (int, *domain.Observation, error) {
+		rows, err := tx.QueryxContext(ctx, query, args...)
+		if err != nil {
+			return 0, nil, mapError(err)
 		}
-		o := row.observation()
-		if err := fn(&o); err != nil {
+		defer rows.Close()
+		var row observationRow
+		dest, err := scanDest(rows, &row)
+		if err != nil {
+			return 0, nil, err
+		}
+		n := 0
+		var o domain.Observation
+		for rows.Next() {
+			row = observationRow{}
+			if err := rows.Scan(dest...); err != nil {
+				return n, nil, mapError(err)
+			}
+			o = row.observation()
+			if err := fn(&o); err != nil {
+				return n, nil, err
+			}
+			n++
+		}
+		return n, &o, mapError(rows.Err())
+	}
+	if f.AsOf != nil {
+		return vintagePages(ctx, tx, f, read)
+	}
+	query, args := observationQuery(f, nil)
+	_, _, err = read(query, args)
+	return err
+}
+
+// vintagePage is how many rows an export of a vintage reads per query (a variable for tests).
+var vintagePage = 10000
+
+// vintagePages reads an export of a vintage as pages of vintagePage rows in keyset order, within
+// the export's one snapshot: read runs a page's SQL and returns how many rows it gave and the
+// last (for the next page's keyset). A page of the vintage costs its own rows (observationsAt);
+// the whole vintage in one query would be sorted before its first row comes out. Each page is
+// planned for its own position, as a list's page is (ObservationPageSQL).
+func vintagePages(ctx context.Context, tx *sqlx.Tx, f domain.ObservationFilter,
+	read func(query string, args []any) (int, *domain.Observation, error)) error {
+	f.Limit = vintagePage
+	for {
+		query, args, err := ObservationPageSQL(ctx, tx, f)
+		if err != nil {
 			return err
 		}
+		n, last, err := read(query, args)
+		if err != nil || n < vintagePage {
+			return err
+		}
+		if f.Latest {
+			f.AfterLatest = &domain.LatestKey{City: last.City, Indicator: last.Indicator}
+		} else {
+			f.AfterID = last.ID
+		}
 	}
-	return mapError(rows.Err())
 }
 
 // scanDest maps the result's columns to the fields of the struct dst points to, as sqlx's
@@ -85,7 +123,8 @@ const csvLine = `concat_ws(',', x.id, x.indicator, x.city, x.year, coalesce(x.ed
 
 // StreamObservationsCSV calls fn with the CSV line (without its line end) of every observation
 // that matches f, in the order StreamObservations gives, inside one read-only snapshot. The
-// lines are PostgreSQL's and are handed on as read, without a copy: fn must not keep them.
+// lines are PostgreSQL's and are handed on as read, without a copy: fn must not keep them. A
+// vintage (f.AsOf) is read page by page (vintagePages), each line with its row's keyset.
 func (db *DB) StreamObservationsCSV(ctx context.Context, f domain.ObservationFilter, fn func(line []byte) error) error {
 	f.Limit, f.AfterID, f.AfterLatest = 0, 0, nil
 	tx, err := db.exportTx(ctx)
@@ -93,11 +132,33 @@ func (db *DB) StreamObservationsCSV(ctx context.Context, f domain.ObservationFil
 		return err
 	}
 	defer tx.Rollback() // read-only
-	query, args := observationQuery(f, nil)
 	order := "x.id"
 	if f.Latest {
 		order = "x.city, x.indicator"
 	}
+	if f.AsOf != nil {
+		return vintagePages(ctx, tx, f, func(query string, args []any) (int, *domain.Observation, error) {
+			rows, err := tx.QueryContext(ctx, `SELECT x.id, x.city, x.indicator, `+csvLine+` FROM (`+query+`) x ORDER BY `+order, args...)
+			if err != nil {
+				return 0, nil, mapError(err)
+			}
+			defer rows.Close()
+			n := 0
+			var last domain.Observation
+			var line sql.RawBytes
+			for rows.Next() {
+				if err := rows.Scan(&last.ID, &last.City, &last.Indicator, &line); err != nil {
+					return n, nil, mapError(err)
+				}
+				if err := fn(line); err != nil {
+					return n, nil, err
+				}
+				n++
+			}
+			return n, &last, mapError(rows.Err())
+		})
+	}
+	query, args := observationQuery(f, nil)
 	rows, err := tx.QueryContext(ctx, `SELECT `+csvLine+` FROM (`+query+`) x ORDER BY `+order, args...)
 	if err != nil {
 		return mapError(err)

@@ -41,3 +41,11 @@ func (db *DB) ExplainObservationPage(ctx context.Context, f domain.ObservationFi
 	walk(doc[0].Plan)
 	return read, num(doc[0].Plan, "Actual Rows"), plan, nil
 }
+
+// SetVintagePage sets how many rows an export of a vintage reads per query, so that a test's
+// few rows take several; the returned function restores it.
+func SetVintagePage(n int) (restore func()) {
+	old := vintagePage
+	vintagePage = n
+	return func() { vintagePage = old }
+}

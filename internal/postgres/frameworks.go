@@ -12,10 +12,16 @@ import (
 
 const frameworkColumns = `slug, name, description, publisher, url, provenance, version, created_at, updated_at`
 
-// ListFrameworks returns every framework with its dimensions, by slug. Frameworks are few.
-func (db *DB) ListFrameworks(ctx context.Context) ([]domain.Framework, error) {
+// ListFrameworks returns every framework with its dimensions, by slug, or those changed from
+// since on (nil: all). Frameworks are few.
+func (db *DB) ListFrameworks(ctx context.Context, since *domain.SyncPoint) ([]domain.Framework, error) {
+	var args queryArgs
+	var where []string
+	if since != nil {
+		where = append(where, changedSince(&args, "framework", "slug", since))
+	}
 	var fs []domain.Framework
-	if err := db.reader(ctx).SelectContext(ctx, &fs, `SELECT `+frameworkColumns+` FROM frameworks ORDER BY slug`); err != nil {
+	if err := db.reader(ctx).SelectContext(ctx, &fs, `SELECT `+frameworkColumns+` FROM frameworks`+whereClause(where)+` ORDER BY slug`, args...); err != nil {
 		return nil, mapError(err)
 	}
 	var dims []struct {

@@ -33,6 +33,11 @@ func (r *indicatorRow) indicator() domain.Indicator {
 
 // ListIndicators returns indicators by slug after f.After, with whether more follow.
 func (db *DB) ListIndicators(ctx context.Context, f domain.IndicatorFilter) ([]domain.Indicator, bool, error) {
+	args := queryArgs{f.Framework, f.Dimension, f.ValueType, f.Status, f.After}
+	changed := ""
+	if f.UpdatedSince != nil {
+		changed = "AND " + changedSince(&args, "indicator", "slug", f.UpdatedSince)
+	}
 	var rows []indicatorRow
 	err := db.reader(ctx).SelectContext(ctx, &rows, `
 		WITH RECURSIVE sub AS (
@@ -46,8 +51,9 @@ func (db *DB) ListIndicators(ctx context.Context, f domain.IndicatorFilter) ([]d
 		  AND ($3 = '' OR value_type = $3)
 		  AND ($4 = '' OR status = $4)
 		  AND slug > $5
+		  `+changed+`
 		ORDER BY slug
-		LIMIT $6`, f.Framework, f.Dimension, f.ValueType, f.Status, f.After, f.Limit+1)
+		LIMIT `+args.add(f.Limit+1), args...)
 	if err != nil {
 		return nil, false, mapError(err)
 	}

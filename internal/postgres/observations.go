@@ -89,7 +89,7 @@ func observationWhere(f domain.ObservationFilter, args *queryArgs, split string)
 		where = append(where, "o.provenance = "+args.add(f.Provenance))
 	}
 	if f.UpdatedSince != nil {
-		where = append(where, "o.updated_at >= "+args.add(*f.UpdatedSince))
+		where = append(where, changedIDSince(args, "observation", "o.id", f.UpdatedSince))
 	}
 	return where
 }
@@ -126,15 +126,24 @@ type pageSplit struct {
 // every row before the first that matches, and a bitmap scan every row that matches. Latest
 // lists are ordered by their key so that a page reads only its own rows through the (city,
 // indicator, year) index.
+//
+// With f.AsOf, the same query reads the vintage (observationsAt) in place of the table.
 func observationQuery(f domain.ObservationFilter, split *pageSplit) (string, []any) {
 	var args queryArgs
+	if f.Latest && f.AsOf != nil && f.Limit > 0 {
+		return latestPageAt(f)
+	}
+	source := "observations"
+	if f.AsOf != nil {
+		source = "(" + observationsAt(&args, *f.AsOf) + ")"
+	}
 	if f.Latest {
 		where := observationWhere(f, &args, "")
 		if f.AfterLatest != nil {
 			where = append(where, "(o.city, o.indicator) > ("+args.add(f.AfterLatest.City)+", "+args.add(f.AfterLatest.Indicator)+")")
 		}
 		q := `SELECT DISTINCT ON (o.city, o.indicator) ` + observationColumns + `
-			FROM observations o JOIN indicators i ON i.slug = o.indicator` + whereClause(where) + `
+			FROM ` + source + ` o JOIN indicators i ON i.slug = o.indicator` + whereClause(where) + `
 			ORDER BY o.city, o.indicator, o.year DESC, coalesce(o.edition, 0) DESC`
 		if f.Limit > 0 {
 			q += " LIMIT " + args.add(f.Limit)
@@ -155,12 +164,12 @@ func observationQuery(f domain.ObservationFilter, split *pageSplit) (string, []a
 	}
 	if split == nil {
 		return `SELECT ` + observationColumns + `
-		FROM observations o JOIN indicators i ON i.slug = o.indicator` + whereClause(where) + `
+		FROM ` + source + ` o JOIN indicators i ON i.slug = o.indicator` + whereClause(where) + `
 		ORDER BY o.id` + limit, args
 	}
 	branches := make([]string, len(split.values))
 	for n, v := range split.values {
-		branches[n] = `(SELECT o.* FROM observations o` + whereClause(append(slices.Clip(where), column+" = "+args.add(v))) +
+		branches[n] = `(SELECT o.* FROM ` + source + ` o` + whereClause(append(slices.Clip(where), column+" = "+args.add(v))) +
 			` ORDER BY o.id` + limit + `)`
 	}
 	return `SELECT ` + observationColumns + ` FROM (` + strings.Join(branches, "\n\t\tUNION ALL ") + `) o
@@ -286,6 +295,21 @@ const getObservationSQL = `SELECT ` + observationColumns + `
 func (db *DB) GetObservation(ctx context.Context, id int64) (*domain.Observation, error) {
 	var row observationRow
 	return observationResult(&row, db.readerStmts(ctx).getObservation.GetContext(ctx, &row, id), id)
+}
+
+// GetObservationAsOf returns an observation as the API showed it at t (see observationsAt);
+// ENOTFOUND when it did not exist then.
+func (db *DB) GetObservationAsOf(ctx context.Context, id int64, t time.Time) (*domain.Observation, error) {
+	var args queryArgs
+	query := `SELECT ` + observationColumns + `
+		FROM (` + observationsAt(&args, t) + `) o JOIN indicators i ON i.slug = o.indicator
+		WHERE o.id = ` + args.add(id)
+	var row observationRow
+	err := sqlx.GetContext(ctx, db.reader(ctx), &row, query, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no observation %d at %s", id, t.UTC().Format(time.RFC3339Nano))
+	}
+	return observationResult(&row, err, id)
 }
 
 func getObservation(ctx context.Context, q sqlx.QueryerContext, id int64, lock string) (*domain.Observation, error) {

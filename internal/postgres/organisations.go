@@ -53,7 +53,7 @@ func (db *DB) ListOrganisations(ctx context.Context, f domain.OrganisationFilter
 			arg(likePattern(f.Query))+")")
 	}
 	if f.UpdatedSince != nil {
-		where = append(where, "o.updated_at >= "+arg(*f.UpdatedSince))
+		where = append(where, changedSince(&args, "organisation", "o.slug", f.UpdatedSince))
 	}
 	if f.After != "" {
 		where = append(where, "o.slug > "+arg(f.After))

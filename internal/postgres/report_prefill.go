@@ -45,7 +45,7 @@ func (db *DB) PrefillReport(ctx context.Context, body string, p domain.ReportPer
 		sum.IncludesInventedData = sum.IncludesInventedData || e.Provenance != "reported"
 	}
 
-	studies, err := db.ListStudies(ctx, "")
+	studies, err := db.ListStudies(ctx, "", nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -100,7 +100,7 @@ func (db *DB) ListReports(ctx context.Context, actor *domain.Actor, f domain.Rep
 		where = append(where, "r.period_start <= CAST("+arg(f.To)+" AS date)")
 	}
 	if f.UpdatedSince != nil {
-		where = append(where, "r.updated_at >= "+arg(*f.UpdatedSince))
+		where = append(where, changedSince(&args, "report", "r.id::text", f.UpdatedSince))
 	}
 	if f.AfterID > 0 {
 		where = append(where, "r.id > "+arg(f.AfterID))

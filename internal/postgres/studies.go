@@ -15,11 +15,19 @@ import (
 const studyColumns = `edition, title, focus, framework, declared_city_count, declared_country_count, status,
 	schedule, conclusions, provenance, version, created_at, updated_at`
 
-// ListStudies returns every edition, oldest first. Editions are few.
-func (db *DB) ListStudies(ctx context.Context, status string) ([]domain.Study, error) {
+// ListStudies returns every edition, oldest first, or those at a status and those changed from
+// since on (nil: all). Editions are few.
+func (db *DB) ListStudies(ctx context.Context, status string, since *domain.SyncPoint) ([]domain.Study, error) {
+	var args queryArgs
+	var where []string
+	if status != "" {
+		where = append(where, "status = "+args.add(status))
+	}
+	if since != nil {
+		where = append(where, changedSince(&args, "study", "edition::text", since))
+	}
 	var out []domain.Study
-	err := db.reader(ctx).SelectContext(ctx, &out, `SELECT `+studyColumns+` FROM studies
-		WHERE ($1 = '' OR status = $1) ORDER BY edition`, status)
+	err := db.reader(ctx).SelectContext(ctx, &out, `SELECT `+studyColumns+` FROM studies`+whereClause(where)+` ORDER BY edition`, args...)
 	return nonNilSlice(out), mapError(err)
 }
 
@@ -125,16 +133,23 @@ func (db *DB) UpdateStudy(ctx context.Context, caller domain.Caller, edition int
 	return &out, nil
 }
 
-// ListStudyCities returns an edition's participating cities by slug.
-func (db *DB) ListStudyCities(ctx context.Context, edition int) ([]domain.StudyCity, error) {
+// ListStudyCities returns an edition's participating cities by slug, or those changed from
+// since on (nil: all). A participation shows its city's name and country, so a change of the
+// city counts as a change of the participation.
+func (db *DB) ListStudyCities(ctx context.Context, edition int, since *domain.SyncPoint) ([]domain.StudyCity, error) {
 	if _, err := db.GetStudy(ctx, edition); err != nil {
 		return nil, err
+	}
+	args := queryArgs{edition}
+	where := []string{"sc.edition = $1"}
+	if since != nil {
+		where = append(where, "("+changedSince(&args, "study_city", "sc.edition || '/' || sc.city", since)+
+			" OR "+changedSince(&args, "city", "sc.city", since)+")")
 	}
 	var out []domain.StudyCity
 	err := db.reader(ctx).SelectContext(ctx, &out, `
 		SELECT sc.edition, sc.city, c.name, c.country, sc.provenance, sc.created_at
-		FROM study_cities sc JOIN cities c ON c.slug = sc.city
-		WHERE sc.edition = $1 ORDER BY sc.city`, edition)
+		FROM study_cities sc JOIN cities c ON c.slug = sc.city`+whereClause(where)+` ORDER BY sc.city`, args...)
 	return nonNilSlice(out), mapError(err)
 }
 

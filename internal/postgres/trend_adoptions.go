@@ -59,7 +59,7 @@ func (db *DB) ListAdoptions(ctx context.Context, f domain.AdoptionFilter) ([]dom
 		outer = append(outer, "c.section = "+arg(f.Section))
 	}
 	if f.UpdatedSince != nil {
-		outer = append(outer, "a.updated_at >= "+arg(*f.UpdatedSince))
+		outer = append(outer, changedSince(&args, "trend_adoption", "a.trend || '/' || a.city || '/' || a.year", f.UpdatedSince))
 	}
 	query := `SELECT ` + adoptionColumns + ` FROM (` + records + `) a
 		JOIN cities c ON c.slug = a.city` + whereClause(outer) + `

@@ -37,7 +37,7 @@ func (db *DB) ListTrends(ctx context.Context, f domain.TrendFilter) ([]domain.Tr
 			arg(f.Framework)+")")
 	}
 	if f.UpdatedSince != nil {
-		where = append(where, "t.updated_at >= "+arg(*f.UpdatedSince))
+		where = append(where, changedSince(&args, "trend", "t.slug", f.UpdatedSince))
 	}
 	if f.After != "" {
 		where = append(where, "t.slug > "+arg(f.After))

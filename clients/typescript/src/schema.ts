@@ -249,7 +249,7 @@ export interface paths {
         };
         /**
          * List a city's adoption of the trends
-         * @description A city's adoption of the trends: by default its latest record of each trend (year gives the state as of that year), history=true lists every year's record. Filtered by stage and provenance. Ordered by trend, then year. 404 when the city does not exist.
+         * @description A city's adoption of the trends: by default its latest record of each trend (year gives the state as of that year), history=true lists every year's record. Filtered by stage, provenance and updated_since (incremental sync). Ordered by trend, then year. 404 when the city does not exist.
          */
         get: operations["list-city-trends"];
         put?: never;
@@ -429,7 +429,7 @@ export interface paths {
         };
         /**
          * List published datasets
-         * @description The published datasets, by slug: what each holds (its content: observations of an edition or framework, cities, indicators, trend adoption or events), under which licence (SPDX), from whom, how often it is released, and its newest release's number. Filtered by resource, licence and whether it has been released; keyset paging.
+         * @description The published datasets, by slug: what each holds (its content: observations of an edition or framework, cities, indicators, trend adoption or events), under which licence (SPDX), from whom, how often it is released, and its newest release's number. Filtered by resource, licence and whether it has been released; keyset paging; updated_since gives incremental sync.
          */
         get: operations["list-datasets"];
         put?: never;
@@ -681,7 +681,7 @@ export interface paths {
         };
         /**
          * List indicator frameworks with their dimension trees
-         * @description Every indicator framework with its dimension tree, flattened with parents before their children.
+         * @description Every indicator framework with its dimension tree, flattened with parents before their children; updated_since gives incremental sync.
          */
         get: operations["list-frameworks"];
         put?: never;
@@ -725,7 +725,7 @@ export interface paths {
         };
         /**
          * List indicators
-         * @description Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type and status. Keyset paging.
+         * @description Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type and status. Keyset paging; updated_since gives incremental sync.
          */
         get: operations["list-indicators"];
         put?: never;
@@ -797,7 +797,7 @@ export interface paths {
         };
         /**
          * List observations
-         * @description Observations by id, filtered by cities, indicators, framework, dimension, edition, period, status, verification and provenance. latest=true keeps only the most recent period of each city and indicator, ordered by city and indicator. Values are typed JSON; missing values are null with their status. Keyset paging; updated_since gives incremental sync.
+         * @description Observations by id, filtered by cities, indicators, framework, dimension, edition, period, status, verification and provenance. latest=true keeps only the most recent period of each city and indicator, ordered by city and indicator. Values are typed JSON; missing values are null with their status. Keyset paging; updated_since gives incremental sync; as_of lists the observations as they were at a past time (a vintage), from their revision history.
          */
         get: operations["list-observations"];
         put?: never;
@@ -821,7 +821,7 @@ export interface paths {
         };
         /**
          * Export observations as CSV, NDJSON or JSON, streamed with no row cap
-         * @description The same filters as list-observations, streamed in id order with no row cap in CSV (columns are the JSON field names), NDJSON or a JSON array. The format comes from format or Accept; anything else is 406. CSV is safe to open in a spreadsheet (OWASP CSV injection): a text cell (source, footnote, the value of an ordinal or text indicator) that begins with =, +, -, @, a tab or a carriage return, or with single quotes followed by one of those, is written with one more single quote (') in front: =SUM(A1) becomes '=SUM(A1) and '=x becomes ''=x. Numbers are written as they are (-3.5). import-observations removes that quote again, so an export imports back exactly; NDJSON and JSON carry the texts unchanged.
+         * @description The same filters as list-observations (as_of too: a past vintage), streamed in id order with no row cap in CSV (columns are the JSON field names), NDJSON or a JSON array. The format comes from format or Accept; anything else is 406. CSV is safe to open in a spreadsheet (OWASP CSV injection): a text cell (source, footnote, the value of an ordinal or text indicator) that begins with =, +, -, @, a tab or a carriage return, or with single quotes followed by one of those, is written with one more single quote (') in front: =SUM(A1) becomes '=SUM(A1) and '=x becomes ''=x. Numbers are written as they are (-3.5). import-observations removes that quote again, so an export imports back exactly; NDJSON and JSON carry the texts unchanged.
          */
         get: operations["export-observations"];
         put?: never;
@@ -861,7 +861,7 @@ export interface paths {
         };
         /**
          * Get an observation
-         * @description One observation with its ETag.
+         * @description One observation with its ETag; with as_of, as it was at a past time (a vintage), from its revision history.
          */
         get: operations["get-observation"];
         /**
@@ -1193,7 +1193,7 @@ export interface paths {
         };
         /**
          * List the Smart Cities Study's editions
-         * @description Every edition of the Smart Cities Study (2012, 2017, 2019, 2021, 2023, and any planned), oldest first, optionally by status.
+         * @description Every edition of the Smart Cities Study (2012, 2017, 2019, 2021, 2023, and any planned), oldest first, optionally by status; updated_since gives incremental sync.
          */
         get: operations["list-studies"];
         put?: never;
@@ -1241,7 +1241,7 @@ export interface paths {
         };
         /**
          * List an edition's participating cities
-         * @description The cities taking part in an edition, by slug. Participation invented for demos is marked provenance sample.
+         * @description The cities taking part in an edition, by slug. Participation invented for demos is marked provenance sample. updated_since gives incremental sync (a change of the city's name or country counts).
          */
         get: operations["list-study-cities"];
         put?: never;
@@ -1497,7 +1497,7 @@ export interface paths {
         };
         /**
          * List the cities' adoption of a trend
-         * @description The cities' adoption of a trend: by default each city's latest record (year gives the state as of that year), history=true lists every year's record. Filtered by stage, UCLG section and provenance. Ordered by city, then year. 404 when the trend does not exist.
+         * @description The cities' adoption of a trend: by default each city's latest record (year gives the state as of that year), history=true lists every year's record. Filtered by stage, UCLG section, provenance and updated_since (incremental sync). Ordered by city, then year. 404 when the trend does not exist.
          */
         get: operations["list-trend-adoption"];
         put?: never;
@@ -11019,7 +11019,7 @@ export interface operations {
                 cop_member?: "true" | "false";
                 /** @description Search in the name, in any language, ignoring case and accents (malaga finds Málaga). */
                 q?: string;
-                /** @description Only cities changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug. */
                 sort?: "slug" | "-slug" | "name" | "-name" | "population" | "-population" | "updated_at" | "-updated_at";
@@ -12267,7 +12267,7 @@ export interface operations {
                 include_undated?: "true" | "false";
                 /** @description true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others. */
                 upcoming?: "true" | "false";
-                /** @description Only events changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -12846,7 +12846,7 @@ export interface operations {
                 stage?: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
                 /** @description Only real (reported), sample or synthetic records. */
                 provenance?: "reported" | "sample" | "synthetic";
-                /** @description Only records changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -14075,7 +14075,7 @@ export interface operations {
                 body?: string;
                 /** @description Only commitments in this status. */
                 status?: "open" | "in_progress" | "done" | "dropped";
-                /** @description Only commitments changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -15365,6 +15365,8 @@ export interface operations {
                 license?: string;
                 /** @description true: only datasets released at least once; false: only those never released. */
                 released?: "true" | "false";
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
+                updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
@@ -18266,7 +18268,7 @@ export interface operations {
                 include_undated?: "true" | "false";
                 /** @description true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others. */
                 upcoming?: "true" | "false";
-                /** @description Only events changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Only events in this city (location.city) or with it among their cities (any role), by slug; a city that does not exist is a 422. */
                 city?: string;
@@ -19825,7 +19827,10 @@ export interface operations {
     };
     "list-frameworks": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
+                updated_since?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -20457,6 +20462,8 @@ export interface operations {
                 dimension?: string;
                 value_type?: "numeric" | "percentage" | "count" | "boolean" | "ordinal" | "text";
                 status?: "active" | "retired";
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
+                updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
@@ -21714,7 +21721,9 @@ export interface operations {
                 provenance?: "reported" | "sample" | "synthetic";
                 /** @description Only the most recent period of each city and indicator; such lists are ordered by city and indicator. */
                 latest?: boolean;
-                /** @description Only observations changed at or after this time, for incremental sync. */
+                /** @description The vintage: the observations as the API showed them at this time (RFC 3339), with the versions they had then; the filters apply to the values they had then. It is read from the revision history (each change's after-image). A change counts when its transaction had begun by this time, unless the server's first sample of its transactions after this time (taken every 30 seconds; hourly ones are kept for times over two days old) saw that transaction still running: so a change that committed after this time is counted only if it committed before that sample. Observations loaded in bulk, without revision history (synthetic data), count from their created_at with their current values. A time in the future or before 1900 is a 422, and so is as_of with updated_since. */
+                as_of?: string;
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -22096,7 +22105,9 @@ export interface operations {
                 provenance?: "reported" | "sample" | "synthetic";
                 /** @description Only the most recent period of each city and indicator; such lists are ordered by city and indicator. */
                 latest?: boolean;
-                /** @description Only observations changed at or after this time, for incremental sync. */
+                /** @description The vintage: the observations as the API showed them at this time (RFC 3339), with the versions they had then; the filters apply to the values they had then. It is read from the revision history (each change's after-image). A change counts when its transaction had begun by this time, unless the server's first sample of its transactions after this time (taken every 30 seconds; hourly ones are kept for times over two days old) saw that transaction still running: so a change that committed after this time is counted only if it committed before that sample. Observations loaded in bulk, without revision history (synthetic data), count from their created_at with their current values. A time in the future or before 1900 is a 422, and so is as_of with updated_since. */
+                as_of?: string;
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Output format; without it, chosen from Accept (text/csv, application/x-ndjson, application/json), CSV by default. */
                 format?: "csv" | "ndjson" | "json";
@@ -22421,9 +22432,12 @@ export interface operations {
     };
     "get-observation": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The vintage: the observation as the API showed it at this time (RFC 3339), with the version it had then; 404 when it did not exist then. Such an answer carries no ETag and is never a 304, so that no cache takes it for the current version. It is read from the revision history (each change's after-image). A change counts when its transaction had begun by this time, unless the server's first sample of its transactions after this time (taken every 30 seconds; hourly ones are kept for times over two days old) saw that transaction still running: so a change that committed after this time is counted only if it committed before that sample. Observations loaded in bulk, without revision history (synthetic data), count from their created_at with their current values. A time in the future or before 1900 is a 422, and so is as_of with updated_since. */
+                as_of?: string;
+            };
             header?: {
-                /** @description An ETag you hold; 304 when it is still current. */
+                /** @description An ETag you hold; 304 when it is still current (not with as_of). */
                 "If-None-Match"?: string;
             };
             path: {
@@ -23640,7 +23654,7 @@ export interface operations {
                 kind?: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
                 /** @description Search in the name, in any language, and the acronym, ignoring case and accents (uraia finds Uraía). */
                 q?: string;
-                /** @description Only organisations changed at or after this time (RFC 3339), for incremental sync; a change of relations counts. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -25051,7 +25065,7 @@ export interface operations {
                 from?: string;
                 /** @description Only reports whose period starts on or before this day. */
                 to?: string;
-                /** @description Only reports changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -28119,7 +28133,7 @@ export interface operations {
                 role?: "chair" | "co_chair" | "president" | "co_president" | "vice_chair" | "vice_president" | "member";
                 /** @description true: only terms held today (begun, or of unknown start, and not ended, or of unknown end); false: only the others. */
                 current?: "true" | "false";
-                /** @description Only roles changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -29109,6 +29123,8 @@ export interface operations {
             query?: {
                 /** @description Only editions at this stage. */
                 status?: "planned" | "in_progress" | "completed" | "published";
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
+                updated_since?: string;
             };
             header?: never;
             path?: never;
@@ -29920,7 +29936,10 @@ export interface operations {
     };
     "list-study-cities": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
+                updated_since?: string;
+            };
             header?: never;
             path: {
                 /** @description The edition's year. */
@@ -32357,7 +32376,7 @@ export interface operations {
                 framework?: string;
                 /** @description Only trends serving this dimension (needs framework). */
                 dimension?: string;
-                /** @description Only trends changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
@@ -33622,7 +33641,7 @@ export interface operations {
                 stage?: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
                 /** @description Only real (reported), sample or synthetic records. */
                 provenance?: "reported" | "sample" | "synthetic";
-                /** @description Only records changed at or after this time (RFC 3339), for incremental sync. */
+                /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;

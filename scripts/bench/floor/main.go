@@ -77,11 +77,11 @@ type filter struct {
 }
 
 // domain is the filter as the store takes it, one row more than the page (to tell whether a
-// next page exists), or every row for an export.
-func (f *filter) domain(export bool) domain.ObservationFilter {
+// next page exists), or every row for an export; since is updated_since as the store resolved it.
+func (f *filter) domain(export bool, since *domain.SyncPoint) domain.ObservationFilter {
 	d := domain.ObservationFilter{Cities: f.cities, Indicators: f.indicators, Framework: f.framework,
 		Dimension: f.dimension, Edition: f.edition, From: f.from, To: f.to, Status: f.status,
-		Verification: f.verification, Provenance: f.provenance, UpdatedSince: f.updatedSince,
+		Verification: f.verification, Provenance: f.provenance, UpdatedSince: since,
 		AfterID: f.afterID, Limit: f.limit + 1}
 	if export {
 		d.AfterID, d.Limit = 0, 0
@@ -91,7 +91,20 @@ func (f *filter) domain(export bool) domain.ObservationFilter {
 
 // query is the store's SQL for the filter, decided with the database as the store decides it.
 func (s *server) query(ctx context.Context, f *filter, export bool) (string, []any, error) {
-	return postgres.ObservationPageSQL(ctx, s.sqlx, f.domain(export))
+	return pageSQL(ctx, s.sqlx, f, export)
+}
+
+// pageSQL is the store's SQL for the filter, decided with q: updated_since resolved to the
+// transaction its changes start from, then the page's or export's query.
+func pageSQL(ctx context.Context, q sqlx.QueryerContext, f *filter, export bool) (string, []any, error) {
+	var since *domain.SyncPoint
+	if f.updatedSince != nil {
+		var err error
+		if since, err = postgres.SyncPointAt(ctx, q, *f.updatedSince); err != nil {
+			return "", nil, err
+		}
+	}
+	return postgres.ObservationPageSQL(ctx, q, f.domain(export, since))
 }
 
 // parseFilter reads the API's filter parameters from a query string.
@@ -529,7 +542,7 @@ func printSQL(args []string) error {
 			return err
 		}
 		defer db.Close()
-		query, qargs, err := postgres.ObservationPageSQL(context.Background(), db, f.domain(args[0] == "export"))
+		query, qargs, err := pageSQL(context.Background(), db, f, args[0] == "export")
 		if err != nil {
 			return err
 		}
