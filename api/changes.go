@@ -17,7 +17,7 @@ type ChangeListInput struct {
 type ChangePage struct {
 	Items      []ChangeItem `json:"items" nullable:"false" maxItems:"1000" doc:"Changes in the order they are to be applied (an empty list, never null)."`
 	NextCursor string       `json:"next_cursor" maxLength:"200" pattern:"^[A-Za-z0-9_-]+$" doc:"Pass as since to read on. Keep it with your copy: it is where your copy stands."`
-	CaughtUp   bool         `json:"caught_up" doc:"True when this page reached the present: wait a little before asking again."`
+	CaughtUp   bool         `json:"caught_up" doc:"True when this page reached the present: wait a little before asking again. False while a page is full, or while a transaction still running holds committed changes back (they come once it ends)."`
 }
 
 // ChangeItem is one change with the path of the resource it is about.
@@ -60,5 +60,13 @@ func (h *handlers) listChanges(ctx context.Context, in *ChangeListInput) (*Chang
 	for i, c := range changes {
 		items[i] = ChangeItem{Change: c, Href: domain.ChangeHref(c.Resource, c.ResourceID)}
 	}
-	return &ChangeListOutput{Body: ChangePage{Items: items, NextCursor: next.Encode(), CaughtUp: len(changes) < in.Limit}}, nil
+	caughtUp := len(changes) < in.Limit
+	if caughtUp {
+		held, err := h.db.ChangesHeldBack(ctx, resources)
+		if err != nil {
+			return nil, err
+		}
+		caughtUp = !held
+	}
+	return &ChangeListOutput{Body: ChangePage{Items: items, NextCursor: next.Encode(), CaughtUp: caughtUp}}, nil
 }

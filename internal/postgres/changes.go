@@ -20,7 +20,8 @@ import (
 // same statement, and so the same snapshot, as the rows.
 const changesSQL = `
 	WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, pg_snapshot_xmax(pg_current_snapshot()) AS xmax)
-	SELECT h.xmin::text AS horizon, h.xmax::text AS next_tx, a.tx_id::text AS tx_id, a.id, a.resource, a.resource_id, a.action, a.at,
+	SELECT h.xmin::text AS horizon, h.xmax::text AS next_tx,
+	       EXISTS (SELECT 1 FROM audit_log WHERE tx_id >= h.xmin AND resource = ANY ($3)) AS held_back, a.tx_id::text AS tx_id, a.id, a.resource, a.resource_id, a.action, a.at,
 	       coalesce(CASE WHEN a.resource = 'report' THEN ` + publicReport + ` ELSE a.after END, 'null') AS data
 	FROM horizon h
 	LEFT JOIN LATERAL (
@@ -102,6 +103,19 @@ func readChanges(ctx context.Context, q sqlx.QueryerContext, since domain.Change
 		}
 	}
 	return out, next, nil
+}
+
+// ChangesHeldBack reports whether committed changes of the given resources (every public one
+// when none is given) wait past the visibility horizon: a transaction still running, anywhere on
+// the server, holds them back, and a caught-up reader should expect them soon.
+func (db *DB) ChangesHeldBack(ctx context.Context, resources []string) (bool, error) {
+	if len(resources) == 0 {
+		resources = domain.FeedResources
+	}
+	var held bool
+	err := db.reader(ctx).GetContext(ctx, &held, `SELECT EXISTS (SELECT 1 FROM audit_log
+		WHERE tx_id >= pg_snapshot_xmin(pg_current_snapshot()) AND resource = ANY ($1))`, pq.Array(resources))
+	return held, mapError(err)
 }
 
 // ChangesHead returns the cursor of the feed's present: following the feed from it gives every

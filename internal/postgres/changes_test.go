@@ -39,6 +39,10 @@ func TestChangesNeverSkipALateCommit(t *testing.T) {
 	if len(got) != 0 {
 		t.Fatalf("while the first writer runs, the feed gave %+v", got)
 	}
+	// The page is empty, but not caught up: committed changes wait behind the running writer.
+	if held, err := db.ChangesHeldBack(ctx, nil); err != nil || !held {
+		t.Fatalf("held back while the first writer runs: %v (%v)", held, err)
+	}
 	if next != (domain.ChangeCursor{}) && next.Tx > 0 {
 		// The cursor may move up to the running transaction, never past it.
 		var aTx uint64

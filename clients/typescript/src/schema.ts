@@ -2313,7 +2313,7 @@ export interface components {
          *     }
          */
         ChangePage: {
-            /** @description True when this page reached the present: wait a little before asking again. */
+            /** @description True when this page reached the present: wait a little before asking again. False while a page is full, or while a transaction still running holds committed changes back (they come once it ends). */
             caught_up: boolean;
             /** @description Changes in the order they are to be applied (an empty list, never null). */
             items: components["schemas"]["ChangeItem"][];
