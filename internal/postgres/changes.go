@@ -21,7 +21,7 @@ import (
 const changesSQL = `
 	WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, pg_snapshot_xmax(pg_current_snapshot()) AS xmax)
 	SELECT h.xmin::text AS horizon, h.xmax::text AS next_tx,
-	       EXISTS (SELECT 1 FROM audit_log WHERE tx_id >= h.xmin AND resource = ANY ($3)) AS held_back, a.tx_id::text AS tx_id, a.id, a.resource, a.resource_id, a.action, a.at,
+	       a.tx_id::text AS tx_id, a.id, a.resource, a.resource_id, a.action, a.at,
 	       coalesce(CASE WHEN a.resource = 'report' THEN ` + publicReport + ` ELSE a.after END, 'null') AS data
 	FROM horizon h
 	LEFT JOIN LATERAL (

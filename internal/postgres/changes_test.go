@@ -71,7 +71,7 @@ func TestChangesNeverSkipALateCommit(t *testing.T) {
 	for _, c := range got {
 		ids = append(ids, c.Resource+"/"+c.ResourceID+"/"+string(c.Data))
 	}
-	want := []string{`city/late/{"slug": "late"}`, `city/early/{"slug": "early"}`, `report/1/{"status": "published"}`}
+	want := []string{`city/late/{"slug": "late"}`, `city/early/{"slug": "early"}`, `report/1/{"status": "published", "history": [], "allowed_transitions": []}`}
 	if len(ids) != len(want) {
 		t.Fatalf("feed after the commit: %q, want %q", ids, want)
 	}
