@@ -483,6 +483,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if want == 200 && r.method != "GET" {
 					// An allowed write gets a database of its own, freed when its subtest ends.
 					t.Run(fmt.Sprintf("%s/%s/%s", o.id, target, c), func(t *testing.T) {
+						t.Parallel() // its own database: the fresh worlds are built side by side
 						w := newMatrixWorld(t)
 						r, _ := w.requestFor(o.id, target)
 						checkCall(t, w, o.id, target, c, r, want)

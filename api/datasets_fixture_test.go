@@ -1,18 +1,12 @@
 package api_test
 
 import (
-	"io"
-	"time"
-
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
-	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 	"github.com/uclg-digital-cities/digitalcities/internal/releasefile"
 )
 
 // testFileWriter writes release files as the API does, for fixtures made in the store.
-func testFileWriter(format string, w io.Writer, table string, cols []domain.Column, rows postgres.ReleaseRows, created time.Time) (int64, error) {
-	return releasefile.Write(format, w, cols, rows, releasefile.Options{Sheet: table, Created: created})
-}
+var testFileWriter = releasefile.WriteRelease
 
 // datasetFields describes a dataset of the study fixture's 2019 edition (observations), or of
 // another resource.

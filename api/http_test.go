@@ -128,6 +128,7 @@ func TestDocsWorkOffline(t *testing.T) {
 // a schema reached by two properties took its example from whichever came first), or the
 // committed contract would drift at random.
 func TestContractIsTheSameAtEveryBuild(t *testing.T) {
+	t.Parallel() // CPU only: it overlaps the tests that wait on the database
 	var first string
 	for i := 0; i < 8; i++ {
 		_, a := api.New(api.Deps{})

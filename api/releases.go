@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/releasefile"
 )
 
 // ReleaseListInput is list-releases' input.
@@ -107,7 +108,7 @@ func (h *handlers) getLatestRelease(ctx context.Context, in *DatasetPathInput) (
 func (h *handlers) createRelease(ctx context.Context, in *ReleaseCreateInput) (*ReleaseCreatedOutput, error) {
 	ctx, cancel := context.WithTimeout(ctx, longRunningMax)
 	defer cancel()
-	r, err := h.db.PublishRelease(ctx, callerOf(ctx), in.Slug, in.Body.Notes, writeReleaseFile)
+	r, err := h.db.PublishRelease(ctx, callerOf(ctx), in.Slug, in.Body.Notes, releasefile.WriteRelease)
 	if err != nil {
 		return nil, err
 	}

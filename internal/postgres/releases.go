@@ -15,17 +15,14 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/releasefile"
 )
 
 // ChunkSize is the size of the pieces a release file is stored in.
 const ChunkSize = 1 << 20
 
 // ReleaseRows is a stream of a release's rows, as a FileWriter reads them.
-type ReleaseRows interface {
-	Next() bool
-	Values() []any
-	Err() error
-}
+type ReleaseRows = releasefile.Rows
 
 // FileWriter writes a release's rows in one format to w and returns how many rows it wrote.
 // table names what the rows are (a spreadsheet's sheet); created is the release's moment, the

@@ -120,3 +120,9 @@ type sliceRows struct {
 func (s *sliceRows) Next() bool    { s.i++; return s.i < len(s.rows) }
 func (s *sliceRows) Values() []any { return s.rows[s.i] }
 func (s *sliceRows) Err() error    { return nil }
+
+// WriteRelease writes one file of a release: the rows of table (which names the spreadsheet's
+// sheet) in format, with created, the release's moment, as the only time the file records.
+func WriteRelease(format string, w io.Writer, table string, cols []domain.Column, rows Rows, created time.Time) (int64, error) {
+	return Write(format, w, cols, rows, Options{Sheet: table, Created: created})
+}

@@ -3,8 +3,6 @@ package seed
 import (
 	"context"
 	"fmt"
-	"io"
-	"time"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
@@ -57,15 +55,10 @@ func loadDatasets(ctx context.Context, db *postgres.DB) (int, error) {
 		if current.LatestRelease != nil {
 			continue
 		}
-		if _, err := db.PublishRelease(ctx, seeder, d.slug, "First release, taken when the sample data was loaded.", writeFile); err != nil {
+		if _, err := db.PublishRelease(ctx, seeder, d.slug, "First release, taken when the sample data was loaded.", releasefile.WriteRelease); err != nil {
 			return added, fmt.Errorf("seed release of %s: %w", d.slug, err)
 		}
 		added++
 	}
 	return added, nil
-}
-
-// writeFile writes a release file as the API does.
-func writeFile(format string, w io.Writer, table string, cols []domain.Column, rows postgres.ReleaseRows, created time.Time) (int64, error) {
-	return releasefile.Write(format, w, cols, rows, releasefile.Options{Sheet: table, Created: created})
 }
