@@ -480,6 +480,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 			for _, c := range callers {
 				want := expectedOwned(pol, c, target, o.path)
+				if want == 200 && r.method != "GET" && target == "B" && (c == secretariat || c == admin) {
+					// The secretariat and admins act on every city and every owner alike: their
+					// allowed write is proven on target A's fresh world; B would repeat it.
+					continue
+				}
 				if want == 200 && r.method != "GET" {
 					// An allowed write gets a database of its own, freed when its subtest ends.
 					t.Run(fmt.Sprintf("%s/%s/%s", o.id, target, c), func(t *testing.T) {
