@@ -180,7 +180,7 @@ func (h *handlers) getDataPackage(ctx context.Context, in *ReleasePathInput) (*h
 	if err != nil {
 		return nil, err
 	}
-	return respondJSONDoc("application/json", releaseLicenseLink(r), catalog.DataPackage(h.publicBase, *d, *r, cols))
+	return respondJSONDoc("application/json", licenseLink(r.Metadata.License), catalog.DataPackage(h.publicBase, *d, *r, cols))
 }
 
 func (h *handlers) getCSVMetadata(ctx context.Context, in *ReleasePathInput) (*huma.StreamResponse, error) {
@@ -188,7 +188,7 @@ func (h *handlers) getCSVMetadata(ctx context.Context, in *ReleasePathInput) (*h
 	if err != nil {
 		return nil, err
 	}
-	return respondJSONDoc("application/csvm+json", releaseLicenseLink(r), catalog.CSVW(h.publicBase, *d, *r, cols))
+	return respondJSONDoc("application/csvm+json", licenseLink(r.Metadata.License), catalog.CSVW(h.publicBase, *d, *r, cols))
 }
 
 // respondJSONDoc answers with a catalog document, tagged by its digest. The documents change
@@ -263,7 +263,7 @@ func (h *handlers) getDataset(ctx context.Context, in *DatasetRenderInput) (*hum
 		hc.SetHeader("Content-Type", datasetTypes[format])
 		hc.SetHeader("ETag", tag)
 		hc.SetHeader("Vary", "Accept")
-		hc.SetHeader("Link", licenseLink(d))
+		hc.SetHeader("Link", licenseLink(d.License))
 		if format == "html" {
 			hc.SetHeader("Content-Security-Policy", htmlPolicy)
 		}
@@ -304,6 +304,6 @@ func datasetPage(base string, d *domain.Dataset, latest *domain.Release) ([]byte
 	}
 	var b strings.Builder
 	err = datasetPageTemplate.Execute(&b, map[string]any{"D": d, "Latest": latest, "Base": base,
-		"License": licenseURL(d.License), "JSONLD": template.JS(ld)}) // #nosec G203 -- JSON from encoding/json, which escapes <, > and &
+		"License": catalog.LicenseURL(d.License), "JSONLD": template.JS(ld)}) // #nosec G203 -- JSON from encoding/json, which escapes <, > and &
 	return []byte(b.String()), err
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"github.com/uclg-digital-cities/digitalcities/internal/catalog"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
@@ -59,13 +60,10 @@ type DatasetDeleteInput struct {
 	IfMatch string `header:"If-Match" maxLength:"200" doc:"The ETag of the dataset as you read it (required)." example:"\"v1\""`
 }
 
-// licenseLink is the Link header value that names a dataset's licence.
-func licenseLink(d *domain.Dataset) string {
-	return "<" + licenseURL(d.License) + `>; rel="license"`
+// licenseLink is the Link header value that names a licence, by its SPDX id.
+func licenseLink(spdx string) string {
+	return "<" + catalog.LicenseURL(spdx) + `>; rel="license"`
 }
-
-// licenseURL is the page of an SPDX licence.
-func licenseURL(spdx string) string { return "https://spdx.org/licenses/" + spdx }
 
 func (h *handlers) listDatasets(ctx context.Context, in *DatasetListInput) (*ListOutput[domain.Dataset], error) {
 	after, err := domain.DecodeCursor(in.Cursor, "slug")
@@ -99,7 +97,7 @@ func (h *handlers) createDataset(ctx context.Context, in *DatasetCreateInput) (*
 	if err != nil {
 		return nil, err
 	}
-	return &DatasetCreatedOutput{ETag: etag(d.Version), Location: "/v1/datasets/" + d.Slug, Link: licenseLink(d), Body: d}, nil
+	return &DatasetCreatedOutput{ETag: etag(d.Version), Location: "/v1/datasets/" + d.Slug, Link: licenseLink(d.License), Body: d}, nil
 }
 
 func (h *handlers) updateDataset(ctx context.Context, in *DatasetPutInput) (*DatasetOutput, error) {
@@ -111,7 +109,7 @@ func (h *handlers) updateDataset(ctx context.Context, in *DatasetPutInput) (*Dat
 	if err != nil {
 		return nil, err
 	}
-	return &DatasetOutput{ETag: etag(d.Version), Link: licenseLink(d), Body: d}, nil
+	return &DatasetOutput{ETag: etag(d.Version), Link: licenseLink(d.License), Body: d}, nil
 }
 
 func (h *handlers) deleteDataset(ctx context.Context, in *DatasetDeleteInput) (*struct{}, error) {

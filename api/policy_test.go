@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/uclg-digital-cities/digitalcities/api"
 	"github.com/uclg-digital-cities/digitalcities/internal/config"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
@@ -216,5 +219,27 @@ func TestUnknownSlugFiltersAreRefused(t *testing.T) {
 	}
 	if r := h.do(req{method: "GET", path: "/v1/observations/export?format=csv&city=alpha&from=2100"}).expect(t, 200); !strings.HasPrefix(string(r.Body), "id,") {
 		t.Fatalf("an empty export is its header row: %q", r.Body)
+	}
+}
+
+// TestLongRunningOperationsKeepTheirContext: Huma's body read deadline, left set after the body,
+// made net/http cancel a long-running request's context 5 s in (a release of a million rows never
+// finished). Long-running operations turn it off; their bodies are read under jsonText's deadline,
+// which is lifted once the body is in.
+func TestLongRunningOperationsKeepTheirContext(t *testing.T) {
+	_, a := api.New(api.Deps{})
+	n := 0
+	for _, item := range a.OpenAPI().Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Post, item.Put, item.Patch, item.Delete} {
+			if p := api.PolicyOf(op); p != nil && p.LongRunning {
+				n++
+				if op.BodyReadTimeout >= 0 {
+					t.Errorf("%s is long-running but keeps a body read deadline of %s", op.OperationID, op.BodyReadTimeout)
+				}
+			}
+		}
+	}
+	if n < 3 {
+		t.Fatalf("%d long-running operations; exports, imports and releases are", n)
 	}
 }

@@ -166,7 +166,7 @@ func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*h
 		hd.Set("Accept-Ranges", "bytes")
 		hd.Set("Last-Modified", f.CreatedAt.UTC().Format(http.TimeFormat))
 		hd.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%d-%s"`, in.Slug, in.Number, f.Name))
-		link := "<" + licenseURL(f.License) + `>; rel="license"`
+		link := licenseLink(f.License)
 		if f.Format == "csv" { // where CSV on the Web processors look for the CSV's metadata
 			link += fmt.Sprintf(`, </v1/datasets/%s/releases/%d/csv-metadata.json>; rel="describedby"; type="application/csvm+json"`, in.Slug, in.Number)
 		}

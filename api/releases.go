@@ -52,11 +52,6 @@ type LatestReleaseOutput struct {
 	CacheControl string `header:"Cache-Control" maxLength:"100" pattern:"^[ -~]*$" doc:"no-cache: the newest release changes when one is published." example:"no-cache"`
 }
 
-// releaseLicenseLink names the licence a release was published under.
-func releaseLicenseLink(r *domain.Release) string {
-	return "<" + licenseURL(r.Metadata.License) + `>; rel="license"`
-}
-
 // releaseCache is the Cache-Control of what never changes.
 const releaseCache = "public, max-age=31536000, immutable"
 
@@ -91,7 +86,7 @@ func (h *handlers) getRelease(ctx context.Context, in *ReleaseGetInput) (*Releas
 	if notModified(in.IfNoneMatch, tag) {
 		return nil, &notModifiedError{etag: tag}
 	}
-	return &ReleaseOutput{ETag: tag, CacheControl: releaseCache, Link: releaseLicenseLink(r), Body: r}, nil
+	return &ReleaseOutput{ETag: tag, CacheControl: releaseCache, Link: licenseLink(r.Metadata.License), Body: r}, nil
 }
 
 func (h *handlers) getLatestRelease(ctx context.Context, in *DatasetPathInput) (*LatestReleaseOutput, error) {
@@ -112,5 +107,5 @@ func (h *handlers) createRelease(ctx context.Context, in *ReleaseCreateInput) (*
 	if err != nil {
 		return nil, err
 	}
-	return &ReleaseCreatedOutput{Location: "/v1/datasets/" + r.Dataset + "/releases/" + strconv.Itoa(r.Number), Link: releaseLicenseLink(r), Body: r}, nil
+	return &ReleaseCreatedOutput{Location: "/v1/datasets/" + r.Dataset + "/releases/" + strconv.Itoa(r.Number), Link: licenseLink(r.Metadata.License), Body: r}, nil
 }

@@ -28,15 +28,8 @@ type datasetRow struct {
 
 func (r datasetRow) dataset() domain.Dataset {
 	d := r.Dataset
-	d.Themes, d.Keywords = nonNil(r.Themes), nonNil(r.Keywords)
+	d.Themes, d.Keywords = nonNilSlice(r.Themes), nonNilSlice(r.Keywords)
 	return d
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // ListDatasets returns one page of datasets ordered by slug, and whether there is a next page.
@@ -121,7 +114,7 @@ func (db *DB) CreateDataset(ctx context.Context, caller domain.Caller, slug stri
 			INSERT INTO datasets (slug, title, description, publisher, license, themes, keywords, temporal_start,
 				temporal_end, spatial, accrual_periodicity, contact_name, contact_email, content, version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-			slug, f.Title, f.Description, f.Publisher, f.License, pq.Array(nonNil(f.Themes)), pq.Array(nonNil(f.Keywords)),
+			slug, f.Title, f.Description, f.Publisher, f.License, pq.Array(nonNilSlice(f.Themes)), pq.Array(nonNilSlice(f.Keywords)),
 			f.TemporalStart, f.TemporalEnd, f.Spatial, f.AccrualPeriodicity, f.ContactName, f.ContactEmail, f.Content, version)
 		if isUniqueViolation(err) {
 			return domain.Errorf(domain.ECONFLICT, "a dataset with slug %q already exists", slug)
@@ -154,8 +147,8 @@ func (db *DB) UpdateDataset(ctx context.Context, caller domain.Caller, slug stri
 				temporal_start = $9, temporal_end = $10, spatial = $11, accrual_periodicity = $12, contact_name = $13,
 				contact_email = $14, content = $15, version = version + 1, updated_at = now()
 			WHERE slug = $1 AND version = $2`,
-			slug, before.Version, f.Title, f.Description, f.Publisher, f.License, pq.Array(nonNil(f.Themes)),
-			pq.Array(nonNil(f.Keywords)), f.TemporalStart, f.TemporalEnd, f.Spatial, f.AccrualPeriodicity,
+			slug, before.Version, f.Title, f.Description, f.Publisher, f.License, pq.Array(nonNilSlice(f.Themes)),
+			pq.Array(nonNilSlice(f.Keywords)), f.TemporalStart, f.TemporalEnd, f.Spatial, f.AccrualPeriodicity,
 			f.ContactName, f.ContactEmail, f.Content)
 		if err != nil {
 			return err
