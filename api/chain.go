@@ -37,7 +37,8 @@ type chain struct {
 
 // install adds the chain to the API's middlewares.
 func (c *chain) install() {
-	c.api.UseMiddleware(c.readPool, c.deadline, c.authenticate, c.authorize, c.rateLimit, c.knownQuery, c.headerLists, c.jsonText, c.idempotency)
+	c.api.UseMiddleware(c.language, c.readPool, c.deadline, c.authenticate, c.authorize, c.rateLimit, c.knownQuery, c.badLanguage,
+		c.headerLists, c.jsonText, c.idempotency)
 }
 
 // withRequest is ctx with its request (and response writer) replaced.

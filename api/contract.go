@@ -57,6 +57,7 @@ func finishContract(doc *huma.OpenAPI) {
 	for _, s := range doc.Components.Schemas.Map() {
 		limitStrings(s)
 	}
+	localizeResponses(doc)
 	// Last: tidySchema moves Huma's patternDescription, which the validation messages were
 	// computed from above and at registration.
 	forEachSchema(doc, tidySchema)

@@ -238,6 +238,7 @@ func op(id, method, path, summary, tag string, policy Policy, errors []int) huma
 	if policy.Idempotent {
 		o.Parameters = append(o.Parameters, idempotencyKeyParam())
 	}
+	o.Parameters = append(o.Parameters, languageParams()...)
 	return o
 }
 

@@ -105,7 +105,10 @@ func humaConfig() huma.Config {
 		Extensions: map[string]any{"x-internal": false}}}
 	// DefaultConfig hands out Huma's package-level map of formats: add to a copy, never to it.
 	cfg.Formats = maps.Clone(cfg.Formats)
-	cfg.Formats["application/merge-patch+json"] = huma.DefaultJSONFormat
+	for _, ct := range []string{"application/json", "json", "application/merge-patch+json"} {
+		cfg.Formats[ct] = localizedJSON // texts in the language asked for (language.go)
+	}
+	cfg.Transformers = append(cfg.Transformers, localize)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "dcapi_…", // #nosec G101 -- the documented token format, not a token
 			Description: "An API token created by an admin (`digitalcities token create` or `POST /v1/tokens`)."},

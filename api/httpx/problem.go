@@ -14,6 +14,10 @@ type Problem struct {
 	Detail   string           `json:"detail,omitempty" maxLength:"2000" doc:"What went wrong, for people."`
 	Instance string           `json:"instance,omitempty" format:"uri-reference" maxLength:"2048" doc:"The request that failed, when known."`
 	Errors   []*ProblemDetail `json:"errors,omitempty" maxItems:"1000" doc:"The fields at fault, for validation problems (at most 1000)."`
+
+	// TranslationFallbacks lists the JSON pointers of the texts left in English in a problem
+	// asked for in French or Spanish.
+	TranslationFallbacks []string `json:"translation_fallbacks,omitempty" maxItems:"1000" doc:"In a problem asked for in French or Spanish, the JSON pointers of the texts that are still in English (/detail, /errors/0/message): those messages are not translated yet."`
 }
 
 // ProblemDetail names one field at fault.

@@ -48,3 +48,60 @@ func (t *Text) Scan(src any) error {
 // NonCharacter reports whether r is U+FFFE or U+FFFF: Unicode reserves them as never to be
 // characters, and XML (so XLSX) cannot hold them. The API refuses them in every text it stores.
 func NonCharacter(r rune) bool { return r == 0xFFFE || r == 0xFFFF }
+
+// LanguageAll asks for every language of a text at once, the {en, fr, es} object.
+const LanguageAll = "all"
+
+// IsLanguage reports whether lang is one of UCLG's three languages.
+func IsLanguage(lang string) bool {
+	return lang == "en" || lang == "fr" || lang == "es"
+}
+
+// In returns the text in lang (en, fr or es) and the language it is really in: the English text
+// when lang's version is missing or blank (English is always present).
+func (t Text) In(lang string) (text, used string) {
+	var s string
+	switch lang {
+	case "fr":
+		s = t.FR
+	case "es":
+		s = t.ES
+	default:
+		return t.EN, "en"
+	}
+	if strings.TrimSpace(s) == "" {
+		return t.EN, "en"
+	}
+	return s, lang
+}
+
+// Missing reports whether the text has no version, or only a blank one, in lang.
+func (t Text) Missing(lang string) bool {
+	_, used := t.In(lang)
+	return used != lang
+}
+
+// UnmarshalJSON reads the {en, fr, es} object or, as a response in one language gives it, a
+// plain string, which is taken as the English text. The API's requests take only the object
+// (their schema says so and Huma checks it before decoding): the string form is for clients
+// that read a response in English back into a Text.
+func (t *Text) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil // as for any struct
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*t = Text{EN: s}
+		return nil
+	}
+	type object Text // without this method
+	var o object
+	if err := json.Unmarshal(b, &o); err != nil {
+		return err
+	}
+	*t = Text(o)
+	return nil
+}

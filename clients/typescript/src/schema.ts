@@ -1537,17 +1537,33 @@ export interface components {
          * @example {
          *       "links": [
          *         {
-         *           "kind": "community",
-         *           "ref": "digital-cities"
+         *           "kind": "event",
+         *           "ref": "learning-events-2020"
+         *         },
+         *         {
+         *           "kind": "organisation",
+         *           "ref": "un-habitat"
+         *         },
+         *         {
+         *           "kind": "organisation",
+         *           "ref": "uraia"
+         *         },
+         *         {
+         *           "kind": "organisation",
+         *           "ref": "wego"
+         *         },
+         *         {
+         *           "kind": "organisation",
+         *           "ref": "wba"
          *         },
          *         {
          *           "kind": "city",
          *           "ref": "bilbao"
          *         }
          *       ],
-         *       "priority": "implementation",
+         *       "priority": "learning",
          *       "text": {
-         *         "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+         *         "en": "**Learning events with UN-Habitat, the Uraía Platform, WeGO and the Wireless Broadband Alliance** (learning event, 2020; status: tbc)."
          *       }
          *     }
          */
@@ -1564,6 +1580,38 @@ export interface components {
             text: components["schemas"]["Text"];
             /** @description A heading, when the text has one. */
             title?: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "links": [
+         *         {
+         *           "kind": "community",
+         *           "ref": "digital-cities"
+         *         },
+         *         {
+         *           "kind": "city",
+         *           "ref": "bilbao"
+         *         }
+         *       ],
+         *       "priority": "implementation",
+         *       "text": {
+         *         "en": "UCLG's process of reflecting on its operational structure led to the creation of a **new structure of consultation mechanisms** made up of policy councils, committees, working groups, communities of practice and forums. Based on this new structure, it was proposed that the Committee of Digital and Knowledge-based Cities be converted into the **\"Committee on Digital Cities\"**, which continues to be chaired by the City of Bilbao."
+         *       }
+         *     }
+         */
+        ActivityLocalized: {
+            /** @description The records the text refers to. */
+            links?: components["schemas"]["ReportLink"][];
+            /**
+             * @description The component of UCLG's strategic priorities: implementation, advocacy, monitoring and follow-up, learning, strengthening the network.
+             * @example learning
+             * @enum {string}
+             */
+            priority: "implementation" | "advocacy" | "monitoring" | "learning" | "network";
+            /** @description Markdown, stored as written. */
+            text: components["schemas"]["LocalizedText"];
+            /** @description A heading, when the text has one. */
+            title?: components["schemas"]["LocalizedText"];
         };
         /**
          * @example {
@@ -1587,7 +1635,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             /** @description A project that shows the city's adoption, such as a participation platform; absent when none is named. */
-            example_project?: components["schemas"]["Text"];
+            example_project?: components["schemas"]["LocalizedText"];
             /**
              * Format: uri
              * @description A link to the example project.
@@ -1617,6 +1665,8 @@ export interface components {
              * @enum {string}
              */
             stage: "none" | "exploring" | "pilot" | "implementing" | "scaled" | "discontinued";
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** @example digital-participation */
             trend: string;
             /** Format: date-time */
@@ -1931,7 +1981,7 @@ export interface components {
              *       "en": "Juan Mari Aburto, Mayor of Bilbao"
              *     }
              */
-            representative?: components["schemas"]["Text"];
+            representative?: components["schemas"]["LocalizedText"];
             /**
              * @description The role held.
              * @example chair
@@ -1947,6 +1997,8 @@ export interface components {
             term_end?: components["schemas"]["DateWithPrecision"];
             /** @description When the term began, as precisely as its source says; precision unknown (the default) when no source dates it. */
             term_start?: components["schemas"]["DateWithPrecision"];
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /**
@@ -2379,7 +2431,7 @@ export interface components {
             /** @description Member of Metropolis, UCLG's metropolitan section; null when not known. */
             metropolis_member: boolean | null;
             /** @description The city's name in UCLG's languages. */
-            name: components["schemas"]["Text"];
+            name: components["schemas"]["LocalizedText"];
             /**
              * Format: uri
              * @description The city's open data portal.
@@ -2412,6 +2464,8 @@ export interface components {
              * @example bilbao
              */
             slug: string;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /**
@@ -2628,7 +2682,7 @@ export interface components {
             body: string;
             /** Format: date-time */
             created_at: string;
-            description?: components["schemas"]["Text"];
+            description?: components["schemas"]["LocalizedText"];
             /** @description When it is due, as precisely as known. */
             due: components["schemas"]["DateWithPrecision"];
             /** @description Every status the commitment has had, oldest first. */
@@ -2656,7 +2710,9 @@ export interface components {
             status: "open" | "in_progress" | "done" | "dropped";
             /** @description On a write that changes the status: a note kept with it in history. */
             status_note?: string;
-            title: components["schemas"]["Text"];
+            title: components["schemas"]["LocalizedText"];
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /**
@@ -2737,7 +2793,7 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "in_progress" | "done" | "dropped";
-            title: components["schemas"]["Text"];
+            title: components["schemas"]["LocalizedText"];
         };
         /**
          * @example {
@@ -2787,7 +2843,7 @@ export interface components {
             chair_city: string | null;
             /** Format: date-time */
             created_at: string;
-            description: components["schemas"]["Text"];
+            description: components["schemas"]["LocalizedText"];
             /**
              * @description Which kind of UCLG consultation mechanism it is.
              * @example community_of_practice
@@ -2802,11 +2858,13 @@ export interface components {
             members: number;
             /** @description The cities recorded as members, by the provenance of what makes them members (the city record for cop_member, the role record for a role; the most real of them when there are several): sample members were invented for demonstrations. */
             members_by_provenance: components["schemas"]["ProvenanceCounts"];
-            name: components["schemas"]["Text"];
+            name: components["schemas"]["LocalizedText"];
             /** @enum {string} */
             provenance: "reported" | "sample" | "synthetic";
             /** @example digital-cities */
             slug: string;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /** Format: int64 */
@@ -2947,7 +3005,9 @@ export interface components {
             /** @description One row per active indicator of the framework. */
             items: components["schemas"]["ComparisonRow"][];
             /** @description Present only when includes_invented_data is true: says so in words, and how many of the observations counted are invented. */
-            notice?: components["schemas"]["Text"];
+            notice?: components["schemas"]["LocalizedText"];
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -2985,7 +3045,7 @@ export interface components {
             /** @enum {string} */
             direction: "higher_is_better" | "lower_is_better" | "none";
             indicator: string;
-            name: components["schemas"]["Text"];
+            name: components["schemas"]["LocalizedText"];
             /** @enum {string} */
             value_type: "numeric" | "percentage" | "count" | "boolean" | "ordinal" | "text";
             values: components["schemas"]["ComparedValue"][] | null;
@@ -3171,7 +3231,7 @@ export interface components {
             content: components["schemas"]["DatasetContent"];
             /** Format: date-time */
             created_at: string;
-            description: components["schemas"]["Text"];
+            description: components["schemas"]["LocalizedText"];
             /**
              * @example [
              *       "smart cities",
@@ -3226,7 +3286,9 @@ export interface components {
              *     ]
              */
             themes?: string[];
-            title: components["schemas"]["Text"];
+            title: components["schemas"]["LocalizedText"];
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /**
@@ -3516,7 +3578,7 @@ export interface components {
             /** @example UCLG World Secretariat */
             contact_name: string;
             content: components["schemas"]["DatasetContent"];
-            description: components["schemas"]["Text"];
+            description: components["schemas"]["LocalizedText"];
             /**
              * @example [
              *       "smart cities",
@@ -3560,7 +3622,7 @@ export interface components {
              *     ]
              */
             themes?: string[];
-            title: components["schemas"]["Text"];
+            title: components["schemas"]["LocalizedText"];
         };
         /**
          * @example {
@@ -3668,13 +3730,36 @@ export interface components {
          *       "name": {
          *         "en": "Economy (EC)"
          *       },
-         *       "parent": null,
-         *       "position": 0,
          *       "slug": "economy"
          *     }
          */
         Dimension: {
             name: components["schemas"]["Text"];
+            /**
+             * @description The parent dimension's slug; null at the top.
+             * @example open-government
+             */
+            parent?: string | null;
+            /**
+             * Format: int64
+             * @description Order among its siblings, set from the order of the list.
+             */
+            readonly position?: number;
+            /** @example transparency */
+            slug: string;
+        };
+        /**
+         * @example {
+         *       "name": {
+         *         "en": "Economy (EC)"
+         *       },
+         *       "parent": null,
+         *       "position": 0,
+         *       "slug": "economy"
+         *     }
+         */
+        DimensionLocalized: {
+            name: components["schemas"]["LocalizedText"];
             /**
              * @description The parent dimension's slug; null at the top.
              * @example open-government
@@ -3715,7 +3800,7 @@ export interface components {
              * @description Indicators in the dimension and its descendants.
              */
             indicators: number;
-            name: components["schemas"]["Text"];
+            name: components["schemas"]["LocalizedText"];
             /**
              * Format: int64
              * @description Of those, how many have a counted observation for the city.
@@ -3792,7 +3877,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             /** @description What the event is about; absent when not described. */
-            description?: components["schemas"]["Text"];
+            description?: components["schemas"]["LocalizedText"];
             /**
              * Format: date
              * @description The last day of an event that lasts several days; null otherwise.
@@ -3800,11 +3885,11 @@ export interface components {
              */
             end: string | null;
             /** @description Pages about the event (programme, recordings, reports). */
-            links: components["schemas"]["EventLink"][];
+            links: components["schemas"]["EventLinkLocalized"][];
             /** @description Where the event takes place: online, and/or a place (a city of ours, or a place name with its country). */
-            location: components["schemas"]["EventLocation"];
+            location: components["schemas"]["EventLocationLocalized"];
             /** @description What came out of the event. */
-            outcomes: components["schemas"]["Text"][];
+            outcomes: components["schemas"]["LocalizedText"][];
             /**
              * @description Slug of the event this one is part of (a congress session's congress).
              * @example 6th-uclg-congress
@@ -3844,7 +3929,9 @@ export interface components {
              */
             status: "tbc" | "scheduled" | "postponed" | "moved_online" | "cancelled" | "completed";
             /** @description The event's title in UCLG's languages. */
-            title: components["schemas"]["Text"];
+            title: components["schemas"]["LocalizedText"];
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /**
              * @description The kind of event.
              * @example annual_event
@@ -4067,11 +4154,25 @@ export interface components {
              */
             url: string;
         };
+        EventLinkLocalized: {
+            /** @description What the page is. */
+            title: components["schemas"]["LocalizedText"];
+            /**
+             * Format: uri
+             * @description An absolute http or https URL.
+             * @example https://www.uclg.org
+             */
+            url: string;
+        };
         /**
          * @example {
-         *       "city": null,
-         *       "country": null,
-         *       "online": false
+         *       "country": "ES",
+         *       "online": false,
+         *       "place": {
+         *         "en": "Málaga",
+         *         "es": "Málaga",
+         *         "fr": "Malaga"
+         *       }
          *     }
          */
         EventLocation: {
@@ -4092,6 +4193,32 @@ export interface components {
             online?: boolean;
             /** @description The place's name, for a place that is not one of our cities (or a venue in one); absent when none (in a merge patch, null removes it). */
             place?: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "city": null,
+         *       "country": null,
+         *       "online": false
+         *     }
+         */
+        EventLocationLocalized: {
+            /**
+             * @description Slug of the city where it takes place, when it is one of ours.
+             * @example bilbao
+             */
+            city?: string | null;
+            /**
+             * @description ISO 3166-1 alpha-2 code of the place's country; for a city of ours, its country.
+             * @example ES
+             */
+            country?: string | null;
+            /**
+             * @description Whether the event is (also) held online.
+             * @example false
+             */
+            online?: boolean;
+            /** @description The place's name, for a place that is not one of our cities (or a venue in one); absent when none (in a merge patch, null removes it). */
+            place?: components["schemas"]["LocalizedText"];
         };
         EventLocationPatch: {
             /**
@@ -4195,16 +4322,18 @@ export interface components {
         Framework: {
             /** Format: date-time */
             created_at: string;
-            description?: components["schemas"]["Text"];
+            description?: components["schemas"]["LocalizedText"];
             /** @description The dimension tree, flattened: parents before their children. */
-            dimensions: components["schemas"]["Dimension"][] | null;
-            name: components["schemas"]["Text"];
+            dimensions: components["schemas"]["DimensionLocalized"][] | null;
+            name: components["schemas"]["LocalizedText"];
             /** @enum {string} */
             provenance: "reported" | "sample" | "synthetic";
             /** @example UCLG */
             publisher: string | null;
             /** @example uclg-smart-governance-2019 */
             slug: string;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /** Format: uri */
@@ -4370,7 +4499,7 @@ export interface components {
             code: string;
             /** Format: date-time */
             created_at: string;
-            description?: components["schemas"]["Text"];
+            description?: components["schemas"]["LocalizedText"];
             /**
              * @description The dimension's slug within the framework.
              * @example participation
@@ -4389,9 +4518,9 @@ export interface components {
              */
             framework: string;
             /** @description Ordinal levels, lowest first; empty for other types. */
-            levels?: components["schemas"]["Level"][] | null;
-            methodology?: components["schemas"]["Text"];
-            name: components["schemas"]["Text"];
+            levels?: components["schemas"]["LevelLocalized"][] | null;
+            methodology?: components["schemas"]["LocalizedText"];
+            name: components["schemas"]["LocalizedText"];
             /** @enum {string} */
             provenance?: "reported" | "sample" | "synthetic";
             /** Format: date-time */
@@ -4415,6 +4544,8 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "retired";
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /**
              * @description Unit of numeric values.
              * @example %
@@ -4604,6 +4735,25 @@ export interface components {
              */
             rank: number;
         };
+        LevelLocalized: {
+            /** @example advanced */
+            code: string;
+            label: components["schemas"]["LocalizedText"];
+            /**
+             * Format: int64
+             * @description Position on the scale: higher ranks are further along.
+             */
+            rank: number;
+        };
+        /**
+         * @description A text meant for people: a string in the answer's language (Content-Language; English where no translation exists, listed in the body's translation_fallbacks), or with lang=all the Text object.
+         * @example {
+         *       "en": "Bilbao",
+         *       "es": "Bilbao",
+         *       "fr": "Bilbao"
+         *     }
+         */
+        LocalizedText: string | components["schemas"]["Text"];
         /**
          * @example {
          *       "milestone": {
@@ -4618,6 +4768,23 @@ export interface components {
         Milestone: {
             /** @description What happens then. */
             milestone: components["schemas"]["Text"];
+            /** @description When it happens, as precisely as it is known: "end of 2019" is the year 2019. */
+            when: components["schemas"]["DateWithPrecision"];
+        };
+        /**
+         * @example {
+         *       "milestone": {
+         *         "en": "End of 2019: the study is completed; in the last few months of 2019 it is finalised and ready for official publication."
+         *       },
+         *       "when": {
+         *         "precision": "year",
+         *         "value": "2019"
+         *       }
+         *     }
+         */
+        MilestoneLocalized: {
+            /** @description What happens then. */
+            milestone: components["schemas"]["LocalizedText"];
             /** @description When it happens, as precisely as it is known: "end of 2019" is the year 2019. */
             when: components["schemas"]["DateWithPrecision"];
         };
@@ -4822,7 +4989,7 @@ export interface components {
              */
             kind: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
             /** @description The organisation's name in UCLG's languages. */
-            name: components["schemas"]["Text"];
+            name: components["schemas"]["LocalizedText"];
             /**
              * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
              * @example reported
@@ -4836,6 +5003,8 @@ export interface components {
              * @example uraia
              */
             slug: string;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /**
@@ -5029,6 +5198,8 @@ export interface components {
             items: components["schemas"]["Adoption"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5151,6 +5322,8 @@ export interface components {
             items: components["schemas"]["BodyRole"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5210,6 +5383,8 @@ export interface components {
             items: components["schemas"]["City"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5271,6 +5446,8 @@ export interface components {
             items: components["schemas"]["Commitment"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5332,6 +5509,8 @@ export interface components {
             items: components["schemas"]["Community"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5415,6 +5594,8 @@ export interface components {
             items: components["schemas"]["Dataset"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5569,6 +5750,8 @@ export interface components {
             items: components["schemas"]["Event"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5620,6 +5803,8 @@ export interface components {
             items: components["schemas"]["Framework"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5695,6 +5880,8 @@ export interface components {
             items: components["schemas"]["Indicator"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5798,6 +5985,8 @@ export interface components {
             items: components["schemas"]["Organisation"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -5900,6 +6089,8 @@ export interface components {
             items: components["schemas"]["Release"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -6168,6 +6359,8 @@ export interface components {
             items: components["schemas"]["Report"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -6467,6 +6660,8 @@ export interface components {
             items: components["schemas"]["ReportVersion"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -6553,6 +6748,8 @@ export interface components {
             items: components["schemas"]["Study"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -6590,6 +6787,8 @@ export interface components {
             items: components["schemas"]["StudyCity"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -6719,6 +6918,8 @@ export interface components {
             items: components["schemas"]["Trend"][];
             /** @description Pass as cursor to get the next page; null on the last page. */
             next_cursor: string | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -6842,6 +7043,8 @@ export interface components {
              * @example Unprocessable Entity
              */
             title: string;
+            /** @description In a problem asked for in French or Spanish, the JSON pointers of the texts that are still in English (/detail, /errors/0/message): those messages are not translated yet. */
+            translation_fallbacks?: string[] | null;
             /**
              * Format: uri-reference
              * @description A URI reference naming the problem type; about:blank when the status says it all.
@@ -6977,7 +7180,9 @@ export interface components {
             indicator: string;
             items: components["schemas"]["RankingEntry"][];
             /** @description Present only when includes_invented_data is true: says so in words, and how many of the observations counted are invented. */
-            notice?: components["schemas"]["Text"];
+            notice?: components["schemas"]["LocalizedText"];
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -6998,7 +7203,7 @@ export interface components {
          */
         RankingEntry: {
             city: string;
-            city_name: components["schemas"]["Text"];
+            city_name: components["schemas"]["LocalizedText"];
             /** Format: int64 */
             edition: number | null;
             /**
@@ -7167,6 +7372,8 @@ export interface components {
              * @example 1240
              */
             rows: number;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -7475,7 +7682,7 @@ export interface components {
          */
         Report: {
             /** @description The activities, each under a strategic priority, in the order written. */
-            activities?: components["schemas"]["Activity"][];
+            activities?: components["schemas"]["ActivityLocalized"][];
             /** @description The statuses the report may move to now. */
             allowed_transitions: ("draft" | "submitted" | "published")[];
             /**
@@ -7495,7 +7702,7 @@ export interface components {
              */
             id: number;
             /** @description Update in the leadership and any relevant information. */
-            leadership_update?: components["schemas"]["ReportSection"][];
+            leadership_update?: components["schemas"]["ReportSectionLocalized"][];
             period: components["schemas"]["ReportPeriod"];
             /** @description Present when the draft was pre-filled from the API's data: what was gathered, and on which basis. */
             prefilled_from?: components["schemas"]["PrefillSummary"];
@@ -7510,7 +7717,7 @@ export interface components {
              */
             published_version: number | null;
             /** @description The summary of results. */
-            results?: components["schemas"]["ReportSection"][];
+            results?: components["schemas"]["ReportSectionLocalized"][];
             /**
              * @example published
              * @enum {string}
@@ -7521,7 +7728,9 @@ export interface components {
              * @description The number of the last version submitted; null before the first submission.
              */
             submitted_version: number | null;
-            title: components["schemas"]["Text"];
+            title: components["schemas"]["LocalizedText"];
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /**
@@ -7757,14 +7966,14 @@ export interface components {
          */
         ReportContent: {
             /** @description The activities, each under a strategic priority, in the order written. */
-            activities?: components["schemas"]["Activity"][];
+            activities?: components["schemas"]["ActivityLocalized"][];
             /** @description The commitments followed up under monitoring and follow-up, by id. */
             commitments?: number[];
             /** @description Update in the leadership and any relevant information. */
-            leadership_update?: components["schemas"]["ReportSection"][];
+            leadership_update?: components["schemas"]["ReportSectionLocalized"][];
             /** @description The summary of results. */
-            results?: components["schemas"]["ReportSection"][];
-            title: components["schemas"]["Text"];
+            results?: components["schemas"]["ReportSectionLocalized"][];
+            title: components["schemas"]["LocalizedText"];
         };
         /**
          * @example {
@@ -7980,7 +8189,7 @@ export interface components {
          * @example {
          *       "links": [],
          *       "text": {
-         *         "en": "No change is anticipated in the Committee's leadership in 2020."
+         *         "en": "No change is anticipated in the Community's leadership."
          *       }
          *     }
          */
@@ -7991,6 +8200,22 @@ export interface components {
             text: components["schemas"]["Text"];
             /** @description A heading, when the text has one. */
             title?: components["schemas"]["Text"];
+        };
+        /**
+         * @example {
+         *       "links": [],
+         *       "text": {
+         *         "en": "No change is anticipated in the Committee's leadership in 2020."
+         *       }
+         *     }
+         */
+        ReportSectionLocalized: {
+            /** @description The records the text refers to. */
+            links?: components["schemas"]["ReportLink"][];
+            /** @description Markdown, stored as written. */
+            text: components["schemas"]["LocalizedText"];
+            /** @description A heading, when the text has one. */
+            title?: components["schemas"]["LocalizedText"];
         };
         /**
          * @example {
@@ -8362,6 +8587,8 @@ export interface components {
              * @example editor
              */
             submitted_by: string;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -8506,7 +8733,9 @@ export interface components {
             /** @description One line per dimension of the framework, parents before children. */
             items: components["schemas"]["DimensionScore"][];
             /** @description Present only when includes_invented_data is true: says so in words, and how many of the observations counted are invented. */
-            notice?: components["schemas"]["Text"];
+            notice?: components["schemas"]["LocalizedText"];
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -8584,7 +8813,7 @@ export interface components {
          */
         Study: {
             /** @description Published conclusions, quoted; null when none are published. */
-            conclusions?: components["schemas"]["Text"];
+            conclusions?: components["schemas"]["LocalizedText"];
             /** Format: date-time */
             created_at: string;
             /**
@@ -8605,7 +8834,7 @@ export interface components {
              */
             edition: number;
             /** @description What the edition studies. */
-            focus: components["schemas"]["Text"];
+            focus: components["schemas"]["LocalizedText"];
             /**
              * @description Slug of the indicator framework the edition uses, when it has one.
              * @example uclg-smart-governance-2019
@@ -8614,10 +8843,12 @@ export interface components {
             /** @enum {string} */
             provenance?: "reported" | "sample" | "synthetic";
             /** @description Planned and past milestones. */
-            schedule?: components["schemas"]["Milestone"][] | null;
+            schedule?: components["schemas"]["MilestoneLocalized"][] | null;
             /** @enum {string} */
             status: "planned" | "in_progress" | "completed" | "published";
-            title: components["schemas"]["Text"];
+            title: components["schemas"]["LocalizedText"];
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /** Format: int64 */
@@ -8650,12 +8881,14 @@ export interface components {
             /** Format: int64 */
             edition: number;
             /** @description The city's name. */
-            name: components["schemas"]["Text"];
+            name: components["schemas"]["LocalizedText"];
             /**
              * @description sample when the participation was invented for demos (the 2019 list is not public).
              * @enum {string}
              */
             provenance: "reported" | "sample" | "synthetic";
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
         };
         /**
          * @example {
@@ -9027,9 +9260,9 @@ export interface components {
         };
         /**
          * @example {
-         *       "en": "Bilbao",
-         *       "es": "Bilbao",
-         *       "fr": "Bilbao"
+         *       "en": "Málaga",
+         *       "es": "Málaga",
+         *       "fr": "Malaga"
          *     }
          */
         Text: {
@@ -9172,7 +9405,7 @@ export interface components {
             category: "ai_analytics" | "open_data_platforms" | "digital_participation" | "digital_twins" | "iot" | "blockchain" | "chatbots" | "digital_identity" | "cloud" | "other";
             /** Format: date-time */
             created_at: string;
-            description: components["schemas"]["Text"];
+            description: components["schemas"]["LocalizedText"];
             /** @description The framework dimensions the trend serves, such as the 2019 framework's participation or data-driven decision-making. */
             dimensions?: components["schemas"]["TrendDimension"][];
             /**
@@ -9181,7 +9414,7 @@ export interface components {
              * @example 5
              */
             horizon_years?: number | null;
-            name: components["schemas"]["Text"];
+            name: components["schemas"]["LocalizedText"];
             /**
              * @description reported: real data; sample: invented for demos; synthetic: generated for load tests.
              * @default reported
@@ -9194,6 +9427,8 @@ export interface components {
              * @example digital-participation
              */
             slug: string;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /** Format: date-time */
             updated_at: string;
             /**
@@ -9466,12 +9701,14 @@ export interface components {
             includes_invented_data: boolean;
             items: components["schemas"]["TrendRankingEntry"][];
             /** @description Present only when includes_invented_data is true: says so in words, and how many of the records counted are invented. */
-            notice?: components["schemas"]["Text"];
+            notice?: components["schemas"]["LocalizedText"];
             /**
              * @description Only cities of this UCLG section were counted; null for all.
              * @enum {string|null}
              */
             section: "africa" | "asia_pacific" | "eurasia" | "europe" | "middle_east_west_asia" | "latin_america" | "north_america" | null;
+            /** @description Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in English because they have no translation in that language; absent when every text is translated. */
+            translation_fallbacks?: string[];
             /**
              * Format: int64
              * @description Each city's latest record of this year or before was counted; null for the latest of all.
@@ -9519,7 +9756,7 @@ export interface components {
              * @description Cities whose adoption was counted.
              */
             cities: number;
-            name: components["schemas"]["Text"];
+            name: components["schemas"]["LocalizedText"];
             /** @description The provenances of the records counted for this trend; empty when there are none. */
             provenance: ("reported" | "sample" | "synthetic")[] | null;
             /**
@@ -9578,8 +9815,20 @@ export type $defs = Record<string, never>;
 export interface operations {
     "get-livez": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9648,8 +9897,20 @@ export interface operations {
     };
     "get-readyz": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9719,6 +9980,11 @@ export interface operations {
     "list-audit-entries": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only entries about this kind of resource. */
                 resource?: "city" | "token" | "framework" | "indicator" | "study" | "study_city" | "observation" | "subscription";
                 /** @description Only entries about this resource (with resource). */
@@ -9728,7 +9994,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9875,12 +10147,23 @@ export interface operations {
     "get-catalog": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Datasets per page (default 50, maximum 500). */
                 limit?: number;
                 /** @description Where the next page starts: the catalog's hydra:next holds it. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10560,8 +10843,20 @@ export interface operations {
     };
     "get-catalog-data-json": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10820,6 +11115,11 @@ export interface operations {
     "list-changes": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Where to start: the next_cursor of the previous page, a release's changes_cursor, or now (only changes from now on). Without it, the feed starts at its beginning. */
                 since?: string;
                 /** @description Only changes of this kind of resource. */
@@ -10827,7 +11127,13 @@ export interface operations {
                 /** @description Changes per page (default 100, maximum 1000). */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11011,6 +11317,11 @@ export interface operations {
     "list-cities": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description ISO 3166-1 alpha-2 country code. */
                 country?: string;
                 /** @description UCLG section. */
@@ -11028,7 +11339,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11173,13 +11490,24 @@ export interface operations {
     };
     "create-city": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -11399,8 +11727,19 @@ export interface operations {
     };
     "get-city": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -11548,8 +11887,19 @@ export interface operations {
     };
     "update-city": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the city as you read it (required). */
                 "If-Match"?: string;
             };
@@ -11810,8 +12160,19 @@ export interface operations {
     };
     "delete-city": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the city as you read it (required). */
                 "If-Match"?: string;
             };
@@ -11997,8 +12358,19 @@ export interface operations {
     };
     "patch-city": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the city as you read it (required). */
                 "If-Match"?: string;
             };
@@ -12251,6 +12623,11 @@ export interface operations {
     "list-city-events": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only events of this type. */
                 type?: "learning_event" | "panel" | "congress" | "congress_session" | "annual_event" | "webinar" | "workshop" | "meeting" | "other";
                 /** @description Only events in this state. */
@@ -12274,7 +12651,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The city's slug. */
                 slug: string;
@@ -12486,10 +12869,18 @@ export interface operations {
     "get-city-events-calendar": {
         parameters: {
             query?: {
-                /** @description The language of titles, descriptions and places; a text not translated yet is given in English. */
-                lang?: "en" | "fr" | "es";
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
             };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The feed's ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -12638,6 +13029,11 @@ export interface operations {
     "get-city-scorecard": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description The provenances to count, comma-separated: reported (real data; the default), sample (invented for demonstrations), synthetic (generated for tests). A response that counted sample or synthetic data says so: includes_invented_data and notice. */
                 provenance?: ("reported" | "sample" | "synthetic")[];
                 /** @description The verification states to count, comma-separated (default: both). Rejected values never count, so rejected is not accepted. */
@@ -12647,7 +13043,13 @@ export interface operations {
                 /** @description The framework to aggregate over (default: the edition's). */
                 framework?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -12838,6 +13240,11 @@ export interface operations {
     "list-city-trends": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description The state as of this year: each city's latest record of this year or before (with history=true, every record up to this year). Default: the latest record. */
                 year?: number;
                 /** @description List every year's record instead of the latest of each trend and city. */
@@ -12853,7 +13260,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The city's slug. */
                 slug: string;
@@ -12996,13 +13409,24 @@ export interface operations {
     };
     "create-trend-adoption": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description The city's slug. */
@@ -13229,8 +13653,19 @@ export interface operations {
     };
     "get-trend-adoption": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -13376,8 +13811,19 @@ export interface operations {
     };
     "update-trend-adoption": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the record as you read it (required). */
                 "If-Match"?: string;
             };
@@ -13631,8 +14077,19 @@ export interface operations {
     };
     "delete-trend-adoption": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the record as you read it (required). */
                 "If-Match"?: string;
             };
@@ -13822,8 +14279,19 @@ export interface operations {
     };
     "verify-trend-adoption": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the record as you read it (required). */
                 "If-Match"?: string;
             };
@@ -14071,6 +14539,11 @@ export interface operations {
     "list-commitments": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only commitments of this UCLG body. */
                 body?: string;
                 /** @description Only commitments in this status. */
@@ -14082,7 +14555,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14229,13 +14708,24 @@ export interface operations {
     };
     "create-commitment": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -14454,8 +14944,19 @@ export interface operations {
     };
     "get-commitment": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -14604,8 +15105,19 @@ export interface operations {
     };
     "update-commitment": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the commitment as you read it (required). */
                 "If-Match"?: string;
             };
@@ -14870,8 +15382,20 @@ export interface operations {
     };
     "list-communities": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -15017,8 +15541,19 @@ export interface operations {
     };
     "get-community": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -15167,6 +15702,11 @@ export interface operations {
     "compare-cities": {
         parameters: {
             query: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description The provenances to count, comma-separated: reported (real data; the default), sample (invented for demonstrations), synthetic (generated for tests). A response that counted sample or synthetic data says so: includes_invented_data and notice. */
                 provenance?: ("reported" | "sample" | "synthetic")[];
                 /** @description The verification states to count, comma-separated (default: both). Rejected values never count, so rejected is not accepted. */
@@ -15178,7 +15718,13 @@ export interface operations {
                 /** @description The framework whose indicators are compared (default: the edition's). */
                 framework?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -15359,6 +15905,11 @@ export interface operations {
     "list-datasets": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only datasets that publish this kind of record. */
                 resource?: "observations" | "cities" | "indicators" | "trend_adoption" | "events";
                 /** @description Only datasets under this licence (SPDX id). */
@@ -15372,7 +15923,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -15541,13 +16098,24 @@ export interface operations {
     };
     "create-dataset": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -15799,10 +16367,20 @@ export interface operations {
     "get-dataset": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description json: the dataset; jsonld: schema.org Dataset JSON-LD, as dataset search engines read it; html: its page, with that JSON-LD embedded. Without it, chosen from Accept. */
                 format?: "json" | "jsonld" | "html";
             };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description application/json, application/ld+json or text/html, with q-values. */
                 Accept?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
@@ -16087,8 +16665,19 @@ export interface operations {
     };
     "update-dataset": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the dataset as you read it (required). */
                 "If-Match"?: string;
             };
@@ -16379,8 +16968,19 @@ export interface operations {
     };
     "delete-dataset": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the dataset as you read it (required). */
                 "If-Match"?: string;
             };
@@ -16567,12 +17167,23 @@ export interface operations {
     "list-releases": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The dataset's slug. */
                 slug: string;
@@ -16776,13 +17387,24 @@ export interface operations {
     };
     "create-release": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description The dataset's slug. */
@@ -17072,8 +17694,20 @@ export interface operations {
     };
     "get-latest-release": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The dataset's slug. */
                 slug: string;
@@ -17180,8 +17814,19 @@ export interface operations {
     };
     "get-release": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag you hold; 304 when it matches (releases never change). */
                 "If-None-Match"?: string;
             };
@@ -17399,8 +18044,20 @@ export interface operations {
     };
     "get-release-csv-metadata": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The dataset's slug. */
                 slug: string;
@@ -17737,8 +18394,20 @@ export interface operations {
     };
     "get-release-datapackage": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The dataset's slug. */
                 slug: string;
@@ -17948,8 +18617,19 @@ export interface operations {
     };
     "get-release-file": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description One byte range (bytes=first-last, bytes=first- or bytes=-suffix), to resume a download: 206 with that part. */
                 Range?: string;
                 /** @description The ETag you resume against; the range is honoured only if it still matches (release files never change, so it does). */
@@ -18252,6 +18932,11 @@ export interface operations {
     "list-events": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only events of this type. */
                 type?: "learning_event" | "panel" | "congress" | "congress_session" | "annual_event" | "webinar" | "workshop" | "meeting" | "other";
                 /** @description Only events in this state. */
@@ -18277,7 +18962,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -18457,13 +19148,24 @@ export interface operations {
     };
     "create-event": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -18730,10 +19432,18 @@ export interface operations {
     "get-events-calendar": {
         parameters: {
             query?: {
-                /** @description The language of titles, descriptions and places; a text not translated yet is given in English. */
-                lang?: "en" | "fr" | "es";
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
             };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The feed's ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -18880,8 +19590,19 @@ export interface operations {
     };
     "get-event": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -19053,8 +19774,19 @@ export interface operations {
     };
     "update-event": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the event as you read it (required). */
                 "If-Match"?: string;
             };
@@ -19362,8 +20094,19 @@ export interface operations {
     };
     "delete-event": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the event as you read it (required). */
                 "If-Match"?: string;
             };
@@ -19549,8 +20292,19 @@ export interface operations {
     };
     "patch-event": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the event as you read it (required). */
                 "If-Match"?: string;
             };
@@ -19828,10 +20582,21 @@ export interface operations {
     "list-frameworks": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -19967,13 +20732,24 @@ export interface operations {
     };
     "create-framework": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -20223,8 +20999,19 @@ export interface operations {
     };
     "get-framework": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -20456,6 +21243,11 @@ export interface operations {
     "list-indicators": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only this framework's indicators. */
                 framework?: string;
                 /** @description Only indicators in this dimension or below it (needs framework). */
@@ -20469,7 +21261,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -20630,13 +21428,24 @@ export interface operations {
     };
     "create-indicator": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -20873,8 +21682,19 @@ export interface operations {
     };
     "get-indicator": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -21024,8 +21844,19 @@ export interface operations {
     };
     "update-indicator": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the indicator as you read it (required). */
                 "If-Match"?: string;
             };
@@ -21293,8 +22124,19 @@ export interface operations {
     };
     "retire-indicator": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the indicator as you read it (required). */
                 "If-Match"?: string;
             };
@@ -21511,6 +22353,11 @@ export interface operations {
     "get-indicator-ranking": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description The provenances to count, comma-separated: reported (real data; the default), sample (invented for demonstrations), synthetic (generated for tests). A response that counted sample or synthetic data says so: includes_invented_data and notice. */
                 provenance?: ("reported" | "sample" | "synthetic")[];
                 /** @description The verification states to count, comma-separated (default: both). Rejected values never count, so rejected is not accepted. */
@@ -21518,7 +22365,13 @@ export interface operations {
                 /** @description Rank this edition's values; without it, each city's latest value. */
                 edition?: number;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -21700,6 +22553,11 @@ export interface operations {
     "list-observations": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description City slugs, comma-separated. */
                 city?: string[];
                 /** @description Indicator slugs, comma-separated. */
@@ -21730,7 +22588,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -21865,13 +22729,24 @@ export interface operations {
     };
     "create-observation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -22084,6 +22959,11 @@ export interface operations {
     "export-observations": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description City slugs, comma-separated. */
                 city?: string[];
                 /** @description Indicator slugs, comma-separated. */
@@ -22113,6 +22993,11 @@ export interface operations {
                 format?: "csv" | "ndjson" | "json";
             };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description text/csv, application/x-ndjson or application/json, with q-values. */
                 Accept?: string;
             };
@@ -22253,6 +23138,11 @@ export interface operations {
     "import-observations": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description all_or_nothing (default): any problem imports nothing. valid_rows: import the rows without problems and report the others. */
                 mode?: "all_or_nothing" | "valid_rows";
             };
@@ -22262,6 +23152,11 @@ export interface operations {
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description text/csv (UTF-8). */
                 "Content-Type"?: string;
             };
@@ -22433,10 +23328,20 @@ export interface operations {
     "get-observation": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description The vintage: the observation as the API showed it at this time (RFC 3339), with the version it had then; 404 when it did not exist then. Such an answer carries no ETag and is never a 304, so that no cache takes it for the current version. It is read from the revision history (each change's after-image). A change counts when its transaction had begun by this time, unless the server's first sample of its transactions after this time (taken every 30 seconds; hourly ones are kept for times over two days old) saw that transaction still running: so a change that committed after this time is counted only if it committed before that sample. Observations loaded in bulk, without revision history (synthetic data), count from their created_at with their current values. A time in the future or before 1900 is a 422, and so is as_of with updated_since. */
                 as_of?: string;
             };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current (not with as_of). */
                 "If-None-Match"?: string;
             };
@@ -22578,8 +23483,19 @@ export interface operations {
     };
     "update-observation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the observation as you read it (required). */
                 "If-Match"?: string;
             };
@@ -22831,8 +23747,19 @@ export interface operations {
     };
     "delete-observation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the observation as you read it (required). */
                 "If-Match"?: string;
             };
@@ -23017,8 +23944,19 @@ export interface operations {
     };
     "patch-observation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the observation as you read it (required). */
                 "If-Match"?: string;
             };
@@ -23262,12 +24200,23 @@ export interface operations {
     "list-observation-revisions": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: number;
             };
@@ -23405,8 +24354,19 @@ export interface operations {
     };
     "verify-observation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the observation as you read it (required). */
                 "If-Match"?: string;
             };
@@ -23650,6 +24610,11 @@ export interface operations {
     "list-organisations": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only organisations of this kind. */
                 kind?: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
                 /** @description Search in the name, in any language, and the acronym, ignoring case and accents (uraia finds Uraía). */
@@ -23661,7 +24626,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -23801,13 +24772,24 @@ export interface operations {
     };
     "create-organisation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -24035,8 +25017,19 @@ export interface operations {
     };
     "get-organisation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -24186,8 +25179,19 @@ export interface operations {
     };
     "update-organisation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the organisation as you read it (required). */
                 "If-Match"?: string;
             };
@@ -24456,8 +25460,19 @@ export interface operations {
     };
     "delete-organisation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the organisation as you read it (required). */
                 "If-Match"?: string;
             };
@@ -24643,8 +25658,19 @@ export interface operations {
     };
     "patch-organisation": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the organisation as you read it (required). */
                 "If-Match"?: string;
             };
@@ -24887,10 +25913,18 @@ export interface operations {
     "get-organisation-events-calendar": {
         parameters: {
             query?: {
-                /** @description The language of titles, descriptions and places; a text not translated yet is given in English. */
-                lang?: "en" | "fr" | "es";
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
             };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The feed's ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -25055,6 +26089,11 @@ export interface operations {
     "list-reports": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only reports of this UCLG body (a community's slug). */
                 body?: string;
                 /** @description Only reports in this status (anonymous callers see published reports only). */
@@ -25072,7 +26111,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -25426,13 +26471,24 @@ export interface operations {
     };
     "create-report": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -25721,10 +26777,20 @@ export interface operations {
     "get-report": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description The representation; without it, chosen from Accept (application/json, text/markdown, text/html), JSON by default. */
                 format?: "json" | "markdown" | "html";
             };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description application/json, text/markdown or text/html, with q-values. */
                 Accept?: string;
                 /** @description An ETag you hold for this representation; 304 when it is still current. */
@@ -26175,8 +27241,19 @@ export interface operations {
     };
     "update-report": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the report as you read it (required). */
                 "If-Match"?: string;
             };
@@ -26567,8 +27644,19 @@ export interface operations {
     };
     "delete-report": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the report as you read it (required). */
                 "If-Match"?: string;
             };
@@ -26755,12 +27843,23 @@ export interface operations {
     "compare-report-versions": {
         parameters: {
             query: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description The earlier version's number. */
                 from: number;
                 /** @description The later version's number. */
                 to: number;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The report's id. */
                 id: number;
@@ -26894,8 +27993,19 @@ export interface operations {
     };
     "create-report-transition": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the report as you read it (required). */
                 "If-Match"?: string;
             };
@@ -27230,8 +28340,20 @@ export interface operations {
     };
     "list-report-versions": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The report's id. */
                 id: number;
@@ -27632,10 +28754,20 @@ export interface operations {
     "get-report-version": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description The representation; without it, chosen from Accept (application/json, text/markdown, text/html), JSON by default. */
                 format?: "json" | "markdown" | "html";
             };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description application/json, text/markdown or text/html, with q-values. */
                 Accept?: string;
                 /** @description An ETag you hold for this representation; 304 when it is still current. */
@@ -28123,6 +29255,11 @@ export interface operations {
     "list-body-roles": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only roles in this UCLG body (a slug of /v1/communities). */
                 body?: string;
                 /** @description Only roles held by this city. */
@@ -28140,7 +29277,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -28301,13 +29444,24 @@ export interface operations {
     };
     "create-body-role": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -28525,8 +29679,19 @@ export interface operations {
     };
     "get-body-role": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -28675,8 +29840,19 @@ export interface operations {
     };
     "update-body-role": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the role as you read it (required). */
                 "If-Match"?: string;
             };
@@ -28933,8 +30109,19 @@ export interface operations {
     };
     "delete-body-role": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the role as you read it (required). */
                 "If-Match"?: string;
             };
@@ -29121,12 +30308,23 @@ export interface operations {
     "list-studies": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only editions at this stage. */
                 status?: "planned" | "in_progress" | "completed" | "published";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -29260,13 +30458,24 @@ export interface operations {
     };
     "create-study": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -29479,8 +30688,19 @@ export interface operations {
     };
     "get-study": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -29642,8 +30862,19 @@ export interface operations {
     };
     "update-study": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the edition as you read it (required). */
                 "If-Match"?: string;
             };
@@ -29937,10 +31168,21 @@ export interface operations {
     "list-study-cities": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The edition's year. */
                 edition: number;
@@ -30078,8 +31320,20 @@ export interface operations {
     };
     "add-study-city": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The edition's year. */
                 edition: number;
@@ -30303,8 +31557,20 @@ export interface operations {
     };
     "remove-study-city": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The edition's year. */
                 edition: number;
@@ -30425,12 +31691,23 @@ export interface operations {
     "list-subscriptions": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -30559,13 +31836,24 @@ export interface operations {
     };
     "create-subscription": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -30774,8 +32062,19 @@ export interface operations {
     };
     "get-subscription": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -30930,8 +32229,19 @@ export interface operations {
     };
     "delete-subscription": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the subscription as you read it (required). */
                 "If-Match"?: string;
             };
@@ -31117,8 +32427,19 @@ export interface operations {
     };
     "patch-subscription": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the subscription as you read it (required). */
                 "If-Match"?: string;
             };
@@ -31363,12 +32684,23 @@ export interface operations {
     "list-subscription-deliveries": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The subscription's id. */
                 id: number;
@@ -31528,13 +32860,24 @@ export interface operations {
     };
     "create-subscription-secret": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description The subscription's id. */
@@ -31692,12 +33035,23 @@ export interface operations {
     "list-tokens": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Items per page (default 50, maximum 500). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -31822,13 +33176,24 @@ export interface operations {
     };
     "create-token": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -32030,8 +33395,20 @@ export interface operations {
     };
     "get-token": {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: number;
             };
@@ -32166,8 +33543,19 @@ export interface operations {
     };
     "revoke-token": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the token as you read it (required). */
                 "If-Match"?: string;
             };
@@ -32371,6 +33759,11 @@ export interface operations {
     "list-trends": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 category?: "ai_analytics" | "open_data_platforms" | "digital_participation" | "digital_twins" | "iot" | "blockchain" | "chatbots" | "digital_identity" | "cloud" | "other";
                 /** @description Only trends serving a dimension of this framework. */
                 framework?: string;
@@ -32383,7 +33776,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -32542,13 +33941,24 @@ export interface operations {
     };
     "create-trend": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
                 /**
                  * @description A key of your choice (e.g. a UUID) that makes a retry safe: the same key with the same body replays the first response (with Idempotent-Replayed: true), with another body it is 422, and while the first request still runs it is 409. Keys belong to your token and are kept for 24 hours.
                  * @example 5f0c8a4e-2b7d-4a51-9d3e-1c2b3a4d5e6f
                  */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -32792,6 +34202,11 @@ export interface operations {
     "get-trend-ranking": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description The provenances to count, comma-separated: reported (real data; the default), sample (invented for demonstrations), synthetic (generated for tests). A response that counted sample or synthetic data says so: includes_invented_data and notice. */
                 provenance?: ("reported" | "sample" | "synthetic")[];
                 /** @description The verification states to count, comma-separated (default: both). Rejected values never count, so rejected is not accepted. */
@@ -32805,7 +34220,13 @@ export interface operations {
                 /** @description Rank only the trends of this category. */
                 category?: "ai_analytics" | "open_data_platforms" | "digital_participation" | "digital_twins" | "iot" | "blockchain" | "chatbots" | "digital_identity" | "cloud" | "other";
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -32991,8 +34412,19 @@ export interface operations {
     };
     "get-trend": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description An ETag you hold; 304 when it is still current. */
                 "If-None-Match"?: string;
             };
@@ -33149,8 +34581,19 @@ export interface operations {
     };
     "update-trend": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the trend as you read it (required). */
                 "If-Match"?: string;
             };
@@ -33443,8 +34886,19 @@ export interface operations {
     };
     "delete-trend": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
             header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
                 /** @description The ETag of the trend as you read it (required). */
                 "If-Match"?: string;
             };
@@ -33631,6 +35085,11 @@ export interface operations {
     "list-trend-adoption": {
         parameters: {
             query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
                 /** @description Only cities of this UCLG section. */
                 section?: "africa" | "asia_pacific" | "eurasia" | "europe" | "middle_east_west_asia" | "latin_america" | "north_america";
                 /** @description The state as of this year: each city's latest record of this year or before (with history=true, every record up to this year). Default: the latest record. */
@@ -33648,7 +35107,13 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description The trend's slug. */
                 slug: string;
