@@ -242,7 +242,7 @@ func TestRankingCountsOnlyWhatItSays(t *testing.T) {
 	rank := func(query string) (string, string) {
 		t.Helper()
 		var r domain.Ranking
-		h.do(req{method: "GET", path: "/v1/indicators/num/ranking?edition=2019" + query}).expect(t, 200).JSON(t, &r)
+		h.do(req{method: "GET", path: "/v1/indicators/num/ranking?edition=2019" + query + "&lang=all"}).expect(t, 200).JSON(t, &r)
 		var s []string
 		for _, e := range r.Items {
 			s = append(s, fmt.Sprintf("%d:%s:%v:%d:%s:%s", *e.Rank, e.City, e.Value, e.Year, e.Provenance, e.Verification))
@@ -278,7 +278,7 @@ func TestRankingCountsOnlyWhatItSays(t *testing.T) {
 		}
 	}
 	// The response names the invented data in words, in the three languages.
-	m := h.do(req{method: "GET", path: "/v1/indicators/num/ranking?edition=2019&provenance=reported,sample"}).expect(t, 200).Map(t)
+	m := h.do(req{method: "GET", path: "/v1/indicators/num/ranking?edition=2019&provenance=reported,sample&lang=all"}).expect(t, 200).Map(t)
 	if n := m["notice"].(map[string]any)["en"].(string); !strings.Contains(n, "1 of the 4 observations") {
 		t.Errorf("notice %q", n)
 	}
@@ -299,7 +299,7 @@ func TestScorecardCountsOnlyWhatItSays(t *testing.T) {
 	card := func(query string) (map[string]line, string) {
 		t.Helper()
 		var sc domain.Scorecard
-		h.do(req{method: "GET", path: "/v1/cities/alpha/scorecard?edition=2019" + query}).expect(t, 200).JSON(t, &sc)
+		h.do(req{method: "GET", path: "/v1/cities/alpha/scorecard?edition=2019" + query + "&lang=all"}).expect(t, 200).JSON(t, &sc)
 		lines := map[string]line{}
 		for _, d := range sc.Items {
 			score := "-"
@@ -369,7 +369,7 @@ func TestCompareCountsOnlyWhatItSays(t *testing.T) {
 	compare := func(query string) (string, string) {
 		t.Helper()
 		var cmp domain.Comparison
-		h.do(req{method: "GET", path: "/v1/compare?cities=beta,alpha&edition=2019" + query}).expect(t, 200).JSON(t, &cmp)
+		h.do(req{method: "GET", path: "/v1/compare?cities=beta,alpha&edition=2019" + query + "&lang=all"}).expect(t, 200).JSON(t, &cmp)
 		var rows []string
 		for _, r := range cmp.Items {
 			cells := []string{r.Indicator}

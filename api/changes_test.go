@@ -118,7 +118,7 @@ func TestChangeFeedKeepsAMirrorIdentical(t *testing.T) {
 	source := func() map[string]any {
 		s := map[string]any{}
 		for _, list := range []struct{ path, resource, key string }{
-			{"/v1/cities?limit=500", "city", "slug"}, {"/v1/organisations?limit=500", "organisation", "slug"}} {
+			{"/v1/cities?limit=500&lang=all", "city", "slug"}, {"/v1/organisations?limit=500&lang=all", "organisation", "slug"}} {
 			var page struct{ Items []map[string]any }
 			h.do(req{method: http.MethodGet, path: list.path}).expect(t, http.StatusOK).JSON(t, &page)
 			for _, it := range page.Items {

@@ -94,10 +94,13 @@ func localizeResponses(doc *huma.OpenAPI) {
 		schemas[target(name)] = rewrite(schemas[name])
 	}
 	eachOperation(doc, func(op *huma.Operation) {
-		for _, r := range op.Responses {
+		for status, r := range op.Responses {
 			for _, mt := range r.Content {
 				if mt.Schema == nil {
 					continue
+				}
+				if strings.HasPrefix(status, "2") && holdsTextAt(mt.Schema, holds) {
+					markLanguageDependent(op)
 				}
 				mt.Schema = rewrite(mt.Schema)
 				name, ok := strings.CutPrefix(mt.Schema.Ref, schemaRefPrefix)
@@ -116,6 +119,13 @@ func fallbacksSchema() *huma.Schema {
 		Description: "Only at the top of an answer in one language: the JSON pointers (RFC 6901) of the texts given in " +
 			"English because they have no translation in that language; absent when every text is translated.",
 		Items: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(300), Pattern: `^(/[^/]*)*$`}}
+}
+
+// holdsTextAt reports whether a body schema holds a Text, given which components do.
+func holdsTextAt(s *huma.Schema, holds map[string]bool) bool {
+	found := false
+	eachRef(s, func(name string) { found = found || holds[name] })
+	return found
 }
 
 // rewriteAll applies rewrite to each schema of a list.

@@ -22,7 +22,7 @@ func TestIndicatorValueRulesFrozenByObservations(t *testing.T) {
 
 	current := func(slug string) (map[string]any, string) {
 		t.Helper()
-		r := h.do(req{method: "GET", path: "/v1/indicators/" + slug}).expect(t, 200)
+		r := h.do(req{method: "GET", path: "/v1/indicators/" + slug + "?lang=all"}).expect(t, 200)
 		m := r.Map(t)
 		for _, k := range []string{"slug", "status", "retired_at", "version", "created_at", "updated_at"} {
 			delete(m, k)

@@ -86,6 +86,24 @@ func languageParams() []*huma.Param {
 	}
 }
 
+// languageKey marks, in an operation's metadata, that its answers depend on the language:
+// their bodies hold texts meant for people (set from the contract by localizeResponses, or by
+// the operation itself for a body that is not JSON).
+const languageDependentKey = "languageDependent"
+
+// markLanguageDependent marks an operation whose answers depend on the language.
+func markLanguageDependent(op *huma.Operation) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[languageDependentKey] = true
+}
+
+// languageDependent reports whether an operation's answers depend on the language.
+func languageDependent(op *huma.Operation) bool {
+	return op != nil && op.Metadata[languageDependentKey] == true
+}
+
 // language, the chain's first step, reads the language the request asks for, marks its context
 // with it and labels the answer: Content-Language (set by whatever writes a body that depends
 // on it), Vary: Accept-Language and an ETag of that language. A bad lang is refused later, by
@@ -93,8 +111,14 @@ func languageParams() []*huma.Param {
 func (c *chain) language(ctx huma.Context, next func(huma.Context)) {
 	r, w := humachi.Unwrap(ctx)
 	lang, _ := pickLanguage(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
-	conditionsOfLanguage(r.Header, lang)
-	next(withRequest(ctx, r.WithContext(withLanguage(r.Context(), lang)), &languageWriter{ResponseWriter: w, lang: lang}))
+	r = r.WithContext(withLanguage(r.Context(), lang))
+	dependent := languageDependent(ctx.Operation())
+	conditionsOfLanguage(r.Header, lang, dependent)
+	if !dependent {
+		next(withRequest(ctx, r, w))
+		return
+	}
+	next(withRequest(ctx, r, &languageWriter{ResponseWriter: w, lang: lang}))
 }
 
 // badLanguage refuses a lang parameter that is not en, fr, es or all (422).
@@ -111,8 +135,8 @@ func (c *chain) badLanguage(ctx huma.Context, next func(huma.Context)) {
 // languageTag is the entity tag of a representation in lang: the resource's tag with the
 // language added ("v3" becomes "v3-fr"); the {en, fr, es} representation keeps the plain tag.
 func languageTag(tag, lang string) string {
-	if lang == domain.LanguageAll || !strings.HasSuffix(tag, `"`) || len(tag) < 2 {
-		return tag
+	if _, has := tagLanguage(tag); has != "" || lang == domain.LanguageAll || !strings.HasSuffix(tag, `"`) || len(tag) < 2 {
+		return tag // a replayed answer's tag has its language already
 	}
 	return tag[:len(tag)-1] + "-" + lang + `"`
 }
@@ -126,14 +150,15 @@ func tagLanguage(tag string) (plain, lang string) {
 	return tag, ""
 }
 
-// conditionsOfLanguage rewrites a request's conditional headers for the handlers, which know a
-// resource's plain tag only. If-None-Match keeps the tags of the language asked for, without
-// their language, and drops those of other languages (a 304 must name this representation).
-// If-Match, the precondition of a write, is on the resource's version, which every language's
-// tag names: their languages are dropped.
-func conditionsOfLanguage(h http.Header, lang string) {
+// conditionsOfLanguage rewrites the conditional headers of a request for the handlers, which
+// know a resource's plain tag only. For an answer that depends on the language, If-None-Match keeps the tags of the language asked for, without their language, and drops
+// the others (a 304 must name this representation; with lang=all, the plain tags are this
+// representation's). If-Match, the precondition of a write, is on the resource's version,
+// which every language's tag names: their languages are dropped, whatever the operation (a
+// DELETE answers no text, but its If-Match comes from a read that did).
+func conditionsOfLanguage(h http.Header, lang string, dependent bool) {
 	rewrite := func(name string, keep func(tagLang string) bool) {
-		v := h.Get(name)
+		v := strings.Join(h.Values(name), ", ") // one list, however many lines it came on
 		if v == "" || strings.TrimSpace(v) == "*" {
 			return
 		}
@@ -142,7 +167,7 @@ func conditionsOfLanguage(h http.Header, lang string) {
 			t = strings.TrimSpace(t)
 			weak := strings.HasPrefix(t, "W/")
 			plain, l := tagLanguage(strings.TrimPrefix(t, "W/"))
-			if l != "" && !keep(l) {
+			if !keep(l) {
 				continue
 			}
 			if weak {
@@ -155,12 +180,14 @@ func conditionsOfLanguage(h http.Header, lang string) {
 		}
 		h.Set(name, strings.Join(tags, ", "))
 	}
-	rewrite("If-None-Match", func(l string) bool { return l == lang })
+	if dependent {
+		rewrite("If-None-Match", func(l string) bool { return l == lang || (l == "" && lang == domain.LanguageAll) })
+	}
 	rewrite("If-Match", func(string) bool { return true })
 }
 
-// languageWriter labels an answer whose body depends on the language (it has Content-Language)
-// with Vary: Accept-Language and the ETag of its language, as its headers are sent.
+// languageWriter labels an answer that depends on the language with its Content-Language,
+// Vary: Accept-Language and the ETag of its language, as its headers are sent.
 type languageWriter struct {
 	http.ResponseWriter
 	lang string
@@ -172,11 +199,12 @@ func (w *languageWriter) WriteHeader(status int) {
 	if !w.sent {
 		w.sent = true
 		h := w.Header()
-		if h.Get("Content-Language") != "" {
-			h.Add("Vary", "Accept-Language")
-			if e := h.Get("Etag"); e != "" {
-				h.Set("Etag", languageTag(e, w.lang))
-			}
+		if h.Get("Content-Language") == "" {
+			h.Set("Content-Language", contentLanguage(w.lang))
+		}
+		h.Add("Vary", "Accept-Language")
+		if e := h.Get("Etag"); e != "" {
+			h.Set("Etag", languageTag(e, w.lang))
 		}
 	}
 	w.ResponseWriter.WriteHeader(status)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"io"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -13,54 +14,66 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// localized is a response body on its way to be written in one language.
-type localized struct {
-	value any
-	lang  string
-}
+// encodedJSON is a response body already written as JSON, by localize.
+type encodedJSON []byte
 
 // localize is the transformer of every JSON body Huma writes (resources, lists, problems): it
-// labels the answer with its Content-Language and, unless every language is asked for, hands
-// the body to localizedJSON with the language it is to be written in.
+// writes the body in the request's language (marshalIn), then labels the answer with its
+// Content-Language when the body holds a text meant for people (and so depends on the
+// language), as every problem does. The JSON format then sends the bytes as they are.
 func localize(ctx huma.Context, _ string, v any) (any, error) {
-	lang := languageOf(ctx.Context())
-	ctx.SetHeader("Content-Language", contentLanguage(lang))
-	if v == nil || lang == domain.LanguageAll {
+	if v == nil {
 		return v, nil
 	}
+	lang := languageOf(ctx.Context())
+	var isProblem bool
 	switch p := v.(type) {
 	case *problem:
 		translateProblem(p.Problem, lang)
+		isProblem = true
 	case *httpx.Problem:
 		translateProblem(p, lang)
+		isProblem = true
 	}
-	return localized{value: v, lang: lang}, nil
+	b, hasText, err := marshalIn(v, lang)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case languageDependent(ctx.Operation()):
+		ctx.SetHeader("Content-Language", contentLanguage(lang)) // languageWriter adds Vary and the ETag's language
+	case isProblem:
+		ctx.SetHeader("Content-Language", contentLanguage(lang))
+		ctx.AppendHeader("Vary", "Accept-Language")
+	case hasText:
+		return nil, errors.New("api: an answer holds texts but its operation is not marked as depending on the language")
+	}
+	return encodedJSON(b), nil
 }
 
-// localizedJSON is the JSON format of the API's answers. A body in one language is written with
-// every domain.Text as a string in that language; where the text has no translation, the English
-// one is written and its JSON pointer listed in the body's translation_fallbacks. Otherwise it
-// writes as encoding/json does (Huma's default: no HTML escaping, a final newline).
+// localizedJSON is the JSON format of the API's answers: bodies come already written by localize.
 var localizedJSON = huma.Format{
 	Marshal: func(w io.Writer, v any) error {
-		l, ok := v.(localized)
-		if !ok {
-			return huma.DefaultJSONFormat.Marshal(w, v)
-		}
-		b, err := marshalIn(l.value, l.lang)
-		if err != nil {
+		if b, ok := v.(encodedJSON); ok {
+			_, err := w.Write(b)
 			return err
 		}
-		_, err = w.Write(b)
-		return err
+		return huma.DefaultJSONFormat.Marshal(w, v)
 	},
 	Unmarshal: huma.DefaultJSONFormat.Unmarshal,
 }
 
-// marshalIn encodes v with its texts in lang, and a final newline.
-func marshalIn(v any, lang string) ([]byte, error) {
+// marshalIn encodes v as encoding/json would (no HTML escaping, a final newline, as Huma does),
+// with every domain.Text as a string in lang; where the text has no translation in lang, the
+// English one is written and its JSON pointer listed in the body's translation_fallbacks. With
+// lang=all the texts stay {en, fr, es} objects. hasText reports whether v holds any text.
+func marshalIn(v any, lang string) (b []byte, hasText bool, err error) {
 	var fallbacks []string
 	texts := jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, t domain.Text) error {
+		hasText = true
+		if lang == domain.LanguageAll {
+			return errors.ErrUnsupported // the object, as stored
+		}
 		s, used := t.In(lang)
 		if used != lang {
 			fallbacks = append(fallbacks, string(enc.StackPointer()))
@@ -70,13 +83,13 @@ func marshalIn(v any, lang string) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := jsonv2.MarshalWrite(&buf, v, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false),
 		jsonv2.WithMarshalers(texts)); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	b = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if len(fallbacks) > 0 && len(b) > 1 && b[0] == '{' && b[len(b)-1] == '}' {
 		b = appendFallbacks(b[:len(b)-1], len(b) > 2, fallbacks)
 	}
-	return append(b, '\n'), nil
+	return append(b, '\n'), hasText, nil
 }
 
 // appendFallbacks closes an object left open with its translation_fallbacks member.

@@ -26,7 +26,7 @@ func TestCommunityAndPartners(t *testing.T) {
 		t.Fatalf("members %d by provenance %+v, want 1 and %+v", c.Members, c.MembersByProvenance, want)
 	}
 	tag := r.Header.Get("ETag")
-	if tag != `"v1-m1.9.0-cbilbao"` {
+	if tag != `"v1-m1.9.0-cbilbao-en"` {
 		t.Fatalf("ETag %q", tag)
 	}
 	if nm := h.do(req{method: "GET", path: "/v1/communities/digital-cities", header: map[string]string{"If-None-Match": tag}}); nm.Status != 304 {
@@ -82,11 +82,11 @@ func TestCommunityAndPartners(t *testing.T) {
 	}
 	// The report's "Uraía Platform (UN-Habitat and FDV)": Uraía is an initiative of FMDV and UN-Habitat.
 	var uraia, fmdv domain.Organisation
-	h.do(req{method: "GET", path: "/v1/organisations/uraia"}).expect(t, 200).JSON(t, &uraia)
+	h.do(req{method: "GET", path: "/v1/organisations/uraia?lang=all"}).expect(t, 200).JSON(t, &uraia)
 	if want := []domain.Relation{{Kind: "initiative_of", Organisation: "fmdv"}, {Kind: "initiative_of", Organisation: "un-habitat"}}; !slices.Equal(uraia.Relations, want) {
 		t.Errorf("Uraía's relations %v, want %v", uraia.Relations, want)
 	}
-	h.do(req{method: "GET", path: "/v1/organisations/fmdv"}).expect(t, 200).JSON(t, &fmdv)
+	h.do(req{method: "GET", path: "/v1/organisations/fmdv?lang=all"}).expect(t, 200).JSON(t, &fmdv)
 	if fmdv.Acronym == nil || *fmdv.Acronym != "FMDV" || fmdv.Kind != "fund" || fmdv.Name.EN != "Global Fund for Cities Development" ||
 		fmdv.Name.FR != "Fonds Mondial pour le Développement des Villes" || fmdv.Relations == nil || len(fmdv.Relations) != 0 {
 		t.Errorf("FMDV %+v", fmdv)

@@ -137,7 +137,7 @@ func TestJSONBodiesMustBeUnicode(t *testing.T) {
 	}
 	ok := `{"slug":"smile","name":{"en":"Smile \ud83d\ude00 \\ud800"},"country":"ES","section":"europe"}`
 	r := h.do(req{method: "POST", path: "/v1/cities", token: sec, body: ok}).expect(t, 201)
-	if got := r.Map(t)["name"].(map[string]any)["en"]; got != "Smile 😀 \\ud800" {
+	if got := r.Map(t)["name"]; got != "Smile 😀 \\ud800" {
 		t.Fatalf("stored %q", got)
 	}
 }

@@ -49,7 +49,7 @@ func TestBodyRoleWrites(t *testing.T) {
 	var role domain.BodyRole
 	r.JSON(t, &role)
 	path := fmt.Sprintf("/v1/roles/%d", role.ID)
-	if r.Header.Get("Location") != path || r.Header.Get("ETag") != `"v1"` || role.TermStart != domain.UnknownDate() ||
+	if r.Header.Get("Location") != path || r.Header.Get("ETag") != `"v1-en"` || role.TermStart != domain.UnknownDate() ||
 		role.TermEnd != domain.UnknownDate() || role.Representative == nil || role.Provenance != "reported" || role.Organisation != nil {
 		t.Fatalf("created %s %s: %+v", r.Header.Get("Location"), r.Header.Get("ETag"), role)
 	}
@@ -114,14 +114,14 @@ func TestBodyRoleWrites(t *testing.T) {
 	r = h.do(req{method: "PUT", path: path, token: sec, body: put, header: map[string]string{"If-Match": `"v1"`}}).expect(t, 200)
 	role = domain.BodyRole{}
 	r.JSON(t, &role)
-	if r.Header.Get("ETag") != `"v2"` || role.TermStart.Value == nil || *role.TermStart.Value != "2019" || role.Representative != nil {
+	if r.Header.Get("ETag") != `"v2-en"` || role.TermStart.Value == nil || *role.TermStart.Value != "2019" || role.Representative != nil {
 		t.Fatalf("after PUT (%s): %+v", r.Header.Get("ETag"), role)
 	}
 	h.do(req{method: "PUT", path: "/v1/roles/999999", token: sec, body: put, header: map[string]string{"If-Match": "*"}}).expect(t, 404)
 	if n := h.auditCount("body_role", fmt.Sprint(role.ID), "update"); n != 1 {
 		t.Fatalf("%d update audit rows, want 1", n)
 	}
-	if nm := h.do(req{method: "GET", path: path, header: map[string]string{"If-None-Match": `"v2"`}}); nm.Status != 304 {
+	if nm := h.do(req{method: "GET", path: path, header: map[string]string{"If-None-Match": `"v2-en"`}}); nm.Status != 304 {
 		t.Fatalf("If-None-Match: %d", nm.Status)
 	}
 

@@ -69,7 +69,7 @@ func TestStudies(t *testing.T) {
 		"focus": map[string]any{"en": "Resilience"}, "status": "published"}
 	h.do(req{method: "PUT", path: "/v1/studies/2021", body: upd, token: sec}).expect(t, 428)
 	var s domain.Study
-	h.do(req{method: "PUT", path: "/v1/studies/2021", body: upd, token: sec, header: map[string]string{"If-Match": `"v1"`}}).expect(t, 200).JSON(t, &s)
+	h.do(req{method: "PUT", path: "/v1/studies/2021?lang=all", body: upd, token: sec, header: map[string]string{"If-Match": `"v1"`}}).expect(t, 200).JSON(t, &s)
 	if s.Status != "published" || s.Title.ES != "Estudio 2021" || s.DeclaredCityCount != nil || len(s.Schedule) != 0 {
 		t.Fatalf("PUT replaces the whole edition: %+v", s)
 	}
@@ -145,7 +145,7 @@ func TestFrameworksAndIndicators(t *testing.T) {
 		t.Fatalf("framework %+v", f)
 	}
 	h.do(req{method: "POST", path: "/v1/frameworks", body: fw, token: sec}).expect(t, 409)
-	if nm := h.do(req{method: "GET", path: "/v1/frameworks/itu-t-y4903", header: map[string]string{"If-None-Match": `"v1"`}}); nm.Status != 304 {
+	if nm := h.do(req{method: "GET", path: "/v1/frameworks/itu-t-y4903", header: map[string]string{"If-None-Match": `"v1-en"`}}); nm.Status != 304 {
 		t.Fatalf("framework If-None-Match: %d", nm.Status)
 	}
 	bad := map[string]any{"slug": "bad", "name": map[string]any{"en": "Bad"}, "dimensions": []any{
@@ -221,7 +221,7 @@ func TestFrameworksAndIndicators(t *testing.T) {
 		header: map[string]string{"If-Match": get.Header.Get("ETag")}}).expect(t, 409)
 	num.ValueType, num.Name = "numeric", domain.Text{EN: "Number", FR: "Nombre"}
 	var updated domain.Indicator
-	h.do(req{method: "PUT", path: "/v1/indicators/num", body: num.IndicatorFields, token: sec,
+	h.do(req{method: "PUT", path: "/v1/indicators/num?lang=all", body: num.IndicatorFields, token: sec,
 		header: map[string]string{"If-Match": get.Header.Get("ETag")}}).expect(t, 200).JSON(t, &updated)
 	if updated.Name.FR != "Nombre" || updated.Version != 2 {
 		t.Fatalf("%+v", updated)
