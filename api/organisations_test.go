@@ -132,7 +132,7 @@ func TestOrganisationWrites(t *testing.T) {
 	if n := h.auditCount("organisation", "uraia", "update"); n != 3 {
 		t.Fatalf("%d update audit rows, want 3", n)
 	}
-	nm := h.do(req{method: "GET", path: "/v1/organisations/uraia", header: map[string]string{"If-None-Match": `"v4"`}})
+	nm := h.do(req{method: "GET", path: "/v1/organisations/uraia", header: map[string]string{"If-None-Match": `"v4-en"`}})
 	if nm.Status != 304 {
 		t.Fatalf("If-None-Match: %d", nm.Status)
 	}
