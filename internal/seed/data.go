@@ -14,22 +14,23 @@ func text(en, fr, es string) domain.Text { return domain.Text{EN: en, FR: fr, ES
 // cities: Bilbao with public facts only; the other cities' names, countries, sections and
 // coordinates are real, but their membership of the Community is invented for demos, so the
 // whole record is marked "sample". No population is invented, and no officer role: the report
-// names only the chair, Bilbao, so sample cities are plain members or not members at all.
+// names only the chair, Bilbao, so sample cities are plain members or not members at all. Their
+// French and Spanish names are the established exonyms listed in sourcedTexts (translations.go).
 var cities = []seedCity{
-	{"bilbao", domain.CityFields{Name: text("Bilbao", "Bilbao", "Bilbao"), Country: "ES", Section: "europe",
+	{"bilbao", domain.CityFields{Name: known("Bilbao"), Country: "ES", Section: "europe",
 		Latitude: ptr(43.2630), Longitude: ptr(-2.9350), Website: ptr("https://www.bilbao.eus"),
 		CopMember: true, CopRole: ptr("chair"), Provenance: "reported"}},
-	sample("malaga", text("Málaga", "Malaga", "Málaga"), "ES", "europe", 36.7213, -4.4214, true),
-	sample("durban", text("Durban", "Durban", "Durban"), "ZA", "africa", -29.8587, 31.0218, true),
-	sample("dakar", text("Dakar", "Dakar", "Dakar"), "SN", "africa", 14.7167, -17.4677, true),
-	sample("seoul", text("Seoul", "Séoul", "Seúl"), "KR", "asia_pacific", 37.5665, 126.9780, true),
-	sample("jakarta", text("Jakarta", "Jakarta", "Yakarta"), "ID", "asia_pacific", -6.2088, 106.8456, true),
-	sample("kazan", text("Kazan", "Kazan", "Kazán"), "RU", "eurasia", 55.7963, 49.1088, true),
-	sample("istanbul", text("Istanbul", "Istanbul", "Estambul"), "TR", "middle_east_west_asia", 41.0082, 28.9784, true),
-	sample("amman", text("Amman", "Amman", "Amán"), "JO", "middle_east_west_asia", 31.9454, 35.9284, false),
-	sample("montevideo", text("Montevideo", "Montevideo", "Montevideo"), "UY", "latin_america", -34.9011, -56.1645, true),
-	sample("mexico-city", text("Mexico City", "Mexico", "Ciudad de México"), "MX", "latin_america", 19.4326, -99.1332, true),
-	sample("montreal", text("Montréal", "Montréal", "Montreal"), "CA", "north_america", 45.5017, -73.5673, false),
+	sample("malaga", known("Málaga"), "ES", "europe", 36.7213, -4.4214, true),
+	sample("durban", known("Durban"), "ZA", "africa", -29.8587, 31.0218, true),
+	sample("dakar", known("Dakar"), "SN", "africa", 14.7167, -17.4677, true),
+	sample("seoul", known("Seoul"), "KR", "asia_pacific", 37.5665, 126.9780, true),
+	sample("jakarta", known("Jakarta"), "ID", "asia_pacific", -6.2088, 106.8456, true),
+	sample("kazan", known("Kazan"), "RU", "eurasia", 55.7963, 49.1088, true),
+	sample("istanbul", known("Istanbul"), "TR", "middle_east_west_asia", 41.0082, 28.9784, true),
+	sample("amman", known("Amman"), "JO", "middle_east_west_asia", 31.9454, 35.9284, false),
+	sample("montevideo", known("Montevideo"), "UY", "latin_america", -34.9011, -56.1645, true),
+	sample("mexico-city", known("Mexico City"), "MX", "latin_america", 19.4326, -99.1332, true),
+	sample("montreal", known("Montréal"), "CA", "north_america", 45.5017, -73.5673, false),
 }
 
 // sample is a sample city, a plain member of the Community when member is true: sample cities
@@ -56,17 +57,16 @@ type body struct {
 // the two bodies whose leadership team Bilbao is part of.
 var bodies = []body{
 	{slug: "digital-cities", kind: "community_of_practice",
-		name: text("Community of Practice on Digital Cities",
-			"Communauté de pratique sur les villes numériques",
-			"Comunidad de Práctica sobre Ciudades Digitales"),
+		// Its French and Spanish names as UCLG publishes them (sourcedTexts).
+		name:        known("Community of Practice on Digital Cities"),
 		description: domain.Text{EN: digitalCitiesDescription}},
 	{slug: "opportunities-for-all-culture-city-diplomacy", kind: "policy_council",
-		name: text("Policy Council on Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace",
-			"Conseil politique Opportunités pour tous, culture et diplomatie des villes : clés du développement durable et de la paix",
-			"Consejo político Oportunidades para todos, cultura y diplomacia de las ciudades: claves para el desarrollo sostenible y la paz"),
+		// English only: no French or Spanish name of this policy council published by UCLG was found,
+		// and an invented one would pass for UCLG's.
+		name:        domain.Text{EN: "Policy Council on Opportunities for All, Culture and City Diplomacy: Keys to Sustainable Development and Peace"},
 		description: domain.Text{EN: "One of UCLG's policy councils, in its structure of consultation mechanisms."}},
 	{slug: "committee-on-culture", kind: "committee",
-		name:        text("Committee on Culture", "Commission culture", "Comisión de cultura"),
+		name:        known("Committee on Culture"), // as UCLG names it in French and Spanish (sourcedTexts)
 		description: domain.Text{EN: "One of UCLG's committees, in its structure of consultation mechanisms."}},
 }
 
@@ -85,9 +85,8 @@ const reportSource = "UCLG Community of Practice on Digital Cities, report 2019�
 // 2020"), so they are unknown rather than invented.
 var roles = []domain.BodyRoleFields{
 	{Body: "digital-cities", City: ptr("bilbao"), Role: "chair",
-		Representative: &domain.Text{EN: "Juan Mari Aburto, Mayor of Bilbao", FR: "Juan Mari Aburto, maire de Bilbao",
-			ES: "Juan Mari Aburto, alcalde de Bilbao"},
-		Source: ptr(reportSource), Provenance: "reported"},
+		Representative: ptr(known("Juan Mari Aburto, Mayor of Bilbao")), // sourcedTexts: Spanish his own title, French ours
+		Source:         ptr(reportSource), Provenance: "reported"},
 	{Body: "opportunities-for-all-culture-city-diplomacy", City: ptr("bilbao"), Role: "co_president",
 		Source: ptr(reportSource), Provenance: "reported"},
 	{Body: "committee-on-culture", City: ptr("bilbao"), Role: "vice_chair", Source: ptr(reportSource), Provenance: "reported"},
@@ -97,26 +96,20 @@ var roles = []domain.BodyRoleFields{
 // ("UN-HABITAT, Uraía Platform, WeGo, WBA"; "the Uraía Platform (UN-Habitat and FDV)"), and UCLG.
 // The report's "FDV" is FMDV, the Global Fund for Cities Development (Fonds Mondial pour le
 // Développement des Villes), a fund, of which and of UN-Habitat the Uraía Platform is an
-// initiative. Kinds that no source states are "other".
+// initiative. Kinds that no source states are "other". Names carry French and Spanish versions only
+// where their owner or UCLG publishes them (sourcedTexts); the others are in English only: no
+// French or Spanish name of the Uraía Platform, of WeGO or of FMDV in Spanish was found, and the
+// Wireless Broadband Alliance is known by its English name.
 var organisations = []struct {
 	slug, acronym, kind string
 	name                domain.Text
 	website             *string
 	initiativeOf        []string
 }{
-	{"un-habitat", "UN-Habitat", "un_agency", text("United Nations Human Settlements Programme",
-		"Programme des Nations unies pour les établissements humains",
-		"Programa de las Naciones Unidas para los Asentamientos Humanos"), ptr("https://unhabitat.org"), nil},
-	{"fmdv", "FMDV", "fund", text("Global Fund for Cities Development",
-		"Fonds Mondial pour le Développement des Villes",
-		"Fondo Mundial para el Desarrollo de las Ciudades"), nil, nil},
-	{"uraia", "Uraía", "platform", text("Uraía Platform", "Plateforme Uraía", "Plataforma Uraía"), nil,
-		[]string{"un-habitat", "fmdv"}},
-	{"wego", "WeGO", "city_network", text("World Smart Sustainable Cities Organization",
-		"Organisation mondiale des villes intelligentes et durables",
-		"Organización Mundial de Ciudades Inteligentes y Sostenibles"), nil, nil},
-	{"wba", "WBA", "industry_alliance", text("Wireless Broadband Alliance", "Wireless Broadband Alliance",
-		"Wireless Broadband Alliance"), nil, nil},
-	{"uclg", "UCLG", "city_network", text("United Cities and Local Governments",
-		"Cités et Gouvernements Locaux Unis", "Ciudades y Gobiernos Locales Unidos"), ptr("https://www.uclg.org"), nil},
+	{"un-habitat", "UN-Habitat", "un_agency", known("United Nations Human Settlements Programme"), ptr("https://unhabitat.org"), nil},
+	{"fmdv", "FMDV", "fund", known("Global Fund for Cities Development"), nil, nil},
+	{"uraia", "Uraía", "platform", domain.Text{EN: "Uraía Platform"}, nil, []string{"un-habitat", "fmdv"}},
+	{"wego", "WeGO", "city_network", domain.Text{EN: "World Smart Sustainable Cities Organization"}, nil, nil},
+	{"wba", "WBA", "industry_alliance", domain.Text{EN: "Wireless Broadband Alliance"}, nil, nil},
+	{"uclg", "UCLG", "city_network", known("United Cities and Local Governments"), ptr("https://www.uclg.org"), nil},
 }

@@ -17,9 +17,9 @@ var datasets = []struct {
 	fields domain.DatasetFields
 }{
 	{"community-cities", domain.DatasetFields{
-		Title: domain.Text{EN: "Cities of the Community of Practice on Digital Cities",
-			FR: "Villes de la Communauté de pratique sur les villes numériques",
-			ES: "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales"},
+		// The project's own title, in the project's own translation (sourcedTexts); its description,
+		// and the sample dataset's texts, stay in English.
+		Title:       known("Cities of the Community of Practice on Digital Cities"),
 		Description: domain.Text{EN: "The local governments the API holds, with their country, UCLG section and role in the Community. Reported facts only."},
 		Publisher:   "UCLG Community of Practice on Digital Cities", License: "CC-BY-4.0",
 		Themes: []string{"GOVE"}, Keywords: []string{"UCLG", "cities", "digital cities"},

@@ -22,13 +22,14 @@ type seedEvent struct {
 // membership of the Community is invented), and a real event must neither depend on them nor
 // keep the secretariat from deleting them. Bilbao, a real record, is linked: the report's "we"
 // is the Community, which Bilbao chairs and speaks for, so Bilbao is recorded as organiser where
-// the report says "we ... organise". Titles are in English only, as the report gives them.
+// the report says "we ... organise". Titles and descriptions are in English only, as the report
+// gives them; places carry their established French and Spanish names (sourcedTexts).
 var events = []seedEvent{
 	// The 6th UCLG World Congress, Durban (South Africa), 11–15 November 2019: public record.
 	{"6th-uclg-congress", domain.EventFields{
 		Title: domain.Text{EN: "6th UCLG Congress"},
 		Type:  "congress",
-		Location: domain.EventLocation{Place: &domain.Text{EN: "Durban", FR: "Durban", ES: "Durban"},
+		Location: domain.EventLocation{Place: ptr(known("Durban")), // established exonym
 			Country: ptr("ZA")},
 		Start:    day("2019-11-11"),
 		End:      ptr("2019-11-15"),
@@ -58,7 +59,7 @@ var events = []seedEvent{
 		Title:       domain.Text{EN: "Trends in Municipal Innovation to achieve the SDGs"},
 		Type:        "annual_event",
 		Description: &domain.Text{EN: "The Uraía Platform's annual event, organised with the Community of Practice on Digital Cities."},
-		Location:    domain.EventLocation{Place: &domain.Text{EN: "Málaga", FR: "Malaga", ES: "Málaga"}, Country: ptr("ES")},
+		Location:    domain.EventLocation{Place: ptr(known("Málaga")), Country: ptr("ES")}, // established exonym
 		Start:       domain.DateWithPrecision{Precision: "unknown"},
 		Status:      "tbc",
 		Partners:    []domain.EventPartner{{Organisation: "uraia", Role: "organiser"}},

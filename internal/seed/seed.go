@@ -4,8 +4,12 @@
 // sections, the Smart Cities Study's editions, indicator frameworks (the 2019 Smart Governance
 // framework, ITU-T Y.4903, UN LOSI), demo observations, and the collaboration events the report
 // names (internal/seed/events.go). Real facts are marked provenance "reported"; anything invented for
-// a demo (here: the sample cities' membership of the Community) is marked "sample".
-// Loading is idempotent: records that exist are left as they are.
+// a demo (here: the sample cities' membership of the Community) is marked "sample". Texts carry
+// French and Spanish versions only where a source gives them (translations.go); the rest are in
+// English, and the API says so when it serves them for another language.
+// Loading is idempotent: records that exist are left as they are, except names an earlier seed
+// wrote with invented translations, which are brought up to date while nobody has edited them
+// (retranslations.go).
 package seed
 
 import (
@@ -19,7 +23,8 @@ import (
 // seeder signs the audit rows that seeding leaves.
 var seeder = domain.Caller{Actor: &domain.Actor{Name: "seed", Role: domain.RoleSecretariat}}
 
-// Run loads the sample data and reports how many records it added.
+// Run loads the sample data and reports how many records it added, or brought up to date in a
+// database seeded before (retranslations.go).
 func Run(ctx context.Context, db *postgres.DB) (added int, err error) {
 	for _, c := range cities {
 		_, err := db.CreateCity(ctx, seeder, c.slug, c.fields)
@@ -57,6 +62,11 @@ func Run(ctx context.Context, db *postgres.DB) (added int, err error) {
 		return added, err
 	}
 	n, err = loadDatasets(ctx, db)
+	added += n
+	if err != nil {
+		return added, err
+	}
+	n, err = loadNames(ctx, db)
 	return added + n, err
 }
 

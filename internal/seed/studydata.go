@@ -20,8 +20,9 @@ func dim(slug, parent, en string) domain.Dimension {
 // Community's 2019–2020 report describes), and two other frameworks the API must hold.
 var frameworks = []domain.FrameworkCreate{
 	{Slug: sg2019, Publisher: ptr("UCLG Community of Practice on Digital Cities"),
-		Name: text("Smart Cities Study 2019: Smart Governance", "Étude sur les villes intelligentes 2019 : gouvernance intelligente",
-			"Estudio de Ciudades Inteligentes 2019: gobernanza inteligente"),
+		// The framework's name in English only: UCLG published no name of the framework in French or
+		// Spanish (the study itself keeps its English name in both; see studies).
+		Name: domain.Text{EN: "Smart Cities Study 2019: Smart Governance"},
 		Description: &domain.Text{EN: "Smart governance is open (transparency, participation, open data, accountability and " +
 			"collaboration) and involves advanced strategic management (anticipating future challenges, strategic " +
 			"planning, evaluating actions and using data in decision-making)."},
@@ -131,13 +132,15 @@ type seedStudy struct {
 // studies are the real editions of the Smart Cities Study, with what our sources (the GUIDE and
 // the 2019–2020 report) say of them: year, declared city count, focus as the edition published
 // it (2017: innovation and entrepreneurship). No source gives their country counts, so none is
-// recorded.
+// recorded. Titles carry French and Spanish versions where UCLG published the edition's name in
+// that language (sourcedTexts: it keeps "Smart Cities Study"); focuses and milestones, in the
+// words of the English sources, stay in English.
 var studies = []seedStudy{
 	{2012, domain.StudyFields{Title: domain.Text{EN: "Smart Cities Study 2012"}, Status: "published",
 		Focus: domain.Text{EN: "A holistic view of cities' potential for growth and transformation."}, DeclaredCityCount: ptr(28)}},
-	{2017, domain.StudyFields{Title: domain.Text{EN: "Smart Cities Study 2017"}, Status: "published",
+	{2017, domain.StudyFields{Title: known("Smart Cities Study 2017"), Status: "published",
 		Focus: domain.Text{EN: "Innovation and entrepreneurship."}, DeclaredCityCount: ptr(20)}},
-	{2019, domain.StudyFields{Title: domain.Text{EN: "Smart Cities Study 2019: Smart Governance"}, Status: "published",
+	{2019, domain.StudyFields{Title: known("Smart Cities Study 2019: Smart Governance"), Status: "published",
 		Focus: domain.Text{EN: "Smart governance: open government (transparency, participation, open data, accountability, " +
 			"collaboration) and advanced strategic management (foresight, strategic planning, evaluation, data-driven " +
 			"decision-making), and the smart-governance technology trends considered key in the next 4-5 years."},
@@ -147,7 +150,7 @@ var studies = []seedStudy{
 			{When: year("2019"), Milestone: domain.Text{EN: "End of 2019: the study is completed; in the last few months of 2019 it is finalised and ready for official publication."}},
 			{When: year("2020"), Milestone: domain.Text{EN: "Promoting and publicising the study: communication and promotion plan, official launch, presentation at international forums."}},
 		}}},
-	{2021, domain.StudyFields{Title: domain.Text{EN: "Smart Cities Study 2021"}, Status: "published",
+	{2021, domain.StudyFields{Title: known("Smart Cities Study 2021"), Status: "published",
 		Focus: domain.Text{EN: "Resilience."}, DeclaredCityCount: ptr(35)}},
 	{2023, domain.StudyFields{Title: domain.Text{EN: "Smart Cities Study 2023"}, Status: "published",
 		Focus: domain.Text{EN: "Innovation ecosystems and the Sustainable Development Goals."}, DeclaredCityCount: ptr(20)}},
