@@ -332,6 +332,7 @@ func (w *matrixWorld) requestFor(op, target string) (req, bool) {
 		"list-trends":                      {method: "GET", path: "/v1/trends"},
 		"get-trend":                        {method: "GET", path: "/v1/trends/tm"},
 		"get-trend-ranking":                {method: "GET", path: "/v1/trends/ranking"},
+		"get-translation-status":           {method: "GET", path: "/v1/translations"},
 		"create-trend":                     {method: "POST", path: "/v1/trends", body: map[string]any{"slug": "new-" + city, "name": map[string]any{"en": "T"}, "description": map[string]any{"en": "T"}, "category": "other"}},
 		"update-trend":                     {method: "PUT", path: "/v1/trends/tm", body: map[string]any{"name": map[string]any{"en": "T"}, "description": map[string]any{"en": "T"}, "category": "iot"}, header: anyVersion},
 		"delete-trend":                     {method: "DELETE", path: "/v1/trends/tm-spare", header: anyVersion},

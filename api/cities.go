@@ -9,10 +9,11 @@ import (
 
 // CityListInput are the filters, sort and paging of list-cities.
 type CityListInput struct {
-	Country   string `query:"country" maxLength:"2" pattern:"^[A-Z]{2}$" doc:"ISO 3166-1 alpha-2 country code." example:"ES"`
-	Section   string `query:"section" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america" doc:"UCLG section." example:"europe"`
-	CopMember string `query:"cop_member" enum:"true,false" doc:"Only members (true) or non-members (false) of the Community of Practice." example:"true"`
-	Q         string `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (malaga finds Málaga)." example:"malaga"`
+	Country             string `query:"country" maxLength:"2" pattern:"^[A-Z]{2}$" doc:"ISO 3166-1 alpha-2 country code." example:"ES"`
+	Section             string `query:"section" enum:"africa,asia_pacific,eurasia,europe,middle_east_west_asia,latin_america,north_america" doc:"UCLG section." example:"europe"`
+	CopMember           string `query:"cop_member" enum:"true,false" doc:"Only members (true) or non-members (false) of the Community of Practice." example:"true"`
+	Q                   string `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (malaga finds Málaga)." example:"malaga"`
+	MissingTranslations string `query:"missing_translations" enum:"fr,es" doc:"Only the cities whose name has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them." example:"fr"`
 	SyncParams
 	Sort string `query:"sort" default:"slug" enum:"slug,-slug,name,-name,population,-population,updated_at,-updated_at" doc:"Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug." example:"name"`
 	PageParams
@@ -103,8 +104,8 @@ func (h *handlers) listCities(ctx context.Context, in *CityListInput) (*ListOutp
 	if err != nil {
 		return nil, err
 	}
-	f := domain.CityFilter{Country: in.Country, Section: in.Section, Query: in.Q, Sort: in.Sort,
-		Limit: in.Limit, After: after}
+	f := domain.CityFilter{Country: in.Country, Section: in.Section, Query: in.Q, MissingLanguage: in.MissingTranslations,
+		Sort: in.Sort, Limit: in.Limit, After: after}
 	if in.CopMember != "" {
 		b := in.CopMember == "true"
 		f.CopMember = &b

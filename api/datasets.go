@@ -9,9 +9,10 @@ import (
 
 // DatasetListInput is list-datasets' input.
 type DatasetListInput struct {
-	Resource string `query:"resource" enum:"observations,cities,indicators,trend_adoption,events" doc:"Only datasets that publish this kind of record." example:"observations"`
-	License  string `query:"license" maxLength:"100" pattern:"^[A-Za-z0-9.+-]+$" doc:"Only datasets under this licence (SPDX id)." example:"CC-BY-4.0"`
-	Released string `query:"released" enum:"true,false" doc:"true: only datasets released at least once; false: only those never released." example:"true"`
+	Resource            string `query:"resource" enum:"observations,cities,indicators,trend_adoption,events" doc:"Only datasets that publish this kind of record." example:"observations"`
+	License             string `query:"license" maxLength:"100" pattern:"^[A-Za-z0-9.+-]+$" doc:"Only datasets under this licence (SPDX id)." example:"CC-BY-4.0"`
+	Released            string `query:"released" enum:"true,false" doc:"true: only datasets released at least once; false: only those never released." example:"true"`
+	MissingTranslations string `query:"missing_translations" enum:"fr,es" doc:"Only the datasets whose title or description has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them." example:"fr"`
 	SyncParams
 	PageParams
 }
@@ -70,7 +71,7 @@ func (h *handlers) listDatasets(ctx context.Context, in *DatasetListInput) (*Lis
 	if err != nil {
 		return nil, err
 	}
-	f := domain.DatasetFilter{Resource: in.Resource, License: in.License, Limit: in.Limit}
+	f := domain.DatasetFilter{Resource: in.Resource, License: in.License, MissingLanguage: in.MissingTranslations, Limit: in.Limit}
 	if in.Released != "" {
 		released := in.Released == "true"
 		f.Released = &released

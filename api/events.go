@@ -16,8 +16,10 @@ type EventFilterParams struct {
 	From    time.Time `query:"from" timeFormat:"2006-01-02" doc:"Only events that could still be on this day or later: the last day they could be on (their end, else the latest day their start could be: 2020 could be 2020-12-31) is on or after it. An event whose date is unknown is left out unless include_undated=true." example:"2020-01-01"`
 	To      time.Time `query:"to" timeFormat:"2006-01-02" doc:"Only events that could have started by this day: the earliest day their start could be (2020 could be 2020-01-01) is on or before it. An event whose date is unknown is left out unless include_undated=true." example:"2020-12-31"`
 	// IncludeUndated is a string so that only true and false are accepted.
-	IncludeUndated string `query:"include_undated" enum:"true,false" default:"false" doc:"With from or to: also list the events whose date is unknown (to be confirmed), which could fall in any range. Without from and to, every event is listed anyway." example:"true"`
-	Upcoming       string `query:"upcoming" enum:"true,false" doc:"true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others." example:"true"`
+	IncludeUndated      string `query:"include_undated" enum:"true,false" default:"false" doc:"With from or to: also list the events whose date is unknown (to be confirmed), which could fall in any range. Without from and to, every event is listed anyway." example:"true"`
+	Upcoming            string `query:"upcoming" enum:"true,false" doc:"true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others." example:"true"`
+	Q                   string `query:"q" maxLength:"100" doc:"Search in the title, in any language, ignoring case and accents (malaga finds Málaga)." example:"malaga"`
+	MissingTranslations string `query:"missing_translations" enum:"fr,es" doc:"Only the events with a text (title, description, place, outcomes, link titles) that has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them." example:"fr"`
 	SyncParams
 }
 
@@ -124,7 +126,8 @@ func (p *EventFilterParams) filter(pp *PageParams) (domain.EventFilter, error) {
 		return domain.EventFilter{}, err
 	}
 	f := domain.EventFilter{Type: p.Type, Status: p.Status, Partner: p.Partner, Parent: p.Parent,
-		Undated: p.IncludeUndated == "true", Today: today(), Limit: pp.Limit, After: after}
+		Undated: p.IncludeUndated == "true", Today: today(), Query: p.Q, MissingLanguage: p.MissingTranslations,
+		Limit: pp.Limit, After: after}
 	if !p.From.IsZero() {
 		f.From = &p.From
 	}

@@ -8,10 +8,12 @@ import (
 
 // IndicatorListInput filters indicators.
 type IndicatorListInput struct {
-	Framework string `query:"framework" maxLength:"100" doc:"Only this framework's indicators." example:"uclg-smart-governance-2019"`
-	Dimension string `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)." example:"open-data"`
-	ValueType string `query:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text" example:"percentage"`
-	Status    string `query:"status" enum:"active,retired" example:"active"`
+	Framework           string `query:"framework" maxLength:"100" doc:"Only this framework's indicators." example:"uclg-smart-governance-2019"`
+	Dimension           string `query:"dimension" maxLength:"100" doc:"Only indicators in this dimension or below it (needs framework)." example:"open-data"`
+	ValueType           string `query:"value_type" enum:"numeric,percentage,count,boolean,ordinal,text" example:"percentage"`
+	Status              string `query:"status" enum:"active,retired" example:"active"`
+	Q                   string `query:"q" maxLength:"100" doc:"Search in the name, in any language, and the code, ignoring case and accents (participacion finds Participación)." example:"open data"`
+	MissingTranslations string `query:"missing_translations" enum:"fr,es" doc:"Only the indicators with a text (name, description, methodology, ordinal level labels) that has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them." example:"fr"`
 	SyncParams
 	PageParams
 }
@@ -73,7 +75,7 @@ func (h *handlers) listIndicators(ctx context.Context, in *IndicatorListInput) (
 		return nil, err
 	}
 	f := domain.IndicatorFilter{Framework: in.Framework, Dimension: in.Dimension, ValueType: in.ValueType,
-		Status: in.Status, Limit: in.Limit}
+		Status: in.Status, Query: in.Q, MissingLanguage: in.MissingTranslations, Limit: in.Limit}
 	if after != nil {
 		f.After = after.ID
 	}

@@ -8,8 +8,9 @@ import (
 
 // OrganisationListInput are the filters and paging of list-organisations.
 type OrganisationListInput struct {
-	Kind string `query:"kind" enum:"un_agency,city_network,platform,industry_alliance,uclg_body,fund,foundation,other" doc:"Only organisations of this kind." example:"platform"`
-	Q    string `query:"q" maxLength:"100" doc:"Search in the name, in any language, and the acronym, ignoring case and accents (uraia finds Uraía)." example:"uraia"`
+	Kind                string `query:"kind" enum:"un_agency,city_network,platform,industry_alliance,uclg_body,fund,foundation,other" doc:"Only organisations of this kind." example:"platform"`
+	Q                   string `query:"q" maxLength:"100" doc:"Search in the name, in any language, and the acronym, ignoring case and accents (uraia finds Uraía)." example:"uraia"`
+	MissingTranslations string `query:"missing_translations" enum:"fr,es" doc:"Only the organisations whose name has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them." example:"es"`
 	SyncParams
 	PageParams
 }
@@ -87,7 +88,7 @@ func (h *handlers) listOrganisations(ctx context.Context, in *OrganisationListIn
 	if err != nil {
 		return nil, err
 	}
-	f := domain.OrganisationFilter{Kind: in.Kind, Query: in.Q, Limit: in.Limit}
+	f := domain.OrganisationFilter{Kind: in.Kind, Query: in.Q, MissingLanguage: in.MissingTranslations, Limit: in.Limit}
 	if after != nil {
 		f.After = after.ID
 	}

@@ -19,11 +19,13 @@ import (
 
 // ReportListInput is list-reports' input.
 type ReportListInput struct {
-	BodySlug   string `query:"body" maxLength:"100" doc:"Only reports of this UCLG body (a community's slug)." example:"digital-cities"`
-	Status     string `query:"status" enum:"draft,submitted,published" doc:"Only reports in this status (anonymous callers see published reports only)." example:"published"`
-	Commitment int64  `query:"commitment" minimum:"1" maximum:"9007199254740991" doc:"Only reports that follow up this commitment (the reports that mention it)." example:"1"`
-	From       string `query:"from" format:"date" maxLength:"10" doc:"Only reports whose period ends on or after this day." example:"2019-01-01"`
-	To         string `query:"to" format:"date" maxLength:"10" doc:"Only reports whose period starts on or before this day." example:"2020-12-31"`
+	BodySlug            string `query:"body" maxLength:"100" doc:"Only reports of this UCLG body (a community's slug)." example:"digital-cities"`
+	Status              string `query:"status" enum:"draft,submitted,published" doc:"Only reports in this status (anonymous callers see published reports only)." example:"published"`
+	Commitment          int64  `query:"commitment" minimum:"1" maximum:"9007199254740991" doc:"Only reports that follow up this commitment (the reports that mention it)." example:"1"`
+	From                string `query:"from" format:"date" maxLength:"10" doc:"Only reports whose period ends on or after this day." example:"2019-01-01"`
+	To                  string `query:"to" format:"date" maxLength:"10" doc:"Only reports whose period starts on or before this day." example:"2020-12-31"`
+	Q                   string `query:"q" maxLength:"100" doc:"Search in the title, in any language, ignoring case and accents, among the reports you may read." example:"progress"`
+	MissingTranslations string `query:"missing_translations" enum:"fr,es" doc:"Only the reports with a text (title, and the title and text of every activity, leadership update and result) that has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them." example:"es"`
 	SyncParams
 	PageParams
 }
@@ -216,7 +218,8 @@ func (h *handlers) listReports(ctx context.Context, in *ReportListInput) (*ListO
 	if err != nil {
 		return nil, err
 	}
-	f := domain.ReportFilter{Body: in.BodySlug, Status: in.Status, Commitment: in.Commitment, From: in.From, To: in.To, AfterID: after, Limit: in.Limit}
+	f := domain.ReportFilter{Body: in.BodySlug, Status: in.Status, Commitment: in.Commitment, From: in.From, To: in.To,
+		Query: in.Q, MissingLanguage: in.MissingTranslations, AfterID: after, Limit: in.Limit}
 	if f.UpdatedSince, err = h.syncPoint(ctx, in.SyncParams); err != nil {
 		return nil, err
 	}

@@ -103,6 +103,7 @@ func registerRoutes(api huma.API, h *handlers) {
 	// Analysis
 	register(api, h, op("get-city-scorecard", http.MethodGet, "/v1/cities/{slug}/scorecard", "A city's scorecard: its observations aggregated per dimension", "analysis", publicRead, getErrors), h.getScorecard)
 	register(api, h, op("compare-cities", http.MethodGet, "/v1/compare", "Compare two to five cities side by side", "analysis", publicRead, readErrors), h.compareCities)
+	register(api, h, op("get-translation-status", http.MethodGet, "/v1/translations", "Count how far each kind of resource is translated into English, French and Spanish", "analysis", publicRead, nil), h.getTranslationStatus)
 
 	// Collaboration events and their iCalendar feeds
 	register(api, h, op("list-events", http.MethodGet, "/v1/events", "List collaboration events", "events", publicRead, readErrors), h.listEvents)

@@ -8,9 +8,11 @@ import (
 
 // TrendListInput is list-trends' input.
 type TrendListInput struct {
-	Category  string `query:"category" enum:"ai_analytics,open_data_platforms,digital_participation,digital_twins,iot,blockchain,chatbots,digital_identity,cloud,other" example:"digital_participation"`
-	Framework string `query:"framework" maxLength:"100" doc:"Only trends serving a dimension of this framework." example:"uclg-smart-governance-2019"`
-	Dimension string `query:"dimension" maxLength:"100" doc:"Only trends serving this dimension (needs framework)." example:"participation"`
+	Category            string `query:"category" enum:"ai_analytics,open_data_platforms,digital_participation,digital_twins,iot,blockchain,chatbots,digital_identity,cloud,other" example:"digital_participation"`
+	Framework           string `query:"framework" maxLength:"100" doc:"Only trends serving a dimension of this framework." example:"uclg-smart-governance-2019"`
+	Dimension           string `query:"dimension" maxLength:"100" doc:"Only trends serving this dimension (needs framework)." example:"participation"`
+	Q                   string `query:"q" maxLength:"100" doc:"Search in the name, in any language, ignoring case and accents (participacion finds Participación)." example:"participation"`
+	MissingTranslations string `query:"missing_translations" enum:"fr,es" doc:"Only the trends whose name or description has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them." example:"es"`
 	SyncParams
 	PageParams
 }
@@ -71,7 +73,8 @@ func (h *handlers) listTrends(ctx context.Context, in *TrendListInput) (*ListOut
 	if err != nil {
 		return nil, err
 	}
-	f := domain.TrendFilter{Category: in.Category, Framework: in.Framework, Dimension: in.Dimension, Limit: in.Limit}
+	f := domain.TrendFilter{Category: in.Category, Framework: in.Framework, Dimension: in.Dimension, Query: in.Q,
+		MissingLanguage: in.MissingTranslations, Limit: in.Limit}
 	if after != nil {
 		f.After = after.ID
 	}

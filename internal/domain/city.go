@@ -118,12 +118,13 @@ var CitySorts = []string{"slug", "-slug", "name", "-name", "population", "-popul
 
 // CityFilter selects and orders cities for a list.
 type CityFilter struct {
-	Country      string     // ISO code, "" for any
-	Section      string     // "" for any
-	CopMember    *bool      // nil for any
-	Query        string     // accent- and case-insensitive substring of the name in any language
-	UpdatedSince *SyncPoint // only cities changed from this point on (updated_since)
-	Sort         string     // one of the orders list-cities documents; a leading "-" means descending
-	Limit        int        // page size, already clamped
-	After        *Cursor    // keyset position, nil for the first page
+	Country         string     // ISO code, "" for any
+	Section         string     // "" for any
+	CopMember       *bool      // nil for any
+	Query           string     // accent- and case-insensitive substring of the name in any language
+	MissingLanguage string     // a language ("fr", "es"): only those with a text that lacks it, "" for any
+	UpdatedSince    *SyncPoint // only cities changed from this point on (updated_since)
+	Sort            string     // one of the orders list-cities documents; a leading "-" means descending
+	Limit           int        // page size, already clamped
+	After           *Cursor    // keyset position, nil for the first page
 }

@@ -179,9 +179,10 @@ type Column struct {
 
 // DatasetFilter chooses datasets for a list.
 type DatasetFilter struct {
-	Resource string // the content's resource
-	License  string // an SPDX id
-	Released *bool  // true: released at least once; false: never
+	Resource        string // the content's resource
+	License         string // an SPDX id
+	Released        *bool  // true: released at least once; false: never
+	MissingLanguage string // a language ("fr", "es"): only those with a text that lacks it, "" for any
 	// UpdatedSince keeps the datasets changed (or released) from this point of the feed on.
 	UpdatedSince *SyncPoint
 	After        string // the slug of the last dataset of the previous page

@@ -291,20 +291,22 @@ func (e *Event) DayKnown() bool { return e.Start.Precision == "day" && e.Start.V
 // EventFilter selects events for a list or a calendar feed. Lists are ordered by the earliest
 // day an event could start (unknown dates last), then the more precise date first, then slug.
 type EventFilter struct {
-	Type         string     // "" for any
-	Status       string     // "" for any
-	Partner      string     // an organisation's slug, "" for any
-	City         string     // a city's slug (where it takes place, or a participant), "" for any
-	Parent       string     // the parent event's slug, "" for any
-	From         *time.Time // events that could be on this day or later
-	To           *time.Time // events that could start on this day or earlier
-	Undated      bool       // with From or To: also events whose date is unknown
-	Upcoming     *bool      // true: not over, not cancelled or completed; false: the others
-	Today        time.Time  // the day upcoming is judged against
-	DayKnown     bool       // only events whose start is known to the day (calendar feeds)
-	UpdatedSince *SyncPoint // only events changed from this point on (updated_since)
-	Limit        int        // page size, already clamped; 0 for no limit (feeds)
-	After        *Cursor    // keyset position, nil for the first page
+	Type            string     // "" for any
+	Status          string     // "" for any
+	Partner         string     // an organisation's slug, "" for any
+	City            string     // a city's slug (where it takes place, or a participant), "" for any
+	Parent          string     // the parent event's slug, "" for any
+	From            *time.Time // events that could be on this day or later
+	To              *time.Time // events that could start on this day or earlier
+	Undated         bool       // with From or To: also events whose date is unknown
+	Upcoming        *bool      // true: not over, not cancelled or completed; false: the others
+	Today           time.Time  // the day upcoming is judged against
+	DayKnown        bool       // only events whose start is known to the day (calendar feeds)
+	Query           string     // accent- and case-insensitive substring of the title in any language
+	MissingLanguage string     // a language ("fr", "es"): only those with a text that lacks it, "" for any
+	UpdatedSince    *SyncPoint // only events changed from this point on (updated_since)
+	Limit           int        // page size, already clamped; 0 for no limit (feeds)
+	After           *Cursor    // keyset position, nil for the first page
 }
 
 // EventSort is the one order of event lists, as cursors name it.

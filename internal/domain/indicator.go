@@ -167,12 +167,14 @@ func (f *IndicatorFields) Level(code string) (Level, bool) {
 
 // IndicatorFilter selects indicators, ordered by slug.
 type IndicatorFilter struct {
-	Framework string
-	Dimension string // with its descendants
-	ValueType string
-	Status    string // "" for any
-	Limit     int
-	After     string // slug
+	Framework       string
+	Dimension       string // with its descendants
+	ValueType       string
+	Status          string // "" for any
+	Query           string // accent- and case-insensitive substring of the name in any language or the code
+	MissingLanguage string // a language ("fr", "es"): only those with a text that lacks it, "" for any
+	Limit           int
+	After           string // slug
 
 	UpdatedSince *SyncPoint // only indicators changed from this point on (updated_since)
 }

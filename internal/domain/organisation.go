@@ -104,9 +104,10 @@ func (f *OrganisationFields) Validate(slug string) error {
 
 // OrganisationFilter selects organisations for a list, in slug order.
 type OrganisationFilter struct {
-	Kind         string     // "" for any
-	Query        string     // accent- and case-insensitive substring of the name in any language or the acronym
-	UpdatedSince *SyncPoint // only organisations changed from this point on (updated_since)
-	Limit        int        // page size, already clamped
-	After        string     // the slug of the last organisation of the previous page, "" for the first page
+	Kind            string     // "" for any
+	Query           string     // accent- and case-insensitive substring of the name in any language or the acronym
+	MissingLanguage string     // a language ("fr", "es"): only those with a text that lacks it, "" for any
+	UpdatedSince    *SyncPoint // only organisations changed from this point on (updated_since)
+	Limit           int        // page size, already clamped
+	After           string     // the slug of the last organisation of the previous page, "" for the first page
 }

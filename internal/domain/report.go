@@ -316,13 +316,15 @@ func (p *PrefillSummary) Scan(src any) error { return scanJSON(src, p) }
 
 // ReportFilter selects reports for a list, ordered by id.
 type ReportFilter struct {
-	Body         string
-	Status       string
-	Commitment   int64      // reports that follow up this commitment (0: any)
-	From, To     string     // reports whose period overlaps [From, To]
-	UpdatedSince *SyncPoint // only items changed from this point on (updated_since)
-	AfterID      int64
-	Limit        int
+	Body            string
+	Status          string
+	Commitment      int64      // reports that follow up this commitment (0: any)
+	From, To        string     // reports whose period overlaps [From, To]
+	Query           string     // accent- and case-insensitive substring of the title in any language
+	MissingLanguage string     // a language ("fr", "es"): only those with a text that lacks it, "" for any
+	UpdatedSince    *SyncPoint // only items changed from this point on (updated_since)
+	AfterID         int64
+	Limit           int
 }
 
 // CommitmentStatuses are the states of a commitment followed up from report to report.

@@ -132,12 +132,14 @@ func (f *TrendFields) Validate() error {
 
 // TrendFilter selects trends for a list, ordered by slug.
 type TrendFilter struct {
-	Category     string
-	Framework    string
-	Dimension    string
-	UpdatedSince *SyncPoint // only items changed from this point on (updated_since)
-	After        string     // the slug of the last trend of the previous page
-	Limit        int
+	Category        string
+	Framework       string
+	Dimension       string
+	Query           string     // accent- and case-insensitive substring of the name in any language
+	MissingLanguage string     // a language ("fr", "es"): only those with a text that lacks it, "" for any
+	UpdatedSince    *SyncPoint // only items changed from this point on (updated_since)
+	After           string     // the slug of the last trend of the previous page
+	Limit           int
 }
 
 // AdoptionStages are the stages of a city's adoption of a trend, in the order a city usually

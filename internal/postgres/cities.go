@@ -83,9 +83,27 @@ func populationKey(c *domain.City) string {
 
 // ListCities returns one page of cities and the cursor of the next page (nil on the last).
 func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.City, *domain.Cursor, error) {
+	query, args, sort, err := cityListSQL(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cities []domain.City
+	if err := sqlx.SelectContext(ctx, db.reader(ctx), &cities, query, args...); err != nil {
+		return nil, nil, mapError(err)
+	}
+	if len(cities) <= f.Limit {
+		return cities, nil, nil
+	}
+	cities = cities[:f.Limit]
+	last := &cities[len(cities)-1]
+	return cities, &domain.Cursor{Sort: f.Sort, Value: sort.key(last), ID: last.Slug}, nil
+}
+
+// cityListSQL is the query of a page of list-cities, its arguments and its sort.
+func cityListSQL(f domain.CityFilter) (string, []any, citySort, error) {
 	sort, ok := citySorts[f.Sort]
 	if !ok {
-		return nil, nil, domain.Invalid("sort", "unknown sort %q", f.Sort)
+		return "", nil, sort, domain.Invalid("sort", "unknown sort %q", f.Sort)
 	}
 	// Only the filters given become conditions, so that each query is planned for its own.
 	var args queryArgs
@@ -100,15 +118,17 @@ func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.Cit
 		where = append(where, "cop_member = "+args.add(*f.CopMember))
 	}
 	if f.Query != "" {
-		where = append(where, "f_unaccent(concat_ws(' ', name->>'en', name->>'fr', name->>'es')) ILIKE f_unaccent("+
-			args.add(likePattern(f.Query))+")")
+		where = append(where, searchCond(&args, searchCities, f.Query))
+	}
+	if f.MissingLanguage != "" {
+		where = append(where, missingCond(&args, "cities", "cities", f.MissingLanguage))
 	}
 	if f.UpdatedSince != nil {
 		where = append(where, changedSince(&args, "city", "slug", f.UpdatedSince))
 	}
 	if f.After != nil {
 		if !sort.validKey(f.After.Value) {
-			return nil, nil, domain.Invalid("cursor", "not a cursor issued by this API for this sort; start again without it")
+			return "", nil, sort, domain.Invalid("cursor", "not a cursor issued by this API for this sort; start again without it")
 		}
 		op := ">"
 		if sort.desc {
@@ -124,26 +144,7 @@ func (db *DB) ListCities(ctx context.Context, f domain.CityFilter) ([]domain.Cit
 	query := `SELECT ` + cityColumns + ` FROM cities` + whereClause(where) + `
 		ORDER BY ` + sort.expr + ` ` + dir + `, slug ` + dir + `
 		LIMIT ` + args.add(f.Limit+1)
-	var cities []domain.City
-	if err := sqlx.SelectContext(ctx, db.reader(ctx), &cities, query, args...); err != nil {
-		return nil, nil, mapError(err)
-	}
-	if len(cities) <= f.Limit {
-		return cities, nil, nil
-	}
-	cities = cities[:f.Limit]
-	last := &cities[len(cities)-1]
-	return cities, &domain.Cursor{Sort: f.Sort, Value: sort.key(last), ID: last.Slug}, nil
-}
-
-// likePattern turns a search text into an ILIKE pattern matching it anywhere, with the
-// pattern's own wildcards escaped; "" stays "" (no filter).
-func likePattern(q string) string {
-	if q == "" {
-		return ""
-	}
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(q) + "%"
+	return query, args, sort, nil
 }
 
 // GetCity returns one city by slug.

@@ -46,6 +46,9 @@ func (db *DB) ListDatasets(ctx context.Context, f domain.DatasetFilter) ([]domai
 	if f.Released != nil {
 		where = append(where, fmt.Sprintf("(latest_release IS NOT NULL) = %s", arg(*f.Released)))
 	}
+	if f.MissingLanguage != "" {
+		where = append(where, missingCond(&args, "datasets", "datasets", f.MissingLanguage))
+	}
 	if f.UpdatedSince != nil {
 		where = append(where, changedSince(&args, "dataset", "slug", f.UpdatedSince))
 	}

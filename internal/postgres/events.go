@@ -156,6 +156,12 @@ func (db *DB) ListEvents(ctx context.Context, f domain.EventFilter) ([]domain.Ev
 	if f.DayKnown {
 		where = append(where, "e.start_precision = 'day'")
 	}
+	if f.Query != "" {
+		where = append(where, searchCond(&args, searchEvents, f.Query))
+	}
+	if f.MissingLanguage != "" {
+		where = append(where, missingCond(&args, "events", "e", f.MissingLanguage))
+	}
 	if f.UpdatedSince != nil {
 		where = append(where, changedSince(&args, "event", "e.slug", f.UpdatedSince))
 	}

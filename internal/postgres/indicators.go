@@ -31,29 +31,45 @@ func (r *indicatorRow) indicator() domain.Indicator {
 	return i
 }
 
-// ListIndicators returns indicators by slug after f.After, with whether more follow.
+// ListIndicators returns indicators by slug after f.After, with whether more follow. Only the
+// filters given become SQL conditions, so that each query is planned for its own.
 func (db *DB) ListIndicators(ctx context.Context, f domain.IndicatorFilter) ([]domain.Indicator, bool, error) {
-	args := queryArgs{f.Framework, f.Dimension, f.ValueType, f.Status, f.After}
-	changed := ""
+	var where []string
+	var args queryArgs
+	arg := args.add
+	if f.Dimension != "" {
+		// The dimension and every dimension below it.
+		where = append(where, `(i.framework, i.dimension) IN (
+			WITH RECURSIVE sub AS (
+				SELECT framework, slug FROM dimensions WHERE framework = `+arg(f.Framework)+` AND slug = `+arg(f.Dimension)+`
+				UNION ALL
+				SELECT d.framework, d.slug FROM dimensions d JOIN sub ON d.framework = sub.framework AND d.parent = sub.slug
+			)
+			SELECT framework, slug FROM sub)`)
+	} else if f.Framework != "" {
+		where = append(where, "i.framework = "+arg(f.Framework))
+	}
+	if f.ValueType != "" {
+		where = append(where, "i.value_type = "+arg(f.ValueType))
+	}
+	if f.Status != "" {
+		where = append(where, "i.status = "+arg(f.Status))
+	}
+	if f.Query != "" {
+		where = append(where, searchCond(&args, searchIndicators, f.Query))
+	}
+	if f.MissingLanguage != "" {
+		where = append(where, missingCond(&args, "indicators", "i", f.MissingLanguage))
+	}
 	if f.UpdatedSince != nil {
-		changed = "AND " + changedSince(&args, "indicator", "slug", f.UpdatedSince)
+		where = append(where, changedSince(&args, "indicator", "i.slug", f.UpdatedSince))
+	}
+	if f.After != "" {
+		where = append(where, "i.slug > "+arg(f.After))
 	}
 	var rows []indicatorRow
-	err := db.reader(ctx).SelectContext(ctx, &rows, `
-		WITH RECURSIVE sub AS (
-			SELECT framework, slug FROM dimensions WHERE framework = $1 AND slug = $2
-			UNION ALL
-			SELECT d.framework, d.slug FROM dimensions d JOIN sub ON d.framework = sub.framework AND d.parent = sub.slug
-		)
-		SELECT `+indicatorColumns+` FROM indicators i
-		WHERE ($1 = '' OR framework = $1)
-		  AND ($2 = '' OR (framework, dimension) IN (SELECT framework, slug FROM sub))
-		  AND ($3 = '' OR value_type = $3)
-		  AND ($4 = '' OR status = $4)
-		  AND slug > $5
-		  `+changed+`
-		ORDER BY slug
-		LIMIT `+args.add(f.Limit+1), args...)
+	err := db.reader(ctx).SelectContext(ctx, &rows, `SELECT `+indicatorColumns+` FROM indicators i`+whereClause(where)+`
+		ORDER BY i.slug LIMIT `+arg(f.Limit+1), args...)
 	if err != nil {
 		return nil, false, mapError(err)
 	}

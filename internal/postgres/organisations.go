@@ -49,8 +49,10 @@ func (db *DB) ListOrganisations(ctx context.Context, f domain.OrganisationFilter
 		where = append(where, "o.kind = "+arg(f.Kind))
 	}
 	if f.Query != "" {
-		where = append(where, "f_unaccent(concat_ws(' ', o.name->>'en', o.name->>'fr', o.name->>'es', o.acronym)) ILIKE f_unaccent("+
-			arg(likePattern(f.Query))+")")
+		where = append(where, searchCond(&args, searchOrganisations, f.Query))
+	}
+	if f.MissingLanguage != "" {
+		where = append(where, missingCond(&args, "organisations", "o", f.MissingLanguage))
 	}
 	if f.UpdatedSince != nil {
 		where = append(where, changedSince(&args, "organisation", "o.slug", f.UpdatedSince))

@@ -99,6 +99,12 @@ func (db *DB) ListReports(ctx context.Context, actor *domain.Actor, f domain.Rep
 	if f.To != "" {
 		where = append(where, "r.period_start <= CAST("+arg(f.To)+" AS date)")
 	}
+	if f.Query != "" {
+		where = append(where, searchCond(&args, searchReports, f.Query))
+	}
+	if f.MissingLanguage != "" {
+		where = append(where, missingCond(&args, "reports", "r", f.MissingLanguage))
+	}
 	if f.UpdatedSince != nil {
 		where = append(where, changedSince(&args, "report", "r.id::text", f.UpdatedSince))
 	}

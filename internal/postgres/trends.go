@@ -36,6 +36,12 @@ func (db *DB) ListTrends(ctx context.Context, f domain.TrendFilter) ([]domain.Tr
 		where = append(where, "EXISTS (SELECT 1 FROM trend_dimensions d WHERE d.trend = t.slug AND d.framework = "+
 			arg(f.Framework)+")")
 	}
+	if f.Query != "" {
+		where = append(where, searchCond(&args, searchTrends, f.Query))
+	}
+	if f.MissingLanguage != "" {
+		where = append(where, missingCond(&args, "trends", "t", f.MissingLanguage))
+	}
 	if f.UpdatedSince != nil {
 		where = append(where, changedSince(&args, "trend", "t.slug", f.UpdatedSince))
 	}

@@ -133,7 +133,7 @@ export interface paths {
         };
         /**
          * List cities
-         * @description Cities by slug (or the chosen sort), filtered by country, UCLG section, membership of the Community of Practice and a name search in any language that ignores case and accents. Keyset paging; updated_since gives incremental sync.
+         * @description Cities by slug (or the chosen sort), filtered by country, UCLG section, membership of the Community of Practice and a name search in any language that ignores case and accents. Keyset paging; updated_since gives incremental sync. missing_translations=fr (or es) keeps those with a text that lacks that language (GET /v1/translations counts them).
          */
         get: operations["list-cities"];
         put?: never;
@@ -429,7 +429,7 @@ export interface paths {
         };
         /**
          * List published datasets
-         * @description The published datasets, by slug: what each holds (its content: observations of an edition or framework, cities, indicators, trend adoption or events), under which licence (SPDX), from whom, how often it is released, and its newest release's number. Filtered by resource, licence and whether it has been released; keyset paging; updated_since gives incremental sync.
+         * @description The published datasets, by slug: what each holds (its content: observations of an edition or framework, cities, indicators, trend adoption or events), under which licence (SPDX), from whom, how often it is released, and its newest release's number. Filtered by resource, licence and whether it has been released; keyset paging; updated_since gives incremental sync. missing_translations=fr (or es) keeps those with a text that lacks that language (GET /v1/translations counts them).
          */
         get: operations["list-datasets"];
         put?: never;
@@ -605,7 +605,7 @@ export interface paths {
         };
         /**
          * List collaboration events
-         * @description Collaboration events (learning events, panels, congresses and their sessions, annual events, webinars), filtered by type, status, partner organisation, city (where it takes place, or a participating city), parent event, date range and upcoming. An event's start is known only as precisely as its source gives it: a day, a month, a quarter, a year, or unknown (to be confirmed); start_earliest and start_latest are the first and last day it could start (2020: 2020-01-01 and 2020-12-31; unknown: null). Order: by start_earliest, so an event known only as 2020 comes with the events of early January 2020; among events that could start on the same day the more precise comes first (a day before its month, its quarter and its year); then by slug; events whose date is unknown come last. from and to keep the events whose possible days overlap the range: an event could be on from or later (its end, else its start_latest, is on or after from) and could have started by to (its start_earliest is on or before to); so 2020 is found by from=2020-06-01&to=2020-06-30. An event whose date is unknown is not in a bounded range unless include_undated=true. upcoming=true keeps the events that are not over (their last possible day is today, UTC, or later, or their date is unknown) and are neither cancelled nor completed; upcoming=false keeps the others. A partner, city or parent that does not exist is a 422. Keyset paging in this order (next_cursor); updated_since gives incremental sync.
+         * @description Collaboration events (learning events, panels, congresses and their sessions, annual events, webinars), filtered by type, status, partner organisation, city (where it takes place, or a participating city), parent event, date range, upcoming and a search (q) in the title, in any language, that ignores case and accents; missing_translations=fr (or es) keeps those with a text that lacks that language (GET /v1/translations counts them). An event's start is known only as precisely as its source gives it: a day, a month, a quarter, a year, or unknown (to be confirmed); start_earliest and start_latest are the first and last day it could start (2020: 2020-01-01 and 2020-12-31; unknown: null). Order: by start_earliest, so an event known only as 2020 comes with the events of early January 2020; among events that could start on the same day the more precise comes first (a day before its month, its quarter and its year); then by slug; events whose date is unknown come last. from and to keep the events whose possible days overlap the range: an event could be on from or later (its end, else its start_latest, is on or after from) and could have started by to (its start_earliest is on or before to); so 2020 is found by from=2020-06-01&to=2020-06-30. An event whose date is unknown is not in a bounded range unless include_undated=true. upcoming=true keeps the events that are not over (their last possible day is today, UTC, or later, or their date is unknown) and are neither cancelled nor completed; upcoming=false keeps the others. A partner, city or parent that does not exist is a 422. Keyset paging in this order (next_cursor); updated_since gives incremental sync.
          */
         get: operations["list-events"];
         put?: never;
@@ -725,7 +725,7 @@ export interface paths {
         };
         /**
          * List indicators
-         * @description Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type and status. Keyset paging; updated_since gives incremental sync.
+         * @description Indicators by slug, filtered by framework, dimension (including the dimensions below it), value type, status and a search (q) in the name, in any language, and the code that ignores case and accents. Keyset paging; updated_since gives incremental sync. missing_translations=fr (or es) keeps those with a text that lacks that language (GET /v1/translations counts them).
          */
         get: operations["list-indicators"];
         put?: never;
@@ -933,7 +933,7 @@ export interface paths {
         };
         /**
          * List organisations
-         * @description The organisations the Community works with (UN-Habitat, the Uraía Platform, FMDV, WeGO, the Wireless Broadband Alliance, UCLG), by slug, each with its relations to other organisations (the Uraía Platform is an initiative of UN-Habitat and FMDV). Filtered by kind and by a search in the name, in any language, and the acronym that ignores case and accents. Keyset paging; updated_since gives incremental sync.
+         * @description The organisations the Community works with (UN-Habitat, the Uraía Platform, FMDV, WeGO, the Wireless Broadband Alliance, UCLG), by slug, each with its relations to other organisations (the Uraía Platform is an initiative of UN-Habitat and FMDV). Filtered by kind and by a search in the name, in any language, and the acronym that ignores case and accents. Keyset paging; updated_since gives incremental sync. missing_translations=fr (or es) keeps those with a text that lacks that language (GET /v1/translations counts them).
          */
         get: operations["list-organisations"];
         put?: never;
@@ -1009,7 +1009,7 @@ export interface paths {
         };
         /**
          * List progress reports
-         * @description Progress reports of UCLG bodies to the World Secretariat, by id, filtered by body, status, period (from, to: reports whose period overlaps) and updated_since, and by commitment (the reports that follow it up). Anonymous callers, admins and editors of other bodies see published reports only; the secretariat sees every report; editors also see the drafts of the bodies their cities chair.
+         * @description Progress reports of UCLG bodies to the World Secretariat, by id, filtered by body, status, period (from, to: reports whose period overlaps) and updated_since, by commitment (the reports that follow it up), and by a search (q) in the title, in any language, that ignores case and accents. missing_translations=fr (or es) keeps those with a text that lacks that language (GET /v1/translations counts them). Anonymous callers, admins and editors of other bodies see published reports only; the secretariat sees every report; editors also see the drafts of the bodies their cities chair.
          */
         get: operations["list-reports"];
         put?: never;
@@ -1416,6 +1416,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count how far each kind of resource is translated into English, French and Spanish
+         * @description How far the texts meant for people are translated into UCLG's three languages, per kind of resource: how many resources there are and, per language, how many have every text in it (complete) and how many have at least one text that lacks it (missing). A text lacks a language when its version in it is absent or only blanks; a text that is blank in every language, or absent, lacks nothing. Every text of a resource counts, nested ones included; texts says which for each kind. Every record counts whatever its provenance; reports count those you may read (drafts only with a token that may read them). missing_href links the list of the resources that lack French or Spanish, where that list has the missing_translations filter.
+         */
+        get: operations["get-translation-status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/trends": {
         parameters: {
             query?: never;
@@ -1425,7 +1445,7 @@ export interface paths {
         };
         /**
          * List technology trends
-         * @description The smart-governance technology trends the study follows (artificial intelligence, open-data platforms, digital participation, digital twins, ...), by slug, each with its category, the framework dimensions it serves, its horizon and its maturity assessments year by year. Filtered by category, framework and dimension; keyset paging; updated_since gives incremental sync. The 2019–2020 report names none of the study's trends: the trends seeded here are marked provenance sample.
+         * @description The smart-governance technology trends the study follows (artificial intelligence, open-data platforms, digital participation, digital twins, ...), by slug, each with its category, the framework dimensions it serves, its horizon and its maturity assessments year by year. Filtered by category, framework, dimension and a search (q) in the name, in any language, that ignores case and accents; missing_translations=fr (or es) keeps those with a text that lacks that language; keyset paging; updated_since gives incremental sync. The 2019–2020 report names none of the study's trends: the trends seeded here are marked provenance sample.
          */
         get: operations["list-trends"];
         put?: never;
@@ -4718,6 +4738,26 @@ export interface components {
         };
         /**
          * @example {
+         *       "complete": 40,
+         *       "missing": 0
+         *     }
+         */
+        LanguageCount: {
+            /**
+             * Format: int64
+             * @description Resources whose every text has a non-blank version in this language.
+             * @example 12
+             */
+            complete: number;
+            /**
+             * Format: int64
+             * @description Resources with at least one text that lacks this language (complete + missing = total).
+             * @example 28
+             */
+            missing: number;
+        };
+        /**
+         * @example {
          *       "code": "managed",
          *       "label": {
          *         "en": "managed"
@@ -4787,6 +4827,24 @@ export interface components {
             milestone: components["schemas"]["LocalizedText"];
             /** @description When it happens, as precisely as it is known: "end of 2019" is the year 2019. */
             when: components["schemas"]["DateWithPrecision"];
+        };
+        /**
+         * @example {
+         *       "es": "/v1/cities?missing_translations=es",
+         *       "fr": "/v1/cities?missing_translations=fr"
+         *     }
+         */
+        MissingHrefs: {
+            /**
+             * @description The resources that lack Spanish.
+             * @example /v1/cities?missing_translations=es
+             */
+            es: string;
+            /**
+             * @description The resources that lack French.
+             * @example /v1/cities?missing_translations=fr
+             */
+            fr: string;
         };
         /**
          * @example {
@@ -9363,6 +9421,162 @@ export interface components {
         };
         /**
          * @example {
+         *       "href": "/v1/cities",
+         *       "languages": {
+         *         "en": {
+         *           "complete": 40,
+         *           "missing": 0
+         *         },
+         *         "es": {
+         *           "complete": 10,
+         *           "missing": 30
+         *         },
+         *         "fr": {
+         *           "complete": 12,
+         *           "missing": 28
+         *         }
+         *       },
+         *       "missing_href": {
+         *         "es": "/v1/cities?missing_translations=es",
+         *         "fr": "/v1/cities?missing_translations=fr"
+         *       },
+         *       "resource": "cities",
+         *       "texts": "name",
+         *       "total": 40
+         *     }
+         */
+        TranslationCount: {
+            /**
+             * @description The list of these resources.
+             * @example /v1/cities
+             */
+            href: string;
+            /** @description Per language, how many are complete and how many miss it. */
+            languages: components["schemas"]["TranslationLanguages"];
+            /** @description The list of the resources that miss each translation; absent when the list cannot filter by it. */
+            missing_href?: components["schemas"]["MissingHrefs"];
+            /**
+             * @description The kind of resource, named as its collection.
+             * @example cities
+             * @enum {string}
+             */
+            resource: "cities" | "organisations" | "communities" | "frameworks" | "indicators" | "studies" | "trends" | "events" | "reports" | "commitments" | "datasets";
+            /**
+             * @description The texts of each resource that count.
+             * @example name
+             */
+            texts: string;
+            /**
+             * Format: int64
+             * @description How many there are (that you may read).
+             * @example 40
+             */
+            total: number;
+        };
+        /**
+         * @example {
+         *       "en": {
+         *         "complete": 40,
+         *         "missing": 0
+         *       },
+         *       "es": {
+         *         "complete": 10,
+         *         "missing": 30
+         *       },
+         *       "fr": {
+         *         "complete": 12,
+         *         "missing": 28
+         *       }
+         *     }
+         */
+        TranslationLanguages: {
+            /** @description English, the language every text starts in. */
+            en: components["schemas"]["LanguageCount"];
+            /** @description Spanish. */
+            es: components["schemas"]["LanguageCount"];
+            /** @description French. */
+            fr: components["schemas"]["LanguageCount"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "href": "/v1/cities",
+         *           "languages": {
+         *             "en": {
+         *               "complete": 40,
+         *               "missing": 0
+         *             },
+         *             "es": {
+         *               "complete": 10,
+         *               "missing": 30
+         *             },
+         *             "fr": {
+         *               "complete": 12,
+         *               "missing": 28
+         *             }
+         *           },
+         *           "missing_href": {
+         *             "es": "/v1/cities?missing_translations=es",
+         *             "fr": "/v1/cities?missing_translations=fr"
+         *           },
+         *           "resource": "cities",
+         *           "texts": "name",
+         *           "total": 40
+         *         },
+         *         {
+         *           "href": "/v1/frameworks",
+         *           "languages": {
+         *             "en": {
+         *               "complete": 4,
+         *               "missing": 0
+         *             },
+         *             "es": {
+         *               "complete": 0,
+         *               "missing": 4
+         *             },
+         *             "fr": {
+         *               "complete": 0,
+         *               "missing": 4
+         *             }
+         *           },
+         *           "resource": "frameworks",
+         *           "texts": "name, description, and the names of its dimensions",
+         *           "total": 4
+         *         },
+         *         {
+         *           "href": "/v1/events",
+         *           "languages": {
+         *             "en": {
+         *               "complete": 12,
+         *               "missing": 0
+         *             },
+         *             "es": {
+         *               "complete": 2,
+         *               "missing": 10
+         *             },
+         *             "fr": {
+         *               "complete": 3,
+         *               "missing": 9
+         *             }
+         *           },
+         *           "missing_href": {
+         *             "es": "/v1/events?missing_translations=es",
+         *             "fr": "/v1/events?missing_translations=fr"
+         *           },
+         *           "resource": "events",
+         *           "texts": "title, description, place, outcomes, and the titles of its links",
+         *           "total": 12
+         *         }
+         *       ]
+         *     }
+         */
+        TranslationStatus: {
+            /** @description One item per kind of resource that has texts meant for people. */
+            items: components["schemas"]["TranslationCount"][];
+        };
+        /**
+         * @example {
          *       "assessments": [
          *         {
          *           "phase": "growth",
@@ -11330,6 +11544,8 @@ export interface operations {
                 cop_member?: "true" | "false";
                 /** @description Search in the name, in any language, ignoring case and accents (malaga finds Málaga). */
                 q?: string;
+                /** @description Only the cities whose name has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them. */
+                missing_translations?: "fr" | "es";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Order; a leading - means descending. name compares the first 200 characters of the English name. Ties are broken by slug. */
@@ -12644,6 +12860,10 @@ export interface operations {
                 include_undated?: "true" | "false";
                 /** @description true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others. */
                 upcoming?: "true" | "false";
+                /** @description Search in the title, in any language, ignoring case and accents (malaga finds Málaga). */
+                q?: string;
+                /** @description Only the events with a text (title, description, place, outcomes, link titles) that has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them. */
+                missing_translations?: "fr" | "es";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
@@ -15916,6 +16136,8 @@ export interface operations {
                 license?: string;
                 /** @description true: only datasets released at least once; false: only those never released. */
                 released?: "true" | "false";
+                /** @description Only the datasets whose title or description has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them. */
+                missing_translations?: "fr" | "es";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
@@ -18953,6 +19175,10 @@ export interface operations {
                 include_undated?: "true" | "false";
                 /** @description true: only events not over yet (their last possible day is today, UTC, or later, or their date is unknown) that are neither cancelled nor completed. false: only the others. */
                 upcoming?: "true" | "false";
+                /** @description Search in the title, in any language, ignoring case and accents (malaga finds Málaga). */
+                q?: string;
+                /** @description Only the events with a text (title, description, place, outcomes, link titles) that has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them. */
+                missing_translations?: "fr" | "es";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Only events in this city (location.city) or with it among their cities (any role), by slug; a city that does not exist is a 422. */
@@ -21254,6 +21480,10 @@ export interface operations {
                 dimension?: string;
                 value_type?: "numeric" | "percentage" | "count" | "boolean" | "ordinal" | "text";
                 status?: "active" | "retired";
+                /** @description Search in the name, in any language, and the code, ignoring case and accents (participacion finds Participación). */
+                q?: string;
+                /** @description Only the indicators with a text (name, description, methodology, ordinal level labels) that has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them. */
+                missing_translations?: "fr" | "es";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
@@ -24619,6 +24849,8 @@ export interface operations {
                 kind?: "un_agency" | "city_network" | "platform" | "industry_alliance" | "uclg_body" | "fund" | "foundation" | "other";
                 /** @description Search in the name, in any language, and the acronym, ignoring case and accents (uraia finds Uraía). */
                 q?: string;
+                /** @description Only the organisations whose name has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them. */
+                missing_translations?: "fr" | "es";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
@@ -26104,6 +26336,10 @@ export interface operations {
                 from?: string;
                 /** @description Only reports whose period starts on or before this day. */
                 to?: string;
+                /** @description Search in the title, in any language, ignoring case and accents, among the reports you may read. */
+                q?: string;
+                /** @description Only the reports with a text (title, and the title and text of every activity, leadership update and result) that has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them. */
+                missing_translations?: "fr" | "es";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
@@ -33756,6 +33992,171 @@ export interface operations {
             };
         };
     };
+    "get-translation-status": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language of the texts meant for people: en, fr or es gives each as a string in that language (English where it is not translated: the body's translation_fallbacks lists those), all gives the {en, fr, es} objects. Wins over Accept-Language.
+                 * @example fr
+                 */
+                lang?: "en" | "fr" | "es" | "all";
+            };
+            header?: {
+                /**
+                 * @description The language wanted, with q-values (fr-CA counts as fr); a language other than en, fr and es, or none, gives English.
+                 * @example fr, es;q=0.8
+                 */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "href": "/v1/cities",
+                     *           "languages": {
+                     *             "en": {
+                     *               "complete": 40,
+                     *               "missing": 0
+                     *             },
+                     *             "es": {
+                     *               "complete": 10,
+                     *               "missing": 30
+                     *             },
+                     *             "fr": {
+                     *               "complete": 12,
+                     *               "missing": 28
+                     *             }
+                     *           },
+                     *           "missing_href": {
+                     *             "es": "/v1/cities?missing_translations=es",
+                     *             "fr": "/v1/cities?missing_translations=fr"
+                     *           },
+                     *           "resource": "cities",
+                     *           "texts": "name",
+                     *           "total": 40
+                     *         },
+                     *         {
+                     *           "href": "/v1/frameworks",
+                     *           "languages": {
+                     *             "en": {
+                     *               "complete": 4,
+                     *               "missing": 0
+                     *             },
+                     *             "es": {
+                     *               "complete": 0,
+                     *               "missing": 4
+                     *             },
+                     *             "fr": {
+                     *               "complete": 0,
+                     *               "missing": 4
+                     *             }
+                     *           },
+                     *           "resource": "frameworks",
+                     *           "texts": "name, description, and the names of its dimensions",
+                     *           "total": 4
+                     *         },
+                     *         {
+                     *           "href": "/v1/events",
+                     *           "languages": {
+                     *             "en": {
+                     *               "complete": 12,
+                     *               "missing": 0
+                     *             },
+                     *             "es": {
+                     *               "complete": 2,
+                     *               "missing": 10
+                     *             },
+                     *             "fr": {
+                     *               "complete": 3,
+                     *               "missing": 9
+                     *             }
+                     *           },
+                     *           "missing_href": {
+                     *             "es": "/v1/events?missing_translations=es",
+                     *             "fr": "/v1/events?missing_translations=fr"
+                     *           },
+                     *           "resource": "events",
+                     *           "texts": "title, description, place, outcomes, and the titles of its links",
+                     *           "total": 12
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TranslationStatus"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-trends": {
         parameters: {
             query?: {
@@ -33769,6 +34170,10 @@ export interface operations {
                 framework?: string;
                 /** @description Only trends serving this dimension (needs framework). */
                 dimension?: string;
+                /** @description Search in the name, in any language, ignoring case and accents (participacion finds Participación). */
+                q?: string;
+                /** @description Only the trends whose name or description has no version in this language: the translations still to do (a blank version counts as missing; English is always present). GET /v1/translations counts them. */
+                missing_translations?: "fr" | "es";
                 /** @description Only items changed since this point, for incremental sync. The point is an RFC 3339 time (when your previous sync began, by the server's clock: the Date header of its first response) or a change-feed cursor (a next_cursor of /v1/changes, or a release's changes_cursor); anything else is a 422. Changes count by the transaction that made them, as in the change feed: every item written by a transaction that a read at that point could not see is listed (a write that began before it and committed after it too), and some items changed shortly before it may be listed again. A time older than the server's samples of its transactions (every 30 seconds for two days, then hourly) lists every item: a full resync. Deletions are not listed (the change feed carries them), and items never written through the API (bulk-loaded synthetic data) never count as changed. */
                 updated_since?: string;
                 /** @description Items per page (default 50, maximum 500). */
