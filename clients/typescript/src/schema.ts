@@ -1033,7 +1033,7 @@ export interface paths {
         };
         /**
          * Get a report as JSON, Markdown or printable HTML
-         * @description One report, as JSON (default), as Markdown in UCLG's template (Accept: text/markdown or format=markdown) or as a printable HTML page (Accept: text/html or format=html). The HTML is sanitised (report text cannot bring scripts, event handlers or javascript: links) and served with a Content-Security-Policy that allows no script. Each representation has its own ETag. Drafts and submitted reports are 404 to callers who may not read them.
+         * @description One report, as JSON (default), as Markdown in UCLG's template (Accept: text/markdown or format=markdown) or as a printable HTML page (Accept: text/html or format=html). The HTML is sanitised (report text cannot bring scripts, event handlers or javascript: links) and served with a Content-Security-Policy that allows no script. Each representation has its own ETag. In the language asked (lang, else Accept-Language; English by default), which Content-Language names: JSON has its texts as strings in it (English where untranslated, listed in translation_fallbacks; lang=all gives the {en, fr, es} objects); Markdown and HTML have the template's headings and wording in it, and each of the report's texts in it where translated, else in English: a note at the top lists the parts shown in English, and in HTML each such element carries lang="en" (the page, <html lang>, is in the language asked). A rendering is written in one language: with lang=all, Markdown and HTML are English. Each language's representation has its own ETag too. Drafts and submitted reports are 404 to callers who may not read them.
          */
         get: operations["get-report"];
         /**
@@ -1121,7 +1121,7 @@ export interface paths {
         };
         /**
          * Get a submitted version, frozen, as JSON, Markdown or printable HTML
-         * @description One submitted version: it never changes, by any API call or code path (the database refuses to change or delete one). As JSON, Markdown or printable HTML, like get-report; the ETag derives from its checksum. canonical holds the exact bytes whose SHA-256 is sha256.
+         * @description One submitted version: it never changes, by any API call or code path (the database refuses to change or delete one). As JSON, Markdown or printable HTML, in the language asked, like get-report; the ETag derives from its checksum and the language. canonical holds the exact bytes whose SHA-256 is sha256.
          */
         get: operations["get-report-version"];
         put?: never;
@@ -26808,12 +26808,14 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The language of the representation: the one asked (en, fr or es; a text without its translation is in English, which the body says), or for JSON with lang=all every one. */
+                    "Content-Language"?: string;
                     /** @description On the HTML page: no script, no plugin, no external resource. */
                     "Content-Security-Policy"?: string;
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description Accept: the representation depends on it. */
+                    /** @description Accept and Accept-Language: the representation depends on them. */
                     Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -28787,12 +28789,14 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The language of the representation: the one asked (en, fr or es; a text without its translation is in English, which the body says), or for JSON with lang=all every one. */
+                    "Content-Language"?: string;
                     /** @description On the HTML page: no script, no plugin, no external resource. */
                     "Content-Security-Policy"?: string;
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description Accept: the representation depends on it. */
+                    /** @description Accept and Accept-Language: the representation depends on them. */
                     Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
