@@ -629,7 +629,7 @@ export interface paths {
         };
         /**
          * The events as an iCalendar feed to subscribe to
-         * @description Every event whose start day is known, as an iCalendar (RFC 5545) feed that calendar applications subscribe to (text/calendar): one all-day VEVENT per event, DTSTART;VALUE=DATE its first day and DTEND the day after its last. Events dated only to a month, a quarter or a year, or to be confirmed, are left out until their day is known (the feed's X-WR-CALDESC says so); list-events has them all. UID is the event's slug @events.digitalcities.uclg.org and stays the same, SEQUENCE is its version, DTSTAMP and LAST-MODIFIED its last change, URL its address in this API, STATUS CANCELLED for a cancelled event, TENTATIVE for one to be confirmed or postponed, else CONFIRMED. Texts are in lang (English by default). The ETag is a digest of the feed: send it in If-None-Match to get 304 while nothing in the feed changed.
+         * @description Every event whose start day is known, as an iCalendar (RFC 5545) feed that calendar applications subscribe to (text/calendar): one all-day VEVENT per event, DTSTART;VALUE=DATE its first day and DTEND the day after its last. Events dated only to a month, a quarter or a year, or to be confirmed, are left out until their day is known (the feed's X-WR-CALDESC says so); list-events has them all. UID is the event's slug @events.digitalcities.uclg.org and stays the same, SEQUENCE is its version, DTSTAMP and LAST-MODIFIED its last change, URL its address in this API, STATUS CANCELLED for a cancelled event, TENTATIVE for one to be confirmed or postponed, else CONFIRMED. The feed is in the language asked (lang, else Accept-Language; English by default, and with lang=all, whose {en, fr, es} objects a feed cannot hold), which Content-Language names: the calendar's name and note (NAME, X-WR-CALNAME, DESCRIPTION, X-WR-CALDESC), and each event's SUMMARY, DESCRIPTION and LOCATION, in that language where translated, else in English; each of these properties says the language it is really in with its LANGUAGE parameter (RFC 5545), so LANGUAGE=en marks a text not translated yet. The ETag is a digest of the feed, with its language: send it in If-None-Match to get 304 while nothing in the feed changed.
          */
         get: operations["get-events-calendar"];
         put?: never;
@@ -12881,7 +12881,7 @@ export interface operations {
                  * @example fr, es;q=0.8
                  */
                 "Accept-Language"?: string;
-                /** @description The feed's ETag you hold; 304 when it is still current. */
+                /** @description The feed's ETag you hold (each language's feed has its own); 304 when it is still current. */
                 "If-None-Match"?: string;
             };
             path: {
@@ -12896,9 +12896,13 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The feed's language: en, fr or es (each text's LANGUAGE parameter says where it is English for want of a translation). */
+                    "Content-Language"?: "en" | "fr" | "es";
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description Accept-Language: the feed's language depends on it. */
+                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -19444,7 +19448,7 @@ export interface operations {
                  * @example fr, es;q=0.8
                  */
                 "Accept-Language"?: string;
-                /** @description The feed's ETag you hold; 304 when it is still current. */
+                /** @description The feed's ETag you hold (each language's feed has its own); 304 when it is still current. */
                 "If-None-Match"?: string;
             };
             path?: never;
@@ -19456,9 +19460,13 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The feed's language: en, fr or es (each text's LANGUAGE parameter says where it is English for want of a translation). */
+                    "Content-Language"?: "en" | "fr" | "es";
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description Accept-Language: the feed's language depends on it. */
+                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -25925,7 +25933,7 @@ export interface operations {
                  * @example fr, es;q=0.8
                  */
                 "Accept-Language"?: string;
-                /** @description The feed's ETag you hold; 304 when it is still current. */
+                /** @description The feed's ETag you hold (each language's feed has its own); 304 when it is still current. */
                 "If-None-Match"?: string;
             };
             path: {
@@ -25940,9 +25948,13 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The feed's language: en, fr or es (each text's LANGUAGE parameter says where it is English for want of a translation). */
+                    "Content-Language"?: "en" | "fr" | "es";
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description Accept-Language: the feed's language depends on it. */
+                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
