@@ -25,16 +25,32 @@ const calendarUIDDomain = "events.digitalcities.uclg.org"
 // calendarRefresh is how often calendar applications are asked to fetch a feed again.
 const calendarRefresh = "PT12H"
 
-// calendarNote says, in every feed, which events it leaves out and how statuses are shown.
-const calendarNote = "Collaboration events of the UCLG Community of Practice on Digital Cities. " +
-	"Only events whose start day is known are in this calendar: events dated only to a month, a quarter or a year, " +
-	"or whose date is to be confirmed, are left out until their day is known (the API lists them all at /v1/events). " +
-	"Cancelled events stay, marked cancelled; events to be confirmed or postponed are marked tentative."
+// calendarNote says, in every feed and in its language, which events it leaves out and how
+// statuses are shown.
+var calendarNote = domain.Text{
+	EN: "Collaboration events of the UCLG Community of Practice on Digital Cities. " +
+		"Only events whose start day is known are in this calendar: events dated only to a month, a quarter or a year, " +
+		"or whose date is to be confirmed, are left out until their day is known (the API lists them all at /v1/events). " +
+		"Cancelled events stay, marked cancelled; events to be confirmed or postponed are marked tentative.",
+	FR: "Événements de collaboration de la Communauté de pratique de CGLU sur les villes numériques. " +
+		"Seuls les événements dont le jour de début est connu figurent dans ce calendrier : ceux qui ne sont datés qu'au mois, " +
+		"au trimestre ou à l'année, ou dont la date reste à confirmer, en sont exclus jusqu'à ce que leur jour soit connu " +
+		"(l'API les liste tous sous /v1/events). Les événements annulés restent, marqués comme annulés ; " +
+		"ceux à confirmer ou reportés sont marqués comme provisoires.",
+	ES: "Eventos de colaboración de la Comunidad de Práctica de CGLU sobre Ciudades Digitales. " +
+		"Solo figuran en este calendario los eventos cuyo día de inicio se conoce: los que solo están fechados por mes, " +
+		"trimestre o año, o cuya fecha está por confirmar, quedan fuera hasta que se conozca su día " +
+		"(la API los lista todos en /v1/events). Los eventos cancelados se mantienen, marcados como cancelados; " +
+		"los que están por confirmar o aplazados se marcan como provisionales.",
+}
 
-// CalendarParams are the parameters of every event feed.
+// calendarOnline is the word for an event that takes place online, in each language.
+var calendarOnline = domain.Text{EN: "Online", FR: "En ligne", ES: "En línea"}
+
+// CalendarParams are the parameters of every event feed (the language is chosen as for every
+// operation, by lang or Accept-Language).
 type CalendarParams struct {
-	Lang        string `query:"lang" enum:"en,fr,es" default:"en" doc:"The language of titles, descriptions and places; a text not translated yet is given in English." example:"en"`
-	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"The feed's ETag you hold; 304 when it is still current." example:"\"ics-3f2a9c1d0b7e4a55\""`
+	IfNoneMatch string `header:"If-None-Match" maxLength:"200" doc:"The feed's ETag you hold (each language's feed has its own); 304 when it is still current." example:"\"ics-3f2a9c1d0b7e4a55-en\""`
 }
 
 // CalendarInput is list-events-calendar's input.
@@ -61,7 +77,11 @@ func calendarResponses() map[string]*huma.Response {
 		"200": {
 			Description: "An iCalendar (RFC 5545) feed: one all-day VEVENT per event whose start day is known.",
 			Headers: map[string]*huma.Param{
-				"ETag": {Schema: &huma.Schema{Type: huma.TypeString}},
+				"ETag": {Description: "A digest of the feed, and its language.", Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100)}},
+				"Content-Language": {Description: "The feed's language: en, fr or es (each text's LANGUAGE parameter says where it is English for want of a translation).",
+					Schema: &huma.Schema{Type: huma.TypeString, Enum: []any{"en", "fr", "es"}}},
+				"Vary": {Description: "Accept-Language: the feed's language depends on it.",
+					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100), Pattern: `^[A-Za-z-]+(, *[A-Za-z-]+)*$`}},
 			},
 			Content: map[string]*huma.MediaType{
 				"text/calendar": {Schema: &huma.Schema{Description: "iCalendar text, CRLF line endings, lines folded at 75 octets."}},
@@ -86,7 +106,7 @@ func (h *handlers) cityEventsCalendar(ctx context.Context, in *CityCalendarInput
 	if err != nil {
 		return nil, err
 	}
-	name := func(lang string) string { return textIn(c.Name, lang) }
+	name := func(lang string) string { n, _ := c.Name.In(lang); return n }
 	return h.calendar(ctx, &in.CalendarParams, domain.EventFilter{City: c.Slug}, domain.Text{
 		EN: "UCLG Digital Cities: events of " + name("en"), FR: "CGLU Villes numériques : événements de " + name("fr"),
 		ES: "CGLU Ciudades Digitales: eventos de " + name("es")})
@@ -97,14 +117,15 @@ func (h *handlers) organisationEventsCalendar(ctx context.Context, in *Organisat
 	if err != nil {
 		return nil, err
 	}
-	name := func(lang string) string { return textIn(o.Name, lang) }
+	name := func(lang string) string { n, _ := o.Name.In(lang); return n }
 	return h.calendar(ctx, &in.CalendarParams, domain.EventFilter{Partner: o.Slug}, domain.Text{
 		EN: "UCLG Digital Cities: events with " + name("en"), FR: "CGLU Villes numériques : événements avec " + name("fr"),
 		ES: "CGLU Ciudades Digitales: eventos con " + name("es")})
 }
 
-// calendar answers a feed of the events f selects whose start day is known, with an ETag that
-// is a digest of the feed itself (so it changes whenever anything in it does), and 304 when
+// calendar answers a feed of the events f selects whose start day is known, in the request's
+// language (English when every language is asked for: a feed is written in one), with an ETag
+// that is a digest of the feed itself (so it changes whenever anything in it does), and 304 when
 // If-None-Match holds it.
 func (h *handlers) calendar(ctx context.Context, p *CalendarParams, f domain.EventFilter, name domain.Text) (*huma.StreamResponse, error) {
 	f.DayKnown = true
@@ -122,7 +143,8 @@ func (h *handlers) calendar(ctx context.Context, p *CalendarParams, f domain.Eve
 	if err != nil {
 		return nil, err
 	}
-	body, err := writeCalendar(events, cityNames, h.publicBase, p.Lang, textIn(name, p.Lang))
+	lang := renderingLanguage(languageOf(ctx))
+	body, err := writeCalendar(events, cityNames, h.publicBase, lang, name)
 	if err != nil {
 		return nil, err
 	}
@@ -133,25 +155,36 @@ func (h *handlers) calendar(ctx context.Context, p *CalendarParams, f domain.Eve
 	}
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
 		hc.SetHeader("Content-Type", calendarType)
+		hc.SetHeader("Content-Language", lang) // the ETag then names the language (language.go)
 		hc.SetHeader("ETag", tag)
 		hc.SetStatus(http.StatusOK)
 		_, _ = hc.BodyWriter().Write(body) // a client gone away is nothing to report
 	}}, nil
 }
 
-// writeCalendar writes events as an iCalendar feed; each event's URL is base (PUBLIC_BASE_URL,
-// never a request's Host header, so that no client can put its own host in a cached feed)
-// followed by the event's path. Escaping of texts (commas, semicolons,
-// backslashes, newlines) and folding of long lines are the library's; line endings are CRLF.
-func writeCalendar(events []domain.Event, cityNames map[string]domain.Text, base, lang, name string) ([]byte, error) {
+// inLanguage is the LANGUAGE parameter (RFC 5545, 3.2.10) of a text property: the language
+// its value is really in.
+func inLanguage(lang string) ics.PropertyParameter {
+	return &ics.KeyValues{Key: string(ics.ParameterLanguage), Value: []string{lang}}
+}
+
+// writeCalendar writes events as an iCalendar feed in lang: the calendar's name and note, and
+// each event's SUMMARY, DESCRIPTION and LOCATION, in lang where translated, else in English,
+// each with the LANGUAGE it is in. Each event's URL is base (PUBLIC_BASE_URL, never a request's
+// Host header, so that no client can put its own host in a cached feed) followed by the event's
+// path. Escaping of texts (commas, semicolons, backslashes, newlines) and folding of long lines
+// are the library's; line endings are CRLF.
+func writeCalendar(events []domain.Event, cityNames map[string]domain.Text, base, lang string, name domain.Text) ([]byte, error) {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//UCLG Community of Practice on Digital Cities//Digital Cities API//EN")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetCalscale("GREGORIAN")
-	cal.SetName(name)
-	cal.SetXWRCalName(name)
-	cal.SetDescription(calendarNote)
-	cal.SetXWRCalDesc(calendarNote)
+	calName, nameLang := name.In(lang)
+	cal.SetName(calName, inLanguage(nameLang))
+	cal.SetXWRCalName(calName, inLanguage(nameLang))
+	note, noteLang := calendarNote.In(lang)
+	cal.SetDescription(note, inLanguage(noteLang))
+	cal.SetXWRCalDesc(note, inLanguage(noteLang))
 	cal.SetRefreshInterval(calendarRefresh) // written with VALUE=DURATION
 	cal.SetXPublishedTTL(calendarRefresh)
 	for i := range events {
@@ -173,12 +206,14 @@ func writeCalendar(events []domain.Event, cityNames map[string]domain.Text, base
 		ev.SetSequence(e.Version)
 		ev.SetAllDayStartAt(first)
 		ev.SetAllDayEndAt(last.AddDate(0, 0, 1)) // DTEND of an all-day event is the day after its last
-		ev.SetSummary(plainText(textIn(e.Title, lang)))
+		summary, used := e.Title.In(lang)
+		ev.SetSummary(plainText(summary), inLanguage(used))
 		if e.Description != nil {
-			ev.SetDescription(plainText(textIn(*e.Description, lang)))
+			d, used := e.Description.In(lang)
+			ev.SetDescription(plainText(d), inLanguage(used))
 		}
-		if loc := locationText(e.Location, cityNames, lang); loc != "" {
-			ev.SetLocation(plainText(loc))
+		if loc, used := locationText(e.Location, cityNames, lang); loc != "" {
+			ev.SetLocation(plainText(loc), inLanguage(used))
 		}
 		ev.SetURL(base + eventPath(e.Slug))
 		ev.SetStatus(calendarStatus(e.Status))
@@ -204,40 +239,38 @@ func calendarStatus(status string) ics.ObjectStatus {
 	return ics.ObjectStatusConfirmed
 }
 
-// locationText is an event's location for people: the place or the city's name, with the
-// country's code, and "Online" when it is (also) online.
-func locationText(l domain.EventLocation, cityNames map[string]domain.Text, lang string) string {
+// locationText is an event's location for people, and the language it is written in: the
+// place or the city's name, with the country's code, and "Online" when it is (also) online. The
+// whole location is in one language: where the name has no translation in lang, it is in
+// English, "Online" too.
+func locationText(l domain.EventLocation, cityNames map[string]domain.Text, lang string) (text, used string) {
 	var parts []string
+	used = lang
+	name := func(t domain.Text) {
+		var s string
+		s, used = t.In(lang)
+		parts = append(parts, s)
+	}
 	switch {
 	case l.Place != nil:
-		parts = append(parts, textIn(*l.Place, lang))
+		name(*l.Place)
 	case l.City != nil:
 		if n, ok := cityNames[*l.City]; ok {
-			parts = append(parts, textIn(n, lang))
+			name(n)
 		}
 	}
 	if l.Country != nil {
 		parts = append(parts, *l.Country)
 	}
 	place := strings.Join(parts, ", ")
+	online, _ := calendarOnline.In(used)
 	switch {
 	case l.Online && place != "":
-		return place + " / Online"
+		return place + " / " + online, used
 	case l.Online:
-		return "Online"
+		return online, used
 	}
-	return place
-}
-
-// textIn is a text in the language asked, else in English.
-func textIn(t domain.Text, lang string) string {
-	switch {
-	case lang == "fr" && t.FR != "":
-		return t.FR
-	case lang == "es" && t.ES != "":
-		return t.ES
-	}
-	return t.EN
+	return place, used
 }
 
 // plainText turns CRLF and CR line breaks into LF, the line break that iCalendar text escapes

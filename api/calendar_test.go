@@ -183,7 +183,7 @@ func TestEventsCalendar(t *testing.T) {
 		t.Errorf("DTSTAMP %v %v", stamp, err)
 	}
 
-	// Spanish where translated, English otherwise.
+	// Spanish where translated, English otherwise, each text saying which (TestEventsCalendarInEachLanguage has more).
 	_, es := parseFeed(t, h.do(req{method: "GET", path: "/v1/events.ics?lang=es"}).expect(t, 200))
 	if got := text(t, es[uid("panel")], goical.PropSummary); got != "Panel; ciudades, datos" {
 		t.Errorf("Spanish SUMMARY %q", got)
@@ -194,7 +194,7 @@ func TestEventsCalendar(t *testing.T) {
 
 	// ETag and 304; any change to an event in the feed changes it.
 	tag := r.Header.Get("ETag")
-	if !strings.HasPrefix(tag, `"ics-`) {
+	if !strings.HasPrefix(tag, `"ics-`) || !strings.HasSuffix(tag, `-en"`) || r.Header.Get("Content-Language") != "en" {
 		t.Fatalf("feed ETag %q", tag)
 	}
 	nm := h.do(req{method: "GET", path: "/v1/events.ics", header: map[string]string{"If-None-Match": tag}})

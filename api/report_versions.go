@@ -2,11 +2,11 @@ package api
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
+	"github.com/uclg-digital-cities/digitalcities/internal/reportdoc"
 )
 
 // ReportVersionsOutput lists a report's versions.
@@ -50,16 +50,17 @@ func (h *handlers) getReportVersion(ctx context.Context, in *ReportVersionGetInp
 	if err != nil {
 		return nil, err
 	}
-	doc, _, err := h.reportDocument(ctx, v.Report, v.Body, v.Period, "version "+strconv.Itoa(v.Number), v.SHA256, &v.Content)
+	doc, _, err := h.reportDocument(ctx, v.Report, v.Body, v.Period, "", &v.Content)
 	if err != nil {
 		return nil, err
 	}
+	doc.Version, doc.SHA256 = v.Number, v.SHA256
 	// A version is rendered from what it froze alone: its commitments as they stood.
-	commitments := map[int64]string{}
+	commitments := map[int64]reportdoc.Commitment{}
 	for _, c := range v.Commitments {
-		commitments[c.ID] = commitmentLine(c.Title.EN, c.Status)
+		commitments[c.ID] = reportdoc.Commitment{Title: c.Title, Status: c.Status}
 	}
-	return respondRendered(format, "f"+v.SHA256[:32], &in.RenderParams, v, doc, commitments)
+	return respondRendered(format, "f"+v.SHA256[:32], languageOf(ctx), &in.RenderParams, v, doc, commitments)
 }
 
 func (h *handlers) diffReportVersions(ctx context.Context, in *ReportDiffInput) (*ReportDiffOutput, error) {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -142,9 +143,11 @@ func renderedResponses(schema, what string) map[string]*huma.Response {
 		"200": {
 			Description: what + ", as JSON, Markdown in UCLG's template, or a printable HTML page.",
 			Headers: map[string]*huma.Param{
-				"ETag": {Description: "Differs per representation: the version for JSON; for Markdown and HTML, the version and a digest of the rendering, which also shows the body's name and the commitments' titles and statuses.",
+				"ETag": {Description: "Differs per representation and per language (its last part): the version for JSON; for Markdown and HTML, the version and a digest of the rendering, which also shows the body's name and the commitments' titles and statuses.",
 					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100)}},
-				"Vary": {Description: "Accept: the representation depends on it.",
+				"Content-Language": {Description: "The language of the representation: the one asked (en, fr or es; a text without its translation is in English, which the body says), or for JSON with lang=all every one.",
+					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(20), Pattern: `^[a-z]{2}(, [a-z]{2})*$`}},
+				"Vary": {Description: "Accept and Accept-Language: the representation depends on them.",
 					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(100), Pattern: `^[A-Za-z-]+(, *[A-Za-z-]+)*$`}},
 				"Content-Security-Policy": {Description: "On the HTML page: no script, no plugin, no external resource.",
 					Schema: &huma.Schema{Type: huma.TypeString, MaxLength: ptr(200), Pattern: `^[ -~]+$`}},
@@ -168,11 +171,24 @@ func renderedOp(o huma.Operation, schema, what string) huma.Operation {
 // (data:) images, nothing else: no script, and no remote image that could track its readers.
 const htmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// respondRendered answers with v as JSON, or doc as Markdown or HTML, tagged per representation.
-func respondRendered(format, version string, p *RenderParams, v any, doc *reportdoc.Document,
-	commitments map[int64]string) (*huma.StreamResponse, error) {
+// renderingLanguage is the language of a Markdown or HTML rendering for a request in lang: lang
+// itself, or English when every language is asked for (a rendering is written in one).
+func renderingLanguage(lang string) string {
+	if lang == domain.LanguageAll {
+		return "en"
+	}
+	return lang
+}
+
+// respondRendered answers with v as JSON, or doc as Markdown or HTML, tagged per representation,
+// in lang (the request's: en, fr, es or all). JSON has its texts in lang as every JSON answer
+// does; a rendering is in doc.Lang. Content-Language says which, so that the ETag is the
+// language's and Vary names Accept-Language (language.go).
+func respondRendered(format, version, lang string, p *RenderParams, v any, doc *reportdoc.Document,
+	commitments map[int64]reportdoc.Commitment) (*huma.StreamResponse, error) {
 	var body []byte
 	var err error
+	contentLang := doc.Lang
 	switch format {
 	case "markdown":
 		body = []byte(reportdoc.Markdown(doc, commitments))
@@ -181,7 +197,13 @@ func respondRendered(format, version string, p *RenderParams, v any, doc *report
 		s, err = reportdoc.HTML(doc, commitments)
 		body = []byte(s)
 	default:
-		body, err = httpx.JSONMarshal(v)
+		contentLang = contentLanguage(lang)
+		if lang == domain.LanguageAll {
+			body, err = httpx.JSONMarshal(v)
+		} else {
+			body, err = marshalIn(v, lang)
+			body = bytes.TrimSuffix(body, []byte("\n"))
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -198,6 +220,7 @@ func respondRendered(format, version string, p *RenderParams, v any, doc *report
 	}
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
 		hc.SetHeader("Content-Type", reportTypes[format])
+		hc.SetHeader("Content-Language", contentLang)
 		hc.SetHeader("ETag", tag)
 		hc.SetHeader("Vary", "Accept")
 		if format == "html" {
@@ -248,39 +271,33 @@ func (h *handlers) getReport(ctx context.Context, in *ReportGetInput) (*huma.Str
 	if err != nil {
 		return nil, err
 	}
-	doc, commitments, err := h.reportDocument(ctx, r.ID, r.Body, r.Period, r.Status, "", &r.ReportContent)
+	doc, commitments, err := h.reportDocument(ctx, r.ID, r.Body, r.Period, r.Status, &r.ReportContent)
 	if err != nil {
 		return nil, err
 	}
-	return respondRendered(format, "v"+strconv.Itoa(r.Version), &in.RenderParams, r, doc, commitments)
+	return respondRendered(format, "v"+strconv.Itoa(r.Version), languageOf(ctx), &in.RenderParams, r, doc, commitments)
 }
 
-// reportDocument gathers what a rendering shows beside the content: the body's name and the
-// titles of the commitments followed up.
-func (h *handlers) reportDocument(ctx context.Context, id int64, body string, p domain.ReportPeriod, status, sha string,
-	c *domain.ReportContent) (*reportdoc.Document, map[int64]string, error) {
-	doc := &reportdoc.Document{ID: id, Body: body, Period: p, Status: status, SHA256: sha, Content: *c}
+// reportDocument gathers what a rendering shows beside the content, in the request's language:
+// the body's name and the commitments followed up.
+func (h *handlers) reportDocument(ctx context.Context, id int64, body string, p domain.ReportPeriod, status string,
+	c *domain.ReportContent) (*reportdoc.Document, map[int64]reportdoc.Commitment, error) {
+	doc := &reportdoc.Document{ID: id, Body: body, Period: p, Status: status, Content: *c, Lang: renderingLanguage(languageOf(ctx))}
 	if b, err := h.db.GetCommunity(ctx, body); err == nil {
-		doc.Body = b.Name.EN
+		doc.BodyName = b.Name
 	}
-	titles := map[int64]string{}
+	commitments := map[int64]reportdoc.Commitment{}
 	for _, cid := range c.Commitments {
 		cm, err := h.db.GetCommitment(ctx, cid)
 		switch {
 		case err == nil:
-			titles[cid] = commitmentLine(cm.Title.EN, cm.Status)
-		case domain.ErrorCode(err) == domain.ENOTFOUND:
-			titles[cid] = "commitment " + strconv.FormatInt(cid, 10)
+			commitments[cid] = reportdoc.Commitment{Title: cm.Title, Status: cm.Status}
+		case domain.ErrorCode(err) == domain.ENOTFOUND: // listed by its id
 		default:
 			return nil, nil, err
 		}
 	}
-	return doc, titles, nil
-}
-
-// commitmentLine is how a rendering lists a commitment followed up.
-func commitmentLine(title, status string) string {
-	return title + " (" + strings.ReplaceAll(status, "_", " ") + ")"
+	return doc, commitments, nil
 }
 
 func (h *handlers) createReport(ctx context.Context, in *ReportCreateInput) (*ReportCreatedOutput, error) {

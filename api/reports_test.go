@@ -245,7 +245,8 @@ func TestReportRenderings(t *testing.T) {
 	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
 		t.Errorf("Content-Security-Policy %q", csp)
 	}
-	if !strings.HasPrefix(page.Header.Get("Content-Type"), "text/html") || page.Header.Get("Vary") != "Accept" {
+	if !strings.HasPrefix(page.Header.Get("Content-Type"), "text/html") || strings.Join(page.Header.Values("Vary"), ", ") != "Accept, Accept-Language" ||
+		page.Header.Get("Content-Language") != "en" {
 		t.Errorf("headers %v", page.Header)
 	}
 

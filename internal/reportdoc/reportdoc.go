@@ -1,102 +1,96 @@
 // Package reportdoc renders a progress report in UCLG's template as Markdown and as a printable
-// HTML page. The HTML is safe against script injection from report text: the Markdown is
+// HTML page, in English, French or Spanish: the template's headings and wording in that
+// language, and each of the report's texts in it where translated, else in English, which the
+// rendering says (a note at the top; in HTML, lang="en" on each such element too).
+//
+// The HTML is safe against script injection from report text: each text's Markdown is
 // converted without raw HTML, then sanitised with an allow-list policy, and the page carries no
 // script of its own (the API serves it with a Content-Security-Policy that forbids scripts too).
 package reportdoc
 
 import (
-	"bytes"
 	"fmt"
-	"html"
 	"regexp"
 	"strings"
-
-	"github.com/microcosm-cc/bluemonday"
-	"github.com/yuin/goldmark"
 
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
 // Document is what a rendering shows: the report's identity and the content of the report or
-// of one of its versions.
+// of one of its versions, and the language to show it in.
 type Document struct {
-	ID      int64
-	Body    string // the reporting body's name
-	Period  domain.ReportPeriod
-	Status  string // draft, submitted, published; or "version n" for a frozen version
-	SHA256  string // a version's checksum; "" for the report itself
-	Content domain.ReportContent
+	ID       int64
+	Body     string      // the reporting body's slug or name, shown when BodyName is empty
+	BodyName domain.Text // the reporting body's name
+	Period   domain.ReportPeriod
+	Status   string // draft, submitted or published; ignored for a version
+	Version  int    // a frozen version's number; 0 for the report itself
+	SHA256   string // a version's checksum; "" for the report itself
+	Content  domain.ReportContent
+	Lang     string // en, fr or es; English when empty or any other
 }
 
-// priorityHeadings are the template's headings of the strategic priorities, lettered as in the
-// template.
-var priorityHeadings = []struct{ key, heading string }{
-	{"implementation", "A. Implementation"},
-	{"advocacy", "B. Advocacy"},
-	{"monitoring", "C. Monitoring and follow-up"},
-	{"learning", "D. Learning"},
-	{"network", "E. Strengthening the UCLG network"},
+// Commitment is a commitment a report follows up, as a rendering lists it: its title and its
+// status (open, in_progress, done, dropped). A commitment missing from the map a rendering is
+// given is listed by its id.
+type Commitment struct {
+	Title  domain.Text
+	Status string
 }
 
 // Markdown renders the document in the template's order. Texts are written as stored (they are
-// Markdown); headings and link lists are added around them.
-func Markdown(d *Document, commitments map[int64]string) string {
+// Markdown); headings and link lists are added around them. Markdown has no way to mark a
+// passage's language: the note at the top says which parts are in English.
+func Markdown(d *Document, commitments map[int64]Commitment) string {
+	p := layout(d, commitments)
 	var b strings.Builder
-	c := &d.Content
-	fmt.Fprintf(&b, "# %s\n\n", oneLine(c.Title.EN))
-	fmt.Fprintf(&b, "*%s — %s to %s — %s*\n", oneLine(d.Body), d.Period.Start, d.Period.End, d.Status)
-	if d.SHA256 != "" {
-		fmt.Fprintf(&b, "\n*SHA-256 of the canonical JSON: `%s`*\n", d.SHA256)
+	fmt.Fprintf(&b, "# %s\n\n", oneLine(p.title.text))
+	fmt.Fprintf(&b, "*%s — %s — %s*\n", oneLine(p.body.text), p.period, p.status)
+	if p.sha256 != "" {
+		fmt.Fprintf(&b, "\n*%s `%s`*\n", p.l.checksum, p.sha256)
 	}
-	b.WriteString("\n## 1. Main activities, organised according to the main components of UCLG's strategic priorities\n")
-	for _, p := range priorityHeadings {
-		fmt.Fprintf(&b, "\n### %s\n", p.heading)
-		n := 0
-		for _, a := range c.Activities {
-			if a.Priority == p.key {
-				writeSection(&b, &a.ReportSection)
-				n++
+	if note := p.note(); note != "" {
+		fmt.Fprintf(&b, "\n> %s\n", note)
+	}
+	for i := range p.parts {
+		pt := &p.parts[i]
+		fmt.Fprintf(&b, "\n%s %s\n", strings.Repeat("#", pt.level), pt.heading)
+		for j := range pt.sections {
+			writeSection(&b, p.l, &pt.sections[j])
+		}
+		if len(pt.commitments) > 0 {
+			fmt.Fprintf(&b, "\n**%s**\n\n", p.l.commitments)
+			for _, c := range pt.commitments {
+				fmt.Fprintf(&b, "- %s\n", oneLine(c.line()))
 			}
 		}
-		if p.key == "monitoring" && len(c.Commitments) > 0 {
-			b.WriteString("\n**Commitments followed up**\n\n")
-			for _, id := range c.Commitments {
-				fmt.Fprintf(&b, "- %s\n", oneLine(commitments[id]))
-			}
-			n++
-		}
-		if n == 0 {
-			b.WriteString("\n*Nothing reported.*\n")
+		if pt.empty() {
+			fmt.Fprintf(&b, "\n*%s*\n", p.l.nothing)
 		}
 	}
-	b.WriteString("\n## 2. Update in the leadership and any relevant information\n")
-	writeSections(&b, c.LeadershipUpdate)
-	b.WriteString("\n## 3. Summary of results\n")
-	writeSections(&b, c.Results)
 	return b.String()
 }
 
-// writeSections writes a part's sections, or says that it has none.
-func writeSections(b *strings.Builder, sections []domain.ReportSection) {
-	if len(sections) == 0 {
-		b.WriteString("\n*Nothing reported.*\n")
+// line is how a list shows a commitment: its title, and its status in parentheses.
+func (c listed) line() string {
+	if c.status == "" {
+		return c.title.text
 	}
-	for i := range sections {
-		writeSection(b, &sections[i])
-	}
+	return c.title.text + " (" + c.status + ")"
 }
 
-func writeSection(b *strings.Builder, s *domain.ReportSection) {
-	if s.Title != nil {
-		fmt.Fprintf(b, "\n#### %s\n", oneLine(s.Title.EN))
+// writeSection writes a section: its heading, its text and the records it refers to.
+func writeSection(b *strings.Builder, l *labels, s *section) {
+	if s.title != nil {
+		fmt.Fprintf(b, "\n#### %s\n", oneLine(s.title.text))
 	}
-	fmt.Fprintf(b, "\n%s\n", fragment(s.Text.EN))
-	if len(s.Links) > 0 {
-		refs := make([]string, len(s.Links))
-		for i, l := range s.Links {
-			refs[i] = l.Kind + " `" + l.Ref + "`"
+	fmt.Fprintf(b, "\n%s\n", fragment(s.text.text))
+	if len(s.links) > 0 {
+		refs := make([]string, len(s.links))
+		for i, k := range s.links {
+			refs[i] = k.kind + " `" + k.ref + "`"
 		}
-		fmt.Fprintf(b, "\n*Refers to: %s.*\n", strings.Join(refs, ", "))
+		fmt.Fprintf(b, "\n*"+l.refersTo+"*\n", strings.Join(refs, ", "))
 	}
 }
 
@@ -150,37 +144,4 @@ func fragment(text string) string {
 // start a block of its own.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// policy is the allow-list the HTML passes through: user-generated-content rules (no script, no
-// event handler, no style, no javascript: URL).
-var policy = bluemonday.UGCPolicy()
-
-// HTML renders the document as a printable page: the Markdown converted (raw HTML in report text
-// is dropped, not rendered), sanitised, in a page with print styles and no script.
-func HTML(d *Document, commitments map[int64]string) (string, error) {
-	var body bytes.Buffer
-	if err := goldmark.Convert([]byte(Markdown(d, commitments)), &body); err != nil {
-		return "", err
-	}
-	safe := policy.SanitizeBytes(body.Bytes())
-	var page strings.Builder
-	fmt.Fprintf(&page, `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>%s</title>
-<style>
-body { font-family: Georgia, "Times New Roman", serif; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #111; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #999; } h3 { font-size: 1.1rem; }
-code { font-size: 0.85em; word-break: break-all; }
-@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
-</style>
-</head>
-<body>
-`, html.EscapeString(oneLine(d.Content.Title.EN)))
-	page.Write(safe)
-	page.WriteString("</body>\n</html>\n")
-	return page.String(), nil
 }

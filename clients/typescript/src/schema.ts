@@ -629,7 +629,7 @@ export interface paths {
         };
         /**
          * The events as an iCalendar feed to subscribe to
-         * @description Every event whose start day is known, as an iCalendar (RFC 5545) feed that calendar applications subscribe to (text/calendar): one all-day VEVENT per event, DTSTART;VALUE=DATE its first day and DTEND the day after its last. Events dated only to a month, a quarter or a year, or to be confirmed, are left out until their day is known (the feed's X-WR-CALDESC says so); list-events has them all. UID is the event's slug @events.digitalcities.uclg.org and stays the same, SEQUENCE is its version, DTSTAMP and LAST-MODIFIED its last change, URL its address in this API, STATUS CANCELLED for a cancelled event, TENTATIVE for one to be confirmed or postponed, else CONFIRMED. Texts are in lang (English by default). The ETag is a digest of the feed: send it in If-None-Match to get 304 while nothing in the feed changed.
+         * @description Every event whose start day is known, as an iCalendar (RFC 5545) feed that calendar applications subscribe to (text/calendar): one all-day VEVENT per event, DTSTART;VALUE=DATE its first day and DTEND the day after its last. Events dated only to a month, a quarter or a year, or to be confirmed, are left out until their day is known (the feed's X-WR-CALDESC says so); list-events has them all. UID is the event's slug @events.digitalcities.uclg.org and stays the same, SEQUENCE is its version, DTSTAMP and LAST-MODIFIED its last change, URL its address in this API, STATUS CANCELLED for a cancelled event, TENTATIVE for one to be confirmed or postponed, else CONFIRMED. The feed is in the language asked (lang, else Accept-Language; English by default, and with lang=all, whose {en, fr, es} objects a feed cannot hold), which Content-Language names: the calendar's name and note (NAME, X-WR-CALNAME, DESCRIPTION, X-WR-CALDESC), and each event's SUMMARY, DESCRIPTION and LOCATION, in that language where translated, else in English; each of these properties says the language it is really in with its LANGUAGE parameter (RFC 5545), so LANGUAGE=en marks a text not translated yet. The ETag is a digest of the feed, with its language: send it in If-None-Match to get 304 while nothing in the feed changed.
          */
         get: operations["get-events-calendar"];
         put?: never;
@@ -1033,7 +1033,7 @@ export interface paths {
         };
         /**
          * Get a report as JSON, Markdown or printable HTML
-         * @description One report, as JSON (default), as Markdown in UCLG's template (Accept: text/markdown or format=markdown) or as a printable HTML page (Accept: text/html or format=html). The HTML is sanitised (report text cannot bring scripts, event handlers or javascript: links) and served with a Content-Security-Policy that allows no script. Each representation has its own ETag. Drafts and submitted reports are 404 to callers who may not read them.
+         * @description One report, as JSON (default), as Markdown in UCLG's template (Accept: text/markdown or format=markdown) or as a printable HTML page (Accept: text/html or format=html). The HTML is sanitised (report text cannot bring scripts, event handlers or javascript: links) and served with a Content-Security-Policy that allows no script. Each representation has its own ETag. In the language asked (lang, else Accept-Language; English by default), which Content-Language names: JSON has its texts as strings in it (English where untranslated, listed in translation_fallbacks; lang=all gives the {en, fr, es} objects); Markdown and HTML have the template's headings and wording in it, and each of the report's texts in it where translated, else in English: a note at the top lists the parts shown in English, and in HTML each such element carries lang="en" (the page, <html lang>, is in the language asked). A rendering is written in one language: with lang=all, Markdown and HTML are English. Each language's representation has its own ETag too. Drafts and submitted reports are 404 to callers who may not read them.
          */
         get: operations["get-report"];
         /**
@@ -1121,7 +1121,7 @@ export interface paths {
         };
         /**
          * Get a submitted version, frozen, as JSON, Markdown or printable HTML
-         * @description One submitted version: it never changes, by any API call or code path (the database refuses to change or delete one). As JSON, Markdown or printable HTML, like get-report; the ETag derives from its checksum. canonical holds the exact bytes whose SHA-256 is sha256.
+         * @description One submitted version: it never changes, by any API call or code path (the database refuses to change or delete one). As JSON, Markdown or printable HTML, in the language asked, like get-report; the ETag derives from its checksum and the language. canonical holds the exact bytes whose SHA-256 is sha256.
          */
         get: operations["get-report-version"];
         put?: never;
@@ -13101,7 +13101,7 @@ export interface operations {
                  * @example fr, es;q=0.8
                  */
                 "Accept-Language"?: string;
-                /** @description The feed's ETag you hold; 304 when it is still current. */
+                /** @description The feed's ETag you hold (each language's feed has its own); 304 when it is still current. */
                 "If-None-Match"?: string;
             };
             path: {
@@ -13116,9 +13116,13 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The feed's language: en, fr or es (each text's LANGUAGE parameter says where it is English for want of a translation). */
+                    "Content-Language"?: "en" | "fr" | "es";
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description Accept-Language: the feed's language depends on it. */
+                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -19670,7 +19674,7 @@ export interface operations {
                  * @example fr, es;q=0.8
                  */
                 "Accept-Language"?: string;
-                /** @description The feed's ETag you hold; 304 when it is still current. */
+                /** @description The feed's ETag you hold (each language's feed has its own); 304 when it is still current. */
                 "If-None-Match"?: string;
             };
             path?: never;
@@ -19682,9 +19686,13 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The feed's language: en, fr or es (each text's LANGUAGE parameter says where it is English for want of a translation). */
+                    "Content-Language"?: "en" | "fr" | "es";
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description Accept-Language: the feed's language depends on it. */
+                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -26157,7 +26165,7 @@ export interface operations {
                  * @example fr, es;q=0.8
                  */
                 "Accept-Language"?: string;
-                /** @description The feed's ETag you hold; 304 when it is still current. */
+                /** @description The feed's ETag you hold (each language's feed has its own); 304 when it is still current. */
                 "If-None-Match"?: string;
             };
             path: {
@@ -26172,9 +26180,13 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The feed's language: en, fr or es (each text's LANGUAGE parameter says where it is English for want of a translation). */
+                    "Content-Language"?: "en" | "fr" | "es";
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description Accept-Language: the feed's language depends on it. */
+                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -27044,12 +27056,14 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The language of the representation: the one asked (en, fr or es; a text without its translation is in English, which the body says), or for JSON with lang=all every one. */
+                    "Content-Language"?: string;
                     /** @description On the HTML page: no script, no plugin, no external resource. */
                     "Content-Security-Policy"?: string;
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description Accept: the representation depends on it. */
+                    /** @description Accept and Accept-Language: the representation depends on them. */
                     Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -29023,12 +29037,14 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The language of the representation: the one asked (en, fr or es; a text without its translation is in English, which the body says), or for JSON with lang=all every one. */
+                    "Content-Language"?: string;
                     /** @description On the HTML page: no script, no plugin, no external resource. */
                     "Content-Security-Policy"?: string;
                     ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description Accept: the representation depends on it. */
+                    /** @description Accept and Accept-Language: the representation depends on them. */
                     Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
