@@ -12,7 +12,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/uclg-digital-cities/digitalcities/api/httpx"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 	"github.com/uclg-digital-cities/digitalcities/internal/reportdoc"
@@ -198,12 +197,8 @@ func respondRendered(format, version, lang string, p *RenderParams, v any, doc *
 		body = []byte(s)
 	default:
 		contentLang = contentLanguage(lang)
-		if lang == domain.LanguageAll {
-			body, err = httpx.JSONMarshal(v)
-		} else {
-			body, err = marshalIn(v, lang)
-			body = bytes.TrimSuffix(body, []byte("\n"))
-		}
+		body, _, err = marshalIn(v, lang)
+		body = bytes.TrimSuffix(body, []byte("\n"))
 	}
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ var Directions = []string{"higher_is_better", "lower_is_better", "none"}
 type Level struct {
 	Code  string `json:"code" pattern:"^[a-z0-9]+(_[a-z0-9]+)*$" maxLength:"50" example:"advanced"`
 	Label Text   `json:"label"`
-	Rank  int    `json:"rank" doc:"Position on the scale: higher ranks are further along." minimum:"-1000" maximum:"1000"`
+	Rank  int    `json:"rank" doc:"Position on the scale: higher ranks are further along." minimum:"-1000" maximum:"1000" example:"3"`
 }
 
 // Indicator is a measure of a framework, in one of its dimensions.

@@ -4772,6 +4772,7 @@ export interface components {
             /**
              * Format: int64
              * @description Position on the scale: higher ranks are further along.
+             * @example 3
              */
             rank: number;
         };
@@ -4782,6 +4783,7 @@ export interface components {
             /**
              * Format: int64
              * @description Position on the scale: higher ranks are further along.
+             * @example 3
              */
             rank: number;
         };
