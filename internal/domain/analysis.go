@@ -82,10 +82,10 @@ func NewInputs(b Basis, counted ProvenanceCounts) Inputs {
 		EN: fmt.Sprintf("Includes data invented for demonstrations or generated for tests (provenance sample or "+
 			"synthetic): %d of the %d observations counted. This is not a result of the Smart Cities Study.", invented, counted.Total()),
 		FR: fmt.Sprintf("Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance "+
-			"sample ou synthetic) : %d des %d observations comptées. Ce n'est pas un résultat de l'Étude sur les villes "+
-			"intelligentes.", invented, counted.Total()),
+			"sample ou synthetic) : %d des %d observations comptées. Ce n'est pas un résultat du Smart Cities "+
+			"Study.", invented, counted.Total()),
 		ES: fmt.Sprintf("Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o "+
-			"synthetic): %d de las %d observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
+			"synthetic): %d de las %d observaciones contadas. No es un resultado del Smart Cities Study.",
 			invented, counted.Total()),
 	}
 	return in

@@ -368,9 +368,9 @@ func NewAdoptionInputs(b Basis, counted ProvenanceCounts, inventedTrends, invent
 		EN: "Includes data invented for demonstrations or generated for tests: " + strings.Join(en, "; ") +
 			". This is not a result of the Smart Cities Study.",
 		FR: "Comprend des données inventées pour des démonstrations ou générées pour des tests : " + strings.Join(fr, " ; ") +
-			". Ce n'est pas un résultat de l'Étude sur les villes intelligentes.",
+			". Ce n'est pas un résultat du Smart Cities Study.",
 		ES: "Incluye datos inventados para demostraciones o generados para pruebas: " + strings.Join(es, "; ") +
-			". No es un resultado del Estudio de Ciudades Inteligentes.",
+			". No es un resultado del Smart Cities Study.",
 	}
 	return in
 }

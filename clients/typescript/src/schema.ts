@@ -2245,8 +2245,8 @@ export interface components {
          *         ],
          *         "title": {
          *           "en": "Cities of the Community of Practice on Digital Cities",
-         *           "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
-         *           "fr": "Villes de la Communauté de pratique sur les villes numériques"
+         *           "es": "Ciudades de la Comunidad de Práctica de Ciudades Digitales",
+         *           "fr": "Villes de la Communauté de pratique des villes numériques"
          *         },
          *         "updated_at": "2026-11-30T16:56:30.093566Z",
          *         "version": 1
@@ -2327,8 +2327,8 @@ export interface components {
          *             ],
          *             "title": {
          *               "en": "Cities of the Community of Practice on Digital Cities",
-         *               "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
-         *               "fr": "Villes de la Communauté de pratique sur les villes numériques"
+         *               "es": "Ciudades de la Comunidad de Práctica de Ciudades Digitales",
+         *               "fr": "Villes de la Communauté de pratique des villes numériques"
          *             },
          *             "updated_at": "2026-11-30T16:56:30.093566Z",
          *             "version": 1
@@ -2369,8 +2369,8 @@ export interface components {
          *             ],
          *             "title": {
          *               "en": "Cities of the Community of Practice on Digital Cities",
-         *               "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
-         *               "fr": "Villes de la Communauté de pratique sur les villes numériques"
+         *               "es": "Ciudades de la Comunidad de Práctica de Ciudades Digitales",
+         *               "fr": "Villes de la Communauté de pratique des villes numériques"
          *             },
          *             "updated_at": "2026-11-30T16:56:30.108919Z",
          *             "version": 2
@@ -2846,7 +2846,7 @@ export interface components {
          *       "name": {
          *         "en": "Committee on Culture",
          *         "es": "Comisión de cultura",
-         *         "fr": "Commission culture"
+         *         "fr": "Commission de culture"
          *       },
          *       "provenance": "reported",
          *       "slug": "committee-on-culture",
@@ -3008,8 +3008,8 @@ export interface components {
          *       ],
          *       "notice": {
          *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 22 of the 22 observations counted. This is not a result of the Smart Cities Study.",
-         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 22 de las 22 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
-         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 22 des 22 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 22 de las 22 observaciones contadas. No es un resultado del Smart Cities Study.",
+         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 22 des 22 observations comptées. Ce n'est pas un résultat du Smart Cities Study."
          *       }
          *     }
          */
@@ -3226,8 +3226,8 @@ export interface components {
          *       ],
          *       "title": {
          *         "en": "Cities of the Community of Practice on Digital Cities",
-         *         "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
-         *         "fr": "Villes de la Communauté de pratique sur les villes numériques"
+         *         "es": "Ciudades de la Comunidad de Práctica de Ciudades Digitales",
+         *         "fr": "Villes de la Communauté de pratique des villes numériques"
          *       },
          *       "updated_at": "2026-11-30T16:56:30.108919Z",
          *       "version": 2
@@ -5086,8 +5086,7 @@ export interface components {
          *       "kind": "platform",
          *       "name": {
          *         "en": "Uraía Platform",
-         *         "es": "Plataforma Uraía",
-         *         "fr": "Plateforme Uraía"
+         *         "es": "Plataforma Uraía"
          *       },
          *       "provenance": "reported",
          *       "relations": [
@@ -5144,8 +5143,7 @@ export interface components {
          *       "kind": "platform",
          *       "name": {
          *         "en": "Uraía Platform",
-         *         "es": "Plataforma Uraía",
-         *         "fr": "Plateforme Uraía"
+         *         "es": "Plataforma Uraía"
          *       },
          *       "provenance": "reported",
          *       "relations": [
@@ -5528,7 +5526,7 @@ export interface components {
          *           "name": {
          *             "en": "Committee on Culture",
          *             "es": "Comisión de cultura",
-         *             "fr": "Commission culture"
+         *             "fr": "Commission de culture"
          *           },
          *           "provenance": "reported",
          *           "slug": "committee-on-culture",
@@ -5551,8 +5549,8 @@ export interface components {
          *           },
          *           "name": {
          *             "en": "Community of Practice on Digital Cities",
-         *             "es": "Comunidad de Práctica sobre Ciudades Digitales",
-         *             "fr": "Communauté de pratique sur les villes numériques"
+         *             "es": "Comunidad de Práctica de Ciudades Digitales",
+         *             "fr": "Communauté de pratique des villes numériques"
          *           },
          *           "provenance": "reported",
          *           "slug": "digital-cities",
@@ -5603,8 +5601,8 @@ export interface components {
          *           ],
          *           "title": {
          *             "en": "Cities of the Community of Practice on Digital Cities",
-         *             "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
-         *             "fr": "Villes de la Communauté de pratique sur les villes numériques"
+         *             "es": "Ciudades de la Comunidad de Práctica de Ciudades Digitales",
+         *             "fr": "Villes de la Communauté de pratique des villes numériques"
          *           },
          *           "updated_at": "2026-11-30T16:56:30.108919Z",
          *           "version": 2
@@ -6017,8 +6015,7 @@ export interface components {
          *           "kind": "platform",
          *           "name": {
          *             "en": "Uraía Platform",
-         *             "es": "Plataforma Uraía",
-         *             "fr": "Plateforme Uraía"
+         *             "es": "Plataforma Uraía"
          *           },
          *           "provenance": "reported",
          *           "relations": [
@@ -7223,8 +7220,8 @@ export interface components {
          *       ],
          *       "notice": {
          *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 11 of the 11 observations counted. This is not a result of the Smart Cities Study.",
-         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
-         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Smart Cities Study.",
+         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat du Smart Cities Study."
          *       }
          *     }
          */
@@ -8773,8 +8770,8 @@ export interface components {
          *       ],
          *       "notice": {
          *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 11 of the 11 observations counted. This is not a result of the Smart Cities Study.",
-         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
-         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Smart Cities Study.",
+         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat du Smart Cities Study."
          *       }
          *     }
          */
@@ -9898,8 +9895,8 @@ export interface components {
          *       ],
          *       "notice": {
          *         "en": "Includes data invented for demonstrations or generated for tests: 7 of the 7 adoption records counted are sample or synthetic; 7 of the trends ranked were named for demonstrations, not by the study; 7 records are about cities invented for demonstrations. This is not a result of the Smart Cities Study.",
-         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas: 7 de las 7 evaluaciones de adopción contadas son sample o synthetic; 7 de las tendencias clasificadas se nombraron para demostraciones, no por el estudio; 7 evaluaciones se refieren a ciudades inventadas para demostraciones. No es un resultado del Estudio de Ciudades Inteligentes.",
-         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests : 7 des 7 évaluations d'adoption comptées sont sample ou synthetic ; 7 des tendances classées ont été nommées pour des démonstrations, non par l'étude ; 7 évaluations portent sur des villes inventées pour des démonstrations. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+         *         "es": "Incluye datos inventados para demostraciones o generados para pruebas: 7 de las 7 evaluaciones de adopción contadas son sample o synthetic; 7 de las tendencias clasificadas se nombraron para demostraciones, no por el estudio; 7 evaluaciones se refieren a ciudades inventadas para demostraciones. No es un resultado del Smart Cities Study.",
+         *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests : 7 des 7 évaluations d'adoption comptées sont sample ou synthetic ; 7 des tendances classées ont été nommées pour des démonstrations, non par l'étude ; 7 évaluations portent sur des villes inventées pour des démonstrations. Ce n'est pas un résultat du Smart Cities Study."
          *       },
          *       "section": "europe",
          *       "year": 2021
@@ -10662,11 +10659,11 @@ export interface operations {
                      *             },
                      *             {
                      *               "@language": "fr",
-                     *               "@value": "Villes de la Communauté de pratique sur les villes numériques"
+                     *               "@value": "Villes de la Communauté de pratique des villes numériques"
                      *             },
                      *             {
                      *               "@language": "es",
-                     *               "@value": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales"
+                     *               "@value": "Ciudades de la Comunidad de Práctica de Ciudades Digitales"
                      *             }
                      *           ]
                      *         },
@@ -11400,8 +11397,8 @@ export interface operations {
                      *             ],
                      *             "title": {
                      *               "en": "Cities of the Community of Practice on Digital Cities",
-                     *               "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
-                     *               "fr": "Villes de la Communauté de pratique sur les villes numériques"
+                     *               "es": "Ciudades de la Comunidad de Práctica de Ciudades Digitales",
+                     *               "fr": "Villes de la Communauté de pratique des villes numériques"
                      *             },
                      *             "updated_at": "2026-11-30T16:56:30.093566Z",
                      *             "version": 1
@@ -11442,8 +11439,8 @@ export interface operations {
                      *             ],
                      *             "title": {
                      *               "en": "Cities of the Community of Practice on Digital Cities",
-                     *               "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
-                     *               "fr": "Villes de la Communauté de pratique sur les villes numériques"
+                     *               "es": "Ciudades de la Comunidad de Práctica de Ciudades Digitales",
+                     *               "fr": "Villes de la Communauté de pratique des villes numériques"
                      *             },
                      *             "updated_at": "2026-11-30T16:56:30.108919Z",
                      *             "version": 2
@@ -13372,8 +13369,8 @@ export interface operations {
                      *       ],
                      *       "notice": {
                      *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 11 of the 11 observations counted. This is not a result of the Smart Cities Study.",
-                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
-                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Smart Cities Study.",
+                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat du Smart Cities Study."
                      *       }
                      *     }
                      */
@@ -15656,7 +15653,7 @@ export interface operations {
                      *           "name": {
                      *             "en": "Committee on Culture",
                      *             "es": "Comisión de cultura",
-                     *             "fr": "Commission culture"
+                     *             "fr": "Commission de culture"
                      *           },
                      *           "provenance": "reported",
                      *           "slug": "committee-on-culture",
@@ -15679,8 +15676,8 @@ export interface operations {
                      *           },
                      *           "name": {
                      *             "en": "Community of Practice on Digital Cities",
-                     *             "es": "Comunidad de Práctica sobre Ciudades Digitales",
-                     *             "fr": "Communauté de pratique sur les villes numériques"
+                     *             "es": "Comunidad de Práctica de Ciudades Digitales",
+                     *             "fr": "Communauté de pratique des villes numériques"
                      *           },
                      *           "provenance": "reported",
                      *           "slug": "digital-cities",
@@ -15817,8 +15814,8 @@ export interface operations {
                      *       },
                      *       "name": {
                      *         "en": "Community of Practice on Digital Cities",
-                     *         "es": "Comunidad de Práctica sobre Ciudades Digitales",
-                     *         "fr": "Communauté de pratique sur les villes numériques"
+                     *         "es": "Comunidad de Práctica de Ciudades Digitales",
+                     *         "fr": "Communauté de pratique des villes numériques"
                      *       },
                      *       "provenance": "reported",
                      *       "slug": "digital-cities",
@@ -16050,8 +16047,8 @@ export interface operations {
                      *       ],
                      *       "notice": {
                      *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 22 of the 22 observations counted. This is not a result of the Smart Cities Study.",
-                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 22 de las 22 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
-                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 22 des 22 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 22 de las 22 observaciones contadas. No es un resultado del Smart Cities Study.",
+                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 22 des 22 observations comptées. Ce n'est pas un résultat du Smart Cities Study."
                      *       }
                      *     }
                      */
@@ -16205,8 +16202,8 @@ export interface operations {
                      *           ],
                      *           "title": {
                      *             "en": "Cities of the Community of Practice on Digital Cities",
-                     *             "es": "Ciudades de la Comunidad de Práctica sobre Ciudades Digitales",
-                     *             "fr": "Villes de la Communauté de pratique sur les villes numériques"
+                     *             "es": "Ciudades de la Comunidad de Práctica de Ciudades Digitales",
+                     *             "fr": "Villes de la Communauté de pratique des villes numériques"
                      *           },
                      *           "updated_at": "2026-11-30T16:56:30.108919Z",
                      *           "version": 2
@@ -21367,8 +21364,7 @@ export interface operations {
                      *       ],
                      *       "name": {
                      *         "en": "Smart Cities Study 2019: Smart Governance",
-                     *         "es": "Estudio de Ciudades Inteligentes 2019: gobernanza inteligente",
-                     *         "fr": "Étude sur les villes intelligentes 2019 : gouvernance intelligente"
+                     *         "es": "Smart Cities Study 2019: Estudio internacional sobre la situación y tendencias en materia de Smart Governance"
                      *       },
                      *       "provenance": "reported",
                      *       "publisher": "UCLG Community of Practice on Digital Cities",
@@ -22699,8 +22695,8 @@ export interface operations {
                      *       ],
                      *       "notice": {
                      *         "en": "Includes data invented for demonstrations or generated for tests (provenance sample or synthetic): 11 of the 11 observations counted. This is not a result of the Smart Cities Study.",
-                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Estudio de Ciudades Inteligentes.",
-                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas (procedencia sample o synthetic): 11 de las 11 observaciones contadas. No es un resultado del Smart Cities Study.",
+                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests (provenance sample ou synthetic) : 11 des 11 observations comptées. Ce n'est pas un résultat du Smart Cities Study."
                      *       }
                      *     }
                      */
@@ -24916,8 +24912,7 @@ export interface operations {
                      *           "kind": "platform",
                      *           "name": {
                      *             "en": "Uraía Platform",
-                     *             "es": "Plataforma Uraía",
-                     *             "fr": "Plateforme Uraía"
+                     *             "es": "Plataforma Uraía"
                      *           },
                      *           "provenance": "reported",
                      *           "relations": [
@@ -25044,8 +25039,7 @@ export interface operations {
                  *       "kind": "platform",
                  *       "name": {
                  *         "en": "Uraía Platform",
-                 *         "es": "Plataforma Uraía",
-                 *         "fr": "Plateforme Uraía"
+                 *         "es": "Plataforma Uraía"
                  *       },
                  *       "provenance": "reported",
                  *       "relations": [
@@ -25085,8 +25079,7 @@ export interface operations {
                      *       "kind": "platform",
                      *       "name": {
                      *         "en": "Uraía Platform",
-                     *         "es": "Plataforma Uraía",
-                     *         "fr": "Plateforme Uraía"
+                     *         "es": "Plataforma Uraía"
                      *       },
                      *       "provenance": "reported",
                      *       "relations": [
@@ -25301,8 +25294,7 @@ export interface operations {
                      *       "kind": "platform",
                      *       "name": {
                      *         "en": "Uraía Platform",
-                     *         "es": "Plataforma Uraía",
-                     *         "fr": "Plateforme Uraía"
+                     *         "es": "Plataforma Uraía"
                      *       },
                      *       "provenance": "reported",
                      *       "relations": [
@@ -25451,8 +25443,7 @@ export interface operations {
                  *       "kind": "platform",
                  *       "name": {
                  *         "en": "Uraía Platform",
-                 *         "es": "Plataforma Uraía",
-                 *         "fr": "Plateforme Uraía"
+                 *         "es": "Plataforma Uraía"
                  *       },
                  *       "provenance": "reported",
                  *       "relations": [
@@ -25490,8 +25481,7 @@ export interface operations {
                      *       "kind": "platform",
                      *       "name": {
                      *         "en": "Uraía Platform",
-                     *         "es": "Plataforma Uraía",
-                     *         "fr": "Plateforme Uraía"
+                     *         "es": "Plataforma Uraía"
                      *       },
                      *       "provenance": "reported",
                      *       "relations": [
@@ -34753,8 +34743,8 @@ export interface operations {
                      *       ],
                      *       "notice": {
                      *         "en": "Includes data invented for demonstrations or generated for tests: 7 of the 7 adoption records counted are sample or synthetic; 7 of the trends ranked were named for demonstrations, not by the study; 7 records are about cities invented for demonstrations. This is not a result of the Smart Cities Study.",
-                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas: 7 de las 7 evaluaciones de adopción contadas son sample o synthetic; 7 de las tendencias clasificadas se nombraron para demostraciones, no por el estudio; 7 evaluaciones se refieren a ciudades inventadas para demostraciones. No es un resultado del Estudio de Ciudades Inteligentes.",
-                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests : 7 des 7 évaluations d'adoption comptées sont sample ou synthetic ; 7 des tendances classées ont été nommées pour des démonstrations, non par l'étude ; 7 évaluations portent sur des villes inventées pour des démonstrations. Ce n'est pas un résultat de l'Étude sur les villes intelligentes."
+                     *         "es": "Incluye datos inventados para demostraciones o generados para pruebas: 7 de las 7 evaluaciones de adopción contadas son sample o synthetic; 7 de las tendencias clasificadas se nombraron para demostraciones, no por el estudio; 7 evaluaciones se refieren a ciudades inventadas para demostraciones. No es un resultado del Smart Cities Study.",
+                     *         "fr": "Comprend des données inventées pour des démonstrations ou générées pour des tests : 7 des 7 évaluations d'adoption comptées sont sample ou synthetic ; 7 des tendances classées ont été nommées pour des démonstrations, non par l'étude ; 7 évaluations portent sur des villes inventées pour des démonstrations. Ce n'est pas un résultat du Smart Cities Study."
                      *       },
                      *       "section": "europe",
                      *       "year": 2021
