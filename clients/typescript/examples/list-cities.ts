@@ -7,7 +7,7 @@
  * It exits with status 1, saying why, when the API does not answer as its contract says; the
  * Go tests run it against a real server (cmd/digitalcities/client_test.go).
  */
-import { createDigitalCitiesClient, type Problem, type Schema } from "../src/index.js";
+import { createDigitalCitiesClient, text, type Problem, type Schema } from "../src/index.js";
 
 const baseUrl = process.env.DIGITALCITIES_URL ?? "http://localhost:8080";
 const client = createDigitalCitiesClient({ baseUrl });
@@ -36,7 +36,7 @@ const slug = cities.find((c) => c.slug === "bilbao")?.slug ?? cities[0]!.slug;
 const { data: city, error, response } = await client.GET("/v1/cities/{slug}", { params: { path: { slug } } });
 if (!city) fail("get-city", response, error);
 const etag = response.headers.get("ETag");
-console.log(`${city.name.en} (${city.country}, ${city.section}): ${city.cop_role ?? "no role"} in the Community of Practice, ETag ${etag}`);
+console.log(`${text(city.name)} (${city.country}, ${city.section}): ${city.cop_role ?? "no role"} in the Community of Practice, ETag ${etag}`);
 check(etag !== null, "get-city sent no ETag");
 
 // Revalidate: with the ETag held, the server answers 304 Not Modified, without a body.

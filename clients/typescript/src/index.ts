@@ -17,6 +17,21 @@ export type Schema<Name extends keyof components["schemas"]> = components["schem
 /** The RFC 9457 problem document that every error response carries. */
 export type Problem = components["schemas"]["Problem"];
 
+/**
+ * A text meant for people as answers give it: a string in the answer's language (`lang` or
+ * Accept-Language; English where untranslated), or with `lang=all` the `{en, fr, es}` object.
+ */
+export type LocalizedText = components["schemas"]["LocalizedText"];
+
+/**
+ * The text to show: the string itself, or from an `{en, fr, es}` object (lang=all) the version in
+ * `lang`, else the English one.
+ */
+export function text(t: LocalizedText, lang: "en" | "fr" | "es" = "en"): string {
+  if (typeof t === "string") return t;
+  return (lang !== "en" && t[lang]?.trim() ? t[lang] : undefined) ?? t.en;
+}
+
 /** The client: `GET`, `POST`, `PUT`, `PATCH` and `DELETE` typed by the contract. */
 export type DigitalCitiesClient = Client<paths>;
 
