@@ -90,9 +90,10 @@ func calendarResponses() map[string]*huma.Response {
 	}
 }
 
-// calendarOp documents the iCalendar body of a feed.
+// calendarOp documents the iCalendar body of a feed, which depends on the language.
 func calendarOp(o huma.Operation) huma.Operation {
 	o.Responses = calendarResponses()
+	markLanguageDependent(&o) // its texts are in the language asked: Content-Language, Vary and ETags follow
 	return o
 }
 

@@ -193,7 +193,7 @@ func writeOrganisation(h *harness, token, slug string, r *rand.Rand) {
 // others write and commit, and only then writes and commits.
 func lateCityWrite(h *harness, population int) error {
 	var city map[string]any
-	res := h.do(req{method: http.MethodGet, path: "/v1/cities/late-city"})
+	res := h.do(req{method: http.MethodGet, path: "/v1/cities/late-city?lang=all"})
 	if err := json.Unmarshal(res.Body, &city); err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func TestChangeFeedShowsReportsAsThePublicSeesThem(t *testing.T) {
 		t.Fatalf("the feed's report: %s", b)
 	}
 	var public map[string]any
-	h.do(req{method: http.MethodGet, path: "/v1/reports/" + itoa(r.ID)}).expect(t, http.StatusOK).JSON(t, &public)
+	h.do(req{method: http.MethodGet, path: "/v1/reports/" + itoa(r.ID) + "?lang=all"}).expect(t, http.StatusOK).JSON(t, &public)
 	if !reflect.DeepEqual(m.items["report/"+itoa(r.ID)], public) {
 		t.Fatalf("the feed's report differs from the public one:\nfeed   %v\npublic %v", m.items["report/"+itoa(r.ID)], public)
 	}
