@@ -85,7 +85,7 @@ func TestCSVWDatatypes(t *testing.T) {
 // TestCSVWURL checks the metadata's URL, the one the release CSV's Link header names.
 func TestCSVWURL(t *testing.T) {
 	want := datasetPage + "/releases/1/csv-metadata.json"
-	if got := CSVWURL(base, "smart-governance-2019", release1()); got != want {
+	if got := CSVWURL(base, "smart-governance-2019", release1().Number, "en"); got != want {
 		t.Errorf("CSVWURL = %q, want %q", got, want)
 	}
 }
