@@ -188,12 +188,16 @@ func (h *handlers) getCSVMetadata(ctx context.Context, in *ReleasePathInput) (*h
 	if err != nil {
 		return nil, err
 	}
-	return respondJSONDoc("application/csvm+json", licenseLink(r.Metadata.License), catalog.CSVW(h.publicBase, *d, *r, cols))
+	// The metadata of the CSV in the language asked for: its url asks for that language.
+	doc := catalog.CSVW(h.publicBase, *d, *r, cols, fileLanguage(ctx))
+	return respondJSONDoc("application/csvm+json", licenseLink(r.Metadata.License), doc, contentLanguage(domain.LanguageAll))
 }
 
 // respondJSONDoc answers with a catalog document, tagged by its digest. The documents change
-// with every dataset and release they show, and are small: a digest is the honest ETag.
-func respondJSONDoc(mediaType, link string, doc any) (*huma.StreamResponse, error) {
+// with every dataset and release they show, and are small: a digest is the honest ETag. They
+// hold every language's texts; one that also depends on the language asked for says so with
+// its languages (Content-Language, which makes its ETag that language's, and Vary).
+func respondJSONDoc(mediaType, link string, doc any, languages ...string) (*huma.StreamResponse, error) {
 	body, err := httpx.JSONMarshal(doc)
 	if err != nil {
 		return nil, err
@@ -201,6 +205,9 @@ func respondJSONDoc(mediaType, link string, doc any) (*huma.StreamResponse, erro
 	sum := sha256.Sum256(body)
 	tag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
+		if len(languages) > 0 {
+			hc.SetHeader("Content-Language", strings.Join(languages, ", "))
+		}
 		if notModified(hc.Header("If-None-Match"), tag) {
 			hc.SetHeader("ETag", tag)
 			hc.SetStatus(http.StatusNotModified)

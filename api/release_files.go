@@ -36,10 +36,10 @@ func releaseFileResponses() map[string]*huma.Response {
 		return map[string]*huma.Param{
 			"ETag":             str("The SHA-256 in hex of the version sent, then the language asked for, quoted (\"9f86…0a08-fr\"; none with lang=all); weak (W/) when gzip-encoded on the way."),
 			"Content-Language": str("The language of the file's labels: the one asked for, or en when the release has no labels in it (and with lang=all)."),
-			"Cache-Control":  str("public, max-age=31536000, immutable: release files never change."),
-			"Accept-Ranges":  str("bytes"),
-			"Content-Length": str("The size of the body."),
-			"Link":           str("The dataset's licence, rel=\"license\"."),
+			"Cache-Control":    str("public, max-age=31536000, immutable: release files never change."),
+			"Accept-Ranges":    str("bytes"),
+			"Content-Length":   str("The size of the body."),
+			"Link":             str("The dataset's licence, rel=\"license\"."),
 		}
 	}
 	content := func() map[string]*huma.MediaType {

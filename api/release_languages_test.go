@@ -250,3 +250,70 @@ func TestReleaseLanguagesOfEveryResource(t *testing.T) {
 		t.Fatalf("Spanish indicators: %s", es.Body)
 	}
 }
+
+// TestCatalogsOfTranslatedRelease: the documents of a release with French labels list its
+// French files beside the English ones, and the CSV on the Web metadata describes the CSV in
+// the language asked for, under an ETag of that language.
+func TestCatalogsOfTranslatedRelease(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	h.observe("alpha", "num", 2019, 5.0, "A")
+	if _, err := h.db.SQL().Exec(`UPDATE cities SET name = name || '{"fr": "Alpha-sur-Mer"}' WHERE slug = 'alpha'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.CreateDataset(fixtureCtx(), fixtureCaller, "ds", datasetFields("observations")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := h.db.PublishRelease(fixtureCtx(), fixtureCaller, "ds", "", testFileWriter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frCSV := r.Files[0].Languages[1]
+	if frCSV.Language != "fr" || len(r.Files[0].Languages) != 2 {
+		t.Fatalf("versions %+v", r.Files[0].Languages)
+	}
+
+	var pkg struct {
+		Languages []string
+		Resources []struct {
+			Name, Path, Hash string
+			Languages        []string
+		}
+	}
+	h.do(req{method: http.MethodGet, path: "/v1/datasets/ds/releases/1/datapackage.json"}).expect(t, http.StatusOK).JSON(t, &pkg)
+	if fmt.Sprint(pkg.Languages) != "[en fr]" || len(pkg.Resources) != 10 {
+		t.Fatalf("data package: languages %v, %d resources", pkg.Languages, len(pkg.Resources))
+	}
+	if fr := pkg.Resources[1]; fr.Name != "observations.fr.csv" || !strings.HasSuffix(fr.Path, frCSV.Href) || fr.Hash != "sha256:"+frCSV.SHA256 ||
+		fmt.Sprint(fr.Languages) != "[fr en]" {
+		t.Fatalf("the French CSV's resource: %+v", fr)
+	}
+
+	cat := h.do(req{method: http.MethodGet, path: "/v1/catalog"}).expect(t, http.StatusOK)
+	if !strings.Contains(string(cat.Body), frCSV.Href) || !strings.Contains(string(cat.Body), frCSV.SHA256) ||
+		!strings.Contains(string(cat.Body), "/language/FRA") {
+		t.Fatalf("the DCAT catalog lacks the French CSV: %s", cat.Body)
+	}
+
+	var csvw struct {
+		URL      string `json:"url"`
+		Language string `json:"dc:language"`
+		Title    []struct {
+			Value    string `json:"@value"`
+			Language string `json:"@language"`
+		} `json:"dc:title"`
+	}
+	meta := h.do(req{method: http.MethodGet, path: "/v1/datasets/ds/releases/1/csv-metadata.json?lang=fr"}).expect(t, http.StatusOK)
+	meta.JSON(t, &csvw)
+	if !strings.HasSuffix(csvw.URL, frCSV.Href) || csvw.Language != "fr" || len(csvw.Title) != 2 || csvw.Title[1].Language != "fr" ||
+		meta.Header.Get("Content-Language") != "en, fr, es" || !strings.HasSuffix(meta.Header.Get("ETag"), `-fr"`) {
+		t.Fatalf("CSVW in French: %s, Content-Language %q, ETag %q", meta.Body, meta.Header.Get("Content-Language"), meta.Header.Get("ETag"))
+	}
+	h.do(req{method: http.MethodGet, path: "/v1/datasets/ds/releases/1/csv-metadata.json?lang=fr", header: map[string]string{"If-None-Match": meta.Header.Get("ETag")}}).
+		expect(t, http.StatusNotModified)
+	es := h.do(req{method: http.MethodGet, path: "/v1/datasets/ds/releases/1/csv-metadata.json", header: map[string]string{"Accept-Language": "es"}}).expect(t, http.StatusOK)
+	es.JSON(t, &csvw)
+	if !strings.HasSuffix(csvw.URL, "/files/observations.csv?lang=es") || csvw.Language != "en" {
+		t.Fatalf("CSVW in Spanish, which has no labels: url %q, dc:language %q", csvw.URL, csvw.Language)
+	}
+}
