@@ -296,9 +296,9 @@ var datasetPageTemplate = template.Must(template.New("dataset").Parse(`<!doctype
 </dl>
 {{with .Latest}}<h2>Release {{.Number}}</h2>
 <p>{{.Notes}} {{.Rows}} records, as of {{.AsOf.Format "2006-01-02 15:04:05 UTC"}}.</p>
-<table><tr><th>File</th><th>Bytes</th><th>SHA-256</th></tr>
-{{range .Files}}<tr><td><a href="{{$.Base}}{{.Href}}">{{.Name}}</a></td><td>{{.Bytes}}</td><td><code>{{.SHA256}}</code></td></tr>
-{{end}}</table>{{else}}<p>No release yet.</p>{{end}}
+<table><tr><th>File</th><th>Language</th><th>Bytes</th><th>SHA-256</th></tr>
+{{range .Files}}{{$name := .Name}}{{range .Languages}}<tr><td><a href="{{$.Base}}{{.Href}}" hreflang="{{.Language}}">{{$name}}</a></td><td>{{.Language}}</td><td>{{.Bytes}}</td><td><code>{{.SHA256}}</code></td></tr>
+{{end}}{{end}}</table>{{else}}<p>No release yet.</p>{{end}}
 </body></html>
 `))
 

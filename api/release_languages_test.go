@@ -289,6 +289,10 @@ func TestCatalogsOfTranslatedRelease(t *testing.T) {
 		t.Fatalf("the French CSV's resource: %+v", fr)
 	}
 
+	page := h.do(req{method: http.MethodGet, path: "/v1/datasets/ds?format=html"}).expect(t, http.StatusOK)
+	if !strings.Contains(string(page.Body), frCSV.Href+`" hreflang="fr"`) {
+		t.Fatalf("the dataset's page lacks the French CSV: %s", page.Body)
+	}
 	cat := h.do(req{method: http.MethodGet, path: "/v1/catalog"}).expect(t, http.StatusOK)
 	if !strings.Contains(string(cat.Body), frCSV.Href) || !strings.Contains(string(cat.Body), frCSV.SHA256) ||
 		!strings.Contains(string(cat.Body), "/language/FRA") {
