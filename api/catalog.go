@@ -188,12 +188,16 @@ func (h *handlers) getCSVMetadata(ctx context.Context, in *ReleasePathInput) (*h
 	if err != nil {
 		return nil, err
 	}
-	return respondJSONDoc("application/csvm+json", licenseLink(r.Metadata.License), catalog.CSVW(h.publicBase, *d, *r, cols))
+	// The metadata of the CSV in the language asked for: its url asks for that language.
+	doc := catalog.CSVW(h.publicBase, *d, *r, cols, fileLanguage(ctx))
+	return respondJSONDoc("application/csvm+json", licenseLink(r.Metadata.License), doc, contentLanguage(domain.LanguageAll))
 }
 
 // respondJSONDoc answers with a catalog document, tagged by its digest. The documents change
-// with every dataset and release they show, and are small: a digest is the honest ETag.
-func respondJSONDoc(mediaType, link string, doc any) (*huma.StreamResponse, error) {
+// with every dataset and release they show, and are small: a digest is the honest ETag. They
+// hold every language's texts; one that also depends on the language asked for says so with
+// its languages (Content-Language, which makes its ETag that language's, and Vary).
+func respondJSONDoc(mediaType, link string, doc any, languages ...string) (*huma.StreamResponse, error) {
 	body, err := httpx.JSONMarshal(doc)
 	if err != nil {
 		return nil, err
@@ -201,6 +205,9 @@ func respondJSONDoc(mediaType, link string, doc any) (*huma.StreamResponse, erro
 	sum := sha256.Sum256(body)
 	tag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
+		if len(languages) > 0 {
+			hc.SetHeader("Content-Language", strings.Join(languages, ", "))
+		}
 		if notModified(hc.Header("If-None-Match"), tag) {
 			hc.SetHeader("ETag", tag)
 			hc.SetStatus(http.StatusNotModified)
@@ -289,9 +296,9 @@ var datasetPageTemplate = template.Must(template.New("dataset").Parse(`<!doctype
 </dl>
 {{with .Latest}}<h2>Release {{.Number}}</h2>
 <p>{{.Notes}} {{.Rows}} records, as of {{.AsOf.Format "2006-01-02 15:04:05 UTC"}}.</p>
-<table><tr><th>File</th><th>Bytes</th><th>SHA-256</th></tr>
-{{range .Files}}<tr><td><a href="{{$.Base}}{{.Href}}">{{.Name}}</a></td><td>{{.Bytes}}</td><td><code>{{.SHA256}}</code></td></tr>
-{{end}}</table>{{else}}<p>No release yet.</p>{{end}}
+<table><tr><th>File</th><th>Language</th><th>Bytes</th><th>SHA-256</th></tr>
+{{range .Files}}{{$name := .Name}}{{range .Languages}}<tr><td><a href="{{$.Base}}{{.Href}}" hreflang="{{.Language}}">{{$name}}</a></td><td>{{.Language}}</td><td>{{.Bytes}}</td><td><code>{{.SHA256}}</code></td></tr>
+{{end}}{{end}}</table>{{else}}<p>No release yet.</p>{{end}}
 </body></html>
 `))
 

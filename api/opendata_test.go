@@ -246,7 +246,7 @@ func TestReleaseFiles(t *testing.T) {
 		if hex.EncodeToString(sum[:]) != f.SHA256 || int64(len(res.Body)) != f.Bytes {
 			t.Fatalf("%s: %d bytes with SHA-256 %x; the release says %d, %s", f.Name, len(res.Body), sum, f.Bytes, f.SHA256)
 		}
-		if res.Header.Get("ETag") != `"`+f.SHA256+`"` || res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
+		if res.Header.Get("ETag") != `"`+f.SHA256+`-en"` || res.Header.Get("Content-Language") != "en" || res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
 			res.Header.Get("Accept-Ranges") != "bytes" || res.Header.Get("Content-Length") != strconv.FormatInt(f.Bytes, 10) ||
 			!strings.Contains(res.Header.Get("Link"), `<https://spdx.org/licenses/CC-BY-4.0>; rel="license"`) {
 			t.Fatalf("%s: headers %v", f.Name, res.Header)
@@ -258,7 +258,7 @@ func TestReleaseFiles(t *testing.T) {
 	}
 	csvPath := rel.Files[0].Href
 	full := whole["observations.csv"]
-	etag := `"` + rel.Files[0].SHA256 + `"`
+	etag := `"` + rel.Files[0].SHA256 + `-en"` // the file's SHA-256, asked for in English
 
 	// Resume a cut download: the first part, then the rest from where it stopped.
 	cut := int64(len(full) / 3)

@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 
 	"github.com/uclg-digital-cities/digitalcities/api/httpx"
+	"github.com/uclg-digital-cities/digitalcities/internal/catalog"
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 	"github.com/uclg-digital-cities/digitalcities/internal/postgres"
 )
@@ -21,8 +22,8 @@ type ReleaseFileInput struct {
 	ReleasePathInput
 	Name           string `path:"name" maxLength:"100" pattern:"^[a-z_]+\\.(csv|ndjson|json|xlsx|parquet)$" doc:"The file's name, as the release lists it." example:"observations.csv"`
 	Range          string `header:"Range" maxLength:"200" doc:"One byte range (bytes=first-last, bytes=first- or bytes=-suffix), to resume a download: 206 with that part." example:"bytes=1048576-"`
-	IfRange        string `header:"If-Range" maxLength:"200" doc:"The ETag you resume against; the range is honoured only if it still matches (release files never change, so it does)." example:"\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\""`
-	IfNoneMatch    string `header:"If-None-Match" maxLength:"200" doc:"The ETag you hold; 304 when it matches." example:"\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\""`
+	IfRange        string `header:"If-Range" maxLength:"200" doc:"The ETag you resume against, as the download in the same language gave it; the range is honoured only if it still matches (release files never change, so it does)." example:"\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08-fr\""`
+	IfNoneMatch    string `header:"If-None-Match" maxLength:"200" doc:"The ETag you hold; 304 when it matches." example:"\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08-fr\""`
 	AcceptEncoding string `header:"Accept-Encoding" maxLength:"500" doc:"gzip compresses CSV, NDJSON and JSON files on the way (not with Range)." example:"gzip"`
 }
 
@@ -33,11 +34,12 @@ func releaseFileResponses() map[string]*huma.Response {
 	}
 	headers := func() map[string]*huma.Param {
 		return map[string]*huma.Param{
-			"ETag":           str("The file's SHA-256 in hex, quoted; weak (W/) when gzip-encoded on the way."),
-			"Cache-Control":  str("public, max-age=31536000, immutable: release files never change."),
-			"Accept-Ranges":  str("bytes"),
-			"Content-Length": str("The size of the body."),
-			"Link":           str("The dataset's licence, rel=\"license\"."),
+			"ETag":             str("The SHA-256 in hex of the version sent, then the language asked for, quoted (\"9f86…0a08-fr\"; none with lang=all); weak (W/) when gzip-encoded on the way."),
+			"Content-Language": str("The language of the file's labels: the one asked for, or en when the release has no labels in it (and with lang=all)."),
+			"Cache-Control":    str("public, max-age=31536000, immutable: release files never change."),
+			"Accept-Ranges":    str("bytes"),
+			"Content-Length":   str("The size of the body."),
+			"Link":             str("The dataset's licence, rel=\"license\"."),
 		}
 	}
 	content := func() map[string]*huma.MediaType {
@@ -133,8 +135,25 @@ func compressible(format string) bool {
 	return format == "csv" || format == "ndjson" || format == "json"
 }
 
+// fileLanguage is the language of the file version a request asks for: its language, or
+// English for lang=all, since a file holds one version of each label.
+func fileLanguage(ctx context.Context) string {
+	if lang := languageOf(ctx); domain.IsLanguage(lang) {
+		return lang
+	}
+	return "en"
+}
+
+// ifRangeMatches reports whether an If-Range entity tag names the file version whose strong
+// tag is strong: the tag the download gave, which carries the language asked for (none with
+// lang=all), or the plain tag. A weak tag never matches (RFC 9110, 13.1.5).
+func ifRangeMatches(ifRange, strong, lang string) bool {
+	plain, tagLang := tagLanguage(strings.TrimSpace(ifRange))
+	return plain == strong && (tagLang == "" || tagLang == lang)
+}
+
 func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*huma.StreamResponse, error) {
-	f, err := h.db.GetReleaseFile(ctx, in.Slug, in.Number, in.Name)
+	f, err := h.db.GetReleaseFile(ctx, in.Slug, in.Number, in.Name, fileLanguage(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +168,7 @@ func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*h
 		return nil, &notModifiedError{etag: tag}
 	}
 	var rng *byteRange
-	if in.IfRange == "" || in.IfRange == strong {
+	if in.IfRange == "" || ifRangeMatches(in.IfRange, strong, languageOf(ctx)) {
 		if rng, err = parseRange(in.Range, f.Bytes); err != nil {
 			return nil, &rangeError{size: f.Bytes, err: err}
 		}
@@ -161,14 +180,20 @@ func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*h
 		_, w := humachi.Unwrap(hc)
 		hd := w.Header()
 		hd.Set("Content-Type", f.MediaType)
+		hd.Set("Content-Language", f.Language) // the ETag then takes the language asked for, and Vary Accept-Language
 		hd.Set("ETag", tag)
 		hd.Set("Cache-Control", releaseCache)
 		hd.Set("Accept-Ranges", "bytes")
 		hd.Set("Last-Modified", f.CreatedAt.UTC().Format(http.TimeFormat))
-		hd.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%d-%s"`, in.Slug, in.Number, f.Name))
+		name := f.Name
+		if f.Language != "en" { // observations.fr.csv beside observations.csv
+			base, ext, _ := strings.Cut(f.Name, ".")
+			name = base + "." + f.Language + "." + ext
+		}
+		hd.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%d-%s"`, in.Slug, in.Number, name))
 		link := licenseLink(f.License)
-		if f.Format == "csv" { // where CSV on the Web processors look for the CSV's metadata
-			link += fmt.Sprintf(`, </v1/datasets/%s/releases/%d/csv-metadata.json>; rel="describedby"; type="application/csvm+json"`, in.Slug, in.Number)
+		if f.Format == "csv" { // where CSV on the Web processors look for the CSV's metadata: for this URL's
+			link += `, <` + catalog.CSVWURL("", in.Slug, in.Number, fileLanguage(ctx)) + `>; rel="describedby"; type="application/csvm+json"`
 		}
 		hd.Set("Link", link)
 		if compressible(f.Format) {

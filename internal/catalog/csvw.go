@@ -4,13 +4,17 @@ import (
 	"github.com/uclg-digital-cities/digitalcities/internal/domain"
 )
 
-// CSVWTable is the CSV on the Web (W3C) metadata of a release's CSV file: where the file is,
-// its title and licence, how it is written and the datatype of each column.
+// CSVWTable is the CSV on the Web (W3C) metadata of a release's CSV file in one language:
+// where the file is, the language of its labels, its title and description in every language,
+// its licence, how it is written and the datatype of each column.
 type CSVWTable struct {
-	Context     string      `json:"@context"`
+	// Context is CSVW's, with English as the default language of the metadata's plain texts
+	// (the columns' titles and descriptions).
+	Context     []any       `json:"@context"`
 	URL         string      `json:"url"`
-	Title       string      `json:"dc:title"`
-	Description string      `json:"dc:description"`
+	Language    string      `json:"dc:language"`
+	Title       []Node      `json:"dc:title"`
+	Description []Node      `json:"dc:description"`
 	Publisher   string      `json:"dc:publisher"`
 	License     Node        `json:"dc:license"`
 	Modified    Node        `json:"dc:modified"`
@@ -57,14 +61,23 @@ var csvwDatatypes = map[domain.ColumnType]string{
 const anyComment = "A number, a boolean (true or false) or a text, depending on the row: read as text, " +
 	"then typed by the row's indicator."
 
-// CSVW returns the CSV on the Web metadata of the CSV file of release r of dataset d, whose
-// columns are cols.
-func CSVW(base string, d domain.Dataset, r domain.Release, cols []domain.Column) CSVWTable {
+// CSVW returns the CSV on the Web metadata of the CSV file in lang (en, fr or es) of release r
+// of dataset d, whose columns are cols. The file's URL asks for lang; its labels are in lang
+// when the release has a version in it, else in English, as dc:language says.
+func CSVW(base string, d domain.Dataset, r domain.Release, cols []domain.Column, lang string) CSVWTable {
+	file := csvFile(r)
+	labels := "en"
+	for _, v := range file.Languages {
+		if v.Language == lang {
+			labels = lang
+		}
+	}
 	t := CSVWTable{
-		Context:     "http://www.w3.org/ns/csvw",
-		URL:         FileURL(base, d.Slug, r.Number, csvFile(r)),
-		Title:       d.Title.EN,
-		Description: d.Description.EN,
+		Context:     []any{"http://www.w3.org/ns/csvw", map[string]string{"@language": "en"}},
+		URL:         FileURLIn(base, d.Slug, r.Number, file, lang),
+		Language:    labels,
+		Title:       texts(d.Title),
+		Description: texts(d.Description),
 		Publisher:   d.Publisher,
 		License:     iri(LicenseURL(d.License)),
 		Modified:    dateTime(r.CreatedAt),

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -12,15 +13,20 @@ import (
 // datatype, in the order of the CSV's columns.
 func TestCSVWStructure(t *testing.T) {
 	cols := observationColumns()
-	doc := roundTrip(t, CSVW(base, observations2019(), release1(), cols)).(map[string]any)
-	if doc["@context"] != "http://www.w3.org/ns/csvw" {
-		t.Errorf("@context %v", doc["@context"])
+	doc := roundTrip(t, CSVW(base, observations2019(), release1(), cols, "en")).(map[string]any)
+	if context, _ := doc["@context"].([]any); len(context) != 2 || context[0] != "http://www.w3.org/ns/csvw" ||
+		fmt.Sprint(context[1]) != "map[@language:en]" {
+		t.Errorf("@context %v, want CSVW's with English as the default language", doc["@context"])
 	}
 	if doc["url"] != datasetPage+"/releases/1/files/observations.csv" {
 		t.Errorf("url %v, want the release's CSV", doc["url"])
 	}
-	if doc["dc:title"] != "Smart Cities Study 2019: observations" {
-		t.Errorf("dc:title %v, want the English title", doc["dc:title"])
+	if titles, _ := doc["dc:title"].([]any); len(titles) != 3 ||
+		fmt.Sprint(titles[0]) != "map[@language:en @value:Smart Cities Study 2019: observations]" {
+		t.Errorf("dc:title %v, want the title in each language, English first", doc["dc:title"])
+	}
+	if doc["dc:language"] != "en" {
+		t.Errorf("dc:language %v", doc["dc:language"])
 	}
 	if license, _ := doc["dc:license"].(map[string]any); license["@id"] != "https://spdx.org/licenses/CC-BY-4.0" {
 		t.Errorf("dc:license %v", doc["dc:license"])
@@ -62,7 +68,7 @@ func TestCSVWDatatypes(t *testing.T) {
 		{Name: "updated_at", Type: domain.ColumnDateTime},
 		{Name: "value", Type: domain.ColumnAny},
 	}
-	table := CSVW(base, observations2019(), release1(), cols)
+	table := CSVW(base, observations2019(), release1(), cols, "en")
 	var types []string
 	for _, c := range table.TableSchema.Columns {
 		types = append(types, c.Datatype)
@@ -85,7 +91,7 @@ func TestCSVWDatatypes(t *testing.T) {
 // TestCSVWURL checks the metadata's URL, the one the release CSV's Link header names.
 func TestCSVWURL(t *testing.T) {
 	want := datasetPage + "/releases/1/csv-metadata.json"
-	if got := CSVWURL(base, "smart-governance-2019", release1()); got != want {
+	if got := CSVWURL(base, "smart-governance-2019", release1().Number, "en"); got != want {
 		t.Errorf("CSVWURL = %q, want %q", got, want)
 	}
 }

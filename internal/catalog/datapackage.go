@@ -10,7 +10,14 @@ import (
 
 // Package is a Frictionless Data Package (version 1 of the standard, and valid under version 2
 // where the two agree) describing one release: its licence, who publishes it, and each file as
-// a resource with its size, checksum and Table Schema.
+// a resource with its size, checksum and Table Schema, once per language it is written in.
+//
+// Languages follow the standard's Language Support recipe: the package's languages array lists
+// the languages of its data, English (the default, the descriptor's own) first, and each
+// resource's names its file's language first. The recipe's translated titles ({"": …, "fr": …})
+// would break the profiles of versions 1 and 2, where a title is a string: the package's title
+// and description are in English (the DCAT catalog carries every language's), and a French or
+// Spanish file's resource has its title in its own language.
 type Package struct {
 	Profile      string        `json:"profile"`
 	Name         string        `json:"name"`
@@ -21,6 +28,7 @@ type Package struct {
 	Version      string        `json:"version"`
 	Created      string        `json:"created"`
 	Keywords     []string      `json:"keywords,omitempty"`
+	Languages    []string      `json:"languages"`
 	Licenses     []License     `json:"licenses"`
 	Contributors []Contributor `json:"contributors"`
 	Resources    []Resource    `json:"resources"`
@@ -44,15 +52,18 @@ type Contributor struct {
 // Resource is one file of a release. Every file is a table; the CSV is also a tabular data
 // resource of version 1, which only CSV files can be, when its columns are known.
 type Resource struct {
-	Profile   string `json:"profile"`
-	Name      string `json:"name"`
-	Path      string `json:"path"`
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Format    string `json:"format"`
-	MediaType string `json:"mediatype"`
-	Encoding  string `json:"encoding,omitempty"`
-	Bytes     int64  `json:"bytes"`
+	Profile string `json:"profile"`
+	Name    string `json:"name"`
+	Path    string `json:"path"`
+	Type    string `json:"type"`
+	// Languages names the language of the file's labels first, then English, which a label
+	// that is not translated is in.
+	Languages []string `json:"languages"`
+	Title     string   `json:"title"`
+	Format    string   `json:"format"`
+	MediaType string   `json:"mediatype"`
+	Encoding  string   `json:"encoding,omitempty"`
+	Bytes     int64    `json:"bytes"`
 	// Hash is "sha256:" and the file's SHA-256 in hex.
 	Hash    string       `json:"hash,omitempty"`
 	Dialect *Dialect     `json:"dialect,omitempty"`
@@ -112,6 +123,7 @@ func DataPackage(base string, d domain.Dataset, r domain.Release, cols []domain.
 		Version:     fmt.Sprintf("%d.0.0", r.Number),
 		Created:     timestamp(r.CreatedAt),
 		Keywords:    d.Keywords,
+		Languages:   releaseLanguages(r),
 		Licenses:    []License{packageLicense(d.License)},
 		Contributors: []Contributor{
 			{Title: d.Publisher, Role: "publisher"},
@@ -120,20 +132,31 @@ func DataPackage(base string, d domain.Dataset, r domain.Release, cols []domain.
 	}
 	schema := tableSchema(cols)
 	for _, f := range r.Files {
-		p.Resources = append(p.Resources, resource(base, d, r, f, schema))
+		for _, v := range versions(f) {
+			p.Resources = append(p.Resources, resource(base, d, r, f, v, schema))
+		}
 	}
 	return p
 }
 
-// resource describes one file of a release.
-func resource(base string, d domain.Dataset, r domain.Release, f domain.ReleaseFile, schema *TableSchema) Resource {
+// resource describes one file of a release in one language: the language of its labels.
+func resource(base string, d domain.Dataset, r domain.Release, f domain.ReleaseFile, v domain.ReleaseFileLanguage, schema *TableSchema) Resource {
+	path := FileURLIn(base, d.Slug, r.Number, f, v.Language)
+	name, languages := f.Name, []string{"en"}
+	if v.Language != "en" { // observations.fr.csv
+		stem, ext, _ := strings.Cut(f.Name, ".")
+		name, languages = stem+"."+v.Language+"."+ext, []string{v.Language, "en"}
+	}
+	f = version(f, v)
 	format := formatOf(f)
+	title, _ := d.Title.In(v.Language)
 	res := Resource{
 		Profile:   "data-resource",
-		Name:      frictionlessName(f.Name),
-		Path:      FileURL(base, d.Slug, r.Number, f),
+		Name:      frictionlessName(name),
+		Path:      path,
 		Type:      "table",
-		Title:     fmt.Sprintf("%s (%s)", d.Title.EN, format.label),
+		Languages: languages,
+		Title:     fmt.Sprintf("%s (%s)", title, format.label),
 		Format:    f.Format,
 		MediaType: mediaType(f),
 		Bytes:     f.Bytes,

@@ -106,20 +106,33 @@ func dcatDataset(base string, e Entry) Node {
 		}
 		distributions := make([]Node, 0, len(r.Files))
 		for _, f := range r.Files {
-			distributions = append(distributions, dcatDistribution(base, d, *r, f))
+			for _, v := range versions(f) {
+				distributions = append(distributions, dcatDistribution(base, d, *r, f, v))
+			}
 		}
 		n["dcat:distribution"] = distributions
+		var languages []Node
+		for _, l := range releaseLanguages(*r) {
+			languages = append(languages, iri(euLanguages[l]))
+		}
+		n["dct:language"] = languages
 	}
 	return n
 }
 
-// dcatDistribution describes one file of a release.
-func dcatDistribution(base string, d domain.Dataset, r domain.Release, f domain.ReleaseFile) Node {
-	fileURL := FileURL(base, d.Slug, r.Number, f)
+// dcatDistribution describes one file of a release in one language: the language of its labels.
+func dcatDistribution(base string, d domain.Dataset, r domain.Release, f domain.ReleaseFile, v domain.ReleaseFileLanguage) Node {
+	fileURL := FileURLIn(base, d.Slug, r.Number, f, v.Language)
+	f = version(f, v)
 	format := formatOf(f)
+	title := f.Name
+	if v.Language != "en" {
+		title += " (" + languageNames[v.Language] + ")"
+	}
 	n := Node{
 		"@type":            "dcat:Distribution",
-		"dct:title":        f.Name,
+		"dct:title":        title,
+		"dct:language":     iri(euLanguages[v.Language]),
 		"dcat:accessURL":   iri(fileURL),
 		"dcat:downloadURL": iri(fileURL),
 		"dcat:byteSize":    typed(strconv.FormatInt(f.Bytes, 10), "xsd:nonNegativeInteger"),

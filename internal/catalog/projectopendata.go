@@ -147,7 +147,7 @@ func podDistribution(base, slug string, r domain.Release, f domain.ReleaseFile) 
 		DescribedByType: "application/json",
 	}
 	if f.Format == "csv" {
-		p.DescribedBy, p.DescribedByType = CSVWURL(base, slug, r), "application/csvm+json"
+		p.DescribedBy, p.DescribedByType = CSVWURL(base, slug, r.Number, "en"), "application/csvm+json"
 	}
 	return p
 }

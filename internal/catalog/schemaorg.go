@@ -8,7 +8,10 @@ import (
 )
 
 // SchemaOrgDataset is a dataset described with schema.org's Dataset type, as JSON-LD: what
-// dataset search engines read on a dataset's page. Texts are in English.
+// dataset search engines read on a dataset's page. Its name and description are the English
+// ones, plain texts, as search engines read them (schema.org's name is a Text; the DCAT catalog
+// carries every language's); inLanguage lists the languages its files are written in, and each
+// file's version in a language is a download of its own.
 type SchemaOrgDataset struct {
 	Context             string         `json:"@context"`
 	Type                string         `json:"@type"`
@@ -24,6 +27,7 @@ type SchemaOrgDataset struct {
 	TemporalCoverage    string         `json:"temporalCoverage,omitempty"`
 	SpatialCoverage     *Place         `json:"spatialCoverage,omitempty"`
 	Version             string         `json:"version,omitempty"`
+	InLanguage          []string       `json:"inLanguage,omitempty"`
 	DateModified        string         `json:"dateModified"`
 	IsAccessibleForFree bool           `json:"isAccessibleForFree"`
 	Catalog             DataCatalog    `json:"includedInDataCatalog"`
@@ -58,6 +62,8 @@ type DataDownload struct {
 	// ContentSize is the file's size in bytes, such as "183220 B".
 	ContentSize string `json:"contentSize"`
 	SHA256      string `json:"sha256,omitempty"`
+	// InLanguage is the language of the file's labels (BCP 47).
+	InLanguage string `json:"inLanguage"`
 }
 
 // SchemaOrg returns dataset d as a schema.org Dataset, with the files of its newest release
@@ -87,15 +93,23 @@ func SchemaOrg(base string, d domain.Dataset, latest *domain.Release) SchemaOrgD
 	}
 	if latest != nil {
 		s.Version = strconv.Itoa(latest.Number)
+		s.InLanguage = releaseLanguages(*latest)
 		for _, f := range latest.Files {
-			s.Distribution = append(s.Distribution, DataDownload{
-				Type:           "DataDownload",
-				Name:           f.Name,
-				ContentURL:     FileURL(base, d.Slug, latest.Number, f),
-				EncodingFormat: mediaType(f),
-				ContentSize:    fmt.Sprintf("%d B", f.Bytes),
-				SHA256:         f.SHA256,
-			})
+			for _, v := range versions(f) {
+				name := f.Name
+				if v.Language != "en" {
+					name += " (" + languageNames[v.Language] + ")"
+				}
+				s.Distribution = append(s.Distribution, DataDownload{
+					Type:           "DataDownload",
+					Name:           name,
+					ContentURL:     FileURLIn(base, d.Slug, latest.Number, f, v.Language),
+					EncodingFormat: mediaType(f),
+					ContentSize:    fmt.Sprintf("%d B", v.Bytes),
+					SHA256:         v.SHA256,
+					InLanguage:     v.Language,
+				})
+			}
 		}
 	}
 	return s

@@ -25,16 +25,32 @@ func FileURL(base, slug string, number int, f domain.ReleaseFile) string {
 	return ReleaseURL(base, slug, number) + "/files/" + url.PathEscape(f.Name)
 }
 
+// FileURLIn is the URL of a release file's version in lang: FileURL for English, else with
+// ?lang=fr or ?lang=es (served the English file when the release has no labels in lang).
+func FileURLIn(base, slug string, number int, f domain.ReleaseFile, lang string) string {
+	return FileURL(base, slug, number, f) + langQuery(lang)
+}
+
+// langQuery is the query string that asks for lang: none for English, the default.
+func langQuery(lang string) string {
+	if lang == "" || lang == "en" {
+		return ""
+	}
+	return "?lang=" + url.QueryEscape(lang)
+}
+
 // DataPackageURL is a release's Frictionless data package:
 // {base}/v1/datasets/{slug}/releases/{n}/datapackage.json.
 func DataPackageURL(base, slug string, number int) string {
 	return ReleaseURL(base, slug, number) + "/datapackage.json"
 }
 
-// CSVWURL is the CSV on the Web metadata of a release's CSV: {base}/v1/datasets/{slug}/releases/{n}/csv-metadata.json,
-// which the CSV's Link header (rel="describedby") names for CSVW processors.
-func CSVWURL(base, slug string, r domain.Release) string {
-	return ReleaseURL(base, slug, r.Number) + "/csv-metadata.json"
+// CSVWURL is the CSV on the Web metadata of a release's CSV in lang:
+// {base}/v1/datasets/{slug}/releases/{n}/csv-metadata.json, with ?lang=fr or ?lang=es for
+// those languages' CSV, which the CSV's Link header (rel="describedby") names for CSVW
+// processors.
+func CSVWURL(base, slug string, number int, lang string) string {
+	return ReleaseURL(base, slug, number) + "/csv-metadata.json" + langQuery(lang)
 }
 
 // CatalogURL is the first page of the DCAT catalog: {base}/v1/catalog.

@@ -140,6 +140,18 @@ type ReleaseFile struct {
 	Bytes     int64  `json:"bytes" db:"bytes" minimum:"0" maximum:"9007199254740991" example:"183220"`
 	SHA256    string `json:"sha256" db:"sha256" maxLength:"64" pattern:"^[0-9a-f]{64}$" example:"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" doc:"The SHA-256 of the file's bytes, in hex; also its ETag."`
 	Href      string `json:"href" db:"-" maxLength:"500" pattern:"^/v1/[A-Za-z0-9/._-]+$" example:"/v1/datasets/smart-governance-2019/releases/1/files/observations.csv" doc:"The file's path in this API."`
+	// Languages are the versions of the file, English first: the fields above are the English
+	// one's. A language that is not listed has no translated label in the release, and is
+	// served the English file.
+	Languages []ReleaseFileLanguage `json:"languages" db:"-" minItems:"1" maxItems:"3" doc:"The file's versions by language, English first (the file's own bytes, sha256 and href are the English one's). The labels (names, titles) are in the version's language, English where a text is not translated; column names, slugs and codes never change. A language not listed has no translated label in this release: its lang is served the English file, with Content-Language: en."`
+}
+
+// ReleaseFileLanguage is one language's version of a release file.
+type ReleaseFileLanguage struct {
+	Language string `json:"language" enum:"en,fr,es" example:"fr" doc:"The language of the file's labels."`
+	Bytes    int64  `json:"bytes" minimum:"0" maximum:"9007199254740991" example:"184016"`
+	SHA256   string `json:"sha256" maxLength:"64" pattern:"^[0-9a-f]{64}$" example:"2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae" doc:"The SHA-256 of this version's bytes, in hex; also its ETag (with the language that asked for it)."`
+	Href     string `json:"href" maxLength:"500" pattern:"^/v1/[A-Za-z0-9/._-]+\\?lang=(en|fr|es)$" example:"/v1/datasets/smart-governance-2019/releases/1/files/observations.csv?lang=fr" doc:"This version's path in this API."`
 }
 
 // ReleaseFormats are the formats every release is written in, with their media types.

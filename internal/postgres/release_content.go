@@ -3,6 +3,8 @@ package postgres
 import (
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -12,10 +14,48 @@ import (
 
 // releaseTable is what a release of one kind of record holds: its columns, labelled for people
 // as well as machines (names, countries, codes and units beside the slugs), and the query that
-// reads them. An Any column takes three SQL columns: its number, its boolean and its text.
+// reads them: SELECT columns FROM from WHERE where(content) ORDER BY order. An Any column takes
+// three SQL columns: its number, its boolean and its text. The labels (names, titles) come
+// from texts ({en, fr, es} jsonb), listed in labels, and are written in the file's language.
 type releaseTable struct {
 	columns []domain.Column
-	query   func(c domain.DatasetContent) (string, []any)
+	// selectList is the SELECT list; label(text) is the SQL of a label from the jsonb text.
+	selectList func(label func(text string) string) string
+	from       string
+	where      func(c domain.DatasetContent, args *queryArgs) []string
+	order      string
+	labels     []string
+}
+
+// inLanguage is how a release column describes a label: in the file's language.
+const inLanguage = ", in the file's language (English where it is not translated)."
+
+// query returns the SQL that reads the rows of a release of content, with its labels in lang.
+// English reads the texts' English version directly: it is always there.
+func (t releaseTable) query(c domain.DatasetContent, lang string) (string, []any) {
+	var args queryArgs
+	where := t.where(c, &args)
+	label := func(text string) string { return text + "->>'en'" }
+	if lang != "en" {
+		p := args.add(lang)
+		label = func(text string) string { return "text_in(" + text + ", " + p + ")" }
+	}
+	return "SELECT " + t.selectList(label) + " FROM " + t.from + whereClause(where) + " ORDER BY " + t.order, args
+}
+
+// translatedQuery returns the SQL that says whether some label of the rows of a release of
+// content has a version in lang: one EXISTS per label, each of which the planner can start
+// from the few translated names rather than from the rows.
+func (t releaseTable) translatedQuery(c domain.DatasetContent, lang string) (string, []any) {
+	var args queryArgs
+	where := t.where(c, &args)
+	p := args.add(lang)
+	exists := make([]string, 0, len(t.labels))
+	for _, text := range t.labels {
+		cond := append(slices.Clip(where), "text_has("+text+", "+p+")")
+		exists = append(exists, "EXISTS (SELECT 1 FROM "+t.from+whereClause(cond)+")")
+	}
+	return "SELECT " + strings.Join(exists, " OR "), args
 }
 
 func col(name, title, description string, t domain.ColumnType, required bool, enum ...string) domain.Column {
@@ -38,10 +78,10 @@ var releaseTables = map[string]releaseTable{
 			col("id", "Observation id", "The observation's id in the API (/v1/observations/{id}).", domain.ColumnInteger, true),
 			col("indicator", "Indicator", "The indicator's slug.", domain.ColumnString, true),
 			col("indicator_code", "Indicator code", "The indicator's code in its framework.", domain.ColumnString, true),
-			col("indicator_name", "Indicator name", "The indicator's name, in English.", domain.ColumnString, true),
+			col("indicator_name", "Indicator name", "The indicator's name"+inLanguage, domain.ColumnString, true),
 			col("unit", "Unit", "The unit of the value, when it has one.", domain.ColumnString, false),
 			col("city", "City", "The city's slug.", domain.ColumnString, true),
-			col("city_name", "City name", "The city's name, in English.", domain.ColumnString, true),
+			col("city_name", "City name", "The city's name"+inLanguage, domain.ColumnString, true),
 			colCountry,
 			col("year", "Year", "The period the value describes.", domain.ColumnInteger, true),
 			col("edition", "Study edition", "The Smart Cities Study edition the value comes from, if any.", domain.ColumnInteger, false),
@@ -53,10 +93,18 @@ var releaseTables = map[string]releaseTable{
 			col("footnote", "Footnote", "A note on the value.", domain.ColumnString, false),
 			colProvenance, colVerification, colVersion, colUpdatedAt,
 		},
-		query: func(c domain.DatasetContent) (string, []any) {
-			var where []string
-			var args queryArgs
-			where = append(where, "o.provenance = ANY ("+args.add(pq.Array(c.Provenances()))+")")
+		selectList: func(label func(string) string) string {
+			return `o.id, o.indicator, i.code, ` + label("i.name") + `, i.unit, o.city, ` + label("c.name") + `, c.country, o.year, o.edition,
+				CASE WHEN i.value_type IN ('ordinal', 'text') THEN NULL ELSE o.value_number END,
+				o.value_boolean,
+				CASE WHEN i.value_type IN ('ordinal', 'text') THEN o.value_text END,
+				i.value_type, o.status, o.quality, o.source, o.footnote, o.provenance, o.verification, o.version, o.updated_at`
+		},
+		from: `observations o
+				JOIN indicators i ON i.slug = o.indicator
+				JOIN cities c ON c.slug = o.city`,
+		where: func(c domain.DatasetContent, args *queryArgs) []string {
+			where := []string{"o.provenance = ANY (" + args.add(pq.Array(c.Provenances())) + ")"}
 			if c.Edition != nil {
 				where = append(where, "o.edition = "+args.add(*c.Edition))
 			}
@@ -69,20 +117,15 @@ var releaseTables = map[string]releaseTable{
 			if len(c.Indicators) > 0 {
 				where = append(where, "o.indicator = ANY ("+args.add(pq.Array(c.Indicators))+")")
 			}
-			return `SELECT o.id, o.indicator, i.code, i.name->>'en', i.unit, o.city, c.name->>'en', c.country, o.year, o.edition,
-				CASE WHEN i.value_type IN ('ordinal', 'text') THEN NULL ELSE o.value_number END,
-				o.value_boolean,
-				CASE WHEN i.value_type IN ('ordinal', 'text') THEN o.value_text END,
-				i.value_type, o.status, o.quality, o.source, o.footnote, o.provenance, o.verification, o.version, o.updated_at
-				FROM observations o
-				JOIN indicators i ON i.slug = o.indicator
-				JOIN cities c ON c.slug = o.city` + whereClause(where) + ` ORDER BY o.id`, args
+			return where
 		},
+		order:  "o.id",
+		labels: []string{"i.name", "c.name"},
 	},
 	"cities": {
 		columns: []domain.Column{
 			col("slug", "City", "The city's slug.", domain.ColumnString, true),
-			col("name", "Name", "The city's name, in English.", domain.ColumnString, true),
+			col("name", "Name", "The city's name"+inLanguage, domain.ColumnString, true),
 			colCountry,
 			col("section", "UCLG section", "The UCLG regional section.", domain.ColumnString, true, "africa", "asia_pacific", "eurasia", "europe", "middle_east_west_asia", "latin_america", "north_america"),
 			col("metropolis_member", "Metropolis member", "Whether the city is a member of Metropolis; empty when not known.", domain.ColumnBoolean, false),
@@ -96,17 +139,20 @@ var releaseTables = map[string]releaseTable{
 			col("cop_role", "Community role", "The city's role in the Community of Practice.", domain.ColumnString, false, "chair", "vice_chair", "member"),
 			colProvenance, colVersion, colUpdatedAt,
 		},
-		query: func(c domain.DatasetContent) (string, []any) {
-			var where []string
-			var args queryArgs
-			where = append(where, "provenance = ANY ("+args.add(pq.Array(c.Provenances()))+")")
+		selectList: func(label func(string) string) string {
+			return `slug, ` + label("name") + `, country, section, metropolis_member, population, population_year, latitude,
+				longitude, website, open_data_portal, cop_member, cop_role, provenance, version, updated_at`
+		},
+		from: "cities",
+		where: func(c domain.DatasetContent, args *queryArgs) []string {
+			where := []string{"provenance = ANY (" + args.add(pq.Array(c.Provenances())) + ")"}
 			if len(c.Cities) > 0 {
 				where = append(where, "slug = ANY ("+args.add(pq.Array(c.Cities))+")")
 			}
-			return `SELECT slug, name->>'en', country, section, metropolis_member, population, population_year, latitude,
-				longitude, website, open_data_portal, cop_member, cop_role, provenance, version, updated_at
-				FROM cities` + whereClause(where) + ` ORDER BY slug`, args
+			return where
 		},
+		order:  "slug",
+		labels: []string{"name"},
 	},
 	"indicators": {
 		columns: []domain.Column{
@@ -114,62 +160,68 @@ var releaseTables = map[string]releaseTable{
 			col("framework", "Framework", "The framework's slug.", domain.ColumnString, true),
 			col("dimension", "Dimension", "The dimension's slug in its framework.", domain.ColumnString, true),
 			col("code", "Code", "The indicator's code in its framework.", domain.ColumnString, true),
-			col("name", "Name", "The indicator's name, in English.", domain.ColumnString, true),
-			col("description", "Description", "What the indicator measures, in English.", domain.ColumnString, false),
+			col("name", "Name", "The indicator's name"+inLanguage, domain.ColumnString, true),
+			col("description", "Description", "What the indicator measures"+inLanguage, domain.ColumnString, false),
 			col("value_type", "Value type", "How the indicator's values are typed.", domain.ColumnString, true, "numeric", "percentage", "count", "boolean", "ordinal", "text"),
 			col("unit", "Unit", "The unit of its values, when they have one.", domain.ColumnString, false),
 			col("direction", "Direction", "Whether higher or lower values are better.", domain.ColumnString, true, "higher_is_better", "lower_is_better", "none"),
 			col("status", "Status", "active, or retired (kept with its observations).", domain.ColumnString, true, "active", "retired"),
 			colProvenance, colVersion, colUpdatedAt,
 		},
-		query: func(c domain.DatasetContent) (string, []any) {
-			var where []string
-			var args queryArgs
-			where = append(where, "provenance = ANY ("+args.add(pq.Array(c.Provenances()))+")")
+		selectList: func(label func(string) string) string {
+			return `slug, framework, dimension, code, ` + label("name") + `, ` + label("description") + `, value_type, unit, direction,
+				status, provenance, version, updated_at`
+		},
+		from: "indicators",
+		where: func(c domain.DatasetContent, args *queryArgs) []string {
+			where := []string{"provenance = ANY (" + args.add(pq.Array(c.Provenances())) + ")"}
 			if c.Framework != "" {
 				where = append(where, "framework = "+args.add(c.Framework))
 			}
-			return `SELECT slug, framework, dimension, code, name->>'en', description->>'en', value_type, unit, direction,
-				status, provenance, version, updated_at
-				FROM indicators` + whereClause(where) + ` ORDER BY slug`, args
+			return where
 		},
+		order:  "slug",
+		labels: []string{"name", "description"},
 	},
 	"trend_adoption": {
 		columns: []domain.Column{
 			col("trend", "Trend", "The technology trend's slug.", domain.ColumnString, true),
-			col("trend_name", "Trend name", "The trend's name, in English.", domain.ColumnString, true),
+			col("trend_name", "Trend name", "The trend's name"+inLanguage, domain.ColumnString, true),
 			col("city", "City", "The city's slug.", domain.ColumnString, true),
-			col("city_name", "City name", "The city's name, in English.", domain.ColumnString, true),
+			col("city_name", "City name", "The city's name"+inLanguage, domain.ColumnString, true),
 			colCountry,
 			col("year", "Year", "The year the record describes.", domain.ColumnInteger, true),
 			col("stage", "Stage", "How far the city has adopted the trend.", domain.ColumnString, true, "none", "exploring", "pilot", "implementing", "scaled", "discontinued"),
 			col("priority", "Priority", "The priority the city gives the trend.", domain.ColumnString, false, "high", "medium", "low"),
-			col("example_project", "Example project", "A project that shows the adoption, in English.", domain.ColumnString, false),
+			col("example_project", "Example project", "A project that shows the adoption"+inLanguage, domain.ColumnString, false),
 			col("example_url", "Example URL", "A page about the example project.", domain.ColumnString, false),
 			col("source", "Source", "Where the record comes from.", domain.ColumnString, true),
 			colProvenance, colVerification, colVersion, colUpdatedAt,
 		},
-		query: func(c domain.DatasetContent) (string, []any) {
-			var where []string
-			var args queryArgs
-			where = append(where, "a.provenance = ANY ("+args.add(pq.Array(c.Provenances()))+")")
+		selectList: func(label func(string) string) string {
+			return `a.trend, ` + label("t.name") + `, a.city, ` + label("c.name") + `, c.country, a.year, a.stage, a.priority,
+				` + label("a.example_project") + `, a.example_url, a.source, a.provenance, a.verification, a.version, a.updated_at`
+		},
+		from: `trend_adoptions a
+				JOIN trends t ON t.slug = a.trend
+				JOIN cities c ON c.slug = a.city`,
+		where: func(c domain.DatasetContent, args *queryArgs) []string {
+			where := []string{"a.provenance = ANY (" + args.add(pq.Array(c.Provenances())) + ")"}
 			if c.Edition != nil {
 				where = append(where, "a.year = "+args.add(*c.Edition))
 			}
 			if len(c.Cities) > 0 {
 				where = append(where, "a.city = ANY ("+args.add(pq.Array(c.Cities))+")")
 			}
-			return `SELECT a.trend, t.name->>'en', a.city, c.name->>'en', c.country, a.year, a.stage, a.priority,
-				a.example_project->>'en', a.example_url, a.source, a.provenance, a.verification, a.version, a.updated_at
-				FROM trend_adoptions a
-				JOIN trends t ON t.slug = a.trend
-				JOIN cities c ON c.slug = a.city` + whereClause(where) + ` ORDER BY a.trend, a.city, a.year`, args
+			return where
 		},
+		order:  "a.trend, a.city, a.year",
+		labels: []string{"t.name", "c.name", "a.example_project"},
 	},
 	"events": {
 		columns: []domain.Column{
 			col("slug", "Event", "The event's slug.", domain.ColumnString, true),
-			col("title", "Title", "The event's title, in English.", domain.ColumnString, true),
+			col("title", "Title", "The event's title"+inLanguage, domain.ColumnString, true),
 			col("type", "Type", "What kind of event it is.", domain.ColumnString, true, "learning_event", "panel", "congress", "congress_session", "annual_event", "webinar", "workshop", "meeting", "other"),
 			col("status", "Status", "tbc, scheduled, postponed, moved_online, cancelled or completed.", domain.ColumnString, true, "tbc", "scheduled", "postponed", "moved_online", "cancelled", "completed"),
 			col("start", "Start", "When it starts, as precisely as known: 2019-11-13, 2020-03, 2020-Q2 or 2020; empty when unknown.", domain.ColumnString, false),
@@ -177,26 +229,29 @@ var releaseTables = map[string]releaseTable{
 			col("end", "End", "The last day, when known (YYYY-MM-DD).", domain.ColumnString, false),
 			col("online", "Online", "Whether it takes place online.", domain.ColumnBoolean, true),
 			col("city", "City", "The host city's slug.", domain.ColumnString, false),
-			col("city_name", "City name", "The host city's name, in English.", domain.ColumnString, false),
+			col("city_name", "City name", "The host city's name"+inLanguage, domain.ColumnString, false),
 			col("country", "Country", "Where it takes place, ISO 3166-1 alpha-2.", domain.ColumnString, false),
-			col("place", "Place", "The venue, in English.", domain.ColumnString, false),
+			col("place", "Place", "The venue"+inLanguage, domain.ColumnString, false),
 			col("parent", "Part of", "The slug of the event this one is part of (a congress session's congress).", domain.ColumnString, false),
 			colProvenance, colVersion, colUpdatedAt,
 		},
-		query: func(c domain.DatasetContent) (string, []any) {
-			var where []string
-			var args queryArgs
-			where = append(where, "e.provenance = ANY ("+args.add(pq.Array(c.Provenances()))+")")
+		selectList: func(label func(string) string) string {
+			return `e.slug, ` + label("e.title") + `, e.type, e.status, e.start_value, e.start_precision, e.end_date::text,
+				e.online, e.city, ` + label("c.name") + `, coalesce(e.country, c.country), ` + label("e.place") + `, e.parent, e.provenance,
+				e.version, e.updated_at`
+		},
+		from: `events e
+				LEFT JOIN cities c ON c.slug = e.city`,
+		where: func(c domain.DatasetContent, args *queryArgs) []string {
+			where := []string{"e.provenance = ANY (" + args.add(pq.Array(c.Provenances())) + ")"}
 			if len(c.Cities) > 0 {
 				cities := args.add(pq.Array(c.Cities))
 				where = append(where, "(e.city = ANY ("+cities+") OR EXISTS (SELECT 1 FROM event_cities ec WHERE ec.event = e.slug AND ec.city = ANY ("+cities+")))")
 			}
-			return `SELECT e.slug, e.title->>'en', e.type, e.status, e.start_value, e.start_precision, e.end_date::text,
-				e.online, e.city, c.name->>'en', coalesce(e.country, c.country), e.place->>'en', e.parent, e.provenance,
-				e.version, e.updated_at
-				FROM events e
-				LEFT JOIN cities c ON c.slug = e.city` + whereClause(where) + ` ORDER BY e.slug`, args
+			return where
 		},
+		order:  "e.slug",
+		labels: []string{"e.title", "c.name", "e.place"},
 	},
 }
 

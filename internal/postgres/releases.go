@@ -30,10 +30,12 @@ type ReleaseRows = releasefile.Rows
 type FileWriter func(format string, w io.Writer, table string, cols []domain.Column, rows ReleaseRows, created time.Time) (int64, error)
 
 // PublishRelease takes a new release of a dataset: its rows are read in one consistent
-// snapshot, once per format, and each file is written as it is produced, in chunks, so that
-// memory stays constant whatever the size. The files, the release and the dataset's new
-// latest_release are committed together, or nothing is. Releases of one dataset are taken one
-// at a time (the dataset's row is locked).
+// snapshot, once per format and language, and each file is written as it is produced, in
+// chunks, so that memory stays constant whatever the size. Every file is written in English;
+// in French and in Spanish only when some label of the rows has a version in that language,
+// else that language is served the English files. The files, the release and the dataset's
+// new latest_release are committed together, or nothing is. Releases of one dataset are
+// taken one at a time (the dataset's row is locked).
 func (db *DB) PublishRelease(ctx context.Context, caller domain.Caller, slug, notes string, write FileWriter) (*domain.Release, error) {
 	var out *domain.Release
 	err := db.inTx(ctx, caller, func(tx *sqlx.Tx) error {
@@ -67,16 +69,32 @@ func (db *DB) PublishRelease(ctx context.Context, caller domain.Caller, slug, no
 		}
 		r.AsOf = r.AsOf.UTC()
 		r.ChangesCursor = domain.ChangeCursor{Tx: tx64}.Encode()
-		for i, f := range domain.ReleaseFormats {
-			file, rows, err := writeReleaseFile(ctx, tx, snap, table, &r, f.Format, f.MediaType, write)
-			if err != nil {
-				return err
+		for _, lang := range domain.Languages {
+			if lang != "en" {
+				query, args := table.translatedQuery(r.Content, lang)
+				var translated bool
+				if err := snap.GetContext(ctx, &translated, query, args...); err != nil {
+					return err
+				}
+				if !translated {
+					continue // served the English files
+				}
 			}
-			if i > 0 && rows != r.Rows {
-				return fmt.Errorf("release %s/%d: %s has %d rows, %s %d", slug, number, f.Format, rows, domain.ReleaseFormats[0].Format, r.Rows)
+			for i, f := range domain.ReleaseFormats {
+				file, rows, err := writeReleaseFile(ctx, tx, snap, table, &r, f.Format, f.MediaType, lang, write)
+				if err != nil {
+					return err
+				}
+				if (lang != "en" || i > 0) && rows != r.Rows {
+					return fmt.Errorf("release %s/%d: %s (%s) has %d rows, %s (en) %d", slug, number, f.Format, lang, rows,
+						domain.ReleaseFormats[0].Format, r.Rows)
+				}
+				r.Rows = rows
+				if lang == "en" {
+					r.Files = append(r.Files, file)
+				}
+				r.Files[i].Languages = append(r.Files[i].Languages, domain.ReleaseFileLanguage{Language: lang, Bytes: file.Bytes, SHA256: file.SHA256})
 			}
-			r.Rows = rows
-			r.Files = append(r.Files, file)
 		}
 		if err := tx.GetContext(ctx, &r.CreatedAt, `
 			INSERT INTO releases (dataset, number, notes, rows, as_of, changes_cursor, content, metadata)
@@ -103,17 +121,17 @@ func (db *DB) PublishRelease(ctx context.Context, caller domain.Caller, slug, no
 	return out, err
 }
 
-// writeReleaseFile reads the table's rows in the snapshot and writes them in one format, chunk
-// by chunk, in tx.
+// writeReleaseFile reads the table's rows in the snapshot and writes them in one format, with
+// their labels in lang, chunk by chunk, in tx.
 func writeReleaseFile(ctx context.Context, tx *sqlx.Tx, snap *sqlx.Tx, table releaseTable, r *domain.Release,
-	format, mediaType string, write FileWriter) (domain.ReleaseFile, int64, error) {
+	format, mediaType, lang string, write FileWriter) (domain.ReleaseFile, int64, error) {
 	content, slug, number := r.Content, r.Dataset, r.Number
 	file := domain.ReleaseFile{Name: releaseFileName(content.Resource, format), Format: format, MediaType: mediaType}
 	var id int64
 	if err := tx.GetContext(ctx, &id, `SELECT nextval('release_files_id_seq')`); err != nil {
 		return file, 0, err
 	}
-	query, args := table.query(content)
+	query, args := table.query(content, lang)
 	rows, err := snap.QueryContext(ctx, query, args...)
 	if err != nil {
 		return file, 0, err
@@ -129,9 +147,9 @@ func writeReleaseFile(ctx context.Context, tx *sqlx.Tx, snap *sqlx.Tx, table rel
 	}
 	file.Bytes, file.SHA256 = w.size, hex.EncodeToString(w.hash.Sum(nil))
 	_, err = tx.ExecContext(ctx, `
-		INSERT INTO release_files (id, dataset, number, name, format, media_type, bytes, sha256, chunk_size)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		id, slug, number, file.Name, format, mediaType, file.Bytes, file.SHA256, ChunkSize)
+		INSERT INTO release_files (id, dataset, number, name, format, media_type, bytes, sha256, chunk_size, language)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		id, slug, number, file.Name, format, mediaType, file.Bytes, file.SHA256, ChunkSize, lang)
 	return file, n, err
 }
 
@@ -183,10 +201,14 @@ func (w *chunkWriter) flush() error {
 	return nil
 }
 
-// withReleaseHrefs fills the paths of a release's files.
+// withReleaseHrefs fills the paths of a release's files and of their languages' versions.
 func withReleaseHrefs(r *domain.Release) {
 	for i := range r.Files {
-		r.Files[i].Href = fmt.Sprintf("/v1/datasets/%s/releases/%d/files/%s", r.Dataset, r.Number, r.Files[i].Name)
+		f := &r.Files[i]
+		f.Href = fmt.Sprintf("/v1/datasets/%s/releases/%d/files/%s", r.Dataset, r.Number, f.Name)
+		for j := range f.Languages {
+			f.Languages[j].Href = f.Href + "?lang=" + f.Languages[j].Language
+		}
 	}
 }
 
@@ -235,14 +257,30 @@ func (db *DB) GetRelease(ctx context.Context, slug string, number int) (*domain.
 	return &r, nil
 }
 
+// releaseFiles reads a release's files: the English ones, each with its languages' versions.
 func (db *DB) releaseFiles(ctx context.Context, r *domain.Release) error {
 	r.AsOf, r.CreatedAt = r.AsOf.UTC(), r.CreatedAt.UTC()
-	err := db.reader(ctx).SelectContext(ctx, &r.Files, `
-		SELECT name, format, media_type, bytes, sha256 FROM release_files
+	var stored []struct {
+		domain.ReleaseFile
+		Language string `db:"language"`
+	}
+	err := db.reader(ctx).SelectContext(ctx, &stored, `
+		SELECT name, format, media_type, bytes, sha256, language FROM release_files
 		WHERE dataset = $1 AND number = $2
-		ORDER BY array_position(ARRAY['csv', 'ndjson', 'json', 'xlsx', 'parquet'], format)`, r.Dataset, r.Number)
+		ORDER BY array_position(ARRAY['csv', 'ndjson', 'json', 'xlsx', 'parquet'], format),
+		         array_position(ARRAY['en', 'fr', 'es'], language)`, r.Dataset, r.Number)
 	if err != nil {
 		return mapError(err)
+	}
+	r.Files = make([]domain.ReleaseFile, 0, len(stored))
+	for _, f := range stored {
+		if f.Language == "en" {
+			r.Files = append(r.Files, f.ReleaseFile)
+		}
+		if n := len(r.Files); n > 0 && r.Files[n-1].Name == f.Name {
+			r.Files[n-1].Languages = append(r.Files[n-1].Languages,
+				domain.ReleaseFileLanguage{Language: f.Language, Bytes: f.Bytes, SHA256: f.SHA256})
+		}
 	}
 	withReleaseHrefs(r)
 	return nil
@@ -251,20 +289,23 @@ func (db *DB) releaseFiles(ctx context.Context, r *domain.Release) error {
 // StoredFile is a release file as stored: its description and where its bytes are.
 type StoredFile struct {
 	domain.ReleaseFile
+	Language  string    `db:"language"` // of its labels
 	ID        int64     `db:"id"`
 	ChunkSize int64     `db:"chunk_size"`
 	License   string    `db:"license"`    // the dataset's SPDX id
 	CreatedAt time.Time `db:"created_at"` // the release's: Last-Modified
 }
 
-// GetReleaseFile returns a release file's description.
-func (db *DB) GetReleaseFile(ctx context.Context, slug string, number int, name string) (*StoredFile, error) {
+// GetReleaseFile returns the description of a release file's version in lang (en, fr or es),
+// or of its English version when the release has no labels in lang.
+func (db *DB) GetReleaseFile(ctx context.Context, slug string, number int, name, lang string) (*StoredFile, error) {
 	var f StoredFile
 	err := db.reader(ctx).GetContext(ctx, &f, `
-		SELECT f.id, f.name, f.format, f.media_type, f.bytes, f.sha256, f.chunk_size, r.created_at,
+		SELECT f.id, f.name, f.format, f.media_type, f.bytes, f.sha256, f.chunk_size, f.language, r.created_at,
 		       r.metadata->>'license' AS license
 		FROM release_files f JOIN releases r ON r.dataset = f.dataset AND r.number = f.number
-		WHERE f.dataset = $1 AND f.number = $2 AND f.name = $3`, slug, number, name)
+		WHERE f.dataset = $1 AND f.number = $2 AND f.name = $3 AND f.language IN ($4, 'en')
+		ORDER BY f.language = $4 DESC LIMIT 1`, slug, number, name, lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := db.GetRelease(ctx, slug, number); err != nil {
 			return nil, err

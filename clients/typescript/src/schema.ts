@@ -6065,6 +6065,14 @@ export interface components {
          *               "bytes": 30534,
          *               "format": "csv",
          *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
+         *               "languages": [
+         *                 {
+         *                   "bytes": 30534,
+         *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv?lang=en",
+         *                   "language": "en",
+         *                   "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
+         *                 }
+         *               ],
          *               "media_type": "text/csv; charset=utf-8",
          *               "name": "observations.csv",
          *               "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
@@ -6073,6 +6081,14 @@ export interface components {
          *               "bytes": 61048,
          *               "format": "ndjson",
          *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
+         *               "languages": [
+         *                 {
+         *                   "bytes": 61048,
+         *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson?lang=en",
+         *                   "language": "en",
+         *                   "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
+         *                 }
+         *               ],
          *               "media_type": "application/x-ndjson",
          *               "name": "observations.ndjson",
          *               "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
@@ -6081,6 +6097,14 @@ export interface components {
          *               "bytes": 61172,
          *               "format": "json",
          *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
+         *               "languages": [
+         *                 {
+         *                   "bytes": 61172,
+         *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json?lang=en",
+         *                   "language": "en",
+         *                   "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
+         *                 }
+         *               ],
          *               "media_type": "application/json",
          *               "name": "observations.json",
          *               "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
@@ -6089,6 +6113,14 @@ export interface components {
          *               "bytes": 12863,
          *               "format": "xlsx",
          *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
+         *               "languages": [
+         *                 {
+         *                   "bytes": 12863,
+         *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx?lang=en",
+         *                   "language": "en",
+         *                   "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
+         *                 }
+         *               ],
          *               "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          *               "name": "observations.xlsx",
          *               "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
@@ -6097,6 +6129,14 @@ export interface components {
          *               "bytes": 12980,
          *               "format": "parquet",
          *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
+         *               "languages": [
+         *                 {
+         *                   "bytes": 12980,
+         *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet?lang=en",
+         *                   "language": "en",
+         *                   "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
+         *                 }
+         *               ],
          *               "media_type": "application/vnd.apache.parquet",
          *               "name": "observations.parquet",
          *               "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
@@ -7322,6 +7362,14 @@ export interface components {
          *           "bytes": 30534,
          *           "format": "csv",
          *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
+         *           "languages": [
+         *             {
+         *               "bytes": 30534,
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv?lang=en",
+         *               "language": "en",
+         *               "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
+         *             }
+         *           ],
          *           "media_type": "text/csv; charset=utf-8",
          *           "name": "observations.csv",
          *           "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
@@ -7330,6 +7378,14 @@ export interface components {
          *           "bytes": 61048,
          *           "format": "ndjson",
          *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
+         *           "languages": [
+         *             {
+         *               "bytes": 61048,
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson?lang=en",
+         *               "language": "en",
+         *               "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
+         *             }
+         *           ],
          *           "media_type": "application/x-ndjson",
          *           "name": "observations.ndjson",
          *           "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
@@ -7338,6 +7394,14 @@ export interface components {
          *           "bytes": 61172,
          *           "format": "json",
          *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
+         *           "languages": [
+         *             {
+         *               "bytes": 61172,
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json?lang=en",
+         *               "language": "en",
+         *               "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
+         *             }
+         *           ],
          *           "media_type": "application/json",
          *           "name": "observations.json",
          *           "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
@@ -7346,6 +7410,14 @@ export interface components {
          *           "bytes": 12863,
          *           "format": "xlsx",
          *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
+         *           "languages": [
+         *             {
+         *               "bytes": 12863,
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx?lang=en",
+         *               "language": "en",
+         *               "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
+         *             }
+         *           ],
          *           "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          *           "name": "observations.xlsx",
          *           "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
@@ -7354,6 +7426,14 @@ export interface components {
          *           "bytes": 12980,
          *           "format": "parquet",
          *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
+         *           "languages": [
+         *             {
+         *               "bytes": 12980,
+         *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet?lang=en",
+         *               "language": "en",
+         *               "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
+         *             }
+         *           ],
          *           "media_type": "application/vnd.apache.parquet",
          *           "name": "observations.parquet",
          *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
@@ -7449,6 +7529,14 @@ export interface components {
          *       "bytes": 30534,
          *       "format": "csv",
          *       "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
+         *       "languages": [
+         *         {
+         *           "bytes": 30534,
+         *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv?lang=en",
+         *           "language": "en",
+         *           "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
+         *         }
+         *       ],
          *       "media_type": "text/csv; charset=utf-8",
          *       "name": "observations.csv",
          *       "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
@@ -7470,6 +7558,8 @@ export interface components {
              * @example /v1/datasets/smart-governance-2019/releases/1/files/observations.csv
              */
             href: string;
+            /** @description The file's versions by language, English first (the file's own bytes, sha256 and href are the English one's). The labels (names, titles) are in the version's language, English where a text is not translated; column names, slugs and codes never change. A language not listed has no translated label in this release: its lang is served the English file, with Content-Language: en. */
+            languages: components["schemas"]["ReleaseFileLanguage"][] | null;
             /** @example text/csv; charset=utf-8 */
             media_type: string;
             /** @example observations.csv */
@@ -7477,6 +7567,37 @@ export interface components {
             /**
              * @description The SHA-256 of the file's bytes, in hex; also its ETag.
              * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+        };
+        /**
+         * @example {
+         *       "bytes": 30534,
+         *       "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv?lang=en",
+         *       "language": "en",
+         *       "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
+         *     }
+         */
+        ReleaseFileLanguage: {
+            /**
+             * Format: int64
+             * @example 184016
+             */
+            bytes: number;
+            /**
+             * @description This version's path in this API.
+             * @example /v1/datasets/smart-governance-2019/releases/1/files/observations.csv?lang=fr
+             */
+            href: string;
+            /**
+             * @description The language of the file's labels.
+             * @example fr
+             * @enum {string}
+             */
+            language: "en" | "fr" | "es";
+            /**
+             * @description The SHA-256 of this version's bytes, in hex; also its ETag (with the language that asked for it).
+             * @example 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
              */
             sha256: string;
         };
@@ -17448,6 +17569,14 @@ export interface operations {
                      *               "bytes": 30534,
                      *               "format": "csv",
                      *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
+                     *               "languages": [
+                     *                 {
+                     *                   "bytes": 30534,
+                     *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv?lang=en",
+                     *                   "language": "en",
+                     *                   "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
+                     *                 }
+                     *               ],
                      *               "media_type": "text/csv; charset=utf-8",
                      *               "name": "observations.csv",
                      *               "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
@@ -17456,6 +17585,14 @@ export interface operations {
                      *               "bytes": 61048,
                      *               "format": "ndjson",
                      *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
+                     *               "languages": [
+                     *                 {
+                     *                   "bytes": 61048,
+                     *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson?lang=en",
+                     *                   "language": "en",
+                     *                   "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
+                     *                 }
+                     *               ],
                      *               "media_type": "application/x-ndjson",
                      *               "name": "observations.ndjson",
                      *               "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
@@ -17464,6 +17601,14 @@ export interface operations {
                      *               "bytes": 61172,
                      *               "format": "json",
                      *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
+                     *               "languages": [
+                     *                 {
+                     *                   "bytes": 61172,
+                     *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json?lang=en",
+                     *                   "language": "en",
+                     *                   "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
+                     *                 }
+                     *               ],
                      *               "media_type": "application/json",
                      *               "name": "observations.json",
                      *               "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
@@ -17472,6 +17617,14 @@ export interface operations {
                      *               "bytes": 12863,
                      *               "format": "xlsx",
                      *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
+                     *               "languages": [
+                     *                 {
+                     *                   "bytes": 12863,
+                     *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx?lang=en",
+                     *                   "language": "en",
+                     *                   "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
+                     *                 }
+                     *               ],
                      *               "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      *               "name": "observations.xlsx",
                      *               "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
@@ -17480,6 +17633,14 @@ export interface operations {
                      *               "bytes": 12980,
                      *               "format": "parquet",
                      *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
+                     *               "languages": [
+                     *                 {
+                     *                   "bytes": 12980,
+                     *                   "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet?lang=en",
+                     *                   "language": "en",
+                     *                   "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
+                     *                 }
+                     *               ],
                      *               "media_type": "application/vnd.apache.parquet",
                      *               "name": "observations.parquet",
                      *               "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
@@ -17679,6 +17840,14 @@ export interface operations {
                      *           "bytes": 30534,
                      *           "format": "csv",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 30534,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
+                     *             }
+                     *           ],
                      *           "media_type": "text/csv; charset=utf-8",
                      *           "name": "observations.csv",
                      *           "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
@@ -17687,6 +17856,14 @@ export interface operations {
                      *           "bytes": 61048,
                      *           "format": "ndjson",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 61048,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
+                     *             }
+                     *           ],
                      *           "media_type": "application/x-ndjson",
                      *           "name": "observations.ndjson",
                      *           "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
@@ -17695,6 +17872,14 @@ export interface operations {
                      *           "bytes": 61172,
                      *           "format": "json",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 61172,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
+                     *             }
+                     *           ],
                      *           "media_type": "application/json",
                      *           "name": "observations.json",
                      *           "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
@@ -17703,6 +17888,14 @@ export interface operations {
                      *           "bytes": 12863,
                      *           "format": "xlsx",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 12863,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
+                     *             }
+                     *           ],
                      *           "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      *           "name": "observations.xlsx",
                      *           "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
@@ -17711,6 +17904,14 @@ export interface operations {
                      *           "bytes": 12980,
                      *           "format": "parquet",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 12980,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
+                     *             }
+                     *           ],
                      *           "media_type": "application/vnd.apache.parquet",
                      *           "name": "observations.parquet",
                      *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
@@ -18096,6 +18297,14 @@ export interface operations {
                      *           "bytes": 30534,
                      *           "format": "csv",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 30534,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.csv?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
+                     *             }
+                     *           ],
                      *           "media_type": "text/csv; charset=utf-8",
                      *           "name": "observations.csv",
                      *           "sha256": "b4901d3c82836cc064146920da90764e67b997a9bd21ee2ec10a182a6c310912"
@@ -18104,6 +18313,14 @@ export interface operations {
                      *           "bytes": 61048,
                      *           "format": "ndjson",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 61048,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.ndjson?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
+                     *             }
+                     *           ],
                      *           "media_type": "application/x-ndjson",
                      *           "name": "observations.ndjson",
                      *           "sha256": "56dc2d8cd6ecc2198f9f56a6d9fa6c2056e6848d0cdcf6c17a35ee67f9a72c08"
@@ -18112,6 +18329,14 @@ export interface operations {
                      *           "bytes": 61172,
                      *           "format": "json",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 61172,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.json?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
+                     *             }
+                     *           ],
                      *           "media_type": "application/json",
                      *           "name": "observations.json",
                      *           "sha256": "970b5f98df8e7fe95ef2c80afabd55949f14f253b0030cb31141ec053dd32d9d"
@@ -18120,6 +18345,14 @@ export interface operations {
                      *           "bytes": 12863,
                      *           "format": "xlsx",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 12863,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.xlsx?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
+                     *             }
+                     *           ],
                      *           "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      *           "name": "observations.xlsx",
                      *           "sha256": "ae8757f851718d6a958b8e1d8f89d7d42100a2115e85246b7b58f077d4764cc0"
@@ -18128,6 +18361,14 @@ export interface operations {
                      *           "bytes": 12980,
                      *           "format": "parquet",
                      *           "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet",
+                     *           "languages": [
+                     *             {
+                     *               "bytes": 12980,
+                     *               "href": "/v1/datasets/sample-smart-governance-2019/releases/1/files/observations.parquet?lang=en",
+                     *               "language": "en",
+                     *               "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
+                     *             }
+                     *           ],
                      *           "media_type": "application/vnd.apache.parquet",
                      *           "name": "observations.parquet",
                      *           "sha256": "20abbf94a33b51ec9f50bd5b56e2925e33e60d593865731bf1e4b04b3f1dd97e"
@@ -18857,7 +19098,7 @@ export interface operations {
                 "Accept-Language"?: string;
                 /** @description One byte range (bytes=first-last, bytes=first- or bytes=-suffix), to resume a download: 206 with that part. */
                 Range?: string;
-                /** @description The ETag you resume against; the range is honoured only if it still matches (release files never change, so it does). */
+                /** @description The ETag you resume against, as the download in the same language gave it; the range is honoured only if it still matches (release files never change, so it does). */
                 "If-Range"?: string;
                 /** @description The ETag you hold; 304 when it matches. */
                 "If-None-Match"?: string;
@@ -18884,6 +19125,8 @@ export interface operations {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     /** @description public, max-age=31536000, immutable: release files never change. */
                     "Cache-Control"?: string;
+                    /** @description The language of the file's labels: the one asked for, or en when the release has no labels in it (and with lang=all). */
+                    "Content-Language"?: string;
                     /** @description The size of the body. */
                     "Content-Length"?: string;
                     ETag: components["headers"]["ETag"];
@@ -18968,6 +19211,8 @@ export interface operations {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     /** @description public, max-age=31536000, immutable: release files never change. */
                     "Cache-Control"?: string;
+                    /** @description The language of the file's labels: the one asked for, or en when the release has no labels in it (and with lang=all). */
+                    "Content-Language"?: string;
                     /** @description The size of the body. */
                     "Content-Length"?: string;
                     /** @description bytes first-last/size */
