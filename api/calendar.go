@@ -32,12 +32,12 @@ var calendarNote = domain.Text{
 		"Only events whose start day is known are in this calendar: events dated only to a month, a quarter or a year, " +
 		"or whose date is to be confirmed, are left out until their day is known (the API lists them all at /v1/events). " +
 		"Cancelled events stay, marked cancelled; events to be confirmed or postponed are marked tentative.",
-	FR: "Événements de collaboration de la Communauté de pratique de CGLU sur les villes numériques. " +
+	FR: "Événements de collaboration de la Communauté de pratique des villes numériques de CGLU. " +
 		"Seuls les événements dont le jour de début est connu figurent dans ce calendrier : ceux qui ne sont datés qu'au mois, " +
 		"au trimestre ou à l'année, ou dont la date reste à confirmer, en sont exclus jusqu'à ce que leur jour soit connu " +
 		"(l'API les liste tous sous /v1/events). Les événements annulés restent, marqués comme annulés ; " +
 		"ceux à confirmer ou reportés sont marqués comme provisoires.",
-	ES: "Eventos de colaboración de la Comunidad de Práctica de CGLU sobre Ciudades Digitales. " +
+	ES: "Eventos de colaboración de la Comunidad de Práctica de Ciudades Digitales de CGLU. " +
 		"Solo figuran en este calendario los eventos cuyo día de inicio se conoce: los que solo están fechados por mes, " +
 		"trimestre o año, o cuya fecha está por confirmar, quedan fuera hasta que se conozca su día " +
 		"(la API los lista todos en /v1/events). Los eventos cancelados se mantienen, marcados como cancelados; " +

@@ -34,11 +34,11 @@ var (
 		EN: "Datasets published by the UCLG Community of Practice on Digital Cities: the Smart Cities Study's " +
 			"indicators and observations, the cities, technology trends and collaboration events, as numbered, " +
 			"immutable releases.",
-		FR: "Jeux de données publiés par la Communauté de pratique de CGLU sur les villes numériques : les " +
-			"indicateurs et observations de l'étude Smart Cities, les villes, les tendances technologiques et les " +
+		FR: "Jeux de données publiés par la Communauté de pratique des villes numériques de CGLU : les " +
+			"indicateurs et observations du Smart Cities Study, les villes, les tendances technologiques et les " +
 			"événements de collaboration, en versions numérotées et immuables.",
-		ES: "Conjuntos de datos publicados por la Comunidad de Práctica de CGLU sobre Ciudades Digitales: los " +
-			"indicadores y observaciones del estudio Smart Cities, las ciudades, las tendencias tecnológicas y los " +
+		ES: "Conjuntos de datos publicados por la Comunidad de Práctica de Ciudades Digitales de CGLU: los " +
+			"indicadores y observaciones del Smart Cities Study, las ciudades, las tendencias tecnológicas y los " +
 			"eventos de colaboración, en versiones numeradas e inmutables.",
 	}
 )

@@ -11054,11 +11054,11 @@ export interface operations {
                      *         },
                      *         {
                      *           "@language": "fr",
-                     *           "@value": "Jeux de données publiés par la Communauté de pratique de CGLU sur les villes numériques : les indicateurs et observations de l'étude Smart Cities, les villes, les tendances technologiques et les événements de collaboration, en versions numérotées et immuables."
+                     *           "@value": "Jeux de données publiés par la Communauté de pratique des villes numériques de CGLU : les indicateurs et observations du Smart Cities Study, les villes, les tendances technologiques et les événements de collaboration, en versions numérotées et immuables."
                      *         },
                      *         {
                      *           "@language": "es",
-                     *           "@value": "Conjuntos de datos publicados por la Comunidad de Práctica de CGLU sobre Ciudades Digitales: los indicadores y observaciones del estudio Smart Cities, las ciudades, las tendencias tecnológicas y los eventos de colaboración, en versiones numeradas e inmutables."
+                     *           "@value": "Conjuntos de datos publicados por la Comunidad de Práctica de Ciudades Digitales de CGLU: los indicadores y observaciones del Smart Cities Study, las ciudades, las tendencias tecnológicas y los eventos de colaboración, en versiones numeradas e inmutables."
                      *         }
                      *       ],
                      *       "dct:language": [
