@@ -179,7 +179,12 @@ func clientWords(msg, location string) (string, string) {
 	return "expected " + want + ", got " + strings.Replace(got, "number ", "the number ", 1), location
 }
 
-// notFound answers unknown routes.
+// notFound answers unknown routes, in the language asked like every problem.
 func notFound(w http.ResponseWriter, r *http.Request) {
-	httpx.WriteProblem(w, http.StatusNotFound, "No resource at "+r.URL.Path+". The contract is at /openapi.json.")
+	lang, _ := pickLanguage(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
+	p := httpx.NewProblem(http.StatusNotFound, "No resource at "+r.URL.Path+". The contract is at /openapi.json.")
+	translateProblem(p, lang)
+	w.Header().Set("Content-Language", problemLanguage(lang))
+	w.Header().Add("Vary", "Accept-Language")
+	httpx.WriteProblemDocument(w, p)
 }

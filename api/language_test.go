@@ -179,6 +179,14 @@ func TestProblemsInEachLanguage(t *testing.T) {
 			t.Errorf("%s: %v, Content-Language %q", c.lang, m, r.Header.Get("Content-Language"))
 		}
 	}
+	route := h.do(req{method: "GET", path: "/v1/citie", header: map[string]string{"Accept-Language": "fr"}}).expect(t, 404)
+	if m := route.Map(t); m["title"] != "Introuvable" || !strings.HasPrefix(m["detail"].(string), "Aucune ressource à /v1/citie.") ||
+		route.Header.Get("Content-Language") != "fr" {
+		t.Errorf("unknown route in French: %v, Content-Language %q", m, route.Header.Get("Content-Language"))
+	}
+	if all := h.do(req{method: "GET", path: "/v1/cities/nowhere?lang=all"}).expect(t, 404); all.Header.Get("Content-Language") != "en" {
+		t.Errorf("a problem asked with lang=all is in English, but says Content-Language %q", all.Header.Get("Content-Language"))
+	}
 	r := h.do(req{method: "GET", path: "/v1/cities?sectoin=europe&lang=es"}).expect(t, 422).Map(t)
 	if d, _ := r["detail"].(string); !strings.HasPrefix(d, `parámetro de consulta desconocido "sectoin"`) {
 		t.Errorf("Spanish 422: %v", r)

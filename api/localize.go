@@ -40,11 +40,13 @@ func localize(ctx huma.Context, _ string, v any) (any, error) {
 		return nil, err
 	}
 	switch {
+	case isProblem:
+		ctx.SetHeader("Content-Language", problemLanguage(lang))
+		if !languageDependent(ctx.Operation()) { // else languageWriter adds it
+			ctx.AppendHeader("Vary", "Accept-Language")
+		}
 	case languageDependent(ctx.Operation()):
 		ctx.SetHeader("Content-Language", contentLanguage(lang)) // languageWriter adds Vary and the ETag's language
-	case isProblem:
-		ctx.SetHeader("Content-Language", contentLanguage(lang))
-		ctx.AppendHeader("Vary", "Accept-Language")
 	case hasText:
 		return nil, errors.New("api: an answer holds texts but its operation is not marked as depending on the language")
 	}

@@ -48,9 +48,14 @@ func NewProblem(status int, detail string) *Problem {
 
 // WriteProblem writes a problem document outside Huma (router fallbacks, middleware).
 func WriteProblem(w http.ResponseWriter, status int, detail string) {
+	WriteProblemDocument(w, NewProblem(status, detail))
+}
+
+// WriteProblemDocument writes p outside Huma, with its status.
+func WriteProblemDocument(w http.ResponseWriter, p *Problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	b, _ := JSONMarshal(NewProblem(status, detail))
+	w.WriteHeader(p.Status)
+	b, _ := JSONMarshal(p)
 	_, _ = w.Write(b) // #nosec G705 -- JSON served as application/problem+json with nosniff, not HTML
 }
 
