@@ -44,10 +44,10 @@ func TestDatasetLifecycle(t *testing.T) {
 	got := h.do(req{method: http.MethodGet, path: "/v1/datasets/obs-2019"}).expect(t, http.StatusOK)
 	var d domain.Dataset
 	got.JSON(t, &d)
-	if d.Content.Resource != "observations" || d.LatestRelease != nil || got.Header.Get("ETag") != `"v1"` {
+	if d.Content.Resource != "observations" || d.LatestRelease != nil || got.Header.Get("ETag") != `"v1-en"` {
 		t.Fatalf("dataset %+v, ETag %s", d, got.Header.Get("ETag"))
 	}
-	h.do(req{method: http.MethodGet, path: "/v1/datasets/obs-2019", header: map[string]string{"If-None-Match": `"v1"`}}).expect(t, http.StatusNotModified)
+	h.do(req{method: http.MethodGet, path: "/v1/datasets/obs-2019", header: map[string]string{"If-None-Match": `"v1-en"`}}).expect(t, http.StatusNotModified)
 	ld := h.do(req{method: http.MethodGet, path: "/v1/datasets/obs-2019", header: map[string]string{"Accept": "application/ld+json"}}).expect(t, http.StatusOK)
 	var org map[string]any
 	ld.JSON(t, &org)

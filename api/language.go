@@ -99,6 +99,12 @@ func markLanguageDependent(op *huma.Operation) {
 	op.Metadata[languageDependentKey] = true
 }
 
+// dependsOnLanguage marks a registered operation whose body is not JSON but depends on the language.
+func dependsOnLanguage(o huma.Operation) huma.Operation {
+	markLanguageDependent(&o)
+	return o
+}
+
 // languageDependent reports whether an operation's answers depend on the language.
 func languageDependent(op *huma.Operation) bool {
 	return op != nil && op.Metadata[languageDependentKey] == true

@@ -66,6 +66,7 @@ func headerText(max int) *huma.Schema {
 // releaseFileOp documents a release file's download.
 func releaseFileOp(o huma.Operation) huma.Operation {
 	o.Responses = releaseFileResponses()
+	markLanguageDependent(&o) // a file's labels are in the language asked, where the release has them
 	return o
 }
 
