@@ -9,7 +9,7 @@ import (
 
 // AuditListInput filters the audit trail.
 type AuditListInput struct {
-	Resource   string `query:"resource" enum:"city,token,framework,indicator,study,study_city,observation,subscription" doc:"Only entries about this kind of resource." example:"city"`
+	Resource   string `query:"resource" enum:"body_role,city,commitment,dataset,event,framework,indicator,observation,organisation,release,report,study,study_city,subscription,token,trend,trend_adoption" doc:"Only entries about this kind of resource." example:"city"`
 	ResourceID string `query:"resource_id" maxLength:"200" doc:"Only entries about this resource (with resource)." example:"bilbao"`
 	PageParams
 }

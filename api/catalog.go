@@ -247,13 +247,20 @@ func (h *handlers) getDataset(ctx context.Context, in *DatasetRenderInput) (*hum
 		}
 	}
 	var body []byte
+	lang := languageOf(ctx)
+	contentLang := contentLanguage(lang)
 	switch format {
 	case "json":
-		body, err = httpx.JSONMarshal(d)
+		body, _, err = marshalIn(d, lang)
 	case "jsonld":
 		body, err = httpx.JSONMarshal(catalog.SchemaOrg(h.publicBase, *d, latest))
+		contentLang = "en" // schema.org's name and description are English; inLanguage lists the files' languages
 	case "html":
-		body, err = datasetPage(h.publicBase, d, latest)
+		if !domain.IsLanguage(lang) {
+			lang = "en" // a page is in one language
+		}
+		body, err = datasetPage(h.publicBase, d, latest, lang)
+		contentLang = lang
 	}
 	if err != nil {
 		return nil, err
@@ -268,6 +275,7 @@ func (h *handlers) getDataset(ctx context.Context, in *DatasetRenderInput) (*hum
 	}
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
 		hc.SetHeader("Content-Type", datasetTypes[format])
+		hc.SetHeader("Content-Language", contentLang)
 		hc.SetHeader("ETag", tag)
 		hc.SetHeader("Vary", "Accept")
 		hc.SetHeader("Link", licenseLink(d.License))
@@ -282,35 +290,51 @@ func (h *handlers) getDataset(ctx context.Context, in *DatasetRenderInput) (*hum
 // datasetPageTemplate is a dataset's page: what people read, and the schema.org JSON-LD that
 // dataset search engines read.
 var datasetPageTemplate = template.Must(template.New("dataset").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.D.Title.EN}}</title>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title{{if ne .TitleLang .Lang}} lang="{{.TitleLang}}"{{end}}>{{.Title}}</title>
 <script type="application/ld+json">{{.JSONLD}}</script>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}code{word-break:break-all}</style>
 </head><body>
-<h1>{{.D.Title.EN}}</h1>
-<p>{{.D.Description.EN}}</p>
+<h1{{if ne .TitleLang .Lang}} lang="{{.TitleLang}}"{{end}}>{{.Title}}</h1>
+<p{{if ne .DescriptionLang .Lang}} lang="{{.DescriptionLang}}"{{end}}>{{.Description}}</p>
 <dl>
-<dt>Publisher</dt><dd>{{.D.Publisher}}</dd>
-<dt>Licence</dt><dd><a rel="license" href="{{.License}}">{{.D.License}}</a></dd>
-<dt>Contact</dt><dd>{{.D.ContactName}} &lt;{{.D.ContactEmail}}&gt;</dd>
+<dt>{{.L.Publisher}}</dt><dd>{{.D.Publisher}}</dd>
+<dt>{{.L.Licence}}</dt><dd><a rel="license" href="{{.License}}">{{.D.License}}</a></dd>
+<dt>{{.L.Contact}}</dt><dd>{{.D.ContactName}} &lt;{{.D.ContactEmail}}&gt;</dd>
 </dl>
-{{with .Latest}}<h2>Release {{.Number}}</h2>
-<p>{{.Notes}} {{.Rows}} records, as of {{.AsOf.Format "2006-01-02 15:04:05 UTC"}}.</p>
-<table><tr><th>File</th><th>Language</th><th>Bytes</th><th>SHA-256</th></tr>
+{{with .Latest}}<h2>{{$.L.Release}} {{.Number}}</h2>
+<p>{{.Notes}} {{.Rows}} {{$.L.RecordsAsOf}} {{.AsOf.Format "2006-01-02 15:04:05 UTC"}}.</p>
+<table><tr><th>{{$.L.File}}</th><th>{{$.L.Language}}</th><th>{{$.L.Bytes}}</th><th>SHA-256</th></tr>
 {{range .Files}}{{$name := .Name}}{{range .Languages}}<tr><td><a href="{{$.Base}}{{.Href}}" hreflang="{{.Language}}">{{$name}}</a></td><td>{{.Language}}</td><td>{{.Bytes}}</td><td><code>{{.SHA256}}</code></td></tr>
-{{end}}{{end}}</table>{{else}}<p>No release yet.</p>{{end}}
+{{end}}{{end}}</table>{{else}}<p>{{$.L.NoRelease}}</p>{{end}}
 </body></html>
 `))
 
-// datasetPage renders a dataset's page.
-func datasetPage(base string, d *domain.Dataset, latest *domain.Release) ([]byte, error) {
+// datasetPageLabel are the words of a dataset's page in one language.
+type datasetPageLabel struct {
+	Publisher, Licence, Contact, Release, RecordsAsOf, File, Language, Bytes, NoRelease string
+}
+
+// datasetPageLabels are the page's words in UCLG's three languages.
+var datasetPageLabels = map[string]datasetPageLabel{
+	"en": {"Publisher", "Licence", "Contact", "Release", "records, as of", "File", "Language", "Bytes", "No release yet."},
+	"fr": {"Éditeur", "Licence", "Contact", "Version", "enregistrements, à la date du", "Fichier", "Langue", "Octets", "Aucune version publiée pour l'instant."},
+	"es": {"Editor", "Licencia", "Contacto", "Versión", "registros, a fecha de", "Archivo", "Idioma", "Bytes", "Todavía no se ha publicado ninguna versión."},
+}
+
+// datasetPage renders a dataset's page in lang (en, fr or es); a text not translated into it is
+// shown in English, marked with its language.
+func datasetPage(base string, d *domain.Dataset, latest *domain.Release, lang string) ([]byte, error) {
 	// encoding/json escapes <, > and & in strings, so the JSON-LD cannot end its script element.
 	ld, err := json.Marshal(catalog.SchemaOrg(base, *d, latest))
 	if err != nil {
 		return nil, err
 	}
 	var b strings.Builder
-	err = datasetPageTemplate.Execute(&b, map[string]any{"D": d, "Latest": latest, "Base": base,
+	title, titleLang := d.Title.In(lang)
+	description, descriptionLang := d.Description.In(lang)
+	err = datasetPageTemplate.Execute(&b, map[string]any{"D": d, "Latest": latest, "Base": base, "Lang": lang, "L": datasetPageLabels[lang],
+		"Title": title, "TitleLang": titleLang, "Description": description, "DescriptionLang": descriptionLang,
 		"License": catalog.LicenseURL(d.License), "JSONLD": template.JS(ld)}) // #nosec G203 -- JSON from encoding/json, which escapes <, > and &
 	return []byte(b.String()), err
 }

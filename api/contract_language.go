@@ -32,7 +32,8 @@ func localizeResponses(doc *huma.OpenAPI) {
 	schemas[localizedText] = &huma.Schema{
 		Description: "A text meant for people: a string in the answer's language (Content-Language; English where " +
 			"no translation exists, listed in the body's translation_fallbacks), or with lang=all the " + textSchema + " object.",
-		OneOf: []*huma.Schema{{Type: huma.TypeString, MaxLength: text.Properties["en"].MaxLength}, {Ref: schemaRefPrefix + textSchema}},
+		OneOf: []*huma.Schema{{Type: huma.TypeString, MaxLength: text.Properties["en"].MaxLength, Pattern: safeText},
+			{Ref: schemaRefPrefix + textSchema}},
 	}
 
 	holds := map[string]bool{textSchema: true} // component name -> it holds a Text, at any depth

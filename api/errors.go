@@ -179,10 +179,15 @@ func clientWords(msg, location string) (string, string) {
 	return "expected " + want + ", got " + strings.Replace(got, "number ", "the number ", 1), location
 }
 
-// notFound answers unknown routes, in the language asked like every problem.
+// notFound answers unknown routes.
 func notFound(w http.ResponseWriter, r *http.Request) {
+	writeRouterProblem(w, r, httpx.NewProblem(http.StatusNotFound, "No resource at "+r.URL.Path+". The contract is at /openapi.json."))
+}
+
+// writeRouterProblem writes a problem of the router (no operation: 404, 405) in the language
+// asked, like every problem.
+func writeRouterProblem(w http.ResponseWriter, r *http.Request, p *httpx.Problem) {
 	lang, _ := pickLanguage(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
-	p := httpx.NewProblem(http.StatusNotFound, "No resource at "+r.URL.Path+". The contract is at /openapi.json.")
 	translateProblem(p, lang)
 	w.Header().Set("Content-Language", problemLanguage(lang))
 	w.Header().Add("Vary", "Accept-Language")

@@ -46,8 +46,10 @@ func parseIfMatch(ifMatch string) (domain.IfMatch, error) {
 	var m domain.IfMatch
 	for _, t := range strings.Split(ifMatch, ",") {
 		t = strings.TrimSpace(t)
-		if strings.HasPrefix(t, `"v`) && strings.HasSuffix(t, `"`) {
-			if v, err := strconv.Atoi(t[2 : len(t)-1]); err == nil && v > 0 {
+		if strings.HasPrefix(t, `"v`) && strings.HasSuffix(t, `"`) && len(t) > 3 {
+			// Only the tag as we write it: "v007" is not "v7" under strong comparison.
+			digits := t[2 : len(t)-1]
+			if v, err := strconv.Atoi(digits); err == nil && v > 0 && strconv.Itoa(v) == digits {
 				m.Versions = append(m.Versions, v)
 			}
 		}

@@ -20,17 +20,32 @@ import (
 
 type languageKey struct{}
 
+// languageChoice is the language of a request's answer, and whether the lang parameter chose it.
+type languageChoice struct {
+	lang  string
+	param bool
+}
+
 // languageOf is the language a request is answered in: en, fr, es or all.
 func languageOf(ctx context.Context) string {
-	if l, ok := ctx.Value(languageKey{}).(string); ok {
-		return l
+	if l, ok := ctx.Value(languageKey{}).(languageChoice); ok {
+		return l.lang
 	}
 	return "en"
 }
 
+// languageQuery is "?lang=…" when the request chose its language with the lang parameter, for
+// the links an answer gives to go on in the same language (a redirect); else "".
+func languageQuery(ctx context.Context) string {
+	if l, ok := ctx.Value(languageKey{}).(languageChoice); ok && l.param {
+		return "?lang=" + l.lang
+	}
+	return ""
+}
+
 // withLanguage marks ctx with the language of its answer.
-func withLanguage(ctx context.Context, lang string) context.Context {
-	return context.WithValue(ctx, languageKey{}, lang)
+func withLanguage(ctx context.Context, lang string, param bool) context.Context {
+	return context.WithValue(ctx, languageKey{}, languageChoice{lang: lang, param: param})
 }
 
 // pickLanguage chooses the language of an answer from the lang parameter, when given and valid
@@ -116,8 +131,9 @@ func languageDependent(op *huma.Operation) bool {
 // badLanguage, so that credentials are checked first.
 func (c *chain) language(ctx huma.Context, next func(huma.Context)) {
 	r, w := humachi.Unwrap(ctx)
-	lang, _ := pickLanguage(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
-	r = r.WithContext(withLanguage(r.Context(), lang))
+	param := r.URL.Query().Get("lang")
+	lang, bad := pickLanguage(param, r.Header.Get("Accept-Language"))
+	r = r.WithContext(withLanguage(r.Context(), lang, param != "" && !bad))
 	dependent := languageDependent(ctx.Operation())
 	conditionsOfLanguage(r.Header, lang, dependent)
 	if !dependent {

@@ -95,6 +95,7 @@ func TestETagsPerLanguage(t *testing.T) {
 		return h.do(req{method: "PATCH", path: "/v1/cities/seville?lang=all", token: sec, body: body,
 			header: map[string]string{"If-Match": ifMatch, "Content-Type": "application/merge-patch+json"}})
 	}
+	patch(`"v01-fr"`, `{"name": {"fr": "Séville"}}`).expect(t, 412) // not a tag we wrote: strong comparison
 	patch(tags["fr"], `{"name": {"fr": "Séville"}}`).expect(t, 200)
 	patch(tags["es"], `{"name": {"es": "Sevilla"}}`).expect(t, 412)
 
@@ -179,6 +180,11 @@ func TestProblemsInEachLanguage(t *testing.T) {
 			t.Errorf("%s: %v, Content-Language %q", c.lang, m, r.Header.Get("Content-Language"))
 		}
 	}
+	method := h.do(req{method: "DELETE", path: "/v1/cities?lang=es"}).expect(t, 405)
+	if m := method.Map(t); m["title"] != "Método no permitido" || !strings.HasPrefix(m["detail"].(string), "DELETE no está permitido aquí") ||
+		method.Header.Get("Allow") == "" {
+		t.Errorf("405 in Spanish: %v", m)
+	}
 	route := h.do(req{method: "GET", path: "/v1/citie", header: map[string]string{"Accept-Language": "fr"}}).expect(t, 404)
 	if m := route.Map(t); m["title"] != "Introuvable" || !strings.HasPrefix(m["detail"].(string), "Aucune ressource à /v1/citie.") ||
 		route.Header.Get("Content-Language") != "fr" {
@@ -227,4 +233,43 @@ func sameStrings(v any, want ...string) bool {
 	slices.Sort(got)
 	slices.Sort(want)
 	return slices.Equal(got, want)
+}
+
+// TestDatasetPagesInEachLanguage checks a dataset's JSON and HTML page in the language asked
+// (an untranslated description marked as English), and that the latest release's redirect
+// keeps the language asked by lang.
+func TestDatasetPagesInEachLanguage(t *testing.T) {
+	h := newHarness(t)
+	studyFixture(t, h)
+	if _, err := h.db.CreateDataset(fixtureCtx(), fixtureCaller, "ds", datasetFields("observations")); err != nil {
+		t.Fatal(err)
+	}
+	// A release of no rows at all (the edition has none yet) is a release of empty files.
+	if _, err := h.db.PublishRelease(fixtureCtx(), fixtureCaller, "ds", "", testFileWriter); err != nil {
+		t.Fatal(err)
+	}
+	fr := h.do(req{method: "GET", path: "/v1/datasets/ds?lang=fr"}).expect(t, 200)
+	if m := fr.Map(t); m["title"] != "Test FR" || m["description"] != "A test dataset" || !sameStrings(m["translation_fallbacks"], "/description") ||
+		fr.Header.Get("Content-Language") != "fr" {
+		t.Errorf("dataset in French: %v, Content-Language %q", m, fr.Header.Get("Content-Language"))
+	}
+	page := h.do(req{method: "GET", path: "/v1/datasets/ds", header: map[string]string{"Accept": "text/html", "Accept-Language": "fr"}}).expect(t, 200)
+	html := string(page.Body)
+	for _, want := range []string{`<html lang="fr">`, `<h1>Test FR</h1>`, `<p lang="en">A test dataset</p>`, `<dt>Éditeur</dt>`, `<h2>Version 1</h2>`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("French page lacks %s:\n%s", want, html)
+		}
+	}
+	if page.Header.Get("Content-Language") != "fr" || !strings.HasSuffix(page.Header.Get("ETag"), `-fr"`) {
+		t.Errorf("French page: Content-Language %q, ETag %q", page.Header.Get("Content-Language"), page.Header.Get("ETag"))
+	}
+	es := h.do(req{method: "GET", path: "/v1/datasets/ds?lang=es", header: map[string]string{"Accept": "text/html"}}).expect(t, 200)
+	if !strings.Contains(string(es.Body), `<h1 lang="en">Test observations</h1>`) {
+		t.Errorf("Spanish page without a Spanish title:\n%s", es.Body)
+	}
+	// The client follows the redirect: the release it lands on is in the language lang asked for.
+	latest := h.do(req{method: "GET", path: "/v1/datasets/ds/releases/latest?lang=es"}).expect(t, 200)
+	if latest.Header.Get("Content-Language") != "es" {
+		t.Errorf("the latest release's redirect lost lang=es: Content-Language %q", latest.Header.Get("Content-Language"))
+	}
 }

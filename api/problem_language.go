@@ -65,6 +65,7 @@ var problemWords = []problemWord{
 	{regexp.MustCompile(`^lang is en, fr, es or all, not (.+)$`), "lang vaut en, fr, es ou all, pas $1", "lang es en, fr, es o all, no $1"},
 	{regexp.MustCompile(`^No resource at (\S+)\. The contract is at /openapi\.json\.$`),
 		"Aucune ressource à $1. Le contrat est à /openapi.json.", "No hay ningún recurso en $1. El contrato está en /openapi.json."},
+	{regexp.MustCompile(`^(\S+) is not allowed here; allowed: (.*)$`), "$1 n'est pas permis ici ; permis : $2", "$1 no está permitido aquí; permitidos: $2"},
 	{regexp.MustCompile(`^expected (.+), got (.+)$`), "attendu : $1 ; reçu : $2", "se esperaba $1; se recibió $2"},
 	{regexp.MustCompile(`^expected required property (\S+) to be present$`), "la propriété obligatoire $1 est absente", "falta la propiedad obligatoria $1"},
 	{regexp.MustCompile(`^expected value to be one of (.+)$`), "la valeur doit être l'une de $1", "el valor debe ser uno de $1"},

@@ -97,7 +97,8 @@ func (h *handlers) getLatestRelease(ctx context.Context, in *DatasetPathInput) (
 	if d.LatestRelease == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "dataset %q has no release yet", in.Slug)
 	}
-	return &LatestReleaseOutput{Location: "/v1/datasets/" + d.Slug + "/releases/" + strconv.Itoa(*d.LatestRelease), CacheControl: "no-cache"}, nil
+	return &LatestReleaseOutput{Location: "/v1/datasets/" + d.Slug + "/releases/" + strconv.Itoa(*d.LatestRelease) + languageQuery(ctx),
+		CacheControl: "no-cache"}, nil
 }
 
 func (h *handlers) createRelease(ctx context.Context, in *ReleaseCreateInput) (*ReleaseCreatedOutput, error) {

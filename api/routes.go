@@ -216,7 +216,8 @@ func op(id, method, path, summary, tag string, policy Policy, errors []int) huma
 	if !ok {
 		panic("api: operation " + id + " has no description in descriptions.go")
 	}
-	errs := append(append([]int{}, errors...), alwaysErrors...)
+	// Every operation takes lang, which is a 422 when it is not en, fr, es or all.
+	errs := slices.Concat(errors, alwaysErrors, []int{http.StatusUnprocessableEntity})
 	switch policy.Access {
 	case Public:
 		errs = append(errs, http.StatusUnauthorized) // a token sent must be valid

@@ -50,7 +50,7 @@ func New(d Deps) (http.Handler, huma.API) {
 		httpx.HeadAsGet,
 	)
 	router.NotFound(limiter.ByAddress(http.HandlerFunc(notFound)).ServeHTTP)
-	router.MethodNotAllowed(limiter.ByAddress(httpx.MethodNotAllowed(router)).ServeHTTP)
+	router.MethodNotAllowed(limiter.ByAddress(httpx.MethodNotAllowed(router, writeRouterProblem)).ServeHTTP)
 
 	api := humachi.New(router, humaConfig())
 	(&chain{api: api, db: d.DB, limiter: limiter, log: d.Logger, timeout: d.Config.RequestTimeout}).install()

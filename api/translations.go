@@ -28,7 +28,7 @@ type TranslationCount struct {
 	Resource    string               `json:"resource" enum:"cities,organisations,communities,frameworks,indicators,studies,trends,events,reports,commitments,datasets" doc:"The kind of resource, named as its collection." example:"cities"`
 	Texts       string               `json:"texts" maxLength:"200" doc:"The texts of each resource that count." example:"name"`
 	Href        string               `json:"href" maxLength:"100" doc:"The list of these resources." example:"/v1/cities"`
-	Total       int                  `json:"total" minimum:"0" doc:"How many there are (that you may read)." example:"40"`
+	Total       int                  `json:"total" minimum:"0" maximum:"1000000000" format:"int32" doc:"How many there are (that you may read)." example:"40"`
 	Languages   TranslationLanguages `json:"languages" doc:"Per language, how many are complete and how many miss it."`
 	MissingHref *MissingHrefs        `json:"missing_href,omitempty" doc:"The list of the resources that miss each translation; absent when the list cannot filter by it."`
 }
@@ -42,8 +42,8 @@ type TranslationLanguages struct {
 
 // LanguageCount is how many resources have every text in a language, and how many do not.
 type LanguageCount struct {
-	Complete int `json:"complete" minimum:"0" doc:"Resources whose every text has a non-blank version in this language." example:"12"`
-	Missing  int `json:"missing" minimum:"0" doc:"Resources with at least one text that lacks this language (complete + missing = total)." example:"28"`
+	Complete int `json:"complete" minimum:"0" maximum:"1000000000" format:"int32" doc:"Resources whose every text has a non-blank version in this language." example:"12"`
+	Missing  int `json:"missing" minimum:"0" maximum:"1000000000" format:"int32" doc:"Resources with at least one text that lacks this language (complete + missing = total)." example:"28"`
 }
 
 // MissingHrefs are the lists filtered to the resources that lack a translation.

@@ -152,12 +152,13 @@ func CacheControl(next http.Handler) http.Handler {
 	})
 }
 
-// MethodNotAllowed answers 405 with the Allow header listing the methods the path has.
-func MethodNotAllowed(router chi.Routes) http.HandlerFunc {
+// MethodNotAllowed answers 405 with the Allow header listing the methods the path has; write
+// sends the problem (in the language the request asks for).
+func MethodNotAllowed(router chi.Routes, write func(http.ResponseWriter, *http.Request, *Problem)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		allowed := strings.Join(allowedMethods(router, r.URL.Path), ", ")
 		w.Header().Set("Allow", allowed)
-		WriteProblem(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here; allowed: "+allowed)
+		write(w, r, NewProblem(http.StatusMethodNotAllowed, r.Method+" is not allowed here; allowed: "+allowed))
 	}
 }
 

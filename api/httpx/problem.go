@@ -17,7 +17,7 @@ type Problem struct {
 
 	// TranslationFallbacks lists the JSON pointers of the texts left in English in a problem
 	// asked for in French or Spanish.
-	TranslationFallbacks []string `json:"translation_fallbacks,omitempty" maxItems:"1000" doc:"In a problem asked for in French or Spanish, the JSON pointers of the texts that are still in English (/detail, /errors/0/message): those messages are not translated yet."`
+	TranslationFallbacks []string `json:"translation_fallbacks,omitempty" maxItems:"1000" maxLength:"300" pattern:"^(/[^/]*)*$" doc:"In a problem asked for in French or Spanish, the JSON pointers of the texts that are still in English (/detail, /errors/0/message): those messages are not translated yet."`
 }
 
 // ProblemDetail names one field at fault.

@@ -12,7 +12,7 @@ type AuditEntry struct {
 	TokenID    *int64          `json:"token_id" db:"token_id" minimum:"1" maximum:"9007199254740991"`
 	Actor      string          `json:"actor" db:"actor" doc:"role:name of the token that wrote." maxLength:"300"`
 	Action     string          `json:"action" db:"action" enum:"create,update,delete"`
-	Resource   string          `json:"resource" db:"resource" example:"city" enum:"city,token,framework,indicator,study,study_city,observation,subscription"`
+	Resource   string          `json:"resource" db:"resource" example:"city" enum:"body_role,city,commitment,dataset,event,framework,indicator,observation,organisation,release,report,study,study_city,subscription,token,trend,trend_adoption"`
 	ResourceID string          `json:"resource_id" db:"resource_id" example:"bilbao" maxLength:"200"`
 	Before     json.RawMessage `json:"before" db:"before" doc:"The resource before the write; null for creates."`
 	After      json.RawMessage `json:"after" db:"after" doc:"The resource after the write; null for deletes."`

@@ -190,6 +190,9 @@ func (w *chunkWriter) flush() error {
 	if len(w.buf) == 0 && w.n > 0 {
 		return nil
 	}
+	if w.buf == nil {
+		w.buf = []byte{} // an empty file (NDJSON of no rows) is one empty chunk, not a NULL one
+	}
 	if _, err := w.tx.ExecContext(w.ctx, `INSERT INTO release_file_chunks (file_id, n, data) VALUES ($1, $2, $3)`,
 		w.file, w.n, w.buf); err != nil {
 		return err

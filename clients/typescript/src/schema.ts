@@ -1932,7 +1932,7 @@ export interface components {
              * @example city
              * @enum {string}
              */
-            resource: "city" | "token" | "framework" | "indicator" | "study" | "study_city" | "observation" | "subscription";
+            resource: "body_role" | "city" | "commitment" | "dataset" | "event" | "framework" | "indicator" | "observation" | "organisation" | "release" | "report" | "study" | "study_city" | "subscription" | "token" | "trend" | "trend_adoption";
             /** @example bilbao */
             resource_id: string;
             /** Format: int64 */
@@ -4744,13 +4744,13 @@ export interface components {
          */
         LanguageCount: {
             /**
-             * Format: int64
+             * Format: int32
              * @description Resources whose every text has a non-blank version in this language.
              * @example 12
              */
             complete: number;
             /**
-             * Format: int64
+             * Format: int32
              * @description Resources with at least one text that lacks this language (complete + missing = total).
              * @example 28
              */
@@ -9587,7 +9587,7 @@ export interface components {
              */
             texts: string;
             /**
-             * Format: int64
+             * Format: int32
              * @description How many there are (that you may read).
              * @example 40
              */
@@ -10186,6 +10186,19 @@ export interface operations {
                     "application/json": components["schemas"]["HealthOutputBody"];
                 };
             };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -10268,6 +10281,19 @@ export interface operations {
                     "application/json": components["schemas"]["HealthOutputBody"];
                 };
             };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -10320,7 +10346,7 @@ export interface operations {
                  */
                 lang?: "en" | "fr" | "es" | "all";
                 /** @description Only entries about this kind of resource. */
-                resource?: "city" | "token" | "framework" | "indicator" | "study" | "study_city" | "observation" | "subscription";
+                resource?: "body_role" | "city" | "commitment" | "dataset" | "event" | "framework" | "indicator" | "observation" | "organisation" | "release" | "report" | "study" | "study_city" | "subscription" | "token" | "trend" | "trend_adoption";
                 /** @description Only entries about this resource (with resource). */
                 resource_id?: string;
                 /** @description Items per page (default 50, maximum 500). */
@@ -34360,6 +34386,19 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
