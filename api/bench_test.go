@@ -282,6 +282,45 @@ func (e *benchEnv) benchGetParallel(b *testing.B, path string) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 }
 
+// benchNotModifiedParallel measures, as benchGetParallel does, GETs with the ETag of path's
+// answer in If-None-Match, each answered 304 Not Modified.
+func (e *benchEnv) benchNotModifiedParallel(b *testing.B, path string) {
+	res, err := e.client.Get(e.srv.URL + path)
+	if err != nil {
+		b.Fatalf("GET %s: %v", path, err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	etag := res.Header.Get("ETag")
+	if etag == "" {
+		b.Fatalf("GET %s: no ETag", path)
+	}
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, err := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			req.Header.Set("If-None-Match", etag)
+			res, err := e.client.Do(req)
+			if err != nil {
+				b.Errorf("GET %s: %v", path, err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusNotModified {
+				b.Errorf("GET %s with If-None-Match: status %d", path, res.StatusCode)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
 // benchImportCSV writes n import rows of new keys (years from firstYear) for the synthetic
 // indicators and cities, generated as they are sent so that the client holds no file.
 func benchImportCSV(w io.Writer, n, firstYear int) error {
@@ -377,6 +416,7 @@ func BenchmarkAPI(b *testing.B) {
 	obs := "/v1/observations/" + strconv.FormatInt(first.Items[len(first.Items)/2].ID+123_456, 10)
 	b.Run("GetCity", func(b *testing.B) { e.benchGet(b, city) })
 	b.Run("GetCity/parallel", func(b *testing.B) { e.benchGetParallel(b, city) })
+	b.Run("GetCity/304/parallel", func(b *testing.B) { e.benchNotModifiedParallel(b, city) })
 	b.Run("GetObservation", func(b *testing.B) { e.benchGet(b, obs) })
 	b.Run("GetObservation/parallel", func(b *testing.B) { e.benchGetParallel(b, obs) })
 

@@ -109,8 +109,6 @@ func (h *handlers) exportObservations(ctx context.Context, in *ExportInput) (*hu
 func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, format string, f domain.ObservationFilter) {
 	rc := http.NewResponseController(w)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
 	rows := 0
 	started := false
 	start := func() {
@@ -142,26 +140,21 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		}
 		return nil
 	}
-	var err error
-	if format == "csv" {
-		// PostgreSQL writes each CSV line (cells neutralised and quoted as encoding/csv would):
-		// the API hands the bytes on as they come.
-		err = h.db.StreamObservationsCSV(ctx, f, func(line []byte) error {
-			return each(func() error {
-				_, _ = bw.Write(line) // errors surface at flush
-				return bw.WriteByte('\n')
-			})
-		})
-	} else {
-		err = h.db.StreamObservations(ctx, f, func(o *domain.Observation) error {
-			return each(func() error {
-				if format == "json" && rows > 0 {
-					_, _ = bw.WriteString(",") // errors surface at flush
-				}
-				return enc.Encode(o)
-			})
-		})
+	// PostgreSQL writes each line: CSV cells neutralised and quoted as encoding/csv would, JSON
+	// objects as encoding/json would. The API hands the bytes on as they come.
+	stream := h.db.StreamObservationsCSV
+	if format != "csv" {
+		stream = h.db.StreamObservationsJSON
 	}
+	err := stream(ctx, f, func(line []byte) error {
+		return each(func() error {
+			if format == "json" && rows > 0 {
+				_ = bw.WriteByte(',') // errors surface at flush
+			}
+			_, _ = bw.Write(line) // errors surface at flush
+			return bw.WriteByte('\n')
+		})
+	})
 	if err != nil && !started {
 		p, _ := toHTTP(ctx, h.log, err, http.MethodGet).(*problem)
 		writeExportProblem(w, p)

@@ -1,8 +1,10 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"reflect"
 
@@ -126,6 +128,44 @@ const csvLine = `concat_ws(',', x.id, x.indicator, x.city, x.year, coalesce(x.ed
 // lines are PostgreSQL's and are handed on as read, without a copy: fn must not keep them. A
 // vintage (f.AsOf) is read page by page (vintagePages), each line with its row's keyset.
 func (db *DB) StreamObservationsCSV(ctx context.Context, f domain.ObservationFilter, fn func(line []byte) error) error {
+	return db.streamLines(ctx, f, csvLine, "", fn)
+}
+
+// jsonLine is the SQL of an export's JSON object, written by PostgreSQL over the columns of an
+// observation query (alias x): byte for byte what encoding/json wrote for the observation
+// (migration 00017), but for the numbers of jsonLineNumber: its fields in domain.Observation's
+// order, a value typed by its indicator (domain.ValueOf), times in UTC as time.Time writes them
+// (csv_time of migration 00011 is that text). Slugs and the closed sets (status, quality,
+// provenance, value type, verification) are quoted as they are: their checks admit no character
+// that JSON escapes.
+const jsonLine = `'{"id":' || x.id || ',"indicator":"' || x.indicator || '","city":"' || x.city || '","year":' || x.year ||
+	',"edition":' || coalesce(x.edition::text, 'null') ||
+	',"value":' || coalesce(CASE x.value_type WHEN 'boolean' THEN x.value_boolean::text
+		WHEN 'ordinal' THEN json_string(x.value_text) WHEN 'text' THEN json_string(x.value_text)
+		ELSE json_number(x.value_number) END, 'null') ||
+	',"status":"' || x.status || '","quality":' || coalesce('"' || x.quality || '"', 'null') ||
+	',"source":' || coalesce(json_string(x.source), 'null') || ',"footnote":' || coalesce(json_string(x.footnote), 'null') ||
+	',"provenance":"' || x.provenance || '","value_type":"' || x.value_type || '","verification":"' || x.verification ||
+	'","version":' || x.version || ',"created_at":"' || csv_time(x.created_at) || '","updated_at":"' || csv_time(x.updated_at) || '"}'`
+
+// jsonLineNumber is the SQL of the value that Go writes into jsonLine in place of PostgreSQL's
+// text (json_number of migration 00017 says why): a number from 1e15 up to 1e22, else null.
+const jsonLineNumber = `CASE WHEN x.value_type NOT IN ('boolean', 'ordinal', 'text')
+	AND abs(x.value_number) >= 1e15 AND abs(x.value_number) < 1e22 THEN x.value_number END`
+
+// StreamObservationsJSON calls fn with the JSON object (one line, without its line end) of every
+// observation that matches f, as StreamObservationsCSV does with CSV lines: each is what
+// encoding/json writes for the observation StreamObservations gives (with HTML characters left
+// as they are). fn must not keep the line.
+func (db *DB) StreamObservationsJSON(ctx context.Context, f domain.ObservationFilter, fn func(line []byte) error) error {
+	return db.streamLines(ctx, f, jsonLine, jsonLineNumber, fn)
+}
+
+// streamLines calls fn with the text that the SQL expression line gives for every observation
+// that matches f (alias x over the observation query's columns), in StreamObservations' order,
+// inside one read-only snapshot, without a copy. number, when set, is the SQL of a JSON line's
+// value that Go writes (jsonLineNumber).
+func (db *DB) streamLines(ctx context.Context, f domain.ObservationFilter, line, number string, fn func(line []byte) error) error {
 	f.Limit, f.AfterID, f.AfterLatest = 0, 0, nil
 	tx, err := db.exportTx(ctx)
 	if err != nil {
@@ -136,55 +176,71 @@ func (db *DB) StreamObservationsCSV(ctx context.Context, f domain.ObservationFil
 	if f.Latest {
 		order = "x.city, x.indicator"
 	}
+	var text sql.RawBytes
+	var value sql.NullFloat64
+	var rewritten []byte
+	columns, dest := line, []any{&text}
+	if number != "" {
+		columns, dest = line+", "+number, append(dest, &value)
+	}
+	// read runs a query of the lines and calls fn with each; dest may hold more than a line.
+	read := func(query string, args []any, dest []any) (int, error) {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return 0, mapError(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				return n, mapError(err)
+			}
+			out := []byte(text)
+			if value.Valid {
+				rewritten = withJSONValue(rewritten[:0], text, value.Float64)
+				out = rewritten
+			}
+			if err := fn(out); err != nil {
+				return n, err
+			}
+			n++
+		}
+		return n, mapError(rows.Err())
+	}
 	if f.AsOf != nil {
+		var last domain.Observation
+		keyed := append([]any{&last.ID, &last.City, &last.Indicator}, dest...)
 		return vintagePages(ctx, tx, f, func(query string, args []any) (int, *domain.Observation, error) {
-			rows, err := tx.QueryContext(ctx, `SELECT x.id, x.city, x.indicator, `+csvLine+` FROM (`+query+`) x ORDER BY `+order, args...)
-			if err != nil {
-				return 0, nil, mapError(err)
-			}
-			defer rows.Close()
-			n := 0
-			var last domain.Observation
-			var line sql.RawBytes
-			for rows.Next() {
-				if err := rows.Scan(&last.ID, &last.City, &last.Indicator, &line); err != nil {
-					return n, nil, mapError(err)
-				}
-				if err := fn(line); err != nil {
-					return n, nil, err
-				}
-				n++
-			}
-			return n, &last, mapError(rows.Err())
+			n, err := read(`SELECT x.id, x.city, x.indicator, `+columns+` FROM (`+query+`) x ORDER BY `+order, args, keyed)
+			return n, &last, err
 		})
 	}
 	query, args := observationQuery(f, nil)
-	rows, err := tx.QueryContext(ctx, `SELECT `+csvLine+` FROM (`+query+`) x ORDER BY `+order, args...)
-	if err != nil {
-		return mapError(err)
-	}
-	defer rows.Close()
-	var line sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&line); err != nil {
-			return mapError(err)
-		}
-		if err := fn(line); err != nil {
-			return err
-		}
-	}
-	return mapError(rows.Err())
+	_, err = read(`SELECT `+columns+` FROM (`+query+`) x ORDER BY `+order, args, dest)
+	return err
 }
 
-// exportTx begins an export's transaction: one read-only snapshot, its own statement timeout, and
-// no JIT compilation, which PostgreSQL chose for a million rows and which held the first byte
-// back 300 ms for no gain in the whole (2.72 s with it, 2.64 s without, on the million rows).
+// withJSONValue appends to b the JSON line with its value written by encoding/json as v.
+func withJSONValue(b, line []byte, v float64) []byte {
+	start := bytes.Index(line, []byte(`,"value":`)) + len(`,"value":`)
+	end := start + bytes.Index(line[start:], []byte(`,"status":`))
+	number, _ := json.Marshal(v) // finite: stored values are JSON numbers
+	b = append(b, line[:start]...)
+	b = append(b, number...)
+	return append(b, line[end:]...)
+}
+
+// exportTx begins an export's transaction: one read-only snapshot, its own statement timeout, no
+// JIT compilation, which PostgreSQL chose for a million rows and which held the first byte back
+// 300 ms for no gain in the whole (2.72 s with it, 2.64 s without, on the million rows), and
+// numbers written with the shortest digits that read back as they are (PostgreSQL's default
+// since version 12), which the exports' lines hand on as Go would write them.
 func (db *DB) exportTx(ctx context.Context) (*sqlx.Tx, error) {
 	tx, err := db.reader(ctx).BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return nil, mapError(err)
 	}
-	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '`+ExportStatementTimeout+`'; SET LOCAL jit = off`); err != nil {
+	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = '`+ExportStatementTimeout+`'; SET LOCAL jit = off; SET LOCAL extra_float_digits = 1`); err != nil {
 		_ = tx.Rollback()
 		return nil, mapError(err)
 	}
