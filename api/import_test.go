@@ -468,7 +468,7 @@ func TestCSVExportIsWhatGoWouldWrite(t *testing.T) {
 		h.observe("delta", "free", 2000+i, v, "A")
 	}
 	odd := []string{`say "hi"`, "a,b", "line\nbreak", " leading space", "\u00a0nbsp", "\u3000ideographic", "\u2009thin",
-		"\u200bzero width", `\.`, "crlf\r\nend", "ünïcødé", "'"}
+		"\u200bzero width", `\.`, "crlf\r\nend", "ünïcødé", "'", "valencia"}
 	for i, text := range odd {
 		edition := 2019
 		if _, err := h.db.CreateObservation(fixtureCtx(), fixtureCaller, domain.ObservationFields{Indicator: "txt", City: "delta",
