@@ -464,7 +464,8 @@ func TestCSVExportIsWhatGoWouldWrite(t *testing.T) {
 	h := newHarness(t)
 	studyFixture(t, h)
 	formulaFixture(t, h)
-	for i, v := range []float64{0.00001, 0.0001, 0.1 + 0.2, 1e15, 999999999999999.9, 1e14, -1e-7, 123456789.125, 0, 7, -0.5} {
+	for i, v := range []float64{0.00001, 0.0001, 0.1 + 0.2, 1e15, 999999999999999.9, 1e14, -1e-7, 123456789.125, 0, 7, -0.5,
+		-1.2345678901234567e-5, 9.87654321012345e-8, 123456789012345.67} {
 		h.observe("delta", "free", 2000+i, v, "A")
 	}
 	odd := []string{`say "hi"`, "a,b", "line\nbreak", " leading space", "\u00a0nbsp", "\u3000ideographic", "\u2009thin",
