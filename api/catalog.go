@@ -251,7 +251,7 @@ func (h *handlers) getDataset(ctx context.Context, in *DatasetRenderInput) (*hum
 	contentLang := contentLanguage(lang)
 	switch format {
 	case "json":
-		body, _, err = marshalIn(d, lang)
+		body, err = marshalIn(d, lang)
 	case "jsonld":
 		body, err = httpx.JSONMarshal(catalog.SchemaOrg(h.publicBase, *d, latest))
 		contentLang = "en" // schema.org's name and description are English; inLanguage lists the files' languages

@@ -17,10 +17,11 @@ import (
 // encodedJSON is a response body already written as JSON, by localize.
 type encodedJSON []byte
 
-// localize is the transformer of every JSON body Huma writes (resources, lists, problems): it
-// writes the body in the request's language (marshalIn), then labels the answer with its
-// Content-Language when the body holds a text meant for people (and so depends on the
-// language), as every problem does. The JSON format then sends the bytes as they are.
+// localize is the transformer of every JSON body Huma writes (resources, lists, problems): a
+// body whose operation depends on the language (its schema holds texts meant for people), and
+// every problem, is written in the request's language (marshalIn) and labelled with its
+// Content-Language; the JSON format then sends the bytes as they are. Other bodies are left to
+// the JSON format as they are.
 func localize(ctx huma.Context, _ string, v any) (any, error) {
 	if v == nil {
 		return v, nil
@@ -35,20 +36,23 @@ func localize(ctx huma.Context, _ string, v any) (any, error) {
 		translateProblem(p, lang)
 		isProblem = true
 	}
-	b, hasText, err := marshalIn(v, lang)
+	dependent := languageDependent(ctx.Operation())
+	if !dependent && !isProblem {
+		// No text in its schema (the contract says so: localizeResponses): written as it is,
+		// straight to the client, as before languages (observation pages, feeds, subscriptions).
+		return v, nil
+	}
+	b, err := marshalIn(v, lang)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case isProblem:
+	if isProblem {
 		ctx.SetHeader("Content-Language", problemLanguage(lang))
-		if !languageDependent(ctx.Operation()) { // else languageWriter adds it
+		if !dependent { // else languageWriter adds it
 			ctx.AppendHeader("Vary", "Accept-Language")
 		}
-	case languageDependent(ctx.Operation()):
+	} else {
 		ctx.SetHeader("Content-Language", contentLanguage(lang)) // languageWriter adds Vary and the ETag's language
-	case hasText:
-		return nil, errors.New("api: an answer holds texts but its operation is not marked as depending on the language")
 	}
 	return encodedJSON(b), nil
 }
@@ -68,11 +72,10 @@ var localizedJSON = huma.Format{
 // marshalIn encodes v as encoding/json would (no HTML escaping, a final newline, as Huma does),
 // with every domain.Text as a string in lang; where the text has no translation in lang, the
 // English one is written and its JSON pointer listed in the body's translation_fallbacks. With
-// lang=all the texts stay {en, fr, es} objects. hasText reports whether v holds any text.
-func marshalIn(v any, lang string) (b []byte, hasText bool, err error) {
+// lang=all the texts stay {en, fr, es} objects.
+func marshalIn(v any, lang string) ([]byte, error) {
 	var fallbacks []string
 	texts := jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, t domain.Text) error {
-		hasText = true
 		if lang == domain.LanguageAll {
 			return errors.ErrUnsupported // the object, as stored
 		}
@@ -85,13 +88,13 @@ func marshalIn(v any, lang string) (b []byte, hasText bool, err error) {
 	var buf bytes.Buffer
 	if err := jsonv2.MarshalWrite(&buf, v, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false),
 		jsonv2.WithMarshalers(texts)); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	b = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if len(fallbacks) > 0 && len(b) > 1 && b[0] == '{' && b[len(b)-1] == '}' {
 		b = appendFallbacks(b[:len(b)-1], len(b) > 2, fallbacks)
 	}
-	return append(b, '\n'), hasText, nil
+	return append(b, '\n'), nil
 }
 
 // appendFallbacks closes an object left open with its translation_fallbacks member.

@@ -197,7 +197,7 @@ func respondRendered(format, version, lang string, p *RenderParams, v any, doc *
 		body = []byte(s)
 	default:
 		contentLang = contentLanguage(lang)
-		body, _, err = marshalIn(v, lang)
+		body, err = marshalIn(v, lang)
 		body = bytes.TrimSuffix(body, []byte("\n"))
 	}
 	if err != nil {
