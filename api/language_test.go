@@ -136,8 +136,10 @@ func TestTranslationsAreWrittenOneLanguageAtATime(t *testing.T) {
 		t.Fatalf("%d update audit rows (%v), want 2", audits, err)
 	}
 
-	// Texts are written as objects: the string an answer gives is not taken back.
+	// Texts are written as objects: the string an answer gives is not taken back; and a
+	// translation of only spaces is none.
 	write(`"v3"`, `{"name": "ONU-Habitat"}`).expect(t, 422).errorAt(t, "body.name")
+	write(`"v3"`, `{"name": {"fr": "   "}}`).expect(t, 422).errorAt(t, "body.name.fr")
 }
 
 // TestFallbacksAreListed checks that a text missing in the language asked comes in English and
@@ -162,6 +164,17 @@ func TestFallbacksAreListed(t *testing.T) {
 	}
 	if all := h.do(req{method: "GET", path: "/v1/trends/iot?lang=all"}).expect(t, 200).Map(t); all["translation_fallbacks"] != nil {
 		t.Errorf("lang=all lists fallbacks: %v", all["translation_fallbacks"])
+	}
+
+	// Texts in a list: each pointer names the element that fell back.
+	h.do(req{method: "POST", path: "/v1/events", token: sec, body: map[string]any{"slug": "outcomes", "type": "workshop",
+		"title": map[string]any{"en": "T", "fr": "T", "es": "T"}, "start": map[string]any{"value": "2030-06-01", "precision": "day"},
+		"status": "scheduled", "provenance": "sample", "outcomes": []any{map[string]any{"en": "A", "fr": "A-fr"},
+			map[string]any{"en": "B", "fr": "B-fr"}, map[string]any{"en": "C", "es": "C-es"}}}}).expect(t, 201)
+	for lang, want := range map[string][]string{"fr": {"/outcomes/2"}, "es": {"/outcomes/0", "/outcomes/1"}} {
+		if e := h.do(req{method: "GET", path: "/v1/events/outcomes?lang=" + lang}).expect(t, 200).Map(t); !sameStrings(e["translation_fallbacks"], want...) {
+			t.Errorf("%s event's fallbacks %v, want %v", lang, e["translation_fallbacks"], want)
+		}
 	}
 }
 

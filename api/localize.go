@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 	jsonv2 "github.com/go-json-experiment/json"
@@ -81,7 +82,7 @@ func marshalIn(v any, lang string) ([]byte, error) {
 		}
 		s, used := t.In(lang)
 		if used != lang {
-			fallbacks = append(fallbacks, string(enc.StackPointer()))
+			fallbacks = append(fallbacks, string(textPointer(enc)))
 		}
 		return enc.WriteToken(jsontext.String(s))
 	})
@@ -95,6 +96,20 @@ func marshalIn(v any, lang string) ([]byte, error) {
 		b = appendFallbacks(b[:len(b)-1], len(b) > 2, fallbacks)
 	}
 	return append(b, '\n'), nil
+}
+
+// textPointer is the JSON pointer of the value about to be written. StackPointer names the value
+// written last: inside an object that is the member's name, so the right place; inside an array
+// it is the element before (or the array itself, for the first), so the index is counted instead.
+func textPointer(enc *jsontext.Encoder) jsontext.Pointer {
+	ptr := enc.StackPointer()
+	if kind, n := enc.StackIndex(enc.StackDepth()); kind == '[' {
+		if n > 0 {
+			ptr = ptr.Parent()
+		}
+		ptr = ptr.AppendToken(strconv.FormatInt(n, 10))
+	}
+	return ptr
 }
 
 // appendFallbacks closes an object left open with its translation_fallbacks member.

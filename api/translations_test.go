@@ -59,13 +59,17 @@ func newTranslationWorld(t *testing.T) *translationWorld {
 	}{
 		{"malaga", "ES", domain.Text{EN: "Málaga", ES: "Málaga"}},
 		{"seville", "ES", domain.Text{EN: "Seville", FR: "Séville", ES: "Sevilla"}},
-		{"saint-denis", "FR", domain.Text{EN: "Saint-Denis", FR: "Saint-Denis", ES: "  "}}, // a blank translation is missing
+		{"saint-denis", "FR", domain.Text{EN: "Saint-Denis", FR: "Saint-Denis"}}, // given a blank Spanish name below
 		{"sevilla-la-nueva", "ES", domain.Text{EN: "Sevilla la Nueva", FR: "Sevilla la Nueva", ES: "Sevilla la Nueva"}},
 	} {
 		if _, err := h.db.CreateCity(ctx, fixtureCaller, c.slug, domain.CityFields{Name: c.name, Country: c.country,
 			Section: "europe", Provenance: "sample"}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The API refuses a translation of only spaces now, but one stored before counts as missing.
+	if _, err := h.db.SQL().Exec(`UPDATE cities SET name = name || '{"es": "  "}' WHERE slug = 'saint-denis'`); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := h.db.CreateIndicator(ctx, fixtureCaller, "open-data-portal", domain.IndicatorFields{Framework: "fw",
 		Dimension: "b", Code: "EC-ICT-PS-1A", ValueType: "ordinal", Direction: "higher_is_better",
@@ -306,11 +310,13 @@ func TestTranslationStatus(t *testing.T) {
 	if got := slugsOf(t, h, "/v1/cities?missing_translations=fr", ""); got != "alpha,beta,delta,gamma" {
 		t.Errorf("still missing French after the patch: %q", got)
 	}
-	// A blank translation is no translation.
+	// A translation removed (null) is missing again; one of only spaces is refused.
 	etag = h.do(req{method: "GET", path: "/v1/cities/seville"}).expect(t, 200).Header.Get("ETag")
 	h.do(req{method: "PATCH", path: "/v1/cities/seville", token: w.sec, body: `{"name":{"fr":" "}}`,
+		header: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": etag}}).expect(t, 422)
+	h.do(req{method: "PATCH", path: "/v1/cities/seville", token: w.sec, body: `{"name":{"fr":null}}`,
 		header: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": etag}}).expect(t, 200)
 	if c := translationCounts(t, h, "")["cities"]; c["fr"] != [2]int{3, 5} {
-		t.Errorf("after blanking Seville's French name: %v", c)
+		t.Errorf("after removing Seville's French name: %v", c)
 	}
 }

@@ -18,10 +18,16 @@ type Text struct {
 	ES string `json:"es,omitempty" maxLength:"2000" doc:"Spanish text, when translated."`
 }
 
-// Validate checks that the English version is present and no version is blank padding.
+// Validate checks that the English version is present and that no translation is only spaces
+// (one that is, missing_translations would count as missing while the API stored it).
 func (t Text) Validate(field string) error {
 	if strings.TrimSpace(t.EN) == "" {
 		return Invalid(field+".en", "the English text is required")
+	}
+	for _, v := range []struct{ lang, text string }{{"fr", t.FR}, {"es", t.ES}} {
+		if v.text != "" && strings.TrimSpace(v.text) == "" {
+			return Invalid(field+"."+v.lang, "a translation of only spaces is no translation: leave it out, or send null to remove one")
+		}
 	}
 	return nil
 }
