@@ -144,7 +144,7 @@ func (h *handlers) calendar(ctx context.Context, p *CalendarParams, f domain.Eve
 	if err != nil {
 		return nil, err
 	}
-	lang := renderingLanguage(languageOf(ctx))
+	lang := singleLanguage(languageOf(ctx))
 	body, err := writeCalendar(events, cityNames, h.publicBase, lang, name)
 	if err != nil {
 		return nil, err

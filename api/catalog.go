@@ -189,7 +189,7 @@ func (h *handlers) getCSVMetadata(ctx context.Context, in *ReleasePathInput) (*h
 		return nil, err
 	}
 	// The metadata of the CSV in the language asked for: its url asks for that language.
-	doc := catalog.CSVW(h.publicBase, *d, *r, cols, fileLanguage(ctx))
+	doc := catalog.CSVW(h.publicBase, *d, *r, cols, singleLanguage(languageOf(ctx)))
 	return respondJSONDoc("application/csvm+json", licenseLink(r.Metadata.License), doc, contentLanguage(domain.LanguageAll))
 }
 
@@ -256,11 +256,8 @@ func (h *handlers) getDataset(ctx context.Context, in *DatasetRenderInput) (*hum
 		body, err = httpx.JSONMarshal(catalog.SchemaOrg(h.publicBase, *d, latest))
 		contentLang = "en" // schema.org's name and description are English; inLanguage lists the files' languages
 	case "html":
-		if !domain.IsLanguage(lang) {
-			lang = "en" // a page is in one language
-		}
-		body, err = datasetPage(h.publicBase, d, latest, lang)
-		contentLang = lang
+		contentLang = singleLanguage(lang)
+		body, err = datasetPage(h.publicBase, d, latest, contentLang)
 	}
 	if err != nil {
 		return nil, err

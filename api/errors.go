@@ -189,7 +189,7 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 func writeRouterProblem(w http.ResponseWriter, r *http.Request, p *httpx.Problem) {
 	lang, _ := pickLanguage(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
 	translateProblem(p, lang)
-	w.Header().Set("Content-Language", problemLanguage(lang))
+	w.Header().Set("Content-Language", singleLanguage(lang))
 	w.Header().Add("Vary", "Accept-Language")
 	httpx.WriteProblemDocument(w, p)
 }

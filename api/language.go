@@ -80,6 +80,16 @@ func pickLanguage(param, acceptLanguage string) (lang string, bad bool) {
 	return best, bad
 }
 
+// singleLanguage is the language of an answer written in one language (a problem, a rendering,
+// a calendar feed, a release file, a dataset's page) when lang is asked: lang, or English for
+// lang=all.
+func singleLanguage(lang string) string {
+	if lang == domain.LanguageAll {
+		return "en"
+	}
+	return lang
+}
+
 // contentLanguage is the Content-Language of an answer in lang.
 func contentLanguage(lang string) string {
 	if lang == domain.LanguageAll {
@@ -173,9 +183,11 @@ func tagLanguage(tag string) (plain, lang string) {
 }
 
 // conditionsOfLanguage rewrites the conditional headers of a request for the handlers, which
-// know a resource's plain tag only. For an answer that depends on the language, If-None-Match keeps the tags of the language asked for, without their language, and drops
-// the others (a 304 must name this representation; with lang=all, the plain tags are this
-// representation's). If-Match, the precondition of a write, is on the resource's version,
+// know a resource's plain tag only. For an answer that depends on the language, If-None-Match
+// keeps the tags of the language asked for, without their language, and drops the others (a 304
+// must name this representation; with lang=all, the plain tags are this representation's); an
+// If-Range tag is kept the same way or made one that matches nothing (a range must be of this
+// representation; an If-Range date is left alone). If-Match, the precondition of a write, is on the resource's version,
 // which every language's tag names: their languages are dropped, whatever the operation (a
 // DELETE answers no text, but its If-Match comes from a read that did).
 func conditionsOfLanguage(h http.Header, lang string, dependent bool) {
@@ -202,8 +214,12 @@ func conditionsOfLanguage(h http.Header, lang string, dependent bool) {
 		}
 		h.Set(name, strings.Join(tags, ", "))
 	}
+	ours := func(l string) bool { return l == lang || (l == "" && lang == domain.LanguageAll) }
 	if dependent {
-		rewrite("If-None-Match", func(l string) bool { return l == lang || (l == "" && lang == domain.LanguageAll) })
+		rewrite("If-None-Match", ours)
+		if t := strings.TrimSpace(h.Get("If-Range")); strings.HasPrefix(t, `"`) || strings.HasPrefix(t, "W/") {
+			rewrite("If-Range", ours)
+		}
 	}
 	rewrite("If-Match", func(string) bool { return true })
 }

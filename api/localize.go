@@ -48,7 +48,7 @@ func localize(ctx huma.Context, _ string, v any) (any, error) {
 		return nil, err
 	}
 	if isProblem {
-		ctx.SetHeader("Content-Language", problemLanguage(lang))
+		ctx.SetHeader("Content-Language", singleLanguage(lang))
 		if !dependent { // else languageWriter adds it
 			ctx.AppendHeader("Vary", "Accept-Language")
 		}

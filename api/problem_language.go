@@ -84,15 +84,6 @@ var problemNouns = map[string]map[string]string{
 		"subscription": "la suscripción", "observation": "la observación", "role": "el rol"},
 }
 
-// problemLanguage is the language a problem is written in when lang is asked: French or
-// Spanish, else English (a problem has one version of each text, lang=all included).
-func problemLanguage(lang string) string {
-	if lang == "fr" || lang == "es" {
-		return lang
-	}
-	return "en"
-}
-
 // translateMessage gives msg in lang, and false when it is not among problemWords.
 func translateMessage(msg, lang string) (string, bool) {
 	for _, w := range problemWords {

@@ -136,25 +136,8 @@ func compressible(format string) bool {
 	return format == "csv" || format == "ndjson" || format == "json"
 }
 
-// fileLanguage is the language of the file version a request asks for: its language, or
-// English for lang=all, since a file holds one version of each label.
-func fileLanguage(ctx context.Context) string {
-	if lang := languageOf(ctx); domain.IsLanguage(lang) {
-		return lang
-	}
-	return "en"
-}
-
-// ifRangeMatches reports whether an If-Range entity tag names the file version whose strong
-// tag is strong: the tag the download gave, which carries the language asked for (none with
-// lang=all), or the plain tag. A weak tag never matches (RFC 9110, 13.1.5).
-func ifRangeMatches(ifRange, strong, lang string) bool {
-	plain, tagLang := tagLanguage(strings.TrimSpace(ifRange))
-	return plain == strong && (tagLang == "" || tagLang == lang)
-}
-
 func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*huma.StreamResponse, error) {
-	f, err := h.db.GetReleaseFile(ctx, in.Slug, in.Number, in.Name, fileLanguage(ctx))
+	f, err := h.db.GetReleaseFile(ctx, in.Slug, in.Number, in.Name, singleLanguage(languageOf(ctx)))
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +152,9 @@ func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*h
 		return nil, &notModifiedError{etag: tag}
 	}
 	var rng *byteRange
-	if in.IfRange == "" || ifRangeMatches(in.IfRange, strong, languageOf(ctx)) {
+	// If-Range names the file version by its strong tag (its language taken off by the chain,
+	// language.go); a weak tag never matches (RFC 9110, 13.1.5).
+	if in.IfRange == "" || strings.TrimSpace(in.IfRange) == strong {
 		if rng, err = parseRange(in.Range, f.Bytes); err != nil {
 			return nil, &rangeError{size: f.Bytes, err: err}
 		}
@@ -194,7 +179,7 @@ func (h *handlers) getReleaseFile(ctx context.Context, in *ReleaseFileInput) (*h
 		hd.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%d-%s"`, in.Slug, in.Number, name))
 		link := licenseLink(f.License)
 		if f.Format == "csv" { // where CSV on the Web processors look for the CSV's metadata: for this URL's
-			link += `, <` + catalog.CSVWURL("", in.Slug, in.Number, fileLanguage(ctx)) + `>; rel="describedby"; type="application/csvm+json"`
+			link += `, <` + catalog.CSVWURL("", in.Slug, in.Number, singleLanguage(languageOf(ctx))) + `>; rel="describedby"; type="application/csvm+json"`
 		}
 		hd.Set("Link", link)
 		if compressible(f.Format) {

@@ -170,15 +170,6 @@ func renderedOp(o huma.Operation, schema, what string) huma.Operation {
 // (data:) images, nothing else: no script, and no remote image that could track its readers.
 const htmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// renderingLanguage is the language of a Markdown or HTML rendering for a request in lang: lang
-// itself, or English when every language is asked for (a rendering is written in one).
-func renderingLanguage(lang string) string {
-	if lang == domain.LanguageAll {
-		return "en"
-	}
-	return lang
-}
-
 // respondRendered answers with v as JSON, or doc as Markdown or HTML, tagged per representation,
 // in lang (the request's: en, fr, es or all). JSON has its texts in lang as every JSON answer
 // does; a rendering is in doc.Lang. Content-Language says which, so that the ETag is the
@@ -277,7 +268,7 @@ func (h *handlers) getReport(ctx context.Context, in *ReportGetInput) (*huma.Str
 // the body's name and the commitments followed up.
 func (h *handlers) reportDocument(ctx context.Context, id int64, body string, p domain.ReportPeriod, status string,
 	c *domain.ReportContent) (*reportdoc.Document, map[int64]reportdoc.Commitment, error) {
-	doc := &reportdoc.Document{ID: id, Body: body, Period: p, Status: status, Content: *c, Lang: renderingLanguage(languageOf(ctx))}
+	doc := &reportdoc.Document{ID: id, Body: body, Period: p, Status: status, Content: *c, Lang: singleLanguage(languageOf(ctx))}
 	if b, err := h.db.GetCommunity(ctx, body); err == nil {
 		doc.BodyName = b.Name
 	}
