@@ -50,15 +50,15 @@ func (h *handlers) getReportVersion(ctx context.Context, in *ReportVersionGetInp
 	if err != nil {
 		return nil, err
 	}
-	doc, _, err := h.reportDocument(ctx, v.Report, v.Body, v.Period, "", &v.Content)
-	if err != nil {
-		return nil, err
-	}
-	doc.Version, doc.SHA256 = v.Number, v.SHA256
-	// A version is rendered from what it froze alone: its commitments as they stood.
+	var doc *reportdoc.Document
 	commitments := map[int64]reportdoc.Commitment{}
-	for _, c := range v.Commitments {
-		commitments[c.ID] = reportdoc.Commitment{Title: c.Title, Status: c.Status}
+	if format != "json" {
+		doc = h.reportDocument(ctx, v.Report, v.Body, v.Period, "", &v.Content)
+		doc.Version, doc.SHA256 = v.Number, v.SHA256
+		// A version is rendered from what it froze alone: its commitments as they stood.
+		for _, c := range v.Commitments {
+			commitments[c.ID] = reportdoc.Commitment{Title: c.Title, Status: c.Status}
+		}
 	}
 	return respondRendered(format, "f"+v.SHA256[:32], languageOf(ctx), &in.RenderParams, v, doc, commitments)
 }

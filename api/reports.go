@@ -170,22 +170,22 @@ func renderedOp(o huma.Operation, schema, what string) huma.Operation {
 // (data:) images, nothing else: no script, and no remote image that could track its readers.
 const htmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// respondRendered answers with v as JSON, or doc as Markdown or HTML, tagged per representation,
-// in lang (the request's: en, fr, es or all). JSON has its texts in lang as every JSON answer
+// respondRendered answers with v as JSON, or doc as Markdown or HTML (doc is nil for JSON),
+// tagged per representation, in lang (the request's: en, fr, es or all). JSON has its texts in lang as every JSON answer
 // does; a rendering is in doc.Lang. Content-Language says which, so that the ETag is the
 // language's and Vary names Accept-Language (language.go).
 func respondRendered(format, version, lang string, p *RenderParams, v any, doc *reportdoc.Document,
 	commitments map[int64]reportdoc.Commitment) (*huma.StreamResponse, error) {
 	var body []byte
 	var err error
-	contentLang := doc.Lang
+	var contentLang string
 	switch format {
 	case "markdown":
-		body = []byte(reportdoc.Markdown(doc, commitments))
+		body, contentLang = []byte(reportdoc.Markdown(doc, commitments)), doc.Lang
 	case "html":
 		var s string
 		s, err = reportdoc.HTML(doc, commitments)
-		body = []byte(s)
+		body, contentLang = []byte(s), doc.Lang
 	default:
 		contentLang = contentLanguage(lang)
 		body, err = marshalIn(v, lang)
@@ -257,33 +257,33 @@ func (h *handlers) getReport(ctx context.Context, in *ReportGetInput) (*huma.Str
 	if err != nil {
 		return nil, err
 	}
-	doc, commitments, err := h.reportDocument(ctx, r.ID, r.Body, r.Period, r.Status, &r.ReportContent)
-	if err != nil {
-		return nil, err
+	var doc *reportdoc.Document
+	commitments := map[int64]reportdoc.Commitment{}
+	if format != "json" { // only a rendering shows the body's name and the commitments' titles
+		doc = h.reportDocument(ctx, r.ID, r.Body, r.Period, r.Status, &r.ReportContent)
+		for _, cid := range r.Commitments {
+			cm, err := h.db.GetCommitment(ctx, cid)
+			switch {
+			case err == nil:
+				commitments[cid] = reportdoc.Commitment{Title: cm.Title, Status: cm.Status}
+			case domain.ErrorCode(err) == domain.ENOTFOUND: // listed by its id
+			default:
+				return nil, err
+			}
+		}
 	}
 	return respondRendered(format, "v"+strconv.Itoa(r.Version), languageOf(ctx), &in.RenderParams, r, doc, commitments)
 }
 
-// reportDocument gathers what a rendering shows beside the content, in the request's language:
-// the body's name and the commitments followed up.
+// reportDocument is what a rendering shows of a report or version, in the request's language,
+// with the body's name.
 func (h *handlers) reportDocument(ctx context.Context, id int64, body string, p domain.ReportPeriod, status string,
-	c *domain.ReportContent) (*reportdoc.Document, map[int64]reportdoc.Commitment, error) {
+	c *domain.ReportContent) *reportdoc.Document {
 	doc := &reportdoc.Document{ID: id, Body: body, Period: p, Status: status, Content: *c, Lang: singleLanguage(languageOf(ctx))}
 	if b, err := h.db.GetCommunity(ctx, body); err == nil {
 		doc.BodyName = b.Name
 	}
-	commitments := map[int64]reportdoc.Commitment{}
-	for _, cid := range c.Commitments {
-		cm, err := h.db.GetCommitment(ctx, cid)
-		switch {
-		case err == nil:
-			commitments[cid] = reportdoc.Commitment{Title: cm.Title, Status: cm.Status}
-		case domain.ErrorCode(err) == domain.ENOTFOUND: // listed by its id
-		default:
-			return nil, nil, err
-		}
-	}
-	return doc, commitments, nil
+	return doc
 }
 
 func (h *handlers) createReport(ctx context.Context, in *ReportCreateInput) (*ReportCreatedOutput, error) {
