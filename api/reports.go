@@ -171,9 +171,9 @@ func renderedOp(o huma.Operation, schema, what string) huma.Operation {
 const htmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // respondRendered answers with v as JSON, or doc as Markdown or HTML (doc is nil for JSON),
-// tagged per representation, in lang (the request's: en, fr, es or all). JSON has its texts in lang as every JSON answer
-// does; a rendering is in doc.Lang. Content-Language says which, so that the ETag is the
-// language's and Vary names Accept-Language (language.go).
+// tagged per representation, in lang (the request's: en, fr, es or all). JSON has its texts in
+// lang as every JSON answer does; a rendering is in doc.Lang. Content-Language says which, so
+// that the ETag is the language's and Vary names Accept-Language (language.go).
 func respondRendered(format, version, lang string, p *RenderParams, v any, doc *reportdoc.Document,
 	commitments map[int64]reportdoc.Commitment) (*huma.StreamResponse, error) {
 	var body []byte
