@@ -58,6 +58,7 @@ func finishContract(doc *huma.OpenAPI) {
 		limitStrings(s)
 	}
 	localizeResponses(doc)
+	documentLanguageHeaders(doc)
 	// Last: tidySchema moves Huma's patternDescription, which the validation messages were
 	// computed from above and at registration.
 	forEachSchema(doc, tidySchema)
@@ -302,8 +303,15 @@ func headerComponents() map[string]*huma.Header {
 			"revalidate (304 when unchanged) and in If-Match to change or delete the resource. A calendar feed's tag is a digest "+
 			`of the feed, e.g. "ics-3f2a9c1d0b7e4a55", for If-None-Match only; a rendering's adds a digest to the version `+
 			`("v3-html-…"); a catalog document's is a digest; a release's is "r" and its number; a release file's is its `+
-			`SHA-256 in hex, weak (W/) when gzip-encoded on the way.`, huma.TypeString, 70,
-			`^(W/)?"(v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?|v[0-9]+-(md|html|jsonld)-[0-9a-f]{16}|ics-[0-9a-f]{16}|r[0-9]+|[0-9a-f]{24}|[0-9a-f]{64})"$`),
+			`SHA-256 in hex, weak (W/) when gzip-encoded on the way. An answer that depends on the language ends its tag `+
+			`with it ("v3-fr"); with lang=all the tag has none.`, huma.TypeString, 80,
+			`^(W/)?"(v[0-9]+(-m[0-9]+\.[0-9]+\.[0-9]+)?|v[0-9]+-(md|html|jsonld)-[0-9a-f]{16}|ics-[0-9a-f]{16}|r[0-9]+|[0-9a-f]{24}|[0-9a-f]{64})(-(en|fr|es))?"$`),
+		"Content-Language": header("The language of the answer's texts meant for people: en, fr or es, the one asked for "+
+			"(lang, Accept-Language; a release file's, en where its labels are not translated; a problem's, en with lang=all), "+
+			"or en, fr, es for lang=all.", huma.TypeString, 20, `^(en|fr|es)(, (en|fr|es))*$`),
+		"Vary": header("The request headers the answer depends on: Accept-Language where it holds texts meant for people "+
+			"(and on every problem), Accept where its format is negotiated, Accept-Encoding where it may be gzipped.",
+			huma.TypeString, 100, `^[A-Za-z-]+(, ?[A-Za-z-]+)*$`),
 		"Link": header(`The next page, when there is one: <…>; rel="next" (the same request with cursor set to next_cursor). `+
 			`A dataset's documents and files name its licence (rel="license"); a release's CSV names its CSV on the Web `+
 			`metadata (rel="describedby"; type="application/csvm+json").`,

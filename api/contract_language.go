@@ -114,6 +114,21 @@ func localizeResponses(doc *huma.OpenAPI) {
 	})
 }
 
+// documentLanguageHeaders documents Content-Language and Vary on the answers that depend on the
+// language: the successes and 304s of the operations marked so, and every problem.
+func documentLanguageHeaders(doc *huma.OpenAPI) {
+	eachOperation(doc, func(op *huma.Operation) {
+		for status, r := range op.Responses {
+			if (languageDependent(op) && (strings.HasPrefix(status, "2") || status == "304")) || status >= "400" {
+				if r.Headers == nil {
+					r.Headers = map[string]*huma.Param{}
+				}
+				r.Headers["Content-Language"], r.Headers["Vary"] = headerRef("Content-Language"), headerRef("Vary")
+			}
+		}
+	})
+}
+
 // fallbacksSchema documents translation_fallbacks.
 func fallbacksSchema() *huma.Schema {
 	return &huma.Schema{Type: huma.TypeArray, MaxItems: ptr(100000),

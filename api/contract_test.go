@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,6 +280,9 @@ func TestServerSendsWhatIsDocumented(t *testing.T) {
 			header: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": cityTag}}, 200},
 		{"add-study-city", "/v1/studies/{edition}/cities/{city}", req{method: "PUT", path: "/v1/studies/2019/cities/beta", token: secret, body: `{}`}, 201},
 		{"add-study-city", "/v1/studies/{edition}/cities/{city}", req{method: "PUT", path: "/v1/studies/2019/cities/beta", token: secret, body: `{}`}, 200},
+		{"get-city", "/v1/cities/{slug}", req{method: "GET", path: "/v1/cities/alpha?lang=fr"}, 200},
+		{"get-city", "/v1/cities/{slug}", req{method: "GET", path: "/v1/cities/nowhere", header: map[string]string{"Accept-Language": "es"}}, 404},
+		{"list-observations", "/v1/observations", req{method: "GET", path: "/v1/observations?lang=all"}, 200},
 	} {
 		res := h.do(c.r)
 		where := c.op + " " + strconv.Itoa(c.status)
@@ -304,9 +308,17 @@ func TestServerSendsWhatIsDocumented(t *testing.T) {
 			continue
 		}
 		for _, name := range []string{"ETag", "Link", "Location", "RateLimit", "RateLimit-Policy", "Retry-After",
-			"WWW-Authenticate", "Idempotent-Replayed", "X-Request-Id"} {
+			"WWW-Authenticate", "Idempotent-Replayed", "X-Request-Id", "Content-Language", "Vary"} {
 			if res.Header.Get(name) != "" && documented.Headers[name] == nil {
 				t.Errorf("%s: sends %s: %s, which the contract does not document", where, name, res.Header.Get(name))
+			}
+			// A value must fit its documented header's pattern ("v3-fr" as much as "v3").
+			if h, ok := doc.Components.Headers[name]; ok && h.Schema != nil && h.Schema.Pattern != "" {
+				for _, v := range res.Header.Values(name) {
+					if !regexp.MustCompile(h.Schema.Pattern).MatchString(v) {
+						t.Errorf("%s: %s: %q does not fit the contract's pattern %s", where, name, v, h.Schema.Pattern)
+					}
+				}
 			}
 		}
 	}
