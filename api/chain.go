@@ -22,10 +22,10 @@ import (
 // chain is the one middleware chain that enforces every operation's Policy. Huma runs it for
 // each operation before it reads any parameter or body, in this order:
 //
-//	read pool → deadline → authenticate → authorize → rate limit → known query → header lists → JSON text →
-//	idempotency → (input) → handler
+//	begin (state, read pool) → language → deadline → authenticate → authorize → rate limit →
+//	known query → bad language → header lists → JSON text → idempotency → (input) → handler
 //
-// The deadline comes first because authentication already needs the database; then
+// The deadline comes before credentials because authentication already needs the database; then
 // credentials are judged before any input, and a refused caller spends no budget.
 type chain struct {
 	api     huma.API
@@ -37,7 +37,7 @@ type chain struct {
 
 // install adds the chain to the API's middlewares.
 func (c *chain) install() {
-	c.api.UseMiddleware(c.language, c.readPool, c.deadline, c.authenticate, c.authorize, c.rateLimit, c.knownQuery, c.badLanguage,
+	c.api.UseMiddleware(c.begin, c.language, c.deadline, c.authenticate, c.authorize, c.rateLimit, c.knownQuery, c.badLanguage,
 		c.headerLists, c.jsonText, c.idempotency)
 }
 
@@ -85,7 +85,7 @@ func (c *chain) authenticate(ctx huma.Context, next func(huma.Context)) {
 		next(ctx) // anonymous, or a probe, where credentials play no part
 		return
 	}
-	r, w := humachi.Unwrap(ctx)
+	r, _ := humachi.Unwrap(ctx)
 	secret, ok := auth.BearerSecret(header)
 	var actor *domain.Actor
 	var err error = domain.Errorf(domain.EUNAUTHORIZED, "Authorization must be 'Bearer <token>'")
@@ -95,7 +95,8 @@ func (c *chain) authenticate(ctx huma.Context, next func(huma.Context)) {
 		err = domain.Errorf(domain.EUNAUTHORIZED, "the bearer token is unknown or revoked")
 	}
 	if err == nil {
-		next(withRequest(ctx, r.WithContext(withActor(r.Context(), actor)), w))
+		stateOf(r.Context()).actor = actor
+		next(ctx)
 		return
 	}
 	if domain.ErrorCode(err) == domain.EUNAUTHORIZED && !c.limiter.AuthFailed(httpx.ClientIP(r)) {
@@ -152,18 +153,20 @@ func (c *chain) deadline(ctx huma.Context, next func(huma.Context)) {
 	}), c.timeout+httpx.DeadlineGrace)
 }
 
-// readPool lets the store answer the reads of a GET (or HEAD) operation, exports included, from
-// its read pool (DATABASE_READ_URL, a replica that may lag). Every other operation writes, and
-// all its reads, checks before its transaction included, go to the primary, so that no write
-// decides on what a lagging replica says. Authentication and Idempotency-Keys always read the
-// primary: a token revoked or created on any instance counts at once.
-func (c *chain) readPool(ctx huma.Context, next func(huma.Context)) {
-	if m := ctx.Method(); m != http.MethodGet && m != http.MethodHead {
-		next(ctx)
-		return
-	}
+// begin, the chain's first step, gives the request the state that the later steps fill in
+// (requestState: one new context, one copy of the request, for the whole chain), and lets the
+// store answer the reads of a GET (or HEAD) operation, exports included, from its read pool
+// (DATABASE_READ_URL, a replica that may lag). Every other operation writes, and all its reads,
+// checks before its transaction included, go to the primary, so that no write decides on what
+// a lagging replica says. Authentication and Idempotency-Keys always read the primary: a token
+// revoked or created on any instance counts at once.
+func (c *chain) begin(ctx huma.Context, next func(huma.Context)) {
 	r, w := humachi.Unwrap(ctx)
-	next(withRequest(ctx, r.WithContext(postgres.ReadOnly(r.Context())), w))
+	rctx, _ := withState(r.Context())
+	if m := r.Method; m == http.MethodGet || m == http.MethodHead {
+		rctx = postgres.ReadOnly(rctx)
+	}
+	next(withRequest(ctx, r.WithContext(rctx), w))
 }
 
 // knownQuery refuses a query parameter that the operation does not take: a typo such as
@@ -247,7 +250,8 @@ func (c *chain) rateLimit(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	defer c.limiter.Release(client)
-	next(withRequest(ctx, r.WithContext(withClient(r.Context(), client)), w))
+	stateOf(r.Context()).client = client
+	next(ctx)
 }
 
 // clientOf identifies the caller for budgets and idempotency keys: the authenticated token

@@ -18,18 +18,10 @@ import (
 // lang=all the {en, fr, es} objects they are stored as. A language we do not serve falls back
 // to English; so does a request that names none.
 
-type languageKey struct{}
-
-// languageChoice is the language of a request's answer, and whether the lang parameter chose it.
-type languageChoice struct {
-	lang  string
-	param bool
-}
-
 // languageOf is the language a request is answered in: en, fr, es or all.
 func languageOf(ctx context.Context) string {
-	if l, ok := ctx.Value(languageKey{}).(languageChoice); ok {
-		return l.lang
+	if st := stateOf(ctx); st != nil && st.lang != "" {
+		return st.lang
 	}
 	return "en"
 }
@@ -37,15 +29,18 @@ func languageOf(ctx context.Context) string {
 // languageQuery is "?lang=…" when the request chose its language with the lang parameter, for
 // the links an answer gives to go on in the same language (a redirect); else "".
 func languageQuery(ctx context.Context) string {
-	if l, ok := ctx.Value(languageKey{}).(languageChoice); ok && l.param {
-		return "?lang=" + l.lang
+	if st := stateOf(ctx); st != nil && st.langParam {
+		return "?lang=" + st.lang
 	}
 	return ""
 }
 
-// withLanguage marks ctx with the language of its answer.
+// withLanguage records the language of the answer in ctx's state (a new one if it has none);
+// param says whether the lang parameter chose it.
 func withLanguage(ctx context.Context, lang string, param bool) context.Context {
-	return context.WithValue(ctx, languageKey{}, languageChoice{lang: lang, param: param})
+	ctx, st := withState(ctx)
+	st.lang, st.langParam = lang, param
+	return ctx
 }
 
 // pickLanguage chooses the language of an answer from the lang parameter, when given and valid
@@ -135,7 +130,7 @@ func languageDependent(op *huma.Operation) bool {
 	return op != nil && op.Metadata[languageDependentKey] == true
 }
 
-// language, the chain's first step, reads the language the request asks for, marks its context
+// language, the chain's second step, reads the language the request asks for, marks its context
 // with it and labels the answer: Content-Language (set by whatever writes a body that depends
 // on it), Vary: Accept-Language and an ETag of that language. A bad lang is refused later, by
 // badLanguage, so that credentials are checked first.
@@ -143,11 +138,12 @@ func (c *chain) language(ctx huma.Context, next func(huma.Context)) {
 	r, w := humachi.Unwrap(ctx)
 	param := r.URL.Query().Get("lang")
 	lang, bad := pickLanguage(param, r.Header.Get("Accept-Language"))
-	r = r.WithContext(withLanguage(r.Context(), lang, param != "" && !bad))
+	st := stateOf(r.Context())
+	st.lang, st.langParam = lang, param != "" && !bad
 	dependent := languageDependent(ctx.Operation())
 	conditionsOfLanguage(r.Header, lang, dependent)
 	if !dependent {
-		next(withRequest(ctx, r, w))
+		next(ctx)
 		return
 	}
 	next(withRequest(ctx, r, &languageWriter{ResponseWriter: w, lang: lang}))
