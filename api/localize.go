@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	jsonv2 "github.com/go-json-experiment/json"
@@ -75,28 +76,46 @@ var localizedJSON = huma.Format{
 // English one is written and its JSON pointer listed in the body's translation_fallbacks. With
 // lang=all the texts stay {en, fr, es} objects.
 func marshalIn(v any, lang string) ([]byte, error) {
-	var fallbacks []string
-	texts := jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, t domain.Text) error {
-		if lang == domain.LanguageAll {
-			return errors.ErrUnsupported // the object, as stored
-		}
-		s, used := t.In(lang)
-		if used != lang {
-			fallbacks = append(fallbacks, string(textPointer(enc)))
-		}
-		return enc.WriteToken(jsontext.String(s))
-	})
-	var buf bytes.Buffer
-	if err := jsonv2.MarshalWrite(&buf, v, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false),
-		jsonv2.WithMarshalers(texts)); err != nil {
+	w := textWriters.Get().(*textWriter)
+	defer textWriters.Put(w)
+	w.lang, w.fallbacks = lang, w.fallbacks[:0]
+	buf := bytes.NewBuffer(make([]byte, 0, 1024)) // a resource's size: one allocation, not five growths
+	if err := jsonv2.MarshalWrite(buf, v, w.options); err != nil {
 		return nil, err
 	}
 	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if len(fallbacks) > 0 && len(b) > 1 && b[0] == '{' && b[len(b)-1] == '}' {
-		b = appendFallbacks(b[:len(b)-1], len(b) > 2, fallbacks)
+	if len(w.fallbacks) > 0 && len(b) > 1 && b[0] == '{' && b[len(b)-1] == '}' {
+		b = appendFallbacks(b[:len(b)-1], len(b) > 2, w.fallbacks)
 	}
 	return append(b, '\n'), nil
 }
+
+// textWriter writes the texts of one answer at a time in its language, noting the fallbacks.
+// Writers are pooled, not made per answer: the JSON options hold the marshaler of texts, and
+// the encoder keeps what it learns of each Go type with them, so options made per answer
+// learnt every type again (a fifth of a city's allocations).
+type textWriter struct {
+	lang      string
+	fallbacks []string // the JSON pointers of the texts written in English for want of lang
+	options   jsonv2.Options
+}
+
+// textWriters are the pool of textWriter.
+var textWriters = sync.Pool{New: func() any {
+	w := &textWriter{}
+	texts := jsonv2.MarshalToFunc(func(enc *jsontext.Encoder, t domain.Text) error {
+		if w.lang == domain.LanguageAll {
+			return errors.ErrUnsupported // the object, as stored
+		}
+		s, used := t.In(w.lang)
+		if used != w.lang {
+			w.fallbacks = append(w.fallbacks, string(textPointer(enc)))
+		}
+		return enc.WriteToken(jsontext.String(s))
+	})
+	w.options = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false), jsonv2.WithMarshalers(texts))
+	return w
+}}
 
 // textPointer is the JSON pointer of the value about to be written. StackPointer names the value
 // written last: inside an object that is the member's name, so the right place; inside an array
