@@ -36,9 +36,16 @@ func TestGetCity(t *testing.T) {
 	if nm.Status != 304 || nm.Header.Get("ETag") != `"v1-en"` || len(nm.Body) != 0 {
 		t.Fatalf("If-None-Match current: %d %q %q", nm.Status, nm.Header.Get("ETag"), nm.Body)
 	}
-	h.do(req{method: "GET", path: "/v1/cities/bilbao", header: map[string]string{"If-None-Match": `"v0"`}}).expect(t, 200)
+	// A stale copy gets the whole city, with its tag (the version alone answered the 304 above).
+	stale := h.do(req{method: "GET", path: "/v1/cities/bilbao", header: map[string]string{"If-None-Match": `"v0-en", "v1-fr"`}})
+	stale.expect(t, 200)
+	if stale.Header.Get("ETag") != `"v1-en"` || !strings.Contains(string(stale.Body), `"slug":"bilbao"`) {
+		t.Fatalf("If-None-Match stale: %q %s", stale.Header.Get("ETag"), stale.Body)
+	}
 
 	h.do(req{method: "GET", path: "/v1/cities/nowhere"}).expect(t, 404)
+	h.do(req{method: "GET", path: "/v1/cities/nowhere", header: map[string]string{"If-None-Match": `"v1-en"`}}).expect(t, 404)
+	h.do(req{method: "GET", path: "/v1/cities/nowhere", header: map[string]string{"If-None-Match": `*`}}).expect(t, 404)
 }
 
 func TestListCitiesFiltersAndErrors(t *testing.T) {

@@ -20,6 +20,13 @@ const cityColumns = `slug, name, country, section, metropolis_member, population
 	latitude, longitude, website, open_data_portal, cop_member, cop_role, provenance, version,
 	created_at, updated_at`
 
+// cityFields are the fields of c that the columns of cityColumns are scanned into, in their order.
+func cityFields(c *domain.City) []any {
+	return []any{&c.Slug, &c.Name, &c.Country, &c.Section, &c.MetropolisMember, &c.Population, &c.PopulationYear,
+		&c.Latitude, &c.Longitude, &c.Website, &c.OpenDataPortal, &c.CopMember, &c.CopRole, &c.Provenance, &c.Version,
+		&c.CreatedAt, &c.UpdatedAt}
+}
+
 // citySort is one whitelisted order: a non-null SQL expression, the type its cursor value is
 // cast to, and how the cursor value is read off a city.
 type citySort struct {
@@ -147,16 +154,31 @@ func cityListSQL(f domain.CityFilter) (string, []any, citySort, error) {
 	return query, args, sort, nil
 }
 
-// GetCity returns one city by slug.
+// GetCity returns one city by slug. Its columns are scanned by position (cityFields), not by
+// sqlx's mapping of names, which looked up the struct's fields by reflection on every call: a
+// tenth of the CPU of a read of one city.
 func (db *DB) GetCity(ctx context.Context, slug string) (*domain.City, error) {
 	var c domain.City
-	if err := db.readerStmts(ctx).getCity.GetContext(ctx, &c, slug); err != nil {
+	if err := db.readerStmts(ctx).getCity.QueryRowContext(ctx, slug).Scan(cityFields(&c)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, domain.Errorf(domain.ENOTFOUND, "no city %q", slug)
 		}
 		return nil, mapError(err)
 	}
 	return &c, nil
+}
+
+// CityVersion is the version of a city, which is all that a conditional read needs to answer
+// 304 (ENOTFOUND when there is no such city).
+func (db *DB) CityVersion(ctx context.Context, slug string) (int, error) {
+	var v int
+	if err := db.readerStmts(ctx).cityVersion.GetContext(ctx, &v, slug); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, domain.Errorf(domain.ENOTFOUND, "no city %q", slug)
+		}
+		return 0, mapError(err)
+	}
+	return v, nil
 }
 
 // CreateCity inserts a city; ECONFLICT when the slug is taken. A city created with the slug of

@@ -10,6 +10,7 @@ import (
 // prepared statements needs two round trips per query.
 type readStatements struct {
 	getCity        *sqlx.Stmt
+	cityVersion    *sqlx.Stmt
 	getObservation *sqlx.Stmt
 }
 
@@ -23,6 +24,9 @@ type preparedStatements struct {
 func (p *readStatements) prepare(ctx context.Context, db *sqlx.DB) error {
 	var err error
 	if p.getCity, err = db.PreparexContext(ctx, `SELECT `+cityColumns+` FROM cities WHERE slug = $1`); err != nil {
+		return err
+	}
+	if p.cityVersion, err = db.PreparexContext(ctx, `SELECT version FROM cities WHERE slug = $1`); err != nil {
 		return err
 	}
 	if p.getObservation, err = db.PreparexContext(ctx, getObservationSQL); err != nil {
@@ -41,7 +45,7 @@ func (p *preparedStatements) prepare(ctx context.Context, db *sqlx.DB) error {
 }
 
 func (p *readStatements) close() {
-	for _, s := range []*sqlx.Stmt{p.getCity, p.getObservation} {
+	for _, s := range []*sqlx.Stmt{p.getCity, p.cityVersion, p.getObservation} {
 		if s != nil {
 			_ = s.Close()
 		}
