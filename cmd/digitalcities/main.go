@@ -75,7 +75,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, args, newLogger(stderr, cfg.LogLevel))
+		logs := newLogBuffer(stderr)
+		defer logs.Close()
+		return serve(ctx, cfg, args, newLogger(logs, cfg.LogLevel))
 	case "migrate":
 		return withDB(ctx, cfg, func(db *postgres.DB) error {
 			fmt.Fprintln(stdout, "migrations applied")
