@@ -184,7 +184,8 @@ func decodeCursor(s string) (int64, error) {
 	return strconv.ParseInt(c.ID, 10, 64)
 }
 
-// text is a text in UCLG's languages, as the API writes it.
+// text is a text in UCLG's languages, as stored; the floor answers its English, as the API does
+// when no language is asked for.
 type text struct {
 	EN string `json:"en"`
 	FR string `json:"fr,omitempty"`
@@ -193,7 +194,7 @@ type text struct {
 
 type city struct {
 	Slug             string    `json:"slug"`
-	Name             text      `json:"name"`
+	Name             string    `json:"name"` // in English, as the API answers without a language
 	Country          string    `json:"country"`
 	Section          string    `json:"section"`
 	MetropolisMember *bool     `json:"metropolis_member"`
@@ -350,7 +351,9 @@ func (s *server) getCity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err == nil {
-		err = json.Unmarshal(name, &c.Name)
+		var t text
+		err = json.Unmarshal(name, &t)
+		c.Name = t.EN
 	}
 	if err != nil {
 		fail(w, r, "city", err)
