@@ -40,7 +40,9 @@ type DB struct {
 	db        *sqlx.DB // the primary
 	read      *sqlx.DB // the read pool: a replica, or db itself
 	stmts     preparedStatements
-	readStmts readStatements // prepared on read (a copy of stmts' when read is db)
+	readStmts readStatements  // prepared on read (a copy of stmts' when read is db)
+	pages     *statementCache // the pages of observations prepared on db
+	readPages *statementCache // the same on read (pages itself when read is db)
 }
 
 // Open connects to PostgreSQL, sets the pool limits and prepares the hot queries. The URL may
@@ -63,7 +65,8 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{db: sdb, read: sdb}
+	db := &DB{db: sdb, read: sdb, pages: newStatementCache(sdb)}
+	db.readPages = db.pages
 	if opt.ReadURL != "" {
 		rdsn, err := withSessionSettings(opt.ReadURL, opt)
 		if err == nil {
@@ -73,6 +76,7 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*DB, error) {
 			_ = sdb.Close()
 			return nil, err
 		}
+		db.readPages = newStatementCache(db.read)
 	}
 	return db, nil
 }
@@ -128,6 +132,14 @@ func (db *DB) readerStmts(ctx context.Context) *readStatements {
 	return &db.stmts.readStatements
 }
 
+// readerPages is the cache of prepared pages on the pool reader(ctx) returns.
+func (db *DB) readerPages(ctx context.Context) *statementCache {
+	if readsReplica(ctx) {
+		return db.readPages
+	}
+	return db.pages
+}
+
 // HasReadPool reports whether reads have a pool of their own (DATABASE_READ_URL is set).
 func (db *DB) HasReadPool() bool { return db.read != db.db }
 
@@ -172,10 +184,12 @@ func withSessionSettings(databaseURL string, opt Options) (string, error) {
 // Close closes the prepared statements and the pools.
 func (db *DB) Close() error {
 	db.stmts.close()
+	db.pages.close()
 	if !db.HasReadPool() {
 		return db.db.Close()
 	}
 	db.readStmts.close()
+	db.readPages.close()
 	return errors.Join(db.db.Close(), db.read.Close())
 }
 

@@ -263,6 +263,13 @@ func ObservationPageSQL(ctx context.Context, q sqlx.QueryerContext, f domain.Obs
 	return query, args, nil
 }
 
+// preparesPage reports whether the SQL of a page with f runs as a prepared statement (see
+// statementCache). A page of a vintage does not: PostgreSQL's generic plan of one city and
+// indicator's history read twenty times the rows of the plan made for its values.
+func preparesPage(f domain.ObservationFilter) bool {
+	return f.AsOf == nil
+}
+
 // ListObservations returns one page of observations by id and whether more follow.
 func (db *DB) ListObservations(ctx context.Context, f domain.ObservationFilter) ([]domain.Observation, bool, error) {
 	limit := f.Limit
@@ -271,7 +278,11 @@ func (db *DB) ListObservations(ctx context.Context, f domain.ObservationFilter) 
 	if err != nil {
 		return nil, false, err
 	}
-	rows, err := db.reader(ctx).QueryxContext(ctx, query, args...)
+	run := db.reader(ctx).QueryxContext
+	if preparesPage(f) {
+		run = db.readerPages(ctx).queryx
+	}
+	rows, err := run(ctx, query, args...)
 	if err != nil {
 		return nil, false, mapError(err)
 	}
