@@ -88,9 +88,6 @@ func (db *DB) ExplainObservationPage(ctx context.Context, f domain.ObservationFi
 	return read, num(doc[0].Plan, "Actual Rows"), plan, nil
 }
 
-// PreparesPage reports whether a page with f runs as a cached prepared statement.
-func PreparesPage(f domain.ObservationFilter) bool { return preparesPage(f) }
-
 // PreparedPages is how many page statements the primary's cache holds.
 func (db *DB) PreparedPages() int {
 	db.pages.mu.Lock()

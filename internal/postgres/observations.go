@@ -263,10 +263,10 @@ func ObservationPageSQL(ctx context.Context, q sqlx.QueryerContext, f domain.Obs
 	return query, args, nil
 }
 
-// preparesPage reports whether the SQL of a page with f runs as a prepared statement (see
-// statementCache). A page of a vintage does not: PostgreSQL's generic plan of one city and
+// PreparesPage reports whether the SQL of a page with f runs as a prepared statement (see
+// statementCache); the benchmark's floor follows it. A page of a vintage does not: PostgreSQL's generic plan of one city and
 // indicator's history read twenty times the rows of the plan made for its values.
-func preparesPage(f domain.ObservationFilter) bool {
+func PreparesPage(f domain.ObservationFilter) bool {
 	return f.AsOf == nil
 }
 
@@ -279,7 +279,7 @@ func (db *DB) ListObservations(ctx context.Context, f domain.ObservationFilter) 
 		return nil, false, err
 	}
 	run := db.reader(ctx).QueryxContext
-	if preparesPage(f) {
+	if PreparesPage(f) {
 		run = db.readerPages(ctx).queryx
 	}
 	rows, err := run(ctx, query, args...)

@@ -41,6 +41,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -255,6 +256,34 @@ type server struct {
 	city *sql.Stmt
 	db   *sql.DB
 	sqlx *sqlx.DB // the same pool, for the store's query builder
+
+	mu    sync.Mutex
+	pages map[string]*sql.Stmt // the pages' prepared statements, by SQL, as the store keeps them
+}
+
+// page runs a page's SQL as the store does: prepared, once per text, unless the store runs it
+// unprepared (postgres.PreparesPage).
+func (s *server) page(ctx context.Context, f *filter, query string, args []any) (*sql.Rows, error) {
+	if !postgres.PreparesPage(f.domain(false, nil)) {
+		return s.db.QueryContext(ctx, query, args...) // #nosec G701 -- the store's SQL: request values are placeholder arguments
+	}
+	s.mu.Lock()
+	st := s.pages[query]
+	s.mu.Unlock()
+	if st == nil {
+		prepared, err := s.db.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		if st = s.pages[query]; st == nil {
+			s.pages[query], st = prepared, prepared
+		} else {
+			_ = prepared.Close()
+		}
+		s.mu.Unlock()
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 func serve() error {
@@ -288,7 +317,7 @@ func serve() error {
 	db.SetMaxIdleConns(conns)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s := &server{db: db, sqlx: sqlx.NewDb(db, "postgres")}
+	s := &server{db: db, sqlx: sqlx.NewDb(db, "postgres"), pages: make(map[string]*sql.Stmt)}
 	for _, p := range []struct {
 		stmt **sql.Stmt
 		sql  string
@@ -384,7 +413,7 @@ func (s *server) listObservations(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, "page", err)
 		return
 	}
-	rows, err := s.db.QueryContext(r.Context(), query, args...) // #nosec G701 -- the store's SQL: request values are placeholder arguments
+	rows, err := s.page(r.Context(), f, query, args)
 	if err != nil {
 		fail(w, r, "page", err)
 		return
