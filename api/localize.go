@@ -24,9 +24,9 @@ type encodedJSON []byte
 // every problem, is written in the request's language (marshalIn) and labelled with its
 // Content-Language; the JSON format then sends the bytes as they are. Other bodies are left to
 // the JSON format as they are.
-func localize(ctx huma.Context, _ string, v any) (any, error) {
-	if v == nil {
-		return v, nil
+func localize(ctx huma.Context, status string, v any) (any, error) {
+	if v == nil || status == "304" {
+		return nil, nil // a 304 has no body: nothing to write, in any language
 	}
 	lang := languageOf(ctx.Context())
 	var isProblem bool
