@@ -84,11 +84,20 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			if rec.Status >= 500 && !errors.Is(r.Context().Err(), context.Canceled) {
 				level = slog.LevelError // a request its client abandoned is not a server error
 			}
-			log.LogAttrs(r.Context(), level, "request",
-				slog.String("method", r.Method), slog.String("route", route), slog.String("path", r.URL.Path),
+			h := log.Handler()
+			if !h.Enabled(r.Context(), level) {
+				return
+			}
+			// The record is made here rather than by log.LogAttrs, which looks up its caller on the
+			// stack for every line; the duration is whole microseconds, which slog's JSON writes
+			// directly, where a float64 goes through encoding/json: together 3 % of a cached read's
+			// CPU in a profile, of the 6 % the line costs.
+			line := slog.NewRecord(time.Now(), level, "request", 0)
+			line.AddAttrs(slog.String("method", r.Method), slog.String("route", route), slog.String("path", r.URL.Path),
 				slog.Int("status", rec.Status), slog.Int64("bytes", rec.Bytes),
-				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+				slog.Int64("duration_us", time.Since(start).Microseconds()),
 				slog.String("request_id", w.Header().Get("X-Request-Id")))
+			_ = h.Handle(r.Context(), line) // a log line that cannot be written has nowhere to go
 		})
 	}
 }
