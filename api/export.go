@@ -140,8 +140,9 @@ func (h *handlers) streamExport(ctx context.Context, w http.ResponseWriter, form
 		}
 		return nil
 	}
-	// PostgreSQL writes each line: CSV cells neutralised and quoted as encoding/csv would, JSON
-	// objects as encoding/json would. The API hands the bytes on as they come.
+	// The store gives each line ready: CSV cells neutralised and quoted as encoding/csv would
+	// (written in Go from PostgreSQL's text), JSON objects as encoding/json would (written by
+	// PostgreSQL). The API hands the bytes on.
 	stream := h.db.StreamObservationsCSV
 	if format != "csv" {
 		stream = h.db.StreamObservationsJSON

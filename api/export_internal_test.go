@@ -3,12 +3,14 @@ package api
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math"
 	"math/rand/v2"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +124,105 @@ func TestNDJSONExportIsWhatGoWouldWrite(t *testing.T) {
 	}
 }
 
+// TestCSVExportOfEveryValueIsWhatGoWouldWrite: the CSV export is written in Go from
+// PostgreSQL's text (internal/postgres csvColumns). It must be byte for byte what encoding/csv writes for the
+// observations the store decodes (StreamObservations), as the export did when Go decoded each
+// row: numbers of every size as strconv.FormatFloat(v, 'f', -1, 64) writes them (PostgreSQL's
+// text has an exponent below 1e-4 and from 1e15, and from 1e16 sometimes one digit more than
+// the shortest), booleans, levels, texts neutralised and quoted (every control character,
+// quotes, line breaks, leading spaces, formulas), missing editions and qualities, and times with
+// and without fractions of a second, stored from other zones; whole lists, latest values and
+// vintages.
+func TestCSVExportOfEveryValueIsWhatGoWouldWrite(t *testing.T) {
+	db, _ := testdb.New(t)
+	ctx := context.Background()
+	jsonExportFixture(t, db)
+	h := &handlers{db: db, log: slog.New(slog.DiscardHandler)}
+	now, afterAll := time.Now(), 2201
+	for _, tc := range []struct {
+		name string
+		f    domain.ObservationFilter
+	}{
+		{"all", domain.ObservationFilter{}},
+		{"latest", domain.ObservationFilter{Latest: true}},
+		{"vintage", domain.ObservationFilter{AsOf: &now}},
+		{"latest vintage", domain.ObservationFilter{Latest: true, AsOf: &now}},
+		{"texts", domain.ObservationFilter{Indicators: []string{"txt", "ord"}}},
+		{"empty", domain.ObservationFilter{From: &afterAll}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, n := goCSVExport(t, db, tc.f)
+			if n < 10 && tc.name != "empty" {
+				t.Fatalf("only %d observations: the fixture is missing", n)
+			}
+			rec := httptest.NewRecorder()
+			h.streamExport(ctx, rec, "csv", tc.f)
+			got := rec.Body.String()
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %.500s", rec.Code, got)
+			}
+			if got == want {
+				return
+			}
+			gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+			if len(gl) != len(wl) {
+				t.Fatalf("%d lines, want %d", len(gl), len(wl))
+			}
+			for i := range wl {
+				if gl[i] != wl[i] {
+					t.Errorf("line %d:\n got %q\nwant %q", i, gl[i], wl[i])
+				}
+			}
+		})
+	}
+}
+
+// goCSVExport is the CSV export as encoding/csv wrote it when Go decoded each row: every
+// observation that StreamObservations decodes, its texts neutralised, its number in the
+// shortest form without an exponent, its times in UTC; and how many.
+func goCSVExport(t *testing.T, db *postgres.DB, f domain.ObservationFilter) (string, int) {
+	t.Helper()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(exportColumns) // errors surface at Flush
+	text := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return domain.NeutraliseCSVCell(*s)
+	}
+	n := 0
+	if err := db.StreamObservations(context.Background(), f, func(o *domain.Observation) error {
+		n++
+		value := ""
+		switch v := o.Value.(type) {
+		case float64:
+			value = strconv.FormatFloat(v, 'f', -1, 64)
+		case bool:
+			value = strconv.FormatBool(v)
+		case string:
+			value = domain.NeutraliseCSVCell(v)
+		}
+		edition, quality := "", ""
+		if o.Edition != nil {
+			edition = strconv.Itoa(*o.Edition)
+		}
+		if o.Quality != nil {
+			quality = *o.Quality
+		}
+		return w.Write([]string{strconv.FormatInt(o.ID, 10), o.Indicator, o.City, strconv.Itoa(o.Year), edition, value,
+			o.Status, quality, text(o.Source), text(o.Footnote), o.Provenance, o.ValueType, o.Verification,
+			strconv.Itoa(o.Version), o.CreatedAt.UTC().Format(time.RFC3339Nano), o.UpdatedAt.UTC().Format(time.RFC3339Nano)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String(), n
+}
+
 // goExport is the export as encoding/json wrote it before PostgreSQL did: each observation that
 // StreamObservations decodes, encoded with HTML characters left as they are; and how many.
 func goExport(t *testing.T, db *postgres.DB, f domain.ObservationFilter, format string) (string, int) {
@@ -196,7 +297,7 @@ func jsonExportFixture(t *testing.T, db *postgres.DB) {
 		numbers = append(numbers, v)
 	}
 	texts := []string{"", "plain", `say "hi"`, `back\slash`, `\u0041 is not escaped`, "</script>&amp;<b>", "a\u2028b\u2029c",
-		"ünïcødé", "日本語", "emoji 🙂 and e\u0301", "\u00a0nbsp\u0085nel\ufeffbom", "del\x7f", "crlf\r\nend", "\ttab", "'=SUM(A1)",
+		"ünïcødé", "日本語", "emoji 🙂 and e\u0301", "\u00a0nbsp\u0085nel\ufeffbom", "del\x7f", "crlf\r\nend", "\ttab", "\vvertical tab", "\fform feed", "'=SUM(A1)",
 		strings.Repeat("long ", 300)}
 	for c := 1; c < 0x20; c++ {
 		texts = append(texts, "control "+string(rune(c))+" here")

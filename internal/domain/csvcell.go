@@ -21,7 +21,7 @@ const formulaStarts = "=+-@\t\r"
 // NeutraliseCSVCell returns a text as a CSV export writes it: with a ' in front when it begins
 // with a formula character, possibly after single quotes.
 func NeutraliseCSVCell(s string) string {
-	if formulaLike(s) {
+	if FormulaLike(s) {
 		return "'" + s
 	}
 	return s
@@ -30,14 +30,19 @@ func NeutraliseCSVCell(s string) string {
 // RestoreCSVCell returns the text that NeutraliseCSVCell wrote as cell: without one leading '
 // when single quotes precede a formula character.
 func RestoreCSVCell(cell string) string {
-	if strings.HasPrefix(cell, "'") && formulaLike(cell) {
+	if strings.HasPrefix(cell, "'") && FormulaLike(cell) {
 		return cell[1:]
 	}
 	return cell
 }
 
-// formulaLike reports whether s begins with a formula character, possibly after single quotes.
-func formulaLike(s string) bool {
-	s = strings.TrimLeft(s, "'")
-	return s != "" && strings.IndexByte(formulaStarts, s[0]) >= 0
+// FormulaLike reports whether s begins with a formula character, possibly after single quotes:
+// whether NeutraliseCSVCell writes it with a ' in front. It takes bytes too, so that an export
+// that writes its cells from the database's bytes need not make a string of each.
+func FormulaLike[T ~string | ~[]byte](s T) bool {
+	i := 0
+	for i < len(s) && s[i] == '\'' {
+		i++
+	}
+	return i < len(s) && strings.IndexByte(formulaStarts, s[i]) >= 0
 }

@@ -35,6 +35,9 @@ func FuzzCSVCell(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		cell := domain.NeutraliseCSVCell(text)
+		if domain.FormulaLike([]byte(text)) != (cell != text) {
+			t.Fatalf("FormulaLike(%q) is %v, but the text is written %q", text, domain.FormulaLike([]byte(text)), cell)
+		}
 		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
 			t.Fatalf("%q is written %q, a formula", text, cell)
 		}

@@ -112,23 +112,13 @@ func scanDest(rows *sqlx.Rows, dst any) ([]any, error) {
 	return dest, nil
 }
 
-// csvLine is the SQL of an export's CSV line, written by PostgreSQL over the columns of an
-// observation query (alias x): the columns of api's exportColumns, in their order, each as the
-// API's CSV writer wrote it (migration 00011). An ordinal's value is its level's code (its rank
-// is stored beside it, for ordering), a text's its text.
-const csvLine = `concat_ws(',', x.id, x.indicator, x.city, x.year, coalesce(x.edition::text, ''),
-	CASE WHEN x.value_type IN ('ordinal', 'text') THEN coalesce(csv_cell(x.value_text), '')
-	     WHEN x.value_boolean IS NOT NULL THEN CASE WHEN x.value_boolean THEN 'true' ELSE 'false' END
-	     ELSE coalesce(csv_number(x.value_number), '') END,
-	x.status, coalesce(x.quality, ''), coalesce(csv_cell(x.source), ''), coalesce(csv_cell(x.footnote), ''),
-	x.provenance, x.value_type, x.verification, x.version, csv_time(x.created_at), csv_time(x.updated_at))`
-
 // StreamObservationsCSV calls fn with the CSV line (without its line end) of every observation
-// that matches f, in the order StreamObservations gives, inside one read-only snapshot. The
-// lines are PostgreSQL's and are handed on as read, without a copy: fn must not keep them. A
-// vintage (f.AsOf) is read page by page (vintagePages), each line with its row's keyset.
+// that matches f, in the order StreamObservations gives, inside one read-only snapshot: the
+// columns of api's exportColumns, as encoding/csv writes them (csvRow.line). fn must not keep
+// the line. A vintage (f.AsOf) is read page by page (vintagePages), each row with its keyset.
 func (db *DB) StreamObservationsCSV(ctx context.Context, f domain.ObservationFilter, fn func(line []byte) error) error {
-	return db.streamLines(ctx, f, csvLine, "", fn)
+	var r csvRow
+	return db.streamLines(ctx, f, exportLines{columns: csvColumns, dest: r.dest(), line: r.line}, fn)
 }
 
 // jsonLine is the SQL of an export's JSON object, written by PostgreSQL over the columns of an
@@ -156,16 +146,36 @@ const jsonLineNumber = `CASE WHEN x.value_type NOT IN ('boolean', 'ordinal', 'te
 // StreamObservationsJSON calls fn with the JSON object (one line, without its line end) of every
 // observation that matches f, as StreamObservationsCSV does with CSV lines: each is what
 // encoding/json writes for the observation StreamObservations gives (with HTML characters left
-// as they are). fn must not keep the line.
+// as they are), written by PostgreSQL (jsonLine) and handed on as read. fn must not keep the line.
 func (db *DB) StreamObservationsJSON(ctx context.Context, f domain.ObservationFilter, fn func(line []byte) error) error {
-	return db.streamLines(ctx, f, jsonLine, jsonLineNumber, fn)
+	var text sql.RawBytes
+	var value sql.NullFloat64
+	var rewritten []byte
+	return db.streamLines(ctx, f, exportLines{
+		columns: jsonLine + ", " + jsonLineNumber,
+		dest:    []any{&text, &value},
+		line: func() ([]byte, error) {
+			if !value.Valid {
+				return text, nil
+			}
+			rewritten = withJSONValue(rewritten[:0], text, value.Float64)
+			return rewritten, nil
+		},
+	}, fn)
 }
 
-// streamLines calls fn with the text that the SQL expression line gives for every observation
-// that matches f (alias x over the observation query's columns), in StreamObservations' order,
-// inside one read-only snapshot, without a copy. number, when set, is the SQL of a JSON line's
-// value that Go writes (jsonLineNumber).
-func (db *DB) streamLines(ctx context.Context, f domain.ObservationFilter, line, number string, fn func(line []byte) error) error {
+// exportLines says how an export's lines are read: the SQL of the columns they are written
+// from, over the observation query's columns (alias x); where rows.Scan puts a row's columns;
+// and line, which writes the line of the row just scanned (valid until the next row's).
+type exportLines struct {
+	columns string
+	dest    []any
+	line    func() ([]byte, error)
+}
+
+// streamLines calls fn with the line that lines writes for every observation that matches f,
+// in StreamObservations' order, inside one read-only snapshot, without a copy.
+func (db *DB) streamLines(ctx context.Context, f domain.ObservationFilter, lines exportLines, fn func(line []byte) error) error {
 	f.Limit, f.AfterID, f.AfterLatest = 0, 0, nil
 	tx, err := db.exportTx(ctx)
 	if err != nil {
@@ -176,14 +186,7 @@ func (db *DB) streamLines(ctx context.Context, f domain.ObservationFilter, line,
 	if f.Latest {
 		order = "x.city, x.indicator"
 	}
-	var text sql.RawBytes
-	var value sql.NullFloat64
-	var rewritten []byte
-	columns, dest := line, []any{&text}
-	if number != "" {
-		columns, dest = line+", "+number, append(dest, &value)
-	}
-	// read runs a query of the lines and calls fn with each; dest may hold more than a line.
+	// read runs a query of the lines and calls fn with each; dest may hold more than a line's columns.
 	read := func(query string, args []any, dest []any) (int, error) {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -195,12 +198,11 @@ func (db *DB) streamLines(ctx context.Context, f domain.ObservationFilter, line,
 			if err := rows.Scan(dest...); err != nil {
 				return n, mapError(err)
 			}
-			out := []byte(text)
-			if value.Valid {
-				rewritten = withJSONValue(rewritten[:0], text, value.Float64)
-				out = rewritten
+			line, err := lines.line()
+			if err != nil {
+				return n, err
 			}
-			if err := fn(out); err != nil {
+			if err := fn(line); err != nil {
 				return n, err
 			}
 			n++
@@ -209,14 +211,14 @@ func (db *DB) streamLines(ctx context.Context, f domain.ObservationFilter, line,
 	}
 	if f.AsOf != nil {
 		var last domain.Observation
-		keyed := append([]any{&last.ID, &last.City, &last.Indicator}, dest...)
+		keyed := append([]any{&last.ID, &last.City, &last.Indicator}, lines.dest...)
 		return vintagePages(ctx, tx, f, func(query string, args []any) (int, *domain.Observation, error) {
-			n, err := read(`SELECT x.id, x.city, x.indicator, `+columns+` FROM (`+query+`) x ORDER BY `+order, args, keyed)
+			n, err := read(`SELECT x.id, x.city, x.indicator, `+lines.columns+` FROM (`+query+`) x ORDER BY `+order, args, keyed)
 			return n, &last, err
 		})
 	}
 	query, args := observationQuery(f, nil)
-	_, err = read(`SELECT `+columns+` FROM (`+query+`) x ORDER BY `+order, args, dest)
+	_, err = read(`SELECT `+lines.columns+` FROM (`+query+`) x ORDER BY `+order, args, lines.dest)
 	return err
 }
 
@@ -234,7 +236,8 @@ func withJSONValue(b, line []byte, v float64) []byte {
 // JIT compilation, which PostgreSQL chose for a million rows and which held the first byte back
 // 300 ms for no gain in the whole (2.72 s with it, 2.64 s without, on the million rows), and
 // numbers written with the shortest digits that read back as they are (PostgreSQL's default
-// since version 12), which the exports' lines hand on as Go would write them.
+// since version 12): the exports' lines hand them on where they are Go's text, and Go reads the
+// others back exactly and writes them again.
 func (db *DB) exportTx(ctx context.Context) (*sqlx.Tx, error) {
 	tx, err := db.reader(ctx).BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {

@@ -102,3 +102,7 @@ func SetVintagePage(n int) (restore func()) {
 	vintagePage = n
 	return func() { vintagePage = old }
 }
+
+// AppendCSVNumber is appendNumber, for the external tests: the CSV cell of a number that
+// PostgreSQL wrote as v.
+func AppendCSVNumber(b, v []byte) []byte { return appendNumber(b, v) }

@@ -91,7 +91,7 @@ func checkTime(t time.Time) error {
 }
 
 // appendNumber writes f as the API's CSV export does (strconv's shortest form that reads
-// back as f, never with an exponent: csv_number in migration 00011).
+// back as f, never with an exponent: internal/postgres appendNumber).
 func appendNumber(b []byte, f float64) []byte {
 	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }
