@@ -8,29 +8,19 @@ import (
 	"time"
 )
 
-// syncBuffer is a bytes.Buffer safe for the flushing timer and the test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+// written is what w's buffer holds, read under w's lock (the flushing timer writes to it).
+func written(w *syncWriter, buf *bytes.Buffer) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return buf.String()
 }
 
 // TestLogBufferWritesEveryLineInBatches: lines written from many goroutines all arrive whole,
 // not at once but within the flush interval, and Close writes what is left at once.
 func TestLogBufferWritesEveryLineInBatches(t *testing.T) {
-	var out syncBuffer
-	logs := newLogBuffer(&out)
+	var buf bytes.Buffer
+	out := &syncWriter{w: &buf}
+	logs := newLogBuffer(out)
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)
@@ -42,14 +32,14 @@ func TestLogBufferWritesEveryLineInBatches(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if got := out.String(); got != "" {
+	if got := written(out, &buf); got != "" {
 		t.Fatalf("lines written at once, not batched: %d bytes", len(got))
 	}
 	deadline := time.Now().Add(10 * logFlushInterval)
-	for strings.Count(out.String(), "\n") < 800 && time.Now().Before(deadline) {
+	for strings.Count(written(out, &buf), "\n") < 800 && time.Now().Before(deadline) {
 		time.Sleep(logFlushInterval / 4)
 	}
-	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(written(out, &buf), "\n"), "\n")
 	if len(lines) != 800 {
 		t.Fatalf("%d lines after the flush interval, want 800", len(lines))
 	}
@@ -63,11 +53,11 @@ func TestLogBufferWritesEveryLineInBatches(t *testing.T) {
 	if err := logs.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(out.String(), "last\n") {
+	if !strings.HasSuffix(written(out, &buf), "last\n") {
 		t.Fatal("Close did not write the buffered line")
 	}
 	logs.Write([]byte("after\n")) //nolint:errcheck
-	if !strings.HasSuffix(out.String(), "after\n") {
+	if !strings.HasSuffix(written(out, &buf), "after\n") {
 		t.Fatal("a line after Close was not written at once")
 	}
 }
