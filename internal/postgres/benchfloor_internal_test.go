@@ -34,7 +34,7 @@ func TestBenchFloorRunsTheStoreSQL(t *testing.T) {
 	// Pages and exports: the floor asks ObservationPageSQL, the store's own query builder.
 	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	for name, want := range map[string]string{
-		"citySQL": `SELECT ` + cityColumns + ` FROM cities WHERE slug = $1`, // preparedStatements.getCity
+		"citySQL": getCitySQL,
 	} {
 		if got, ok := floor[name]; !ok {
 			t.Errorf("scripts/bench/floor/sql.go has no constant %s", name)

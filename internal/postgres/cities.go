@@ -20,6 +20,12 @@ const cityColumns = `slug, name, country, section, metropolis_member, population
 	latitude, longitude, website, open_data_portal, cop_member, cop_role, provenance, version,
 	created_at, updated_at`
 
+// getCitySQL reads one city by slug; cityVersionSQL only its version.
+const (
+	getCitySQL     = `SELECT ` + cityColumns + ` FROM cities WHERE slug = $1`
+	cityVersionSQL = `SELECT version FROM cities WHERE slug = $1`
+)
+
 // cityFields are the fields of c that the columns of cityColumns are scanned into, in their order.
 func cityFields(c *domain.City) []any {
 	return []any{&c.Slug, &c.Name, &c.Country, &c.Section, &c.MetropolisMember, &c.Population, &c.PopulationYear,
@@ -159,7 +165,9 @@ func cityListSQL(f domain.CityFilter) (string, []any, citySort, error) {
 // tenth of the CPU of a read of one city.
 func (db *DB) GetCity(ctx context.Context, slug string) (*domain.City, error) {
 	var c domain.City
-	if err := db.readerStmts(ctx).getCity.QueryRowContext(ctx, slug).Scan(cityFields(&c)...); err != nil {
+	if err := db.readerStmts(ctx).queryRow(ctx, getCitySQL, []any{slug}, func(r *sqlx.Rows) error {
+		return r.Scan(cityFields(&c)...)
+	}); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, domain.Errorf(domain.ENOTFOUND, "no city %q", slug)
 		}
@@ -172,7 +180,9 @@ func (db *DB) GetCity(ctx context.Context, slug string) (*domain.City, error) {
 // 304 (ENOTFOUND when there is no such city).
 func (db *DB) CityVersion(ctx context.Context, slug string) (int, error) {
 	var v int
-	if err := db.readerStmts(ctx).cityVersion.GetContext(ctx, &v, slug); err != nil {
+	if err := db.readerStmts(ctx).queryRow(ctx, cityVersionSQL, []any{slug}, func(r *sqlx.Rows) error {
+		return r.Scan(&v)
+	}); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return 0, domain.Errorf(domain.ENOTFOUND, "no city %q", slug)
 		}

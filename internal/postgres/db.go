@@ -37,12 +37,10 @@ type Options struct {
 // method runs on read only when its context says so (ReadOnly): everything else, a write
 // handler's checks before its transaction and the command's tools included, reads the primary.
 type DB struct {
-	db        *sqlx.DB // the primary
-	read      *sqlx.DB // the read pool: a replica, or db itself
-	stmts     preparedStatements
-	readStmts readStatements  // prepared on read (a copy of stmts' when read is db)
-	pages     *statementCache // the pages of observations prepared on db
-	readPages *statementCache // the same on read (pages itself when read is db)
+	db        *sqlx.DB        // the primary
+	read      *sqlx.DB        // the read pool: a replica, or db itself
+	stmts     *statementCache // the statements prepared on db
+	readStmts *statementCache // the statements prepared on read (stmts itself when read is db)
 }
 
 // Open connects to PostgreSQL, sets the pool limits and prepares the hot queries. The URL may
@@ -65,8 +63,8 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{db: sdb, read: sdb, pages: newStatementCache(sdb)}
-	db.readPages = db.pages
+	db := &DB{db: sdb, read: sdb, stmts: newStatementCache(sdb)}
+	db.readStmts = db.stmts
 	if opt.ReadURL != "" {
 		rdsn, err := withSessionSettings(opt.ReadURL, opt)
 		if err == nil {
@@ -76,7 +74,7 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*DB, error) {
 			_ = sdb.Close()
 			return nil, err
 		}
-		db.readPages = newStatementCache(db.read)
+		db.readStmts = newStatementCache(db.read)
 	}
 	return db, nil
 }
@@ -124,20 +122,12 @@ func (db *DB) reader(ctx context.Context) *sqlx.DB {
 	return db.db
 }
 
-// readerStmts are the prepared read statements of the pool reader(ctx) returns.
-func (db *DB) readerStmts(ctx context.Context) *readStatements {
+// readerStmts are the prepared statements of the pool reader(ctx) returns.
+func (db *DB) readerStmts(ctx context.Context) *statementCache {
 	if readsReplica(ctx) {
-		return &db.readStmts
+		return db.readStmts
 	}
-	return &db.stmts.readStatements
-}
-
-// readerPages is the cache of prepared pages on the pool reader(ctx) returns.
-func (db *DB) readerPages(ctx context.Context) *statementCache {
-	if readsReplica(ctx) {
-		return db.readPages
-	}
-	return db.pages
+	return db.stmts
 }
 
 // HasReadPool reports whether reads have a pool of their own (DATABASE_READ_URL is set).
@@ -184,12 +174,10 @@ func withSessionSettings(databaseURL string, opt Options) (string, error) {
 // Close closes the prepared statements and the pools.
 func (db *DB) Close() error {
 	db.stmts.close()
-	db.pages.close()
 	if !db.HasReadPool() {
 		return db.db.Close()
 	}
 	db.readStmts.close()
-	db.readPages.close()
 	return errors.Join(db.db.Close(), db.read.Close())
 }
 
@@ -225,16 +213,24 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 func migrationFS() fs.FS { return migrations.FS }
 
-// Prepare prepares the hot queries once, on each pool they run on; call it after Migrate.
+// Prepare prepares the hot queries on each pool they run on, so that a server whose SQL does
+// not fit its database fails at start; call it after Migrate. Authentication writes (a token's
+// last use), so it is prepared on the primary only.
 func (db *DB) Prepare(ctx context.Context) error {
-	if err := db.stmts.prepare(ctx, db.db); err != nil {
-		return err
+	for _, q := range []string{getCitySQL, cityVersionSQL, getObservationSQL, authenticateSQL} {
+		if _, err := db.stmts.statement(ctx, q); err != nil {
+			return err
+		}
 	}
 	if !db.HasReadPool() {
-		db.readStmts = db.stmts.readStatements
 		return nil
 	}
-	return db.readStmts.prepare(ctx, db.read)
+	for _, q := range []string{getCitySQL, cityVersionSQL, getObservationSQL} {
+		if _, err := db.readStmts.statement(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SQL exposes the primary pool to the command's tools (seeding, token bootstrap) and to tests.

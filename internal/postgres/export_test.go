@@ -88,11 +88,11 @@ func (db *DB) ExplainObservationPage(ctx context.Context, f domain.ObservationFi
 	return read, num(doc[0].Plan, "Actual Rows"), plan, nil
 }
 
-// PreparedPages is how many page statements the primary's cache holds.
-func (db *DB) PreparedPages() int {
-	db.pages.mu.Lock()
-	defer db.pages.mu.Unlock()
-	return len(db.pages.stmts)
+// PreparedStatements is how many statements the primary's cache holds.
+func (db *DB) PreparedStatements() int {
+	db.stmts.mu.Lock()
+	defer db.stmts.mu.Unlock()
+	return len(db.stmts.stmts)
 }
 
 // SetVintagePage sets how many rows an export of a vintage reads per query, so that a test's

@@ -280,7 +280,7 @@ func (db *DB) ListObservations(ctx context.Context, f domain.ObservationFilter) 
 	}
 	run := db.reader(ctx).QueryxContext
 	if PreparesPage(f) {
-		run = db.readerPages(ctx).queryx
+		run = db.readerStmts(ctx).queryx
 	}
 	rows, err := run(ctx, query, args...)
 	if err != nil {
@@ -320,7 +320,9 @@ const getObservationSQL = `SELECT ` + observationColumns + `
 // each time cost more than running it.
 func (db *DB) GetObservation(ctx context.Context, id int64) (*domain.Observation, error) {
 	var row observationRow
-	return observationResult(&row, db.readerStmts(ctx).getObservation.GetContext(ctx, &row, id), id)
+	return observationResult(&row, db.readerStmts(ctx).queryRow(ctx, getObservationSQL, []any{id}, func(r *sqlx.Rows) error {
+		return r.StructScan(&row)
+	}), id)
 }
 
 // GetObservationAsOf returns an observation as the API showed it at t (see observationsAt);

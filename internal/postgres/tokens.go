@@ -35,7 +35,7 @@ func (db *DB) Authenticate(ctx context.Context, hash []byte) (*domain.Actor, err
 		Role   string         `db:"role"`
 		Cities pq.StringArray `db:"cities"`
 	}
-	err := db.stmts.authenticate.GetContext(ctx, &row, hash)
+	err := db.stmts.queryRow(ctx, authenticateSQL, []any{hash}, func(r *sqlx.Rows) error { return r.StructScan(&row) })
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.EUNAUTHORIZED, "the bearer token is unknown or revoked")
 	}
