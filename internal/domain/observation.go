@@ -128,6 +128,9 @@ func TypedValue(v any, ind *IndicatorFields, field string) (StoredValue, error) 
 		if ind.ValueType == "percentage" {
 			lo, hi = orDefault(lo, 0), orDefault(hi, 100)
 		}
+		if n == 0 {
+			n = 0 // -0 is stored as 0, the same number, which vintages and the change feed wrote as 0
+		}
 		if ind.ValueType == "count" && (n < 0 || n != math.Trunc(n)) {
 			return StoredValue{}, Invalid(field, "a count is a whole number of at least 0, not %s", formatNumber(n))
 		}
