@@ -43,7 +43,8 @@ func withState(ctx context.Context) (context.Context, *requestState) {
 	return context.WithValue(ctx, stateKey, st), st
 }
 
-// withActor records the authenticated actor in ctx's state (a new one if it has none).
+// withActor records the authenticated actor in ctx's state (a new one if it has none), for
+// contexts made outside the chain, whose authenticate step fills in the state itself.
 func withActor(ctx context.Context, a *domain.Actor) context.Context {
 	ctx, st := withState(ctx)
 	st.actor = a
@@ -70,7 +71,7 @@ func callerOf(ctx context.Context) domain.Caller {
 }
 
 // withClient records the client's key for budgets and shares in ctx's state (a new one if it
-// has none).
+// has none), for contexts made outside the chain, whose rateLimit step fills in the state itself.
 func withClient(ctx context.Context, client string) context.Context {
 	ctx, st := withState(ctx)
 	st.client = client

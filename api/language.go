@@ -35,14 +35,6 @@ func languageQuery(ctx context.Context) string {
 	return ""
 }
 
-// withLanguage records the language of the answer in ctx's state (a new one if it has none);
-// param says whether the lang parameter chose it.
-func withLanguage(ctx context.Context, lang string, param bool) context.Context {
-	ctx, st := withState(ctx)
-	st.lang, st.langParam = lang, param
-	return ctx
-}
-
 // pickLanguage chooses the language of an answer from the lang parameter, when given and valid
 // (bad reports a value that is not en, fr, es or all), else from Accept-Language: the language
 // of ours with the highest q-value (the first listed on a tie; a region such as fr-CA counts as
