@@ -43,8 +43,8 @@ type DB struct {
 	readStmts *statementCache // the statements prepared on read (stmts itself when read is db)
 }
 
-// Open connects to PostgreSQL, sets the pool limits and prepares the hot queries. The URL may
-// be a postgres:// URL or a key=value connection string.
+// Open connects to PostgreSQL and sets the pool limits (Prepare then prepares the hot
+// queries). The URL may be a postgres:// URL or a key=value connection string.
 func Open(ctx context.Context, databaseURL string, opt Options) (*DB, error) {
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = 12
