@@ -71,6 +71,26 @@ func TestExportSharesPerClient(t *testing.T) {
 	}
 }
 
+// exportCase is one export the byte-for-byte tests compare with Go's own writing.
+type exportCase struct {
+	name string
+	f    domain.ObservationFilter
+}
+
+// exportCases are the exports of the fixture (jsonExportFixture) that the byte-for-byte tests
+// compare: the whole list, latest values, vintages of now, the texts, and none at all.
+func exportCases() []exportCase {
+	now, afterAll := time.Now(), 2201
+	return []exportCase{
+		{"all", domain.ObservationFilter{}},
+		{"latest", domain.ObservationFilter{Latest: true}},
+		{"vintage", domain.ObservationFilter{AsOf: &now}},
+		{"latest vintage", domain.ObservationFilter{Latest: true, AsOf: &now}},
+		{"texts", domain.ObservationFilter{Indicators: []string{"txt", "ord"}}},
+		{"empty", domain.ObservationFilter{From: &afterAll}},
+	}
+}
+
 // TestNDJSONExportIsWhatGoWouldWrite: PostgreSQL writes the NDJSON and JSON exports' objects
 // (internal/postgres jsonLine, migration 00017). Each export must be byte for byte what
 // encoding/json wrote for the observations the store decodes (StreamObservations), as the export
@@ -83,18 +103,7 @@ func TestNDJSONExportIsWhatGoWouldWrite(t *testing.T) {
 	ctx := context.Background()
 	jsonExportFixture(t, db)
 	h := &handlers{db: db, log: slog.New(slog.DiscardHandler)}
-	now, afterAll := time.Now(), 2201
-	for _, tc := range []struct {
-		name string
-		f    domain.ObservationFilter
-	}{
-		{"all", domain.ObservationFilter{}},
-		{"latest", domain.ObservationFilter{Latest: true}},
-		{"vintage", domain.ObservationFilter{AsOf: &now}},
-		{"latest vintage", domain.ObservationFilter{Latest: true, AsOf: &now}},
-		{"texts", domain.ObservationFilter{Indicators: []string{"txt", "ord"}}},
-		{"empty", domain.ObservationFilter{From: &afterAll}},
-	} {
+	for _, tc := range exportCases() {
 		for _, format := range []string{"ndjson", "json"} {
 			t.Run(tc.name+"/"+format, func(t *testing.T) {
 				want, n := goExport(t, db, tc.f, format)
@@ -138,18 +147,7 @@ func TestCSVExportOfEveryValueIsWhatGoWouldWrite(t *testing.T) {
 	ctx := context.Background()
 	jsonExportFixture(t, db)
 	h := &handlers{db: db, log: slog.New(slog.DiscardHandler)}
-	now, afterAll := time.Now(), 2201
-	for _, tc := range []struct {
-		name string
-		f    domain.ObservationFilter
-	}{
-		{"all", domain.ObservationFilter{}},
-		{"latest", domain.ObservationFilter{Latest: true}},
-		{"vintage", domain.ObservationFilter{AsOf: &now}},
-		{"latest vintage", domain.ObservationFilter{Latest: true, AsOf: &now}},
-		{"texts", domain.ObservationFilter{Indicators: []string{"txt", "ord"}}},
-		{"empty", domain.ObservationFilter{From: &afterAll}},
-	} {
+	for _, tc := range exportCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			want, n := goCSVExport(t, db, tc.f)
 			if n < 10 && tc.name != "empty" {
