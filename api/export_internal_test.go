@@ -91,6 +91,24 @@ func exportCases() []exportCase {
 	}
 }
 
+// sameLines fails unless got is want, naming each line that differs (quoted, so that control
+// characters show).
+func sameLines(t *testing.T, got, want string) {
+	t.Helper()
+	if got == want {
+		return
+	}
+	gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+	if len(gl) != len(wl) {
+		t.Fatalf("%d lines, want %d", len(gl), len(wl))
+	}
+	for i := range wl {
+		if gl[i] != wl[i] {
+			t.Errorf("line %d:\n got %q\nwant %q", i, gl[i], wl[i])
+		}
+	}
+}
+
 // TestNDJSONExportIsWhatGoWouldWrite: PostgreSQL writes the NDJSON and JSON exports' objects
 // (internal/postgres jsonLine, migration 00017). Each export must be byte for byte what
 // encoding/json wrote for the observations the store decodes (StreamObservations), as the export
@@ -116,18 +134,7 @@ func TestNDJSONExportIsWhatGoWouldWrite(t *testing.T) {
 				if rec.Code != 200 {
 					t.Fatalf("status %d: %.500s", rec.Code, got)
 				}
-				if got == want {
-					return
-				}
-				gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
-				if len(gl) != len(wl) {
-					t.Fatalf("%d lines, want %d", len(gl), len(wl))
-				}
-				for i := range wl {
-					if gl[i] != wl[i] {
-						t.Errorf("line %d:\n got %s\nwant %s", i, gl[i], wl[i])
-					}
-				}
+				sameLines(t, got, want)
 			})
 		}
 	}
@@ -159,18 +166,7 @@ func TestCSVExportOfEveryValueIsWhatGoWouldWrite(t *testing.T) {
 			if rec.Code != 200 {
 				t.Fatalf("status %d: %.500s", rec.Code, got)
 			}
-			if got == want {
-				return
-			}
-			gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
-			if len(gl) != len(wl) {
-				t.Fatalf("%d lines, want %d", len(gl), len(wl))
-			}
-			for i := range wl {
-				if gl[i] != wl[i] {
-					t.Errorf("line %d:\n got %q\nwant %q", i, gl[i], wl[i])
-				}
-			}
+			sameLines(t, got, want)
 		})
 	}
 }
